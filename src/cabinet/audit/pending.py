@@ -1,0 +1,78 @@
+"""Connection attempts made while the vault is closed, sealed until the next unlock.
+
+A failed attempt cannot enter the journal (the vault stays shut), so it is sealed to the
+vault's audit public key (X25519, HKDF, AES-GCM) and appended to a small file. Only the
+vault, which holds the private key, can read it; the next unlock moves every sealed line into
+the journal, idempotently (each line has an id recorded as the event's target).
+"""
+
+import base64
+import json
+import os
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from cabinet.domain.audit import AuditEvent
+from cabinet.keys.wrapping import derive_key
+
+_PURPOSE = "pending-audit"
+
+
+def new_keypair() -> tuple[bytes, bytes]:
+    """A fresh (private, public) X25519 pair as raw bytes."""
+    private = X25519PrivateKey.generate()
+    return private.private_bytes_raw(), private.public_key().public_bytes_raw()
+
+
+def _shared_key(private: X25519PrivateKey, peer: X25519PublicKey, ephemeral_pub: bytes) -> bytes:
+    return derive_key(private.exchange(peer), salt=ephemeral_pub, purpose=_PURPOSE)
+
+
+def seal(event: AuditEvent, public_key: bytes) -> str:
+    """Encrypt one event for the vault; return one text line."""
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_pub = ephemeral.public_key().public_bytes_raw()
+    key = _shared_key(ephemeral, X25519PublicKey.from_public_bytes(public_key), ephemeral_pub)
+    record = dict(asdict(event), target=f"pending:{uuid.uuid4()}")
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, json.dumps(record).encode(), ephemeral_pub)
+    return base64.b64encode(ephemeral_pub + nonce + sealed).decode("ascii")
+
+
+def unseal(line: str, private_key: bytes) -> AuditEvent | None:
+    """Decrypt one line; None if it was damaged or not sealed for this vault."""
+    try:
+        raw = base64.b64decode(line, validate=True)
+        ephemeral_pub, nonce, sealed = raw[:32], raw[32:44], raw[44:]
+        private = X25519PrivateKey.from_private_bytes(private_key)
+        key = _shared_key(private, X25519PublicKey.from_public_bytes(ephemeral_pub),
+                          ephemeral_pub)
+        return AuditEvent(**json.loads(AESGCM(key).decrypt(nonce, sealed, ephemeral_pub)))
+    except (ValueError, InvalidTag, TypeError):
+        return None
+
+
+def append_sealed(path: Path, event: AuditEvent, public_key: bytes) -> None:
+    """Append a sealed event durably to the pending log."""
+    line = seal(event, public_key) + "\n"
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_sealed(path: Path, private_key: bytes) -> tuple[list[AuditEvent], int]:
+    """Every event of the pending log, and how many lines could not be read."""
+    try:
+        lines = path.read_text(encoding="ascii", errors="replace").splitlines()
+    except FileNotFoundError:
+        return [], 0
+    events = [unseal(line, private_key) for line in lines if line.strip()]
+    return [e for e in events if e is not None], sum(e is None for e in events)

@@ -1,0 +1,87 @@
+"""The audit journal's rules (TRACE-1, TRACE-2): what an event holds and how the chain links.
+
+Each event carries the SHA-256 of the previous one, so changing, inserting or removing an
+event in the middle of the journal breaks every hash after it. Events never hold patient
+data in clear text beyond the patient's internal number: the journal says who did what to
+which record, not what the record says.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+GENESIS_HASH = "0" * 64
+
+
+class AccessMode(StrEnum):
+    """How the person at the keyboard got in."""
+
+    CARD = "card"
+    DEGRADED = "degraded"
+    BREAK_GLASS = "break_glass"
+    RECOVERY = "recovery"
+    DEMO = "demo"
+
+
+ACCESS_MODE_LABELS = {
+    AccessMode.CARD: "carte CPS",
+    AccessMode.DEGRADED: "mode dégradé (mot de passe)",
+    AccessMode.BREAK_GLASS: "bris de glace",
+    AccessMode.RECOVERY: "clé de secours",
+    AccessMode.DEMO: "démonstration",
+}
+
+
+class Action(StrEnum):
+    """What was done."""
+
+    CONNECT = "connect"
+    CONNECT_FAILED = "connect_failed"
+    LOCK = "lock"
+    READ = "read"
+    CREATE = "create"
+    CORRECT = "correct"
+    EXPORT = "export"
+    SEARCH = "search"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person at the keyboard, as identified by how they got in (AUTH-5)."""
+
+    name: str
+    identifier: str
+    mode: AccessMode
+    workstation: str
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One line of the journal, before it is chained."""
+
+    at: str
+    actor: str
+    actor_id: str
+    mode: str
+    workstation: str
+    action: str
+    patient_id: int | None
+    target: str
+    detail: str
+
+    @classmethod
+    def by(cls, actor: Actor, *, at: str, action: Action, patient_id: int | None = None,
+           target: str = "", detail: str = "") -> "AuditEvent":
+        """Build an event done by `actor`."""
+        return cls(at=at, actor=actor.name, actor_id=actor.identifier, mode=actor.mode.value,
+                   workstation=actor.workstation, action=action.value, patient_id=patient_id,
+                   target=target, detail=detail)
+
+
+def chain_hash(previous_hash: str, event: AuditEvent) -> str:
+    """Return the hash that links `event` to the one before it."""
+    canonical = json.dumps(asdict(event), sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(f"{previous_hash}\n{canonical}".encode()).hexdigest()

@@ -1,0 +1,268 @@
+"""The medical content of a record (REC-1, REC-2): kinds of entry and their validation.
+
+Every entry is a versioned payload (see `cabinet.services.records`): this module says what
+each kind holds and checks it before anything is written. "No known allergy" is an explicit
+negative entry, distinct from a record where allergies were never entered.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from cabinet.domain.text import has_forbidden_control
+
+MAX_TEXT_LENGTH = 100_000
+MAX_SHORT_TEXT = 500
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+class EntryKind(StrEnum):
+    """The kinds of entry a record holds."""
+
+    HISTORY = "history"
+    ALLERGY = "allergy"
+    RISK_FACTOR = "risk_factor"
+    TREATMENT = "treatment"
+    ENCOUNTER = "encounter"
+    PRESCRIPTION = "prescription"
+    DOCUMENT = "document"
+    ADVANCE_DIRECTIVE = "advance_directive"
+    PRIVATE_NOTE = "private_note"
+
+
+class RecordError(ValueError):
+    """An entry is invalid; the French message names the field, never its content."""
+
+
+@dataclass(frozen=True)
+class VitalSign:
+    """A typed measurement: what it is, its unit, and the plausible range for a human."""
+
+    label: str
+    unit: str
+    low: float
+    high: float
+
+
+VITAL_SIGNS: Mapping[str, VitalSign] = {
+    "weight": VitalSign("Poids", "kg", 0.3, 400),
+    "height": VitalSign("Taille", "cm", 20, 250),
+    "systolic": VitalSign("Pression systolique", "mmHg", 40, 300),
+    "diastolic": VitalSign("Pression diastolique", "mmHg", 20, 200),
+    "heart_rate": VitalSign("Fréquence cardiaque", "/min", 20, 250),
+    "temperature": VitalSign("Température", "°C", 30, 45),
+    "spo2": VitalSign("Saturation en oxygène", "%", 50, 100),
+    "glycemia": VitalSign("Glycémie capillaire", "g/L", 0.2, 10),
+}
+
+HISTORY_CATEGORIES = {"medical": "médical", "surgical": "chirurgical", "family": "familial"}
+DOCUMENT_TYPES = {
+    "letter_received": "Courrier reçu",
+    "letter_sent": "Courrier envoyé",
+    "report": "Compte rendu",
+    "result": "Résultat",
+    "certificate": "Certificat",
+    "scan": "Document numérisé",
+}
+PRIVATE_NOTE_CATEGORIES = {
+    "personal": "Note personnelle du médecin",
+    "third_party": "Information d'un tiers non intervenant",
+}
+
+
+def _text(payload: Mapping[str, Any], key: str, label: str, *, required: bool = False,
+          limit: int = MAX_TEXT_LENGTH) -> str:
+    value = payload.get(key, "")
+    if not isinstance(value, str):
+        raise RecordError(f"{label} doit être un texte.")
+    if required and not value.strip():
+        raise RecordError(f"{label} est obligatoire.")
+    if len(value) > limit:
+        raise RecordError(f"{label} dépasse {limit:,} caractères.".replace(",", " "))
+    if has_forbidden_control(value):
+        raise RecordError(f"{label} contient des caractères de contrôle non admis.")
+    return value
+
+
+def _date(payload: Mapping[str, Any], key: str, label: str, *, required: bool = True) -> str:
+    value = payload.get(key, "")
+    if not value and not required:
+        return ""
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise RecordError(f"{label} n'est pas une date valide.") from None
+
+
+def _choice(payload: Mapping[str, Any], key: str, label: str, choices: Mapping[str, str]) -> str:
+    value = payload.get(key)
+    if value not in choices:
+        raise RecordError(f"{label} doit être l'une des valeurs : {', '.join(choices.values())}.")
+    return str(value)
+
+
+def _history(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "category": _choice(p, "category", "La catégorie d'antécédent", HISTORY_CATEGORIES),
+        "text": _text(p, "text", "L'antécédent", required=True, limit=MAX_SHORT_TEXT),
+        "date": _date(p, "date", "La date de l'antécédent", required=False),
+        "relative": _text(p, "relative", "Le lien de parenté", limit=MAX_SHORT_TEXT),
+    }
+
+
+def _allergy(p: Mapping[str, Any]) -> dict[str, Any]:
+    if p.get("status") == "none_known":
+        return {"status": "none_known"}
+    return {
+        "status": "present",
+        "substance": _text(p, "substance", "La substance", required=True, limit=MAX_SHORT_TEXT),
+        "reaction": _text(p, "reaction", "La réaction", limit=MAX_SHORT_TEXT),
+        "intolerance": bool(p.get("intolerance", False)),
+    }
+
+
+def _risk_factor(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {"text": _text(p, "text", "Le facteur de risque", required=True, limit=MAX_SHORT_TEXT)}
+
+
+def _treatment(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "drug": _text(p, "drug", "Le médicament", required=True, limit=MAX_SHORT_TEXT),
+        "dosage": _text(p, "dosage", "La posologie", limit=MAX_SHORT_TEXT),
+        "since": _date(p, "since", "La date de début", required=False),
+        "stopped": _date(p, "stopped", "La date d'arrêt", required=False),
+    }
+
+
+def _vitals(raw: Any) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise RecordError("Les constantes doivent être une liste de mesures.")
+    measures = []
+    for item in raw:
+        code = item.get("code") if isinstance(item, Mapping) else None
+        sign = VITAL_SIGNS.get(str(code))
+        if sign is None:
+            raise RecordError("Une constante n'est pas d'un type connu.")
+        try:
+            value = float(item["value"])
+        except (KeyError, TypeError, ValueError):
+            raise RecordError(f"{sign.label} : la valeur n'est pas un nombre.") from None
+        if not sign.low <= value <= sign.high:
+            raise RecordError(
+                f"{sign.label} : {value:g} {sign.unit} est hors des valeurs possibles "
+                f"({sign.low:g} à {sign.high:g} {sign.unit})."
+            )
+        measures.append({"code": str(code), "value": value, "unit": sign.unit})
+    return measures
+
+
+def body_mass_index(vitals: list[Mapping[str, Any]]) -> float | None:
+    """BMI from the weight (kg) and height (cm) of one encounter, rounded to 0.1."""
+    values = {v["code"]: float(v["value"]) for v in vitals}
+    if "weight" not in values or "height" not in values:
+        return None
+    metres = values["height"] / 100
+    return round(values["weight"] / (metres * metres), 1)
+
+
+def _encounter(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "date": _date(p, "date", "La date de la consultation"),
+        "reason": _text(p, "reason", "Le motif", required=True, limit=MAX_SHORT_TEXT),
+        "history": _text(p, "history", "L'histoire de la maladie"),
+        "examination": _text(p, "examination", "L'examen clinique"),
+        "vitals": _vitals(p.get("vitals", [])),
+        "conclusion": _text(p, "conclusion", "La conclusion"),
+        "plan": _text(p, "plan", "La conduite à tenir"),
+    }
+
+
+def _prescription(p: Mapping[str, Any]) -> dict[str, Any]:
+    lines = p.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise RecordError("Une ordonnance doit comporter au moins une ligne.")
+    checked = [
+        {
+            "drug": _text(line, "drug", "Le médicament", required=True, limit=MAX_SHORT_TEXT),
+            "dosage": _text(line, "dosage", "La posologie", required=True, limit=MAX_SHORT_TEXT),
+            "duration": _text(line, "duration", "La durée", required=True, limit=MAX_SHORT_TEXT),
+            "ald": bool(line.get("ald", False)),
+        }
+        for line in (x if isinstance(x, Mapping) else {} for x in lines)
+    ]
+    return {"date": _date(p, "date", "La date de l'ordonnance"), "lines": checked}
+
+
+def _document(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "doc_type": _choice(p, "doc_type", "Le type de document", DOCUMENT_TYPES),
+        "title": _text(p, "title", "Le titre", required=True, limit=MAX_SHORT_TEXT),
+        "origin": _text(p, "origin", "L'origine", limit=MAX_SHORT_TEXT),
+        "date": _date(p, "date", "La date du document"),
+        "filename": _text(p, "filename", "Le nom du fichier", required=True, limit=255),
+        "media_type": _text(p, "media_type", "Le type de fichier", required=True, limit=100),
+        "sha256": _text(p, "sha256", "L'empreinte du fichier", required=True, limit=64),
+        "size": int(p.get("size", 0)),
+    }
+
+
+def _advance_directive(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "date": _date(p, "date", "La date des directives"),
+        "text": _text(p, "text", "Les directives anticipées", required=True),
+        "holder": _text(p, "holder", "La personne de confiance", limit=MAX_SHORT_TEXT),
+    }
+
+
+def _private_note(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "category": _choice(p, "category", "La catégorie de note", PRIVATE_NOTE_CATEGORIES),
+        "text": _text(p, "text", "La note", required=True),
+    }
+
+
+_VALIDATORS: Mapping[EntryKind, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    EntryKind.HISTORY: _history,
+    EntryKind.ALLERGY: _allergy,
+    EntryKind.RISK_FACTOR: _risk_factor,
+    EntryKind.TREATMENT: _treatment,
+    EntryKind.ENCOUNTER: _encounter,
+    EntryKind.PRESCRIPTION: _prescription,
+    EntryKind.DOCUMENT: _document,
+    EntryKind.ADVANCE_DIRECTIVE: _advance_directive,
+    EntryKind.PRIVATE_NOTE: _private_note,
+}
+
+
+def validate_entry(kind: EntryKind, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the canonical payload of an entry, or raise `RecordError` in French."""
+    if not isinstance(payload, Mapping):
+        raise RecordError("Le contenu de l'entrée est mal formé.")
+    return _VALIDATORS[kind](payload)
+
+
+def is_non_communicable(kind: EntryKind) -> bool:
+    """REC-2: private notes never leave the cabinet in a patient copy."""
+    return kind is EntryKind.PRIVATE_NOTE
+
+
+def searchable_text(kind: EntryKind, payload: Mapping[str, Any]) -> str:
+    """The free text of an entry that full-text search indexes."""
+    parts: list[str] = []
+    for value in payload.values():
+        if isinstance(value, str) and not _looks_like_code(value):
+            parts.append(value)
+        elif isinstance(value, list):
+            parts.extend(
+                str(v) for line in value if isinstance(line, Mapping)
+                for k, v in line.items() if k in ("drug", "dosage", "duration")
+            )
+    return "\n".join(p for p in parts if p)
+
+
+def _looks_like_code(value: str) -> bool:
+    return value in HISTORY_CATEGORIES or value in DOCUMENT_TYPES or value in (
+        PRIVATE_NOTE_CATEGORIES
+    )

@@ -1,0 +1,93 @@
+"""Every service method that touches medical data writes its audit event (TRACE-1).
+
+`@audited` runs the method in one transaction and refuses to commit if the method wrote no
+audit event: the action and its trace are committed together or not at all. Methods that
+touch no medical data say so with `@not_audited(reason)`; a test walks every service class
+and fails on a public method that carries neither mark.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from cabinet.domain.audit import Action, Actor, AuditEvent
+from cabinet.domain.clock import Clock
+from cabinet.errors import AuditMissing
+from cabinet.services.ports import RecordStore
+
+P = ParamSpec("P")
+R = TypeVar("R")
+AUDITED_MARK = "__cabinet_audited__"
+NOT_AUDITED_MARK = "__cabinet_not_audited__"
+
+
+class AuditedService(Protocol):
+    """A service that reaches the store and knows who is acting."""
+
+    _store: RecordStore
+    _trail: "AuditTrail"
+
+
+class AuditTrail:
+    """Writes audit events on behalf of the person at the keyboard."""
+
+    def __init__(self, store: RecordStore, actor: Actor, clock: Clock) -> None:
+        self._store = store
+        self.actor = actor
+        self.clock = clock
+
+    def now(self) -> str:
+        """The current time as stored everywhere (ISO 8601, UTC)."""
+        return self.clock.now().isoformat(timespec="milliseconds")
+
+    def record(self, action: Action, *, patient_id: int | None = None, target: str = "",
+               detail: str = "") -> None:
+        """Append one event to the journal inside the current transaction."""
+        self._store.append_audit(AuditEvent.by(self.actor, at=self.now(), action=action,
+                                               patient_id=patient_id, target=target,
+                                               detail=detail))
+
+
+S = TypeVar("S", bound=AuditedService)
+
+
+def audited(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Run `method` in one transaction that must contain its audit event."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        store = self._store
+        with store.transaction():
+            before = store.audit_events_written()
+            result = method(self, *args, **kwargs)
+            if store.audit_events_written() == before:
+                raise AuditMissing(f"{method.__qualname__} wrote no audit event")
+        return result
+
+    setattr(wrapper, AUDITED_MARK, True)
+    return wrapper
+
+
+def not_audited(reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Mark a public service method that touches no medical data, saying why."""
+
+    def mark(method: Callable[P, R]) -> Callable[P, R]:
+        setattr(method, NOT_AUDITED_MARK, reason)
+        return method
+
+    return mark
+
+
+def service_marks(cls: type[Any]) -> dict[str, str]:
+    """For each public method of `cls`: 'audited', 'not audited: …' or 'unmarked'."""
+    marks: dict[str, str] = {}
+    for name, member in vars(cls).items():
+        if name.startswith("_") or not callable(member):
+            continue
+        if getattr(member, AUDITED_MARK, False):
+            marks[name] = "audited"
+        elif (reason := getattr(member, NOT_AUDITED_MARK, None)) is not None:
+            marks[name] = f"not audited: {reason}"
+        else:
+            marks[name] = "unmarked"
+    return marks

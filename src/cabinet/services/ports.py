@@ -1,0 +1,134 @@
+"""What the services need from storage, declared as a Protocol the vault adapter implements."""
+
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from cabinet.domain.audit import AuditEvent
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One stored version of an identity or an entry, with who wrote it and when."""
+
+    id: int
+    lineage: int
+    version: int
+    patient_id: int
+    kind: str
+    effective_date: str
+    payload: dict[str, Any]
+    non_communicable: bool
+    author: str
+    created_at: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    """One line of a patient search result."""
+
+    patient_id: int
+    display_name: str
+    birth_date: str
+    sex: str
+    nir: str
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """What the service asks the store to write for one entry version."""
+
+    patient_id: int
+    kind: str
+    lineage: int | None
+    version: int
+    effective_date: str
+    payload: dict[str, Any]
+    non_communicable: bool
+    author: str
+    created_at: str
+    reason: str
+    text: str
+
+
+class RecordStore(Protocol):
+    """Transactional storage of patients, entries, files and audit events."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """A unit of work: everything inside commits together (re-entrant)."""
+        ...
+
+    def append_audit(self, event: AuditEvent) -> None:
+        """Chain an audit event inside the current transaction."""
+        ...
+
+    def audit_events_written(self) -> int:
+        """How many audit events this store has appended since it was opened."""
+        ...
+
+    def add_patient(self, created_at: str, created_by: str) -> int:
+        """Create an empty patient and return its number."""
+        ...
+
+    def patient_exists(self, patient_id: int) -> bool:
+        """Tell whether the patient exists."""
+        ...
+
+    def add_identity_version(self, patient_id: int, data: dict[str, Any], author: str,
+                             created_at: str, reason: str) -> int:
+        """Store the next identity version; return its version number."""
+        ...
+
+    def identity_versions(self, patient_id: int) -> list[StoredVersion]:
+        """Every identity version, oldest first."""
+        ...
+
+    def reindex_patient(self, row: PatientRow, sort_name: str, tokens: Iterable[str]) -> None:
+        """Replace the derived search index of one patient."""
+        ...
+
+    def patients_by_tokens(self, prefixes: list[str], limit: int) -> list[PatientRow]:
+        """Patients having, for every prefix, a name token starting with it."""
+        ...
+
+    def patients_by_birth_date(self, iso_date: str, limit: int) -> list[PatientRow]:
+        """Patients born on that day."""
+        ...
+
+    def patients_by_nir_prefix(self, prefix: str, limit: int) -> list[PatientRow]:
+        """Patients whose NIR starts with `prefix`."""
+        ...
+
+    def add_entry(self, entry: NewEntry) -> int:
+        """Store one entry version (and index its text); return its id."""
+        ...
+
+    def current_entries(self, patient_id: int) -> list[StoredVersion]:
+        """The newest version of every entry of a patient, newest date first."""
+        ...
+
+    def entry_versions(self, lineage: int) -> list[StoredVersion]:
+        """Every version of one entry, oldest first."""
+        ...
+
+    def put_blob(self, sha256: str, content: bytes) -> None:
+        """Store a file's bytes (once per content)."""
+        ...
+
+    def get_blob(self, sha256: str) -> bytes:
+        """Read a stored file's bytes."""
+        ...
+
+    def full_text(self, match: str, limit: int, patient_id: int | None) -> list[StoredVersion]:
+        """Current entries matching an FTS5 expression, newest first, at most `limit`."""
+        ...
+
+    def audit_rows(self, patient_id: int | None, limit: int) -> list[dict[str, Any]]:
+        """Journal events, newest first, optionally for one patient."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """How many patients, entries by kind, files and audit events the vault holds."""
+        ...

@@ -1,0 +1,179 @@
+"""The medical record (REC-1 to REC-3): entries, corrections as versions, files, full text.
+
+Every method reads or writes medical data, so every one is `@audited`. Nothing is updated in
+place: a correction is a new version of the same lineage and the old one stays readable.
+"""
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cabinet.domain.audit import Action
+from cabinet.domain.record import (
+    MAX_DOCUMENT_BYTES,
+    EntryKind,
+    RecordError,
+    is_non_communicable,
+    searchable_text,
+    validate_entry,
+)
+from cabinet.domain.text import fold
+from cabinet.errors import InvalidInput, KnownError
+from cabinet.services.auditing import AuditTrail, audited
+from cabinet.services.patients import UnknownPatient
+from cabinet.services.ports import NewEntry, RecordStore, StoredVersion
+
+FULL_TEXT_LIMIT = 20
+_MAX_QUERY_TERMS = 6
+_MIN_PREFIX = 3
+
+
+class UnknownEntry(KnownError):
+    """The entry does not exist in this vault."""
+
+    def __init__(self) -> None:
+        super().__init__("Cette entrée n'existe pas dans le dossier.")
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """What opening a record shows: the current version of every entry, newest first."""
+
+    patient_id: int
+    entries: list[StoredVersion]
+
+    def of_kind(self, kind: EntryKind) -> list[StoredVersion]:
+        """Current entries of one kind."""
+        return [e for e in self.entries if e.kind == kind.value]
+
+    def allergy_status(self) -> str:
+        """'not_entered', 'none_known' (explicit negative) or 'present'."""
+        allergies = self.of_kind(EntryKind.ALLERGY)
+        if not allergies:
+            return "not_entered"
+        if any(a.payload["status"] == "present" for a in allergies):
+            return "present"
+        return "none_known"
+
+
+def full_text_query(text: str) -> str:
+    """Turn typed words into a safe FTS5 expression (every word must match).
+
+    Words are quoted (no FTS syntax can be injected); words of three letters or more match
+    as prefixes; at most six words are kept so a query stays cheap.
+    """
+    words = [w for w in re.split(r"\W+", fold(text)) if w][:_MAX_QUERY_TERMS]
+    return " ".join(f'"{w}"*' if len(w) >= _MIN_PREFIX else f'"{w}"' for w in words)
+
+
+class RecordService:
+    """Read and write the medical content of records, always journaled."""
+
+    def __init__(self, store: RecordStore, trail: AuditTrail) -> None:
+        self._store = store
+        self._trail = trail
+
+    def _require_patient(self, patient_id: int) -> None:
+        if not self._store.patient_exists(patient_id):
+            raise UnknownPatient
+
+    def _versions(self, lineage: int) -> list[StoredVersion]:
+        versions = self._store.entry_versions(lineage)
+        if not versions:
+            raise UnknownEntry
+        return versions
+
+    def _write(self, patient_id: int, kind: EntryKind, payload: Mapping[str, Any], *,
+               lineage: int | None, version: int, reason: str) -> int:
+        try:
+            checked = validate_entry(kind, payload)
+        except RecordError as error:
+            raise InvalidInput(str(error)) from None
+        effective = str(checked.get("date") or checked.get("since") or self._trail.now()[:10])
+        return self._store.add_entry(NewEntry(
+            patient_id=patient_id, kind=kind.value, lineage=lineage, version=version,
+            effective_date=effective, payload=checked,
+            non_communicable=is_non_communicable(kind), author=self._trail.actor.name,
+            created_at=self._trail.now(), reason=reason, text=searchable_text(kind, checked)))
+
+    @audited
+    def add_entry(self, patient_id: int, kind: EntryKind, payload: Mapping[str, Any]) -> int:
+        """Add a new entry to a record; return its lineage number."""
+        if kind is EntryKind.DOCUMENT:
+            raise InvalidInput("Un document s'ajoute avec son fichier.")
+        self._require_patient(patient_id)
+        lineage = self._write(patient_id, kind, payload, lineage=None, version=1, reason="")
+        self._trail.record(Action.CREATE, patient_id=patient_id, target=f"entry:{lineage}",
+                           detail=kind.value)
+        return lineage
+
+    @audited
+    def correct_entry(self, lineage: int, payload: Mapping[str, Any], reason: str) -> int:
+        """Store a corrected version of an entry; return the new version number."""
+        if not reason.strip():
+            raise InvalidInput("Indiquez le motif de la correction.")
+        latest = self._versions(lineage)[-1]
+        payload = dict(payload)
+        if latest.kind == EntryKind.DOCUMENT.value:
+            payload.update(sha256=latest.payload["sha256"], size=latest.payload["size"])
+        self._write(latest.patient_id, EntryKind(latest.kind), payload, lineage=lineage,
+                    version=latest.version + 1, reason=reason)
+        self._trail.record(Action.CORRECT, patient_id=latest.patient_id,
+                           target=f"entry:{lineage}", detail=f"version {latest.version + 1}")
+        return latest.version + 1
+
+    @audited
+    def open_record(self, patient_id: int) -> PatientRecord:
+        """Read the whole current record of a patient."""
+        self._require_patient(patient_id)
+        record = PatientRecord(patient_id, self._store.current_entries(patient_id))
+        self._trail.record(Action.READ, patient_id=patient_id, target="record")
+        return record
+
+    @audited
+    def entry_history(self, lineage: int) -> list[StoredVersion]:
+        """Every version of one entry, oldest first (REC-3)."""
+        versions = self._versions(lineage)
+        self._trail.record(Action.READ, patient_id=versions[0].patient_id,
+                           target=f"entry:{lineage}", detail="history")
+        return versions
+
+    @audited
+    def add_document(self, patient_id: int, metadata: Mapping[str, Any], content: bytes) -> int:
+        """Store a file inside the vault with its type and origin; return its lineage."""
+        self._require_patient(patient_id)
+        if not content:
+            raise InvalidInput("Le fichier est vide.")
+        if len(content) > MAX_DOCUMENT_BYTES:
+            raise InvalidInput("Le fichier dépasse 50 Mo : réduisez-le avant de l'importer.")
+        digest = hashlib.sha256(content).hexdigest()
+        self._store.put_blob(digest, content)
+        payload = {**metadata, "sha256": digest, "size": len(content)}
+        lineage = self._write(patient_id, EntryKind.DOCUMENT, payload, lineage=None, version=1,
+                              reason="")
+        self._trail.record(Action.CREATE, patient_id=patient_id, target=f"entry:{lineage}",
+                           detail="document")
+        return lineage
+
+    @audited
+    def read_document(self, lineage: int) -> bytes:
+        """The bytes of a stored document (shown inside the application only)."""
+        latest = self._versions(lineage)[-1]
+        if latest.kind != EntryKind.DOCUMENT.value:
+            raise UnknownEntry
+        content = self._store.get_blob(latest.payload["sha256"])
+        self._trail.record(Action.READ, patient_id=latest.patient_id,
+                           target=f"entry:{lineage}", detail="document content")
+        return content
+
+    @audited
+    def search_text(self, text: str, patient_id: int | None = None,
+                    limit: int = FULL_TEXT_LIMIT) -> list[StoredVersion]:
+        """Full-text search over the notes, newest first, bounded to one page."""
+        query = full_text_query(text)
+        hits = self._store.full_text(query, min(limit, 100), patient_id) if query else []
+        self._trail.record(Action.SEARCH, patient_id=patient_id, target="full text",
+                           detail=f"{len(hits)} résultat(s)")
+        return hits

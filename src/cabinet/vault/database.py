@@ -1,0 +1,136 @@
+"""Open, create and migrate the SQLCipher database with a raw 256-bit data key.
+
+The data key comes from a key slot; opening costs no KDF. This module must never log or
+raise with the key in any message, and never load SQLite extensions.
+"""
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import sqlcipher3
+
+from cabinet.errors import VaultError
+
+Connection = sqlite3.Connection
+DatabaseError = sqlcipher3.DatabaseError
+IntegrityError = sqlcipher3.IntegrityError
+REQUIRED_CIPHER_MAJOR = "4."
+CACHE_SIZE_KIB = 65536
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The numbered schema migrations shipped with the application, in order."""
+    folder = resources.files("cabinet.vault") / "migrations"
+    found = [
+        (int(item.name.split("_", 1)[0]), item.read_text(encoding="utf-8"))
+        for item in folder.iterdir()
+        if item.name.endswith(".sql")
+    ]
+    return sorted(found)
+
+
+def latest_schema_version() -> int:
+    """The schema version this build of Cabinet writes."""
+    return migrations()[-1][0]
+
+
+def connect(path: Path, data_key: bytes, *, create: bool = False) -> Connection:
+    """Open the vault database with `data_key`; create it only when asked.
+
+    Raises `VaultError` in French for a missing file, a file that is not this vault, or a
+    vault from a newer version of Cabinet.
+    """
+    if len(data_key) != 32:
+        raise ValueError("the data key must be 256 bits")
+    if not create and not path.exists():
+        raise VaultError("Le fichier du coffre est introuvable : vérifiez l'emplacement choisi.")
+    conn: Connection = sqlcipher3.connect(str(path), isolation_level=None,
+                                          check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        _check_cipher(conn)
+        _check_readable(conn)
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = FULL",
+            "foreign_keys = ON",
+            "temp_store = MEMORY",
+            f"cache_size = -{CACHE_SIZE_KIB}",
+            "mmap_size = 0",
+        ):
+            conn.execute(f"PRAGMA {pragma}")
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_cipher(conn: Connection) -> None:
+    row = conn.execute("PRAGMA cipher_version").fetchone()
+    if not row or not str(row[0]).startswith(REQUIRED_CIPHER_MAJOR):
+        raise VaultError("La bibliothèque de chiffrement installée n'est pas SQLCipher 4.")
+
+
+def _check_readable(conn: Connection) -> None:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError:
+        raise VaultError(
+            "Le fichier du coffre ne correspond pas à sa clé : il est endommagé, "
+            "ou ce n'est pas le fichier de ce coffre."
+        ) from None
+
+
+def migrate(conn: Connection) -> None:
+    """Apply the migrations the vault has not seen yet, each in its own transaction."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    latest = latest_schema_version()
+    if current > latest:
+        raise VaultError(
+            "Ce coffre a été enregistré par une version plus récente de Cabinet : "
+            "mettez le logiciel à jour pour l'ouvrir."
+        )
+    for number, script in migrations():
+        if number <= current:
+            continue
+        with transaction(conn):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlcipher3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """Run a block in one immediate transaction: all of it is committed, or none of it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """Run SQLCipher's page authentication check and SQLite's own; return what they report."""
+    problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+    problems += [str(r[0]) for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    return problems

@@ -1,0 +1,156 @@
+"""Create a vault, unlock it with one credential, and lock it again.
+
+Every connection and every connection attempt is journaled (TRACE-1): a success in the
+journal itself, a failure sealed in the pending log until the next successful unlock.
+Locking closes the connection and drops the key; nothing in clear stays behind.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cabinet.audit import pending
+from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action, Actor, AuditEvent
+from cabinet.domain.clock import Clock
+from cabinet.errors import KnownError, VaultError
+from cabinet.keys import demo, password, recovery
+from cabinet.keys.installation_secret import SecretStore
+from cabinet.keys.wrapping import new_data_key
+from cabinet.vault import database
+from cabinet.vault.header import KeyHeader, b64, read_header, unb64, write_header
+from cabinet.vault.layout import VaultLayout
+from cabinet.vault.store import SqlRecordStore
+
+UNKNOWN_PERSON = "personne non identifiée"
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One way in, with its secret; the secret is never shown in a repr."""
+
+    mode: AccessMode
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The titular physician of the vault."""
+
+    name: str
+    identifier: str
+
+
+@dataclass
+class OpenVault:
+    """An unlocked vault: its connection, its store and the person at the keyboard."""
+
+    layout: VaultLayout
+    header: KeyHeader
+    conn: database.Connection
+    actor: Actor
+    store: SqlRecordStore
+
+    def journal(self, action: Action, clock: Clock, *, detail: str = "") -> None:
+        """Journal a vault-level event (connection, lock, administration)."""
+        event = AuditEvent.by(self.actor, at=clock.now().isoformat(timespec="milliseconds"),
+                              action=action, detail=detail)
+        with self.store.transaction():
+            self.store.append_audit(event)
+
+    def lock(self, clock: Clock) -> None:
+        """Journal the lock, close the connection and drop the key objects."""
+        self.journal(Action.LOCK, clock)
+        self.conn.close()
+
+
+def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
+                 demo_vault: bool = False) -> tuple[OpenVault, str]:
+    """Create an empty vault in `folder`; return it open, and the recovery key to print."""
+    layout = VaultLayout(folder)
+    if layout.header.exists() or layout.database.exists():
+        raise VaultError("Un coffre existe déjà à cet emplacement.")
+    folder.mkdir(parents=True, exist_ok=True)
+    now = clock.now().isoformat(timespec="seconds")
+    private_key, public_key = pending.new_keypair()
+    header = KeyHeader(vault_id=str(uuid.uuid4()), created_at=now, demo=demo_vault,
+                       audit_public_key=b64(public_key))
+    data_key = new_data_key()
+    recovery_key = recovery.add_recovery_slot(header, data_key, now)
+    if demo_vault:
+        demo.add_demo_slot(header, data_key, now)
+    conn = database.connect(layout.database, data_key, create=True)
+    with database.transaction(conn):
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+            ("vault_id", header.vault_id), ("owner_name", owner.name),
+            ("owner_id", owner.identifier), ("audit_private_key", b64(private_key)),
+            ("demo", "1" if demo_vault else "0")])
+    write_header(layout.header, header)
+    mode = AccessMode.DEMO if demo_vault else AccessMode.RECOVERY
+    opened = OpenVault(layout, header, conn, Actor(owner.name, owner.identifier, mode,
+                                                   workstation), SqlRecordStore(conn))
+    opened.journal(Action.ADMIN, clock, detail="création du coffre")
+    return opened, recovery_key
+
+
+def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str, *,
+           secrets: SecretStore | None = None) -> OpenVault:
+    """Open the vault with `credential`, journal the connection, or raise in French."""
+    layout = VaultLayout(folder)
+    header = read_header(layout.header)
+    try:
+        data_key = _unwrap(header, credential, secrets)
+    except KnownError as error:
+        _journal_failure(layout, header, credential.mode, clock, workstation, error)
+        raise
+    conn = database.connect(layout.database, data_key)
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("vault_id") != header.vault_id:
+            raise VaultError("Le fichier du coffre et son fichier de clés ne vont pas ensemble.")
+    except BaseException:
+        conn.close()
+        raise
+    actor = Actor(meta["owner_name"], meta["owner_id"], credential.mode, workstation)
+    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn))
+    _import_pending(opened, unb64(meta["audit_private_key"]), clock)
+    opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[credential.mode])
+    return opened
+
+
+def _unwrap(header: KeyHeader, credential: Credential, secrets: SecretStore | None) -> bytes:
+    if credential.mode is AccessMode.RECOVERY:
+        return recovery.unlock_with_recovery_key(header, credential.secret)
+    if credential.mode is AccessMode.DEMO:
+        return demo.unlock_demo(header, credential.secret)
+    if credential.mode is AccessMode.DEGRADED:
+        if secrets is None:
+            raise VaultError("Le trousseau du système est indisponible : mode dégradé impossible.")
+        return password.unlock_with_password(header, credential.secret, secrets)
+    raise VaultError("Ce moyen d'accès n'est pas disponible ici.")
+
+
+def _journal_failure(layout: VaultLayout, header: KeyHeader, mode: AccessMode, clock: Clock,
+                     workstation: str, error: KnownError) -> None:
+    event = AuditEvent.by(Actor(UNKNOWN_PERSON, "", mode, workstation),
+                          at=clock.now().isoformat(timespec="milliseconds"),
+                          action=Action.CONNECT_FAILED, detail=error.message)
+    pending.append_sealed(layout.pending_log, event, unb64(header.audit_public_key))
+
+
+def _import_pending(opened: OpenVault, private_key: bytes, clock: Clock) -> None:
+    """Move sealed failed attempts into the journal, then remove the pending log."""
+    events, unreadable = pending.read_sealed(opened.layout.pending_log, private_key)
+    if not events and not unreadable:
+        return
+    conn = opened.conn
+    with opened.store.transaction():
+        for event in events:
+            seen = conn.execute("SELECT 1 FROM audit WHERE target = ?", (event.target,))
+            if seen.fetchone() is None:
+                opened.store.append_audit(event)
+        if unreadable:
+            opened.store.append_audit(AuditEvent.by(
+                opened.actor, at=clock.now().isoformat(timespec="milliseconds"),
+                action=Action.ADMIN,
+                detail=f"{unreadable} ligne(s) illisible(s) dans le journal des tentatives"))
+    opened.layout.pending_log.unlink()
