@@ -1,0 +1,176 @@
+"""The `cabinet` command: the application, the demo, and the vault's maintenance commands.
+
+Secrets are asked on the terminal, never taken from arguments or the environment, so they
+never appear in a command line or a shell history.
+"""
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cabinet import paths
+from cabinet.audit import journal
+from cabinet.bootstrap import AppContext, build_context, workstation_name
+from cabinet.domain.audit import AccessMode
+from cabinet.domain.clock import SystemClock
+from cabinet.errors import KnownError, WrongKey
+from cabinet.keys.demo import DEMO_PASSWORD
+from cabinet.vault import database
+from cabinet.vault.header import read_header
+from cabinet.vault.layout import VaultLayout
+from cabinet.vault.session import Credential, OpenVault, Owner, create_vault, unlock
+
+DEMO_OWNER = Owner("Dr Camille Démo", "DEMO-00000000")
+EXIT_KNOWN_ERROR = 2
+EXIT_CHECK_FAILED = 1
+
+
+def _ask(prompt: str) -> str:
+    """Read a secret from the terminal, or one line of standard input when it is a pipe."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    print(prompt, end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def open_vault(folder: Path) -> OpenVault:
+    """Open a vault from the command line: a demo vault without prompt, else ask."""
+    clock, workstation = SystemClock(), workstation_name()
+    header = read_header(VaultLayout(folder).header)
+    if header.demo:
+        print("Coffre de DÉMONSTRATION (patients fictifs).", file=sys.stderr)
+        return unlock(folder, Credential(AccessMode.DEMO, DEMO_PASSWORD), clock, workstation)
+    secret = _ask("Clé de secours (ABCD-EFGH-…) : ")
+    return unlock(folder, Credential(AccessMode.RECOVERY, secret), clock, workstation)
+
+
+def _print_summary(ctx: AppContext) -> None:
+    counts = ctx.vault.store.counts()
+    kind = "démonstration" if ctx.vault.header.demo else "cabinet"
+    print(f"Coffre ({kind}) : {ctx.vault.layout.folder}")
+    print(f"  Patients : {counts['patients']}")
+    print(f"  Consultations : {counts.get('entries.encounter', 0)}")
+    print(f"  Ordonnances : {counts.get('entries.prescription', 0)}")
+    print(f"  Documents : {counts.get('entries.document', 0)}")
+    print(f"  Évènements du journal : {counts['audit_events']}")
+    print("  " + journal.verify(ctx.vault.conn).summary())
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """Create (or reopen) the demo vault, fill it, print its summary and credentials."""
+    from cabinet.demo.generator import DemoSize, generate
+
+    folder: Path = args.vault or paths.demo_vault_dir()
+    clock = SystemClock()
+    if VaultLayout(folder).header.exists():
+        ctx = build_context(open_vault(folder), clock)
+        recovery_key = "(imprimée à la création du coffre)"
+    else:
+        opened, recovery_key = create_vault(folder, DEMO_OWNER, clock, workstation_name(),
+                                            demo_vault=True)
+        ctx = build_context(opened, clock)
+        print(f"Création de {args.patients} patients fictifs (graine {args.seed})…",
+              file=sys.stderr)
+        generate(ctx, DemoSize(args.patients), args.seed)
+    try:
+        _print_summary(ctx)
+        print("Identifiants de démonstration (sans valeur, patients fictifs) :")
+        print(f"  Mot de passe de démonstration : {DEMO_PASSWORD}")
+        print(f"  Clé de secours : {recovery_key}")
+        if not args.no_gui:
+            print("L'interface graphique n'est pas encore livrée : résumé seulement.")
+    finally:
+        ctx.lock()
+    return 0
+
+
+def command_vault_create(args: argparse.Namespace) -> int:
+    """Create an empty vault for the physician and print its recovery key once."""
+    name = input("Nom du médecin titulaire : ").strip()
+    identifier = input("Numéro RPPS : ").strip()
+    opened, recovery_key = create_vault(args.vault, Owner(name, identifier), SystemClock(),
+                                        workstation_name())
+    opened.lock(SystemClock())
+    print("Coffre créé. Clé de secours, à imprimer et à mettre sous pli scellé :")
+    print(f"  {recovery_key}")
+    return 0
+
+
+def command_audit_verify(args: argparse.Namespace) -> int:
+    """Verify the audit chain; exit 1 and name the first broken event if it is not intact."""
+    opened = open_vault(args.vault)
+    try:
+        report = journal.verify(opened.conn)
+        print(report.summary())
+    finally:
+        opened.lock(SystemClock())
+    return 0 if report.intact else EXIT_CHECK_FAILED
+
+
+def command_vault_check(args: argparse.Namespace) -> int:
+    """Check page integrity, schema version and audit chain."""
+    opened = open_vault(args.vault)
+    try:
+        problems = database.integrity_problems(opened.conn)
+        version = opened.conn.execute("PRAGMA user_version").fetchone()[0]
+        report = journal.verify(opened.conn)
+    finally:
+        opened.lock(SystemClock())
+    print(f"Version du schéma : {version} (attendue : {database.latest_schema_version()})")
+    print("Intégrité des pages chiffrées : " + ("correcte" if not problems else
+                                                 f"{len(problems)} problème(s)"))
+    for problem in problems[:20]:
+        print(f"  - {problem}")
+    print(report.summary())
+    healthy = not problems and report.intact and version == database.latest_schema_version()
+    return 0 if healthy else EXIT_CHECK_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's grammar."""
+    parser = argparse.ArgumentParser(prog="cabinet", description="Cabinet : dossier médical.")
+    commands = parser.add_subparsers(dest="command")
+
+    demo = commands.add_parser("demo", help="ouvrir un coffre de démonstration")
+    demo.add_argument("--vault", type=Path, help="dossier du coffre de démonstration")
+    demo.add_argument("--patients", type=int, default=200, help="nombre de patients fictifs")
+    demo.add_argument("--seed", type=int, default=1, help="graine du générateur")
+    demo.add_argument("--no-gui", action="store_true", help="afficher le résumé seulement")
+    demo.set_defaults(handler=command_demo)
+
+    audit = commands.add_parser("audit", help="journal des accès").add_subparsers(
+        dest="audit_command", required=True)
+    verify = audit.add_parser("verify", help="vérifier la chaîne du journal")
+    verify.add_argument("--vault", type=Path, required=True)
+    verify.set_defaults(handler=command_audit_verify)
+
+    vault = commands.add_parser("vault", help="coffre chiffré").add_subparsers(
+        dest="vault_command", required=True)
+    check = vault.add_parser("check", help="vérifier l'intégrité du coffre")
+    check.add_argument("--vault", type=Path, required=True)
+    check.set_defaults(handler=command_vault_check)
+    create = vault.add_parser("create", help="créer le coffre du cabinet")
+    create.add_argument("--vault", type=Path, default=paths.default_vault_dir())
+    create.set_defaults(handler=command_vault_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; a known error prints its French message and exits with 2."""
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        print("L'interface graphique n'est pas encore disponible : essayez « cabinet demo ».")
+        return 0
+    try:
+        return int(args.handler(args))
+    except WrongKey as error:
+        print(f"Accès refusé : {error.message}", file=sys.stderr)
+    except KnownError as error:
+        print(f"Erreur : {error.message}", file=sys.stderr)
+    return EXIT_KNOWN_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Synthetic French patients for demonstrations and benchmarks; never real data."""

@@ -1,0 +1,1 @@
+"""Test helpers: the few stand-ins for what cannot run here, and shared builders."""

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs everything the tests need, then runs the whole suite: lint, types, import
+# contracts and pytest. Debian packages are installed only when run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    missing=()
+    for package in "${DEBIAN_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+            || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}" >/dev/null
+    fi
+fi
+command -v uv >/dev/null || python3 -m pip install --quiet uv
+
+uv sync --frozen --quiet
+echo "== ruff"; uv run --frozen ruff check .
+echo "== mypy"; uv run --frozen mypy
+echo "== import contracts"; uv run --frozen lint-imports
+echo "== pytest"; uv run --frozen pytest "$@"
