@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import unicodedata
+
 from cabinet.domain.text import has_forbidden_control
 
 _NIR_RE = re.compile(r"^[1-478]\d{4}(\d{2}|2A|2B)\d{6}\d{2}$")
@@ -165,5 +167,5 @@ def _check_name(value: str, label: str) -> None:
         raise IdentityError(f"{label} est obligatoire.")
     if len(value) > _MAX_NAME_LENGTH:
         raise IdentityError(f"{label} dépasse {_MAX_NAME_LENGTH} caractères.")
-    if has_forbidden_control(value) or any(c.isdigit() for c in value):
+    if any(c.isdigit() or unicodedata.category(c) == "Cc" for c in value):
         raise IdentityError(f"{label} contient des caractères non admis.")

@@ -98,7 +98,7 @@ def _date(payload: Mapping[str, Any], key: str, label: str, *, required: bool = 
 
 def _choice(payload: Mapping[str, Any], key: str, label: str, choices: Mapping[str, str]) -> str:
     value = payload.get(key)
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise RecordError(f"{label} doit être l'une des valeurs : {', '.join(choices.values())}.")
     return str(value)
 
@@ -151,11 +151,16 @@ def _vitals(raw: Any) -> list[dict[str, Any]]:
             raise RecordError(f"{sign.label} : la valeur n'est pas un nombre.") from None
         if not sign.low <= value <= sign.high:
             raise RecordError(
-                f"{sign.label} : {value:g} {sign.unit} est hors des valeurs possibles "
-                f"({sign.low:g} à {sign.high:g} {sign.unit})."
+                f"{sign.label} : {_french(value)} {sign.unit} est hors des valeurs possibles "
+                f"({_french(sign.low)} à {_french(sign.high)} {sign.unit})."
             )
         measures.append({"code": str(code), "value": value, "unit": sign.unit})
     return measures
+
+
+def _french(number: float) -> str:
+    """A number written the French way (decimal comma)."""
+    return f"{number:g}".replace(".", ",")
 
 
 def body_mass_index(vitals: list[Mapping[str, Any]]) -> float | None:
@@ -204,8 +209,14 @@ def _document(p: Mapping[str, Any]) -> dict[str, Any]:
         "filename": _text(p, "filename", "Le nom du fichier", required=True, limit=255),
         "media_type": _text(p, "media_type", "Le type de fichier", required=True, limit=100),
         "sha256": _text(p, "sha256", "L'empreinte du fichier", required=True, limit=64),
-        "size": int(p.get("size", 0)),
+        "size": _size(p.get("size")),
     }
+
+
+def _size(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RecordError("La taille du fichier est invalide.")
+    return value
 
 
 def _advance_directive(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -248,21 +259,19 @@ def is_non_communicable(kind: EntryKind) -> bool:
     return kind is EntryKind.PRIVATE_NOTE
 
 
-def searchable_text(kind: EntryKind, payload: Mapping[str, Any]) -> str:
-    """The free text of an entry that full-text search indexes."""
+_NOT_TEXT = frozenset({"status", "category", "doc_type", "date", "since", "stopped",
+                       "filename", "media_type", "sha256", "size", "vitals", "ald"})
+
+
+def searchable_text(payload: Mapping[str, Any]) -> str:
+    """The free text of an entry that full-text search indexes (never codes or dates)."""
     parts: list[str] = []
-    for value in payload.values():
-        if isinstance(value, str) and not _looks_like_code(value):
+    for key, value in payload.items():
+        if key in _NOT_TEXT:
+            continue
+        if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, list):
-            parts.extend(
-                str(v) for line in value if isinstance(line, Mapping)
-                for k, v in line.items() if k in ("drug", "dosage", "duration")
-            )
+            parts.extend(str(v) for line in value if isinstance(line, Mapping)
+                         for k, v in line.items() if k not in _NOT_TEXT)
     return "\n".join(p for p in parts if p)
-
-
-def _looks_like_code(value: str) -> bool:
-    return value in HISTORY_CATEGORIES or value in DOCUMENT_TYPES or value in (
-        PRIVATE_NOTE_CATEGORIES
-    )

@@ -21,7 +21,7 @@ def name_tokens(*names: str) -> set[str]:
     tokens: set[str] = set()
     for name in names:
         folded = fold(name)
-        for word in folded.replace("'", " ").split():
+        for word in folded.replace("'", " ").replace("\u2019", " ").split():
             parts = [p for p in word.split("-") if p]
             tokens.update(parts)
             if len(parts) > 1:
@@ -30,7 +30,7 @@ def name_tokens(*names: str) -> set[str]:
 
 
 def has_forbidden_control(text: str) -> bool:
-    """Tell whether `text` holds a control character other than newline and tab."""
+    """Tell whether `text` holds a control character other than newline, CR and tab."""
     return any(
         unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text
     )

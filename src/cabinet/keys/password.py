@@ -42,7 +42,7 @@ def _wrapping_key(password: str, salt: bytes, params: Argon2Parameters,
     return derive_key(stretched + installation_secret, salt=salt, purpose=SLOT_TYPE)
 
 
-def set_password_slot(header: KeyHeader, data_key: bytes, password: str, created_at: str,
+def set_password_slot(header: KeyHeader, data_key: bytes, password: str, *, created_at: str,
                       store: SecretStore, params: Argon2Parameters | None = None) -> None:
     """Create or replace the password slot; refuse a password below the CNIL rule."""
     strength = assess(password)

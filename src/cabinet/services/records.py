@@ -96,7 +96,7 @@ class RecordService:
             patient_id=patient_id, kind=kind.value, lineage=lineage, version=version,
             effective_date=effective, payload=checked,
             non_communicable=is_non_communicable(kind), author=self._trail.actor.name,
-            created_at=self._trail.now(), reason=reason, text=searchable_text(kind, checked)))
+            created_at=self._trail.now(), reason=reason, text=searchable_text(checked)))
 
     @audited
     def add_entry(self, patient_id: int, kind: EntryKind, payload: Mapping[str, Any]) -> int:

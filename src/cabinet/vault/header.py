@@ -75,9 +75,9 @@ class KeyHeader:
         try:
             doc = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise VaultError("Le fichier de clés du coffre est illisible ou n'en est pas un.") from None
+            raise VaultError("Le fichier de clés du coffre est illisible.") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
-            raise VaultError("Ce dossier ne contient pas un coffre Cabinet (fichier de clés inconnu).")
+            raise VaultError("Ce dossier ne contient pas un coffre Cabinet (fichier inconnu).")
         if not isinstance(doc.get("version"), int) or doc["version"] > FORMAT_VERSION:
             raise VaultError(
                 "Ce coffre a été créé par une version plus récente de Cabinet : "

@@ -49,6 +49,7 @@ class OpenVault:
     conn: database.Connection
     actor: Actor
     store: SqlRecordStore
+    data_key: bytearray = field(repr=False)
 
     def journal(self, action: Action, clock: Clock, *, detail: str = "") -> None:
         """Journal a vault-level event (connection, lock, administration)."""
@@ -57,10 +58,28 @@ class OpenVault:
         with self.store.transaction():
             self.store.append_audit(event)
 
+    def set_password(self, new_password: str, store: SecretStore, clock: Clock,
+                     params: password.Argon2Parameters | None = None) -> None:
+        """Enable or change the degraded-mode password; possible only while unlocked."""
+        password.set_password_slot(self.header, bytes(self.data_key), new_password,
+                                   created_at=clock.now().isoformat(timespec="seconds"),
+                                   store=store, params=params)
+        write_header(self.layout.header, self.header)
+        self.journal(Action.ADMIN, clock, detail="mot de passe du mode dégradé défini")
+
+    def renew_recovery_key(self, clock: Clock) -> str:
+        """Replace the recovery slot (after a use, or a lost envelope); return the new key."""
+        new_key = recovery.add_recovery_slot(self.header, bytes(self.data_key),
+                                             clock.now().isoformat(timespec="seconds"))
+        write_header(self.layout.header, self.header)
+        self.journal(Action.ADMIN, clock, detail="clé de secours renouvelée")
+        return new_key
+
     def lock(self, clock: Clock) -> None:
-        """Journal the lock, close the connection and drop the key objects."""
+        """Journal the lock, close the connection and wipe the key held in memory."""
         self.journal(Action.LOCK, clock)
         self.conn.close()
+        self.data_key[:] = bytes(len(self.data_key))
 
 
 def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
@@ -69,7 +88,8 @@ def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
     layout = VaultLayout(folder)
     if layout.header.exists() or layout.database.exists():
         raise VaultError("Un coffre existe déjà à cet emplacement.")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    layout.database.touch(mode=0o600)  # SQLite gives its WAL the database file's mode
     now = clock.now().isoformat(timespec="seconds")
     private_key, public_key = pending.new_keypair()
     header = KeyHeader(vault_id=str(uuid.uuid4()), created_at=now, demo=demo_vault,
@@ -86,8 +106,8 @@ def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
             ("demo", "1" if demo_vault else "0")])
     write_header(layout.header, header)
     mode = AccessMode.DEMO if demo_vault else AccessMode.RECOVERY
-    opened = OpenVault(layout, header, conn, Actor(owner.name, owner.identifier, mode,
-                                                   workstation), SqlRecordStore(conn))
+    actor = Actor(owner.name, owner.identifier, mode, workstation)
+    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key))
     opened.journal(Action.ADMIN, clock, detail="création du coffre")
     return opened, recovery_key
 
@@ -100,7 +120,8 @@ def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str,
     try:
         data_key = _unwrap(header, credential, secrets)
     except KnownError as error:
-        _journal_failure(layout, header, credential.mode, clock, workstation, error)
+        _journal_failure(layout, header, credential.mode, clock=clock, workstation=workstation,
+                         error=error)
         raise
     conn = database.connect(layout.database, data_key)
     try:
@@ -111,7 +132,7 @@ def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str,
         conn.close()
         raise
     actor = Actor(meta["owner_name"], meta["owner_id"], credential.mode, workstation)
-    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn))
+    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key))
     _import_pending(opened, unb64(meta["audit_private_key"]), clock)
     opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[credential.mode])
     return opened
@@ -129,7 +150,7 @@ def _unwrap(header: KeyHeader, credential: Credential, secrets: SecretStore | No
     raise VaultError("Ce moyen d'accès n'est pas disponible ici.")
 
 
-def _journal_failure(layout: VaultLayout, header: KeyHeader, mode: AccessMode, clock: Clock,
+def _journal_failure(layout: VaultLayout, header: KeyHeader, mode: AccessMode, *, clock: Clock,
                      workstation: str, error: KnownError) -> None:
     event = AuditEvent.by(Actor(UNKNOWN_PERSON, "", mode, workstation),
                           at=clock.now().isoformat(timespec="milliseconds"),

@@ -1,0 +1,106 @@
+"""The journal is append-only and any change to it is detected (TRACE-1, TRACE-2)."""
+
+import pytest
+from helpers.vaults import OWNER, identity
+
+from cabinet.audit import journal, pending
+from cabinet.domain.audit import AccessMode
+from cabinet.domain.record import EntryKind
+from cabinet.errors import WrongKey
+from cabinet.vault.database import IntegrityError
+from cabinet.vault.layout import VaultLayout
+from cabinet.vault.session import Credential, create_vault, unlock
+
+
+def filled(ctx):
+    patient = ctx.patients.create(identity())
+    for n in range(5):
+        ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": f"Facteur {n}"})
+    return patient
+
+
+def test_every_action_is_chained_and_verifies(ctx):
+    filled(ctx)
+    report = journal.verify(ctx.vault.conn)
+    assert report.intact and report.checked >= 7
+    assert "intègre" in report.summary()
+
+
+def test_update_and_delete_are_refused_by_the_database(ctx):
+    filled(ctx)
+    with pytest.raises(IntegrityError):
+        ctx.vault.conn.execute("UPDATE audit SET actor = 'quelqu''un' WHERE id = 2")
+    with pytest.raises(IntegrityError):
+        ctx.vault.conn.execute("DELETE FROM audit WHERE id = 2")
+
+
+def drop_guards(conn):
+    conn.execute("DROP TRIGGER audit_append_only_update")
+    conn.execute("DROP TRIGGER audit_append_only_delete")
+
+
+def test_an_altered_event_is_named(ctx):
+    filled(ctx)
+    drop_guards(ctx.vault.conn)
+    ctx.vault.conn.execute("UPDATE audit SET detail = 'rien' WHERE id = 4")
+    report = journal.verify(ctx.vault.conn)
+    assert report.first_broken_id == 4
+    assert "n° 4" in report.summary()
+
+
+def test_a_removed_event_is_detected(ctx):
+    filled(ctx)
+    drop_guards(ctx.vault.conn)
+    ctx.vault.conn.execute("DELETE FROM audit WHERE id = 3")
+    assert journal.verify(ctx.vault.conn).first_broken_id == 4
+
+
+def test_a_rehashed_event_still_breaks_the_next_link(ctx):
+    filled(ctx)
+    drop_guards(ctx.vault.conn)
+    ctx.vault.conn.execute("UPDATE audit SET hash = ? WHERE id = 3", ("f" * 64,))
+    assert journal.verify(ctx.vault.conn).first_broken_id == 3
+
+
+def test_append_outside_a_transaction_is_refused(ctx):
+    event = pending.AuditEvent("t", "a", "", "card", "w", "read", None, "", "")
+    with pytest.raises(RuntimeError):
+        journal.append(ctx.vault.conn, event)
+
+
+def test_failed_attempts_are_sealed_then_journaled_at_next_unlock(vault_dir, clock):
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste-A")
+    opened.lock(clock)
+    layout = VaultLayout(vault_dir)
+    for _ in range(3):
+        with pytest.raises(WrongKey):
+            unlock(vault_dir, Credential(AccessMode.RECOVERY, "AAAA-BBBB"), clock, "poste-B")
+    sealed = layout.pending_log.read_bytes()
+    assert b"poste-B" not in sealed and b"connect_failed" not in sealed
+    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste-A")
+    failures = [e for e in reopened.store.audit_rows(None, 50)
+                if e["action"] == "connect_failed"]
+    assert len(failures) == 3
+    assert {e["workstation"] for e in failures} == {"poste-B"}
+    assert "faute de frappe" in failures[0]["detail"]
+    assert not layout.pending_log.exists()
+    assert journal.verify(reopened.conn).intact
+    reopened.lock(clock)
+
+
+def test_pending_import_is_idempotent_and_reports_damaged_lines(vault_dir, clock):
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    opened.lock(clock)
+    layout = VaultLayout(vault_dir)
+    with pytest.raises(WrongKey):
+        unlock(vault_dir, Credential(AccessMode.RECOVERY, "AAAA"), clock, "poste")
+    copy_of_log = layout.pending_log.read_text()
+    first = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    first.lock(clock)
+    # the same sealed line comes back (crash before the file was removed) plus garbage
+    layout.pending_log.write_text(copy_of_log + "pas-du-base64\n")
+    second = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    events = second.store.audit_rows(None, 100)
+    assert sum(e["action"] == "connect_failed" for e in events) == 1
+    assert any("illisible" in e["detail"] for e in events)
+    second.lock(clock)

@@ -1,0 +1,84 @@
+"""The installation secret lives in a trusted OS keyring only (DESIGN.md §2, AUTH-3).
+
+Runs against a real Secret Service (gnome-keyring in a private D-Bus session).
+"""
+
+import os
+
+import keyring.backend
+import keyring.backends.fail
+import keyring.backends.SecretService
+import pytest
+from helpers.keyring_session import secret_service
+
+from cabinet.keys.installation_secret import ACCOUNT, SERVICE, KeyringRefused, KeyringSecretStore
+
+
+@pytest.fixture(scope="module")
+def secret_service_env():
+    with secret_service() as env:
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            yield env
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def test_secret_service_keeps_the_installation_secret(secret_service_env):
+    backend = keyring.backends.SecretService.Keyring()
+    store = KeyringSecretStore(backend)
+    first = store.installation_secret(create=True)
+    assert len(first) == 32
+    assert KeyringSecretStore(backend).installation_secret(create=False) == first
+    assert backend.get_password(SERVICE, ACCOUNT) == first.hex()
+
+
+def test_missing_secret_is_explained_not_created(secret_service_env):
+    backend = keyring.backends.SecretService.Keyring()
+    backend.delete_password(SERVICE, ACCOUNT)
+    with pytest.raises(KeyringRefused, match="absent du trousseau"):
+        KeyringSecretStore(backend).installation_secret(create=False)
+
+
+class PlaintextKeyring(keyring.backend.KeyringBackend):
+    """Stands for keyrings.alt's file backend, which stores secrets in clear."""
+
+    priority = 1
+    passwords: dict[tuple[str, str], str] = {}  # noqa: RUF012
+
+    def get_password(self, service, username):
+        return self.passwords.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.passwords.pop((service, username), None)
+
+
+PlaintextKeyring.__module__ = "keyrings.alt.file"
+
+
+def test_plaintext_backend_is_refused():
+    with pytest.raises(KeyringRefused, match="en clair"):
+        KeyringSecretStore(PlaintextKeyring())
+    assert PlaintextKeyring.passwords == {}
+
+
+def test_no_backend_is_refused_with_an_explanation():
+    with pytest.raises(KeyringRefused, match="Aucun trousseau sécurisé"):
+        KeyringSecretStore(keyring.backends.fail.Keyring())
+
+
+def test_unknown_backend_is_refused():
+    class HomeMadeKeyring(PlaintextKeyring):
+        pass
+
+    HomeMadeKeyring.__module__ = "somewhere.else"
+    with pytest.raises(KeyringRefused):
+        KeyringSecretStore(HomeMadeKeyring())

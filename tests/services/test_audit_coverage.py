@@ -1,0 +1,102 @@
+"""No service method reads or writes medical data without its audit event (TRACE-1)."""
+
+import inspect
+
+import pytest
+from helpers.vaults import identity
+
+from cabinet import services
+from cabinet.domain.record import EntryKind
+from cabinet.errors import AuditMissing
+from cabinet.services import journal, patients, records
+from cabinet.services.auditing import AuditedService, audited, service_marks
+
+SERVICE_MODULES = (patients, records, journal)
+
+
+def service_classes():
+    found = []
+    for module in SERVICE_MODULES:
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and cls.__name__.endswith("Service"):
+                found.append(cls)
+    return found
+
+
+def test_every_service_module_is_walked():
+    import pkgutil
+
+    names = {m.name for m in pkgutil.iter_modules(services.__path__)}
+    assert names - {"auditing", "ports"} == {m.__name__.rsplit(".", 1)[1]
+                                             for m in SERVICE_MODULES}
+
+
+@pytest.mark.parametrize("cls", service_classes(), ids=lambda c: c.__name__)
+def test_every_public_method_is_marked(cls):
+    marks = service_marks(cls)
+    assert marks, f"{cls.__name__} has no public method"
+    unmarked = [name for name, mark in marks.items() if mark == "unmarked"]
+    assert unmarked == [], f"{cls.__name__}: not marked audited nor not_audited: {unmarked}"
+
+
+def audit_count(ctx):
+    return ctx.vault.store.counts()["audit_events"]
+
+
+def test_each_audited_method_writes_its_event(ctx):
+    patient = ctx.patients.create(identity())
+    lineage = ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Tabac"})
+    document = ctx.records.add_document(patient, {
+        "doc_type": "result", "title": "Bilan", "date": "2026-01-01",
+        "filename": "bilan.pdf", "media_type": "application/pdf"}, b"%PDF-1.7 test")
+    calls = {
+        "PatientService.create": lambda: ctx.patients.create(identity("Durand")),
+        "PatientService.correct": lambda: ctx.patients.correct(
+            patient, identity("Lefèvre", "Émilie Anne"), "prénom complet"),
+        "PatientService.identity": lambda: ctx.patients.identity(patient),
+        "PatientService.identity_history": lambda: ctx.patients.identity_history(patient),
+        "RecordService.add_entry": lambda: ctx.records.add_entry(
+            patient, EntryKind.RISK_FACTOR, {"text": "Sédentarité"}),
+        "RecordService.correct_entry": lambda: ctx.records.correct_entry(
+            lineage, {"text": "Tabac sevré"}, "sevrage"),
+        "RecordService.open_record": lambda: ctx.records.open_record(patient),
+        "RecordService.entry_history": lambda: ctx.records.entry_history(lineage),
+        "RecordService.add_document": lambda: ctx.records.add_document(patient, {
+            "doc_type": "scan", "title": "Scan", "date": "2026-01-01",
+            "filename": "scan.pdf", "media_type": "application/pdf"}, b"%PDF scan"),
+        "RecordService.read_document": lambda: ctx.records.read_document(document),
+        "RecordService.search_text": lambda: ctx.records.search_text("tabac"),
+        "JournalService.access_history": lambda: ctx.journal.access_history(patient),
+    }
+    audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
+                       for name, mark in service_marks(cls).items() if mark == "audited"}
+    assert set(calls) == audited_methods, "add a call here for every audited method"
+    for name, call in calls.items():
+        before = audit_count(ctx)
+        call()
+        assert audit_count(ctx) == before + 1, name
+
+
+def test_a_method_that_forgets_its_event_is_rolled_back(ctx):
+    class ForgetfulService:
+        def __init__(self, store, trail):
+            self._store = store
+            self._trail = trail
+
+        @audited
+        def sneak(self: AuditedService) -> int:
+            return self._store.add_patient("2026-01-01", "quelqu'un")
+
+    before = ctx.vault.store.counts()["patients"]
+    with pytest.raises(AuditMissing):
+        ForgetfulService(ctx.vault.store, ctx.records._trail).sneak()
+    assert ctx.vault.store.counts()["patients"] == before
+
+
+def test_events_name_the_actor_mode_and_workstation(ctx):
+    patient = ctx.patients.create(identity())
+    ctx.records.open_record(patient)
+    event = ctx.vault.store.audit_rows(patient, 1)[0]
+    assert (event["actor"], event["actor_id"], event["workstation"]) == (
+        "Dr Jeanne Martin", "10101010101", "poste-test")
+    assert (event["action"], event["target"], event["mode"]) == ("read", "record", "recovery")
