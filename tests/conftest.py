@@ -1,6 +1,7 @@
 """Shared fixtures: a controlled clock and real SQLCipher vaults in temporary folders."""
 
 import pytest
+
 from helpers.clock import SteppingClock
 from helpers.secret_store import MemorySecretStore
 from helpers.vaults import new_context
@@ -26,7 +27,4 @@ def ctx(vault_dir, clock):
     """An open vault with its services; locked at the end of the test if still open."""
     context, _ = new_context(vault_dir, clock)
     yield context
-    try:
-        context.lock()
-    except Exception:  # already locked by the test
-        pass
+    context.lock()

@@ -1,7 +1,6 @@
 """The journal is append-only and any change to it is detected (TRACE-1, TRACE-2)."""
 
 import pytest
-from helpers.vaults import OWNER, identity
 
 from cabinet.audit import journal, pending
 from cabinet.domain.audit import AccessMode
@@ -10,6 +9,7 @@ from cabinet.errors import WrongKey
 from cabinet.vault.database import IntegrityError
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, create_vault, unlock
+from helpers.vaults import OWNER, identity
 
 
 def filled(ctx):

@@ -9,9 +9,9 @@ import keyring.backend
 import keyring.backends.fail
 import keyring.backends.SecretService
 import pytest
-from helpers.keyring_session import secret_service
 
 from cabinet.keys.installation_secret import ACCOUNT, SERVICE, KeyringRefused, KeyringSecretStore
+from helpers.keyring_session import secret_service
 
 
 @pytest.fixture(scope="module")

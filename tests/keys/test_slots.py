@@ -4,8 +4,6 @@ import copy
 import json
 
 import pytest
-from helpers.secret_store import MemorySecretStore
-from helpers.vaults import OWNER
 
 from cabinet.domain.audit import AccessMode
 from cabinet.errors import InvalidInput, VaultError, WrongKey
@@ -16,6 +14,8 @@ from cabinet.keys.wrapping import new_data_key
 from cabinet.vault.header import KeyHeader, read_header, write_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, create_vault, unlock
+from helpers.secret_store import MemorySecretStore
+from helpers.vaults import OWNER
 
 STRONG = "Consultation-du-Lundi-2026!"
 FAST = Argon2Parameters(time_cost=1, memory_kib=8192, parallelism=1)

@@ -3,13 +3,13 @@
 import inspect
 
 import pytest
-from helpers.vaults import identity
 
 from cabinet import services
 from cabinet.domain.record import EntryKind
 from cabinet.errors import AuditMissing
 from cabinet.services import journal, patients, records
 from cabinet.services.auditing import AuditedService, audited, service_marks
+from helpers.vaults import identity
 
 SERVICE_MODULES = (patients, records, journal)
 

@@ -5,7 +5,6 @@ import os
 import sqlite3
 
 import pytest
-from helpers.vaults import OWNER
 
 from cabinet.domain.audit import AccessMode
 from cabinet.errors import VaultError, WrongKey
@@ -14,6 +13,7 @@ from cabinet.vault import database
 from cabinet.vault.header import FORMAT_VERSION, read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, create_vault, unlock
+from helpers.vaults import OWNER
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ RNIV (référentiel national d'identitovigilance).
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
-
-import unicodedata
 
 from cabinet.domain.text import has_forbidden_control
 

@@ -50,6 +50,7 @@ class OpenVault:
     actor: Actor
     store: SqlRecordStore
     data_key: bytearray = field(repr=False)
+    locked: bool = False
 
     def journal(self, action: Action, clock: Clock, *, detail: str = "") -> None:
         """Journal a vault-level event (connection, lock, administration)."""
@@ -76,10 +77,18 @@ class OpenVault:
         return new_key
 
     def lock(self, clock: Clock) -> None:
-        """Journal the lock, close the connection and wipe the key held in memory."""
-        self.journal(Action.LOCK, clock)
-        self.conn.close()
-        self.data_key[:] = bytes(len(self.data_key))
+        """Journal the lock, close the connection and wipe the key held in memory.
+
+        Locking twice (card removal and inactivity at once) is harmless.
+        """
+        if self.locked:
+            return
+        try:
+            self.journal(Action.LOCK, clock)
+        finally:
+            self.locked = True
+            self.conn.close()
+            self.data_key[:] = bytes(len(self.data_key))
 
 
 def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
