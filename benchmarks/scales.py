@@ -1,0 +1,61 @@
+"""The workloads and the budgets of DESIGN.md section 6, one `Scale` per size of practice.
+
+Budgets are the same at every scale except search, whose DESIGN budget relaxes from 10 ms at
+"large" to 20 ms at "huge"; "small" uses the "large" budgets because anything missed on a
+small practice would be missed on a large one too.
+"""
+
+from dataclasses import dataclass
+
+from cabinet.demo.generator import DemoSize
+
+SEARCH_BUDGET_MS = 10.0
+HUGE_SEARCH_BUDGET_MS = 20.0
+OPEN_RECORD_BUDGET_MS = 100.0
+FULL_TEXT_BUDGET_MS = 100.0
+VAULT_OPEN_BUDGET_MS = 300.0
+RECORD_ENCOUNTERS = 500
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One size of practice and how many times each operation is timed there."""
+
+    name: str
+    size: DemoSize
+    search_budget_ms: float
+    searches: int
+    record_opens: int
+    full_text_rounds: int
+    inserts: int
+    vault_opens: int
+    cipher_rounds: int
+
+    def budgets(self) -> dict[str, float]:
+        """p95 budget in milliseconds per operation family (prefix of the operation name)."""
+        return {
+            "patient_search": self.search_budget_ms,
+            "open_record_500": OPEN_RECORD_BUDGET_MS,
+            "full_text": FULL_TEXT_BUDGET_MS,
+            "vault_open": VAULT_OPEN_BUDGET_MS,
+        }
+
+    def budget_for(self, operation: str) -> float | None:
+        """The budget an operation is held to, or None when DESIGN sets none (inserts)."""
+        family = operation.split(".", 1)[0]
+        return self.budgets().get(family)
+
+
+SCALES = {
+    scale.name: scale
+    for scale in (
+        Scale("small", DemoSize(1_000, 20, 2.5), SEARCH_BUDGET_MS, searches=1_500,
+              record_opens=30, full_text_rounds=8, inserts=150, vault_opens=12, cipher_rounds=2),
+        Scale("large", DemoSize(20_000, 20, 2.5), SEARCH_BUDGET_MS, searches=3_000,
+              record_opens=40, full_text_rounds=10, inserts=200, vault_opens=15,
+              cipher_rounds=2),
+        Scale("huge", DemoSize(100_000, 10, 0.5), HUGE_SEARCH_BUDGET_MS, searches=3_000,
+              record_opens=40, full_text_rounds=10, inserts=200, vault_opens=15,
+              cipher_rounds=2),
+    )
+}

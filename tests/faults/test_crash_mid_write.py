@@ -1,0 +1,220 @@
+"""A process killed (kill -9) in the middle of writes leaves a vault that opens, passes vault
+check, and holds every committed entry.
+
+The writer is a real subprocess (tests/helpers/crash_writer.py) working on a real SQLCipher
+vault; it reports each write on standard output only after the service call returned. The
+test kills it at a random moment, then reopens the vault in this process.
+"""
+
+import hashlib
+import os
+import random
+import selectors
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers.clock import SteppingClock
+from helpers.vaults import identity, new_context
+
+from cabinet.audit import journal
+from cabinet.bootstrap import build_context
+from cabinet.domain.audit import AccessMode
+from cabinet.keys.demo import DEMO_PASSWORD
+from cabinet.vault import database
+from cabinet.vault.header import KeyHeader, Slot, read_header
+from cabinet.vault.layout import VaultLayout
+from cabinet.vault.session import Credential, unlock
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = Credential(AccessMode.DEMO, DEMO_PASSWORD)
+FIRST_LINE_TIMEOUT = 30.0
+RECORD_ROUNDS = 8
+HEADER_ROUNDS = 30
+
+pytestmark = pytest.mark.slow
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [str(ROOT / "src"), str(ROOT / "tests")]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+def _start(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "helpers.crash_writer", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+                            cwd=ROOT)
+
+
+def _wait_first_line(process: subprocess.Popen[bytes]) -> bytes:
+    """Block until the writer printed its first line; fail if it dies or stays silent."""
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout=FIRST_LINE_TIMEOUT):
+            process.kill()
+            process.wait()
+            pytest.fail("the writer printed nothing in time")
+    line = process.stdout.readline()
+    if not line.endswith(b"\n"):
+        process.wait()
+        assert process.stderr is not None
+        pytest.fail("the writer stopped before its first write: "
+                    + process.stderr.read().decode(errors="replace")[-2000:])
+    return line
+
+
+def _kill(process: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
+    """SIGKILL the writer and collect what it had printed."""
+    still_running = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    out, err = process.communicate(timeout=30)
+    assert still_running, "the writer ended on its own: " + err.decode(errors="replace")[-2000:]
+    assert process.returncode == -signal.SIGKILL
+    return out, err
+
+
+def _complete_lines(output: bytes) -> list[str]:
+    """Lines fully printed before the kill (a cut last line is not a promise)."""
+    text = output.decode()
+    lines = text.split("\n")
+    return [line for line in lines[:-1] if line]
+
+
+def _check_vault_opens_whole(folder: Path, clock: SteppingClock) -> None:
+    opened = unlock(folder, DEMO, clock, "poste-controle")
+    try:
+        assert database.integrity_problems(opened.conn) == []
+        report = journal.verify(opened.conn)
+        assert report.intact, report.summary()
+    finally:
+        opened.lock(clock)
+
+
+def test_killed_writer_leaves_every_committed_entry(tmp_path: Path) -> None:
+    folder = tmp_path / "coffre-demo"
+    clock = SteppingClock()
+    ctx, _ = new_context(folder, clock, demo=True)
+    patient_id = ctx.patients.create(identity())
+    ctx.lock()
+
+    rng = random.Random(20261102)
+    promised_entries: dict[int, str] = {}
+    promised_documents: dict[int, str] = {}
+    promised_identity_versions: set[int] = set()
+    for round_number in range(1, RECORD_ROUNDS + 1):
+        process = _start("records", str(folder), str(patient_id), str(rng.randrange(10**6)))
+        first = _wait_first_line(process)
+        time.sleep(rng.uniform(0.2, 1.5))
+        out, _ = _kill(process)
+        lines = _complete_lines(first + out)
+        assert lines, f"round {round_number}: no committed write reported"
+
+        for line in lines:
+            what, number, *rest = line.split()
+            if what == "entry":
+                promised_entries[int(number)] = "encounter"
+            elif what == "document":
+                promised_documents[int(number)] = rest[0]
+            else:
+                assert what == "identity", line
+                promised_identity_versions.add(int(number))
+
+        opened = unlock(folder, DEMO, clock, "poste-controle")
+        reopened = build_context(opened, clock)
+        try:
+            assert database.integrity_problems(opened.conn) == [], f"round {round_number}"
+            report = journal.verify(opened.conn)
+            assert report.intact, f"round {round_number}: {report.summary()}"
+            for lineage, kind in promised_entries.items():
+                history = reopened.records.entry_history(lineage)
+                assert [v.kind for v in history] == [kind], f"round {round_number}"
+                assert history[0].patient_id == patient_id
+            for lineage, digest in promised_documents.items():
+                content = reopened.records.read_document(lineage)
+                assert hashlib.sha256(content).hexdigest() == digest, f"round {round_number}"
+            versions = {v.version for v in reopened.patients.identity_history(patient_id)}
+            assert promised_identity_versions <= versions, f"round {round_number}"
+            current = {e.lineage for e in reopened.records.open_record(patient_id).entries}
+            assert set(promised_entries) | set(promised_documents) <= current
+        finally:
+            reopened.lock()
+
+    assert len(promised_documents) >= 1, "no document write was ever committed"
+    assert len(promised_entries) >= RECORD_ROUNDS
+
+    # The command the physician would run: `cabinet vault check` on the crashed vault.
+    check = subprocess.run([sys.executable, "-m", "cabinet", "vault", "check",
+                            "--vault", str(folder)], capture_output=True, env=_env(),
+                           cwd=ROOT, timeout=60, check=False)
+    output = check.stdout.decode()
+    assert check.returncode == 0, output + check.stderr.decode()
+    assert "Intégrité des pages chiffrées : correcte" in output
+    assert "Journal intègre" in output
+
+
+def _padded(header: KeyHeader, size: int) -> KeyHeader:
+    """The same header with a large extra slot of an unknown type, so its size differs."""
+    extra = Slot(type="padding", id="padding", created_at=header.created_at,
+                 wrapped={}, params={"filler": "x" * size}, label="remplissage")
+    return KeyHeader(vault_id=header.vault_id, created_at=header.created_at,
+                     demo=header.demo, audit_public_key=header.audit_public_key,
+                     slots=[*header.slots, extra])
+
+
+def test_killed_header_rewrite_keeps_a_whole_header(tmp_path: Path) -> None:
+    folder = tmp_path / "coffre-demo"
+    clock = SteppingClock()
+    ctx, _ = new_context(folder, clock, demo=True)
+    ctx.lock()
+    layout = VaultLayout(folder)
+    original = read_header(layout.header)
+    variants_dir = tmp_path / "variantes"
+    variants_dir.mkdir()
+    variant_a = _padded(original, 1_000).to_bytes()
+    variant_b = _padded(original, 400_000).to_bytes()
+    (variants_dir / "a.json").write_bytes(variant_a)
+    (variants_dir / "b.json").write_bytes(variant_b)
+    known = {variant_a: "a", variant_b: "b", original.to_bytes(): "original"}
+    vault_files = {layout.database.name, layout.header.name,
+                   *(p.name for p in layout.sidecar_files())}
+
+    rng = random.Random(1961)
+    seen: set[str] = set()
+    rounds_with_stray_temp = 0
+    for round_number in range(1, HEADER_ROUNDS + 1):
+        process = _start("header", str(layout.header), str(variants_dir / "a.json"),
+                         str(variants_dir / "b.json"))
+        assert _wait_first_line(process) == b"ready\n"
+        time.sleep(rng.uniform(0.01, 0.15))
+        _kill(process)
+
+        data = layout.header.read_bytes()
+        assert data in known, f"round {round_number}: the header is neither old nor new"
+        seen.add(known[data])
+        assert KeyHeader.from_bytes(data).vault_id == original.vault_id
+        assert read_header(layout.header).to_bytes() == data
+        assert stat.S_IMODE(layout.header.stat().st_mode) == 0o600
+
+        strays = [p for p in folder.iterdir() if p.name not in vault_files]
+        if strays:
+            rounds_with_stray_temp += 1
+        for stray in strays:
+            # A temporary file left by the kill is hidden, marked .tmp, private, and never
+            # the file the application reads as the header.
+            assert stray.name.startswith(f".{layout.header.name}.")
+            assert stray.name.endswith(".tmp")
+            assert stat.S_IMODE(stray.stat().st_mode) == 0o600
+            assert stray != layout.header
+
+    assert {"a", "b"} <= seen, f"the writer never completed both versions: {seen}"
+    assert rounds_with_stray_temp >= 1, "no kill ever landed in the middle of a header write"
+    _check_vault_opens_whole(folder, clock)

@@ -1,0 +1,97 @@
+"""The `cabinet` command, run as the physician runs it: a real process, a real vault."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from helpers.vaults import OWNER
+
+from cabinet.vault.layout import VaultLayout
+from cabinet.vault.session import create_vault
+
+
+def cabinet(*args, stdin=""):
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "cabinet", *map(str, args)], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def demo_vault(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo") / "coffre"
+    result = cabinet("demo", "--vault", folder, "--patients", 25, "--seed", 7, "--no-gui")
+    assert result.returncode == 0, result.stderr
+    return folder, result.stdout
+
+
+def test_demo_creates_a_marked_vault_and_prints_its_credentials(demo_vault):
+    folder, output = demo_vault
+    assert "Patients : 25" in output
+    assert "Mot de passe de démonstration : demo" in output
+    assert "Clé de secours : " in output
+    assert "Journal intègre" in output
+    assert VaultLayout(folder).database.exists()
+
+
+def test_demo_reopens_an_existing_demo_vault_without_prompt(demo_vault):
+    folder, _ = demo_vault
+    result = cabinet("demo", "--vault", folder, "--no-gui")
+    assert result.returncode == 0, result.stderr
+    assert "Patients : 25" in result.stdout
+
+
+def test_demo_is_deterministic_from_its_seed(tmp_path, demo_vault):
+    _, first = demo_vault
+    second = cabinet("demo", "--vault", tmp_path / "autre", "--patients", 25, "--seed", 7,
+                     "--no-gui").stdout
+    counts = [line for line in first.splitlines() if line.startswith("  ") and ":" in line]
+    assert counts[:5] == [line for line in second.splitlines()
+                          if line.startswith("  ") and ":" in line][:5]
+
+
+def test_vault_check_and_audit_verify_pass_on_a_healthy_vault(demo_vault):
+    folder, _ = demo_vault
+    check = cabinet("vault", "check", "--vault", folder)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "Intégrité des pages chiffrées : correcte" in check.stdout
+    verify = cabinet("audit", "verify", "--vault", folder)
+    assert verify.returncode == 0
+    assert "Journal intègre" in verify.stdout
+
+
+def test_real_vault_asks_for_its_key_on_stdin_never_as_argument(tmp_path, clock):
+    opened, recovery_key = create_vault(tmp_path / "v", OWNER, clock, "poste")
+    opened.lock(clock)
+    good = cabinet("audit", "verify", "--vault", tmp_path / "v", stdin=recovery_key + "\n")
+    assert good.returncode == 0, good.stderr
+    assert "Clé de secours" in good.stderr
+    bad = cabinet("audit", "verify", "--vault", tmp_path / "v", stdin="AAAA-BBBB\n")
+    assert bad.returncode == 2
+    assert "Accès refusé" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_tampered_journal_fails_the_check_and_names_the_event(tmp_path, clock):
+    opened, recovery_key = create_vault(tmp_path / "v", OWNER, clock, "poste")
+    opened.conn.execute("DROP TRIGGER audit_append_only_update")
+    opened.conn.execute("UPDATE audit SET actor = 'autre' WHERE id = 1")
+    opened.conn.close()
+    result = cabinet("vault", "check", "--vault", tmp_path / "v", stdin=recovery_key + "\n")
+    assert result.returncode == 1
+    assert "altéré à partir de l'évènement n° 1" in result.stdout
+
+
+def test_missing_vault_gets_a_french_message(tmp_path):
+    result = cabinet("vault", "check", "--vault", tmp_path / "rien")
+    assert result.returncode == 2
+    assert "Aucun coffre Cabinet" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_vault_create_prints_the_recovery_key_once(tmp_path):
+    result = cabinet("vault", "create", "--vault", tmp_path / "v",
+                     stdin="Dr Jeanne Martin\n10101010101\n")
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1].strip()
+    assert len(key.split("-")) == 10
+    check = cabinet("vault", "check", "--vault", tmp_path / "v", stdin=key + "\n")
+    assert check.returncode == 0
