@@ -49,8 +49,9 @@ class Scale:
 SCALES = {
     scale.name: scale
     for scale in (
-        Scale("small", DemoSize(1_000, 20, 2.5), SEARCH_BUDGET_MS, searches=1_500,
-              record_opens=30, full_text_rounds=8, inserts=150, vault_opens=12, cipher_rounds=2),
+        Scale("small", DemoSize(1_000, 20, 2.5), SEARCH_BUDGET_MS, searches=3_000,
+              record_opens=60, full_text_rounds=20, inserts=300, vault_opens=20,
+              cipher_rounds=2),
         Scale("large", DemoSize(20_000, 20, 2.5), SEARCH_BUDGET_MS, searches=3_000,
               record_opens=40, full_text_rounds=10, inserts=200, vault_opens=15,
               cipher_rounds=2),

@@ -4,6 +4,7 @@ Budgets are stated as p95 because search-as-you-type is judged on its slow keyst
 its average; p50 is what the cipher ratios use because it is the least noisy.
 """
 
+import functools
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -72,7 +73,7 @@ def time_each(function: Callable[[T], Any], arguments: Sequence[T], *,
     """
     for argument in arguments[:warmup]:
         function(argument)
-    return time_calls(lambda a=argument: function(a) for argument in arguments)
+    return time_calls(functools.partial(function, argument) for argument in arguments)
 
 
 def timed(call: Callable[[], T]) -> tuple[T, float]:

@@ -17,18 +17,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.scales import RECORD_ENCOUNTERS, Scale
 from cabinet.bootstrap import AppContext, build_context
 from cabinet.demo import catalogue
 from cabinet.demo.generator import DemoGenerator, generate
 from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import SystemClock
 from cabinet.domain.record import EntryKind
+from cabinet.errors import KnownError
 from cabinet.keys.demo import DEMO_PASSWORD
 from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, Owner, create_vault, unlock
-
-from benchmarks.scales import RECORD_ENCOUNTERS, Scale
 
 SEED = 20_240_101
 MARKER_NAME = "workload.json"
@@ -108,8 +108,8 @@ def _discard_demo_vault(vault_folder: Path) -> None:
     layout = VaultLayout(vault_folder)
     try:
         is_demo = read_header(layout.header).demo
-    except Exception:  # noqa: BLE001 - an unreadable header is simply "not known to be demo"
-        is_demo = False
+    except (KnownError, OSError, ValueError, KeyError, TypeError):
+        is_demo = False  # an unreadable header is not known to be a demo vault: keep it
     leftover_without_header = not layout.header.exists() and not layout.database.exists()
     if not (is_demo or leftover_without_header):
         raise SystemExit(f"{vault_folder} holds a vault that is not a demo vault: "

@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
-from helpers.vaults import OWNER
 
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import create_vault
+from helpers.vaults import OWNER
 
 
 def cabinet(*args, stdin=""):

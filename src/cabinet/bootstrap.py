@@ -5,13 +5,18 @@ The UI and the command line receive an `AppContext` and never build services the
 
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
+from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import Clock, SystemClock
+from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.journal import JournalService
 from cabinet.services.patients import PatientService
 from cabinet.services.records import RecordService
-from cabinet.vault.session import OpenVault
+from cabinet.vault.header import read_header
+from cabinet.vault.layout import VaultLayout
+from cabinet.vault.session import Credential, OpenVault, unlock
 
 
 @dataclass
@@ -32,6 +37,44 @@ class AppContext:
 def workstation_name() -> str:
     """The name of this workstation as the journal records it."""
     return socket.gethostname()
+
+
+class VaultDoor:
+    """The way into one vault folder, for the lock screen: which modes exist, and unlock."""
+
+    def __init__(self, folder: Path, clock: Clock | None = None,
+                 secrets: SecretStore | None = None) -> None:
+        self.folder = folder
+        self.clock = clock or SystemClock()
+        self._secrets = secrets
+
+    def exists(self) -> bool:
+        """Tell whether a vault lives in the folder."""
+        return VaultLayout(self.folder).header.exists()
+
+    def is_demo(self) -> bool:
+        """Tell whether the vault is a demo vault (synthetic patients)."""
+        return read_header(VaultLayout(self.folder).header).demo
+
+    def has_password(self) -> bool:
+        """Tell whether the degraded-mode password is enabled."""
+        return bool(read_header(VaultLayout(self.folder).header).slots_of("password"))
+
+    def open(self, mode: AccessMode, secret: str) -> AppContext:
+        """Unlock with one credential and wire the services; raise `KnownError` in French."""
+        secrets = self._secrets
+        if mode is AccessMode.DEGRADED and secrets is None:
+            secrets = system_secret_store()
+        vault = unlock(self.folder, Credential(mode, secret), self.clock, workstation_name(),
+                       secrets=secrets)
+        return build_context(vault, self.clock)
+
+
+def system_secret_store() -> SecretStore:
+    """The OS keyring, refused with a French reason when it is not trustworthy."""
+    import keyring
+
+    return KeyringSecretStore(keyring.get_keyring())
 
 
 def build_context(vault: OpenVault, clock: Clock | None = None) -> AppContext:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cabinet import paths
 from cabinet.audit import journal
-from cabinet.bootstrap import AppContext, build_context, workstation_name
+from cabinet.bootstrap import AppContext, VaultDoor, build_context, workstation_name
 from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError, WrongKey
@@ -79,11 +79,16 @@ def command_demo(args: argparse.Namespace) -> int:
         print("Identifiants de démonstration (sans valeur, patients fictifs) :")
         print(f"  Mot de passe de démonstration : {DEMO_PASSWORD}")
         print(f"  Clé de secours : {recovery_key}")
-        if not args.no_gui:
-            print("L'interface graphique n'est pas encore livrée : résumé seulement.")
     finally:
         ctx.lock()
-    return 0
+    return 0 if args.no_gui else run_gui(folder)
+
+
+def run_gui(folder: Path) -> int:
+    """Open the window on the vault in `folder` (Qt is imported only now)."""
+    from cabinet.ui.app import run
+
+    return run(VaultDoor(folder))
 
 
 def command_vault_create(args: argparse.Namespace) -> int:
@@ -131,6 +136,8 @@ def command_vault_check(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The command line's grammar."""
     parser = argparse.ArgumentParser(prog="cabinet", description="Cabinet : dossier médical.")
+    parser.add_argument("--vault", type=Path, default=paths.default_vault_dir(),
+                        help="dossier du coffre à ouvrir")
     commands = parser.add_subparsers(dest="command")
 
     demo = commands.add_parser("demo", help="ouvrir un coffre de démonstration")
@@ -161,8 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; a known error prints its French message and exits with 2."""
     args = build_parser().parse_args(argv)
     if args.command is None:
-        print("L'interface graphique n'est pas encore disponible : essayez « cabinet demo ».")
-        return 0
+        return run_gui(args.vault)
     try:
         return int(args.handler(args))
     except WrongKey as error:

@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers.clock import SteppingClock
-from helpers.vaults import identity, new_context
 
 from cabinet.audit import journal
 from cabinet.bootstrap import build_context
@@ -29,6 +27,8 @@ from cabinet.vault import database
 from cabinet.vault.header import KeyHeader, Slot, read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, unlock
+from helpers.clock import SteppingClock
+from helpers.vaults import identity, new_context
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = Credential(AccessMode.DEMO, DEMO_PASSWORD)
@@ -118,15 +118,19 @@ def test_killed_writer_leaves_every_committed_entry(tmp_path: Path) -> None:
         lines = _complete_lines(first + out)
         assert lines, f"round {round_number}: no committed write reported"
 
+        new_entries: dict[int, str] = {}
+        new_documents: dict[int, str] = {}
         for line in lines:
             what, number, *rest = line.split()
             if what == "entry":
-                promised_entries[int(number)] = "encounter"
+                new_entries[int(number)] = "encounter"
             elif what == "document":
-                promised_documents[int(number)] = rest[0]
+                new_documents[int(number)] = rest[0]
             else:
                 assert what == "identity", line
                 promised_identity_versions.add(int(number))
+        promised_entries.update(new_entries)
+        promised_documents.update(new_documents)
 
         opened = unlock(folder, DEMO, clock, "poste-controle")
         reopened = build_context(opened, clock)
@@ -134,17 +138,22 @@ def test_killed_writer_leaves_every_committed_entry(tmp_path: Path) -> None:
             assert database.integrity_problems(opened.conn) == [], f"round {round_number}"
             report = journal.verify(opened.conn)
             assert report.intact, f"round {round_number}: {report.summary()}"
+            # Everything promised in any round so far is still in the record...
+            record = reopened.records.open_record(patient_id)
+            current = {e.lineage: e.kind for e in record.entries}
             for lineage, kind in promised_entries.items():
-                history = reopened.records.entry_history(lineage)
-                assert [v.kind for v in history] == [kind], f"round {round_number}"
-                assert history[0].patient_id == patient_id
-            for lineage, digest in promised_documents.items():
-                content = reopened.records.read_document(lineage)
-                assert hashlib.sha256(content).hexdigest() == digest, f"round {round_number}"
+                assert current.get(lineage) == kind, f"round {round_number}: entry {lineage}"
+            for lineage in promised_documents:
+                assert current.get(lineage) == "document", f"round {round_number}: {lineage}"
             versions = {v.version for v in reopened.patients.identity_history(patient_id)}
             assert promised_identity_versions <= versions, f"round {round_number}"
-            current = {e.lineage for e in reopened.records.open_record(patient_id).entries}
-            assert set(promised_entries) | set(promised_documents) <= current
+            # ...and what this round promised reads back whole.
+            for lineage, kind in new_entries.items():
+                history = reopened.records.entry_history(lineage)
+                assert [(v.kind, v.patient_id) for v in history] == [(kind, patient_id)]
+            for lineage, digest in new_documents.items():
+                content = reopened.records.read_document(lineage)
+                assert hashlib.sha256(content).hexdigest() == digest, f"round {round_number}"
         finally:
             reopened.lock()
 

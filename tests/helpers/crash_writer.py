@@ -46,8 +46,8 @@ def write_records(folder: Path, patient_id: int, seed: int) -> None:
     step = 0
     while True:
         step += 1
-        if step % 3 == 0:
-            content = rng.randbytes(rng.randint(150_000, 400_000))
+        if step % 4 == 0:
+            content = rng.randbytes(rng.randint(100_000, 300_000))
             lineage = ctx.records.add_document(patient_id, {
                 "doc_type": "report", "title": f"Compte rendu {seed}-{step}",
                 "origin": "Laboratoire", "date": "2026-10-01",

@@ -1,12 +1,12 @@
 """The record keeps every version, its author and time, and its negatives (REC-1 to REC-3)."""
 
 import pytest
-from helpers.vaults import identity
 
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput
 from cabinet.services.patients import UnknownPatient
 from cabinet.services.records import UnknownEntry, full_text_query
+from helpers.vaults import identity
 
 ENCOUNTER = {
     "date": "2026-10-05", "reason": "Toux fébrile", "history": "Toux depuis 4 jours",

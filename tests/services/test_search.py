@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from helpers.vaults import identity, valid_nir
 
 NIR = valid_nir("2610375123456")

@@ -6,7 +6,7 @@ negative entry, distinct from a record where allergies were never entered.
 """
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -163,7 +163,7 @@ def _french(number: float) -> str:
     return f"{number:g}".replace(".", ",")
 
 
-def body_mass_index(vitals: list[Mapping[str, Any]]) -> float | None:
+def body_mass_index(vitals: Sequence[Mapping[str, Any]]) -> float | None:
     """BMI from the weight (kg) and height (cm) of one encounter, rounded to 0.1."""
     values = {v["code"]: float(v["value"]) for v in vitals}
     if "weight" not in values or "height" not in values:

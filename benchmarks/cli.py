@@ -1,0 +1,107 @@
+"""The command line: build or reuse the workload, measure, write JSON, print, compare.
+
+    uv run python -m benchmarks --scale small|large|huge --json PATH
+                                [--baseline FILE] [--workdir DIR]
+
+Always exits 0 once measuring is done: benchmarks inform, they do not gate.
+"""
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from benchmarks import cipher, measures, report
+from benchmarks.queries import search_mix
+from benchmarks.scales import SCALES, Scale
+from benchmarks.timing import Stats
+from benchmarks.workload import SEED, Workload, default_workdir, open_context, prepare
+from cabinet.bootstrap import AppContext
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PLAIN_COPY_NAME = "plain.db"
+
+
+def say(message: str) -> None:
+    """Progress goes to stderr so stdout carries only the report."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line's grammar."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks",
+                                     description="Measure Cabinet against its budgets.")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--json", type=Path, required=True, help="where to write the results")
+    parser.add_argument("--baseline", type=Path,
+                        help="results to compare with (default: benchmarks/baseline-<scale>.json)")
+    parser.add_argument("--workdir", type=Path,
+                        help="where the vault is built and kept (default: "
+                             "<temp>/cabinet-bench-<scale>)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks of one scale; 0 even when budgets are missed."""
+    args = parse_args(argv)
+    scale = SCALES[args.scale]
+    baseline_path = args.baseline or PACKAGE_DIR / f"baseline-{scale.name}.json"
+    baseline = report.load_baseline(baseline_path)  # read first: --json may overwrite it
+    workdir = args.workdir or default_workdir(scale)
+    started = time.perf_counter()
+    workload = prepare(workdir, scale, say)
+    document = report.to_json(measure(scale, workload, workdir))
+    report.write(args.json, document)
+    print(report.table(document))
+    if baseline is not None:
+        print(report.against_baseline(document, baseline))
+    overruns = report.budget_overruns(document)
+    if overruns:
+        print("Budgets missed (p95): " + ", ".join(overruns))
+    say(f"Done in {time.perf_counter() - started:.1f} s; results in {args.json}")
+    return 0
+
+
+def measure(scale: Scale, workload: Workload, workdir: Path) -> report.Run:
+    """Every measure of one scale, on the prepared vault."""
+    say("Measuring vault opening")
+    results: dict[str, Stats] = measures.vault_open(workload.vault_folder, scale.vault_opens)
+    ctx = open_context(workload.vault_folder)
+    try:
+        searches = search_mix(ctx.vault.conn, scale.searches, SEED)
+        say("Measuring patient search")
+        results.update(measures.patient_search(ctx, searches))
+        say("Measuring record opening")
+        results.update(measures.open_record(ctx, workload.record_patient_id,
+                                            scale.record_opens))
+        say("Measuring full-text search")
+        results.update(measures.full_text(ctx, scale.full_text_rounds,
+                                          workload.record_patient_id))
+        say("Measuring inserts")
+        results.update(measures.insert(ctx, scale.inserts, SEED))
+        say("Comparing with a plaintext copy")
+        comparison = cipher.compare(ctx, workdir / PLAIN_COPY_NAME, searches,
+                                    workload.record_patient_id, scale.cipher_rounds, SEED)
+        versions = ctx.vault.conn.execute("PRAGMA cipher_version").fetchone()[0]
+        counts = workload_counts(ctx, workload)
+    finally:
+        ctx.lock()
+    return report.Run(
+        scale=scale, machine=report.machine(str(versions), sqlcipher3.sqlite_version),
+        workload=counts, generation_seconds=workload.generation_seconds,
+        results=dict(sorted(results.items())), cipher_over_plain=comparison.ratios,
+        cipher_detail=comparison.as_json())
+
+
+def workload_counts(ctx: AppContext, workload: Workload) -> dict[str, Any]:
+    """What the vault holds when measured (counted last so it does not warm the cache)."""
+    counts: dict[str, Any] = dict(ctx.vault.store.counts())
+    size = ctx.vault.layout.database.stat().st_size
+    counts["vault_megabytes"] = round(size / 2**20, 1)
+    counts["workload_reused"] = workload.reused
+    counts["record_patient_id"] = workload.record_patient_id
+    return counts

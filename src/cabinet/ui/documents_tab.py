@@ -1,0 +1,146 @@
+"""Documents of the record: import by file dialog or drag and drop, view inside the app."""
+
+import mimetypes
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QLineEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cabinet.bootstrap import AppContext
+from cabinet.domain.record import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
+from cabinet.errors import InvalidInput, KnownError
+from cabinet.services.ports import StoredVersion
+from cabinet.ui.dialogs import ServiceDialog
+from cabinet.ui.document_viewer import DocumentViewer
+from cabinet.ui.entry_list import EntryList
+from cabinet.ui.errors import show_known_error
+
+FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg);;Tous les fichiers (*)"
+
+
+class ImportDialog(ServiceDialog):
+    """Type, title, origin and date of a file being imported."""
+
+    def __init__(self, path: Path, save_with: Callable[[dict[str, str]], object],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Importer un document", parent)
+        self.path = path
+        form = QFormLayout()
+        self.doc_type = QComboBox()
+        for key, label in DOCUMENT_TYPES.items():
+            self.doc_type.addItem(label, key)
+        self.title = QLineEdit(path.stem)
+        self.origin = QLineEdit()
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        for label, widget in (("Type", self.doc_type), ("Titre", self.title),
+                              ("Origine", self.origin), ("Date", self.date)):
+            widget.setAccessibleName(label)
+            form.addRow(label, widget)
+        self.body.addLayout(form)
+        self.save = lambda: save_with(self.metadata())
+
+    def metadata(self) -> dict[str, str]:
+        """The document's description as the services store it."""
+        media_type = mimetypes.guess_type(self.path.name)[0] or "application/octet-stream"
+        return {"doc_type": self.doc_type.currentData(), "title": self.title.text(),
+                "origin": self.origin.text(), "date": self.date.date().toString("yyyy-MM-dd"),
+                "filename": self.path.name, "media_type": media_type}
+
+
+def read_import(path: Path) -> bytes:
+    """Read a file chosen for import, refusing what cannot be imported, in French."""
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise InvalidInput("Le fichier dépasse 50 Mo : réduisez-le avant de l'importer.")
+        return path.read_bytes()
+    except OSError:
+        raise InvalidInput("Le fichier ne peut pas être lu (droits, support retiré ?).") from None
+
+
+class DocumentsTab(QWidget):
+    """The list of documents and the selected one's pages."""
+
+    def __init__(self, context: Callable[[], AppContext], reload: Callable[[], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._reload = reload
+        self.patient_id: int | None = None
+        self.setAcceptDrops(True)
+        self.list = EntryList("Documents")
+        self.list.add_button("&Importer… (Ctrl+I)", self.choose_file)
+        self.list.finish_buttons()
+        self.viewer = DocumentViewer()
+        self.list.selection_changed.connect(self._show_selected)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.viewer)
+        splitter.setSizes([200, 500])
+        QVBoxLayout(self).addWidget(splitter)
+
+    def set_entries(self, patient_id: int, entries: list[StoredVersion]) -> None:
+        """Show one record's documents."""
+        self.patient_id = patient_id
+        self.list.set_entries(entries)
+
+    def _show_selected(self) -> None:
+        entry = self.list.current()
+        if entry is None or not self.isVisible():
+            self.viewer.clear()
+            return
+        content = self._context().records.read_document(entry.lineage)
+        self.viewer.show_document(content, entry.payload["media_type"])
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+        """Read the selected document only when the tab is looked at (journaled read)."""
+        self._show_selected()
+
+    def choose_file(self) -> None:
+        """Import through the file dialog."""
+        name, _ = QFileDialog.getOpenFileName(self, "Importer un document", "", FILE_FILTER)
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> None:
+        """Describe and store one file inside the vault."""
+        patient = self.patient_id
+        if patient is None:
+            return
+        try:
+            content = read_import(path)
+        except KnownError as error:
+            show_known_error(self, error)
+            return
+        records = self._context().records
+        ImportDialog(path, lambda meta: records.add_document(patient, meta, content),
+                     parent=self).exec()
+        self._reload()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        """Accept files dragged from the desktop."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        """Import each dropped local file."""
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.import_file(Path(url.toLocalFile()))
+
+    def clear(self) -> None:
+        """Forget the documents shown."""
+        self.patient_id = None
+        self.list.clear()
+        self.viewer.clear()

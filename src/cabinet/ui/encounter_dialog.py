@@ -1,0 +1,114 @@
+"""The encounter editor: reason, history, examination, vital signs with BMI, conclusion, plan."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from cabinet.domain.record import VITAL_SIGNS, body_mass_index
+from cabinet.errors import InvalidInput
+from cabinet.ui.dialogs import ServiceDialog
+
+TEXT_FIELDS = (("history", "Histoire de la maladie"), ("examination", "Examen clinique"),
+               ("conclusion", "Conclusion"), ("plan", "Conduite à tenir"))
+
+
+def parse_french_number(text: str) -> float | None:
+    """'72,5' or '72.5' → 72.5; empty → None; raise InvalidInput otherwise."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInput(f"« {text} » n'est pas un nombre.") from None
+
+
+class EncounterDialog(ServiceDialog):
+    """Write or correct an encounter; `save_with(payload)` is called on Save."""
+
+    def __init__(self, save_with: Callable[[dict[str, Any]], object],
+                 current: Mapping[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Corriger la consultation" if current else "Nouvelle consultation",
+                         parent)
+        current = current or {}
+        form = QFormLayout()
+        self.date = QDateEdit(QDate.fromString(current["date"], "yyyy-MM-dd") if current
+                              else QDate.currentDate())
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        form.addRow("&Date", self.date)
+        self.reason = QLineEdit(current.get("reason", ""))
+        self.reason.setAccessibleName("Motif")
+        form.addRow("&Motif", self.reason)
+        self.texts: dict[str, QPlainTextEdit] = {}
+        for key, label in TEXT_FIELDS[:2]:
+            self.texts[key] = self._text(current.get(key, ""), label)
+            form.addRow(label, self.texts[key])
+        form.addRow("Constantes", self._vitals_grid(current.get("vitals", [])))
+        for key, label in TEXT_FIELDS[2:]:
+            self.texts[key] = self._text(current.get(key, ""), label)
+            form.addRow(label, self.texts[key])
+        self.body.addLayout(form)
+        self.save = lambda: save_with(self.payload())
+        self.resize(720, 640)
+        self.reason.setFocus()
+
+    @staticmethod
+    def _text(value: str, label: str) -> QPlainTextEdit:
+        edit = QPlainTextEdit(value)
+        edit.setTabChangesFocus(True)
+        edit.setAccessibleName(label)
+        return edit
+
+    def _vitals_grid(self, vitals: list[Mapping[str, Any]]) -> QWidget:
+        values = {v["code"]: v["value"] for v in vitals}
+        grid_widget = QWidget()
+        grid = QGridLayout(grid_widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.vitals: dict[str, QLineEdit] = {}
+        for index, (code, sign) in enumerate(VITAL_SIGNS.items()):
+            edit = QLineEdit(f"{values[code]:g}".replace(".", ",") if code in values else "")
+            edit.setAccessibleName(f"{sign.label} en {sign.unit}")
+            edit.setMaximumWidth(80)
+            edit.textChanged.connect(self._update_bmi)
+            row, column = divmod(index, 2)
+            grid.addWidget(QLabel(f"{sign.label} ({sign.unit})"), row, column * 2)
+            grid.addWidget(edit, row, column * 2 + 1)
+            self.vitals[code] = edit
+        self.bmi = QLabel()
+        self.bmi.setObjectName("bmi")
+        grid.addWidget(self.bmi, len(VITAL_SIGNS) // 2 + 1, 0, 1, 4)
+        self._update_bmi()
+        return grid_widget
+
+    def _measures(self) -> list[dict[str, Any]]:
+        measures = []
+        for code, edit in self.vitals.items():
+            value = parse_french_number(edit.text())
+            if value is not None:
+                measures.append({"code": code, "value": value})
+        return measures
+
+    def _update_bmi(self) -> None:
+        try:
+            bmi = body_mass_index(self._measures())
+        except (InvalidInput, ZeroDivisionError):
+            bmi = None
+        self.bmi.setText(f"IMC : {bmi:g} kg/m²".replace(".", ",") if bmi else "IMC : —")
+
+    def payload(self) -> dict[str, Any]:
+        """The encounter as typed."""
+        return {"date": self.date.date().toString("yyyy-MM-dd"), "reason": self.reason.text(),
+                "vitals": self._measures(),
+                **{key: edit.toPlainText() for key, edit in self.texts.items()}}

@@ -1,0 +1,82 @@
+"""A list of entries beside the selected one's detail: the shape of every record tab."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cabinet.services.ports import StoredVersion
+from cabinet.ui.rendering import entry_html, summary_line
+
+
+class EntryList(QWidget):
+    """Entries on the left (newest first), the selected one in full on the right."""
+
+    selection_changed = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setAccessibleName(name)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName(f"Détail : {name}")
+        self.detail.setOpenLinks(False)
+        self.buttons = QHBoxLayout()
+        self.list.currentRowChanged.connect(self._show_current)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([320, 560])
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.buttons)
+        layout.addWidget(splitter)
+        self._entries: list[StoredVersion] = []
+
+    def add_button(self, text: str, action: "object") -> QPushButton:
+        """A button above the list."""
+        button = QPushButton(text)
+        button.clicked.connect(action)
+        self.buttons.addWidget(button)
+        return button
+
+    def finish_buttons(self) -> None:
+        """Push the buttons to the left."""
+        self.buttons.addStretch()
+
+    def set_entries(self, entries: list[StoredVersion]) -> None:
+        """Show these entries; keep the same lineage selected if it is still there."""
+        previous = self.current()
+        self._entries = entries
+        self.list.clear()
+        for entry in entries:
+            item = QListWidgetItem(summary_line(entry))
+            item.setData(Qt.ItemDataRole.UserRole, entry.lineage)
+            self.list.addItem(item)
+        lineages = [e.lineage for e in entries]
+        row = lineages.index(previous.lineage) if previous and previous.lineage in lineages \
+            else (0 if entries else -1)
+        self.list.setCurrentRow(row)
+        self._show_current(row)
+
+    def current(self) -> StoredVersion | None:
+        """The selected entry."""
+        row = self.list.currentRow()
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def _show_current(self, row: int) -> None:
+        entry = self._entries[row] if 0 <= row < len(self._entries) else None
+        self.detail.setHtml(entry_html(entry) if entry else "")
+        self.selection_changed.emit()
+
+    def clear(self) -> None:
+        """Forget everything shown (at lock)."""
+        self._entries = []
+        self.list.clear()
+        self.detail.clear()

@@ -1,0 +1,120 @@
+"""The lock screen: how to get in, in plain words; never any patient data (AUTH-1, AUTH-3)."""
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cabinet.domain.audit import AccessMode
+
+
+@dataclass(frozen=True)
+class WayIn:
+    """One way to unlock, with the sentence that explains it."""
+
+    mode: AccessMode
+    title: str
+    explanation: str
+    field_label: str
+
+
+DEMO = WayIn(AccessMode.DEMO, "Mot de passe de démonstration",
+             "Coffre de démonstration : patients fictifs, le mot de passe est « demo ».",
+             "Mot de passe de démonstration")
+PASSWORD = WayIn(AccessMode.DEGRADED, "Mot de passe (mode dégradé)",
+                 "À utiliser si votre carte est perdue ou hors d'usage ; chaque connexion "
+                 "est signalée dans le journal.", "Mot de passe")
+RECOVERY = WayIn(AccessMode.RECOVERY, "Clé de secours",
+                 "La clé imprimée pour l'enveloppe scellée : son usage est journalisé et "
+                 "impose d'en imprimer une nouvelle.", "Clé de secours (ABCD-EFGH-…)")
+CARD_STATUS = ("Carte CPS : la connexion par carte n'est pas encore disponible dans cette "
+               "version. Utilisez l'un des moyens ci-dessous.")
+
+
+class LockScreen(QWidget):
+    """Asks for one credential; emits `unlock_requested(mode, secret)`."""
+
+    unlock_requested = Signal(str, str)
+
+    def __init__(self, ways: list[WayIn], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        self._ways = ways
+        self.card_status = QLabel(CARD_STATUS)
+        self.card_status.setWordWrap(True)
+        self.choices = QButtonGroup(self)
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.returnPressed.connect(self._submit)
+        self.unlock_button = QPushButton("&Déverrouiller")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self._submit)
+        self.error = QLabel()
+        self.error.setObjectName("lockError")
+        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.setWordWrap(True)
+        self._build()
+
+    def _build(self) -> None:
+        box = QFrame()
+        box.setMaximumWidth(520)
+        layout = QVBoxLayout(box)
+        title = QLabel("<h2>Cabinet — coffre verrouillé</h2>")
+        layout.addWidget(title)
+        layout.addWidget(self.card_status)
+        for index, way in enumerate(self._ways):
+            button = QRadioButton(way.title)
+            button.setAccessibleName(way.title)
+            self.choices.addButton(button, index)
+            layout.addWidget(button)
+        self.choices.idToggled.connect(self._show_way)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.secret)
+        layout.addWidget(self.unlock_button)
+        layout.addWidget(self.error)
+        outer = QVBoxLayout(self)
+        outer.addStretch()
+        outer.addWidget(box, alignment=Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch()
+        if self._ways:
+            self.choices.button(0).setChecked(True)
+
+    def _show_way(self, index: int, checked: bool) -> None:
+        if checked:
+            way = self._ways[index]
+            self.explanation.setText(way.explanation)
+            self.secret.setPlaceholderText(way.field_label)
+            self.secret.setAccessibleName(way.field_label)
+            self.secret.setFocus()
+
+    def current_way(self) -> WayIn:
+        """The way in currently chosen."""
+        return self._ways[self.choices.checkedId()]
+
+    def _submit(self) -> None:
+        secret = self.secret.text()
+        self.secret.clear()
+        if secret:
+            self.unlock_requested.emit(self.current_way().mode.value, secret)
+
+    def show_error(self, message: str) -> None:
+        """Say why the unlock failed."""
+        self.error.setText(message)
+        self.secret.setFocus()
+
+    def reset(self) -> None:
+        """Forget anything typed and any previous error."""
+        self.secret.clear()
+        self.error.clear()
+        self.secret.setFocus()

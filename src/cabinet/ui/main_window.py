@@ -1,0 +1,216 @@
+"""The main window: the lock screen, or the search beside the record, and the status bar.
+
+The window title never carries a patient's name. Locking drops the application context
+(closing the vault), clears every view and the clipboard.
+"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from cabinet.bootstrap import AppContext, VaultDoor
+from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
+from cabinet.errors import KnownError
+from cabinet.ui.inactivity import InactivityWatch
+from cabinet.ui.lock_screen import DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
+from cabinet.ui.patient_dialog import PatientDialog
+from cabinet.ui.record_view import RecordView
+from cabinet.ui.search_panel import SearchPanel
+
+TITLE = "Cabinet"
+SHORTCUTS = (
+    ("Ctrl+F / F2", "Rechercher un patient"),
+    ("Entrée", "Ouvrir le patient sélectionné"),
+    ("Ctrl+Maj+N", "Nouveau patient"),
+    ("Ctrl+N", "Nouvelle consultation"),
+    ("Ctrl+P", "Nouvelle ordonnance"),
+    ("Ctrl+R", "Renouveler l'ordonnance sélectionnée"),
+    ("Ctrl+I", "Importer un document"),
+    ("Ctrl+L", "Verrouiller"),
+    ("F1", "Cette aide"),
+    ("Ctrl+Q", "Quitter"),
+)
+NOTICEABLE_MODES = {AccessMode.DEGRADED, AccessMode.RECOVERY, AccessMode.DEMO,
+                    AccessMode.BREAK_GLASS}
+
+
+def ways_in(door: VaultDoor) -> list[WayIn]:
+    """The ways in this vault offers, in the order a physician should try them."""
+    if not door.exists():
+        return []
+    ways = [DEMO] if door.is_demo() else []
+    if door.has_password():
+        ways.append(PASSWORD)
+    return [*ways, RECOVERY]
+
+
+class MainWindow(QMainWindow):
+    """Locked or unlocked; everything goes through the context obtained at unlock."""
+
+    def __init__(self, door: VaultDoor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.door = door
+        self.ctx: AppContext | None = None
+        self.setWindowTitle(TITLE)
+        self.resize(1280, 800)
+        self.lock_screen = LockScreen(ways_in(door))
+        if not door.exists():
+            self.lock_screen.show_error(
+                "Aucun coffre n'existe à cet emplacement : créez-le avec « cabinet vault "
+                "create », ou essayez « cabinet demo ».")
+        self.lock_screen.unlock_requested.connect(self.unlock)
+        self.search = SearchPanel(self.context)
+        self.record = RecordView(self.context)
+        self.search.patient_chosen.connect(self.record.open_patient)
+        workspace = QSplitter(Qt.Orientation.Horizontal)
+        workspace.addWidget(self.search)
+        workspace.addWidget(self.record)
+        workspace.setSizes([460, 820])
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.lock_screen)
+        self.stack.addWidget(workspace)
+        self.setCentralWidget(self.stack)
+        self.who = QLabel()
+        self.who.setObjectName("statusWho")
+        self.countdown = QLabel()
+        self.countdown.setObjectName("statusCountdown")
+        self.lock_button = QPushButton("Verrouiller (Ctrl+L)")
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addWidget(self.who, 1)
+        self.statusBar().addPermanentWidget(self.countdown)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        self.inactivity = InactivityWatch(door.clock, parent=self)
+        self.inactivity.expired.connect(self.lock)
+        self.inactivity.remaining.connect(
+            lambda s: self.countdown.setText(f"Verrouillage dans {s} s"))
+        self.unlocked_actions: list[QAction] = []
+        self._build_menus()
+        self._show_locked()
+
+    def context(self) -> AppContext:
+        """The services; only reachable while unlocked."""
+        if self.ctx is None:
+            raise KnownError("L'application est verrouillée.")
+        return self.ctx
+
+    def _action(self, menu_title: str, text: str, keys: list[str], slot: object,
+                *, unlocked_only: bool = True) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        self._menus[menu_title].addAction(action)
+        if unlocked_only:
+            self.unlocked_actions.append(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._menus = {title: bar.addMenu(title) for title in
+                       ("&Fichier", "&Patient", "&Dossier", "&Aide")}
+        record = self.record
+        self._action("&Fichier", "&Verrouiller", ["Ctrl+L"], self.lock)
+        self._action("&Fichier", "&Quitter", ["Ctrl+Q"], self.close, unlocked_only=False)
+        self._action("&Patient", "&Rechercher", ["Ctrl+F", "F2"], self.search.focus_search)
+        self._action("&Patient", "&Nouveau patient", ["Ctrl+Shift+N"], self.new_patient)
+        self._action("&Dossier", "Nouvelle &consultation", ["Ctrl+N"], record.new_encounter)
+        self._action("&Dossier", "Nouvelle &ordonnance", ["Ctrl+P"], record.new_prescription)
+        self._action("&Dossier", "&Renouveler l'ordonnance", ["Ctrl+R"],
+                     record.renew_prescription)
+        self._action("&Dossier", "&Importer un document", ["Ctrl+I"],
+                     record.documents.choose_file)
+        self._action("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts,
+                     unlocked_only=False)
+        self._action("&Aide", "&Ce que le journal enregistre", [], self.show_journal_notice,
+                     unlocked_only=False)
+
+    # --- lock and unlock --------------------------------------------------------------
+    def unlock(self, mode: str, secret: str) -> None:
+        """Try one credential from the lock screen."""
+        try:
+            self.ctx = self.door.open(AccessMode(mode), secret)
+        except KnownError as error:
+            self.lock_screen.show_error(error.message)
+            return
+        self._show_unlocked()
+
+    def _show_unlocked(self) -> None:
+        assert self.ctx is not None
+        actor = self.ctx.vault.actor
+        label = f"Connecté : {actor.name} — {ACCESS_MODE_LABELS[actor.mode]}"
+        if actor.mode is AccessMode.DEGRADED:
+            label += " — pensez à revenir à la carte CPS"
+        if actor.mode in NOTICEABLE_MODES:
+            self.who.setStyleSheet("color: #b00020; font-weight: bold;")
+        else:
+            self.who.setStyleSheet("")
+        self.who.setText(label)
+        for action in self.unlocked_actions:
+            action.setEnabled(True)
+        self.lock_button.setEnabled(True)
+        self.stack.setCurrentIndex(1)
+        self.inactivity.start()
+        self.search.focus_search()
+
+    def lock(self) -> None:
+        """Close the vault, forget everything shown, clear the clipboard (AUTH-2)."""
+        ctx, self.ctx = self.ctx, None
+        self.inactivity.stop()
+        self.search.clear()
+        self.record.clear()
+        QGuiApplication.clipboard().clear()
+        if ctx is not None:
+            ctx.lock()
+        self._show_locked()
+
+    def _show_locked(self) -> None:
+        for action in self.unlocked_actions:
+            action.setEnabled(False)
+        self.lock_button.setEnabled(False)
+        self.who.setText("Verrouillé")
+        self.who.setStyleSheet("")
+        self.countdown.clear()
+        self.setWindowTitle(TITLE)
+        self.stack.setCurrentIndex(0)
+        self.lock_screen.reset()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """Quitting locks first."""
+        self.lock()
+        event.accept()
+
+    # --- patients and help --------------------------------------------------------------
+    def new_patient(self) -> None:
+        """Create a patient, then open their record."""
+        patients = self.context().patients
+        created: list[int] = []
+        dialog = PatientDialog(lambda identity: created.append(patients.create(identity)),
+                               parent=self)
+        dialog.exec()
+        if created:
+            self.record.open_patient(created[0])
+
+    def show_shortcuts(self) -> None:
+        """The shortcut overlay (F1)."""
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in SHORTCUTS)
+        QMessageBox.information(self, "Raccourcis clavier", f"<table>{rows}</table>")
+
+    def show_journal_notice(self) -> None:
+        """What the journal records and for how long (TRACE-3)."""
+        QMessageBox.information(
+            self, "Le journal des accès",
+            "Cabinet enregistre chaque connexion et chaque tentative de connexion, chaque "
+            "lecture et chaque écriture d'un dossier, chaque recherche dans les notes et "
+            "chaque export : qui (titulaire de la carte ou du mot de passe), comment (carte, "
+            "mode dégradé, bris de glace, clé de secours), quoi, quand et sur quel poste. "
+            "Le journal est conservé sans limite de durée, chiffré dans le coffre ; chaque "
+            "évènement est chaîné au précédent, si bien qu'une modification est détectée. "
+            "Un patient peut obtenir l'historique des accès à son dossier.")

@@ -1,0 +1,318 @@
+"""The patient's record: a header that never scrolls away, then one tab per part (REC-1).
+
+Every read goes through the services, so every opening is journaled; nothing read is kept
+once the application locks (`clear`).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cabinet.bootstrap import AppContext
+from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
+from cabinet.domain.identity import Identity
+from cabinet.domain.record import EntryKind
+from cabinet.errors import KnownError
+from cabinet.services.records import PatientRecord
+from cabinet.ui.dialogs import ask_reason
+from cabinet.ui.documents_tab import DocumentsTab
+from cabinet.ui.encounter_dialog import EncounterDialog
+from cabinet.ui.entry_dialog import EntryDialog
+from cabinet.ui.entry_list import EntryList
+from cabinet.ui.errors import show_known_error
+from cabinet.ui.patient_dialog import PatientDialog
+from cabinet.ui.prescription_dialog import PrescriptionDialog
+from cabinet.ui.rendering import age_text, entry_html, french_datetime
+
+SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
+                 EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE)
+ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
+                 "lock": "Verrouillage", "read": "Lecture", "create": "Création",
+                 "correct": "Correction", "export": "Export", "search": "Recherche",
+                 "admin": "Administration"}
+SEX_LABELS = {"F": "femme", "M": "homme", "I": "sexe indéterminé"}
+
+
+class RecordHeader(QLabel):
+    """Name, age, sex, allergies in a colour that cannot be missed, current treatments."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("recordHeader")
+        self.setWordWrap(True)
+        self.setStyleSheet("padding: 6px; border-bottom: 1px solid #999;")
+
+    def show_patient(self, identity: Identity, record: PatientRecord, today: dt.date) -> None:
+        """Fill the header from the current identity and record."""
+        status = record.allergy_status()
+        allergies = [e for e in record.of_kind(EntryKind.ALLERGY)
+                     if e.payload["status"] == "present"]
+        if status == "present":
+            allergy = ("<span style='background:#b00020;color:white;padding:2px'>"
+                       "&nbsp;ALLERGIES : " + escape(", ".join(a.payload["substance"]
+                                                             for a in allergies)) + "&nbsp;</span>")
+        elif status == "none_known":
+            allergy = "<span style='color:#1b5e20'>Aucune allergie connue</span>"
+        else:
+            allergy = "<span style='color:#e65100'><b>Allergies non renseignées</b></span>"
+        treatments = ", ".join(e.payload["drug"] for e in record.of_kind(EntryKind.TREATMENT)
+                               if not e.payload.get("stopped"))
+        birth = identity.birth_date
+        self.setText(
+            f"<span style='font-size:16pt'><b>{escape(identity.display_name())}</b></span> "
+            f"— {SEX_LABELS[identity.sex.value]}, {age_text(birth.isoformat(), today)} "
+            f"(né(e) le {birth.strftime('%d/%m/%Y')})"
+            + (f" — NIR {escape(identity.nir)}" if identity.nir else "")
+            + f"<br>{allergy}"
+            + (f"<br>Traitements en cours : {escape(treatments)}" if treatments else ""))
+
+
+class RecordView(QWidget):
+    """The open record; `context` gives the services while unlocked."""
+
+    def __init__(self, context: Callable[[], AppContext], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.patient_id: int | None = None
+        self.identity: Identity | None = None
+        self.header = RecordHeader()
+        self.tabs = QTabWidget()
+        self.summary = self._summary_tab()
+        self.encounters = self._encounters_tab()
+        self.prescriptions = self._prescriptions_tab()
+        self.documents = DocumentsTab(context, self.reload)
+        self.private_notes = self._private_tab()
+        self.access = QTableWidget(0, 6)
+        self.access.setHorizontalHeaderLabels(("Date", "Qui", "Mode", "Action", "Objet",
+                                               "Poste"))
+        self.access.setAccessibleName("Historique des accès au dossier")
+        for tab, title in ((self.summary, "&Synthèse"), (self.encounters, "&Consultations"),
+                           (self.prescriptions, "&Ordonnances"), (self.documents, "Doc&uments"),
+                           (self.private_notes, "Notes &non communicables"),
+                           (self.access, "&Accès au dossier")):
+            self.tabs.addTab(tab, title)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.placeholder = QLabel("Recherchez un patient (Ctrl+F) pour ouvrir son dossier.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.tabs)
+        self.clear()
+
+    # --- tabs -------------------------------------------------------------------------
+    def _summary_tab(self) -> EntryList:
+        tab = EntryList("Synthèse du dossier")
+        tab.add_button("Antécédent", lambda: self.add_simple(EntryKind.HISTORY))
+        tab.add_button("Allergie", lambda: self.add_simple(EntryKind.ALLERGY))
+        tab.add_button("Aucune allergie connue", self.add_no_known_allergy)
+        tab.add_button("Facteur de risque", lambda: self.add_simple(EntryKind.RISK_FACTOR))
+        tab.add_button("Traitement", lambda: self.add_simple(EntryKind.TREATMENT))
+        tab.add_button("Directives anticipées",
+                       lambda: self.add_simple(EntryKind.ADVANCE_DIRECTIVE))
+        tab.add_button("Corriger", lambda: self.correct_selected(tab))
+        tab.add_button("Versions", lambda: self.show_versions(tab))
+        tab.add_button("Identité…", self.correct_identity)
+        tab.finish_buttons()
+        return tab
+
+    def _encounters_tab(self) -> EntryList:
+        tab = EntryList("Consultations")
+        tab.add_button("&Nouvelle consultation (Ctrl+N)", self.new_encounter)
+        tab.add_button("Corriger", lambda: self.correct_selected(tab))
+        tab.add_button("Versions", lambda: self.show_versions(tab))
+        tab.finish_buttons()
+        return tab
+
+    def _prescriptions_tab(self) -> EntryList:
+        tab = EntryList("Ordonnances")
+        tab.add_button("Nouvelle &ordonnance (Ctrl+P)", self.new_prescription)
+        tab.add_button("&Renouveler (Ctrl+R)", self.renew_prescription)
+        tab.add_button("Versions", lambda: self.show_versions(tab))
+        tab.finish_buttons()
+        return tab
+
+    def _private_tab(self) -> QWidget:
+        holder = QWidget()
+        banner = QLabel("Notes personnelles et informations de tiers : elles ne figurent "
+                        "jamais dans une copie remise au patient (non communicables).")
+        banner.setWordWrap(True)
+        banner.setStyleSheet("background:#fff3cd; padding:6px;")
+        self.private_list = EntryList("Notes non communicables")
+        self.private_list.add_button("Ajouter une note",
+                                     lambda: self.add_simple(EntryKind.PRIVATE_NOTE))
+        self.private_list.add_button("Corriger", lambda: self.correct_selected(
+            self.private_list))
+        self.private_list.finish_buttons()
+        layout = QVBoxLayout(holder)
+        layout.addWidget(banner)
+        layout.addWidget(self.private_list)
+        return holder
+
+    # --- loading ----------------------------------------------------------------------
+    def open_patient(self, patient_id: int) -> None:
+        """Open a record (journaled by the services)."""
+        self.patient_id = patient_id
+        self.tabs.setCurrentIndex(0)
+        self.reload()
+        self.placeholder.hide()
+        self.header.show()
+        self.tabs.show()
+
+    def reload(self) -> None:
+        """Read the record again after a change."""
+        if self.patient_id is None:
+            return
+        ctx = self._context()
+        self.identity = ctx.patients.identity(self.patient_id)
+        record = ctx.records.open_record(self.patient_id)
+        self.header.show_patient(self.identity, record, ctx.clock.now().date())
+        self.summary.set_entries([e for e in record.entries
+                                  if EntryKind(e.kind) in SUMMARY_KINDS])
+        self.encounters.set_entries(record.of_kind(EntryKind.ENCOUNTER))
+        self.prescriptions.set_entries(record.of_kind(EntryKind.PRESCRIPTION))
+        self.documents.set_entries(self.patient_id, record.of_kind(EntryKind.DOCUMENT))
+        self.private_list.set_entries(record.of_kind(EntryKind.PRIVATE_NOTE))
+        if self.tabs.currentWidget() is self.access:
+            self._load_access()
+
+    def _tab_changed(self) -> None:
+        if self.tabs.currentWidget() is self.access and self.patient_id is not None:
+            self._load_access()
+
+    def _load_access(self) -> None:
+        assert self.patient_id is not None
+        rows = self._context().journal.access_history(self.patient_id)
+        self.access.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            cells = (french_datetime(row["at"]), row["actor"],
+                     ACCESS_MODE_LABELS.get(AccessMode(row["mode"]), row["mode"]),
+                     ACTION_LABELS.get(row["action"], row["action"]), row["target"],
+                     row["workstation"])
+            for column, text in enumerate(cells):
+                self.access.setItem(index, column, QTableWidgetItem(text))
+        self.access.resizeColumnsToContents()
+
+    def clear(self) -> None:
+        """Forget the record entirely (at lock, or before opening another)."""
+        self.patient_id = None
+        self.identity = None
+        self.header.clear()
+        for tab in (self.summary, self.encounters, self.prescriptions, self.private_list):
+            tab.clear()
+        self.documents.clear()
+        self.access.setRowCount(0)
+        self.header.hide()
+        self.tabs.hide()
+        self.placeholder.show()
+
+    # --- actions ----------------------------------------------------------------------
+    def _run(self, action: Callable[[], Any]) -> None:
+        try:
+            action()
+        except KnownError as error:
+            show_known_error(self, error)
+        self.reload()
+
+    def add_simple(self, kind: EntryKind) -> None:
+        """Add a history, allergy, risk factor, treatment, directive or private note."""
+        if self.patient_id is None:
+            return
+        patient = self.patient_id
+        records = self._context().records
+        EntryDialog(kind, lambda p: records.add_entry(patient, kind, p), parent=self).exec()
+        self.reload()
+
+    def add_no_known_allergy(self) -> None:
+        """Record the explicit negative 'no known allergy'."""
+        if self.patient_id is not None:
+            patient = self.patient_id
+            self._run(lambda: self._context().records.add_entry(
+                patient, EntryKind.ALLERGY, {"status": "none_known"}))
+
+    def new_encounter(self) -> None:
+        """Write a new encounter (Ctrl+N)."""
+        if self.patient_id is None:
+            return
+        patient, records = self.patient_id, self._context().records
+        self.tabs.setCurrentWidget(self.encounters)
+        EncounterDialog(lambda p: records.add_entry(patient, EntryKind.ENCOUNTER, p),
+                        parent=self).exec()
+        self.reload()
+
+    def new_prescription(self) -> None:
+        """Write a new prescription (Ctrl+P)."""
+        if self.patient_id is None:
+            return
+        patient, records = self.patient_id, self._context().records
+        self.tabs.setCurrentWidget(self.prescriptions)
+        PrescriptionDialog(lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
+                           parent=self).exec()
+        self.reload()
+
+    def renew_prescription(self) -> None:
+        """Start a new prescription from the selected one's lines (Ctrl+R)."""
+        selected = self.prescriptions.current()
+        if self.patient_id is None or selected is None:
+            return
+        patient, records = self.patient_id, self._context().records
+        PrescriptionDialog(lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
+                           lines=selected.payload["lines"], parent=self).exec()
+        self.reload()
+
+    def correct_selected(self, tab: EntryList) -> None:
+        """Correct the selected entry: a new version with a reason (REC-3)."""
+        entry = tab.current()
+        if entry is None:
+            return
+        records = self._context().records
+        kind = EntryKind(entry.kind)
+
+        def save(payload: dict[str, Any]) -> None:
+            reason = ask_reason(self)
+            if reason is not None:
+                records.correct_entry(entry.lineage, payload, reason)
+
+        if kind is EntryKind.ENCOUNTER:
+            EncounterDialog(save, current=entry.payload, parent=self).exec()
+        elif kind is EntryKind.ALLERGY and entry.payload["status"] == "none_known":
+            EntryDialog(kind, save, parent=self).exec()
+        else:
+            EntryDialog(kind, save, current=entry.payload, parent=self).exec()
+        self.reload()
+
+    def show_versions(self, tab: EntryList) -> None:
+        """Every version of the selected entry, with author, time and reason."""
+        entry = tab.current()
+        if entry is None:
+            return
+        versions = self._context().records.entry_history(entry.lineage)
+        html = "<hr>".join(entry_html(v) for v in reversed(versions))
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Versions de l'entrée", "", parent=self)
+        box.setText(html)
+        box.exec()
+
+    def correct_identity(self) -> None:
+        """Correct the administrative identity (a new version, with a reason)."""
+        if self.patient_id is None or self.identity is None:
+            return
+        patient, patients = self.patient_id, self._context().patients
+
+        def save(identity: Identity) -> None:
+            reason = ask_reason(self)
+            if reason is not None:
+                patients.correct(patient, identity, reason)
+
+        PatientDialog(save, current=self.identity, parent=self).exec()
+        self.reload()
+
