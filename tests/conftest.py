@@ -1,5 +1,9 @@
 """Shared fixtures: a controlled clock and real SQLCipher vaults in temporary folders."""
 
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import pytest
 
 from helpers.clock import SteppingClock

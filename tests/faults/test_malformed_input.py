@@ -13,12 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from helpers.vaults import identity, valid_nir
 
 from cabinet.audit import journal
 from cabinet.bootstrap import AppContext
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput
+from helpers.vaults import identity, valid_nir
 
 TABLES = ("patient", "patient_identity", "patient_index", "patient_name_token", "entry",
           "blob", "audit", "meta")

@@ -14,7 +14,6 @@ import secrets
 import stat
 import tempfile
 import time
-import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any

@@ -51,8 +51,15 @@ class EntryList(QWidget):
         self.buttons.addStretch()
 
     def set_entries(self, entries: list[StoredVersion]) -> None:
-        """Show these entries; keep the same lineage selected if it is still there."""
+        """Show these entries, selecting the one just written if any, else the same as before.
+
+        An entry just written has an id higher than every entry shown before.
+        """
         previous = self.current()
+        newest_before = max((e.id for e in self._entries), default=None)
+        written = [e for e in entries if newest_before is not None and e.id > newest_before]
+        if written:
+            previous = max(written, key=lambda e: e.id)
         self._entries = entries
         self.list.clear()
         for entry in entries:

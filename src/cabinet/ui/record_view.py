@@ -162,6 +162,8 @@ class RecordView(QWidget):
     # --- loading ----------------------------------------------------------------------
     def open_patient(self, patient_id: int) -> None:
         """Open a record (journaled by the services)."""
+        if patient_id != self.patient_id:
+            self.clear()
         self.patient_id = patient_id
         self.tabs.setCurrentIndex(0)
         self.reload()

@@ -7,10 +7,10 @@ from typing import Any
 from cabinet.domain.identity import age_on
 from cabinet.domain.record import (
     DOCUMENT_TYPES,
-    EntryKind,
     HISTORY_CATEGORIES,
     PRIVATE_NOTE_CATEGORIES,
     VITAL_SIGNS,
+    EntryKind,
     body_mass_index,
 )
 from cabinet.services.ports import StoredVersion

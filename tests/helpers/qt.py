@@ -1,0 +1,29 @@
+"""Answer modal dialogs from a test: each answer runs once the next new dialog is shown."""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+Answer = Callable[[QWidget], None]
+
+
+def answer_dialogs(*answers: Answer, poll_ms: int = 10) -> list[QWidget]:
+    """Schedule `answers`, one per modal dialog, in the order the dialogs appear.
+
+    Returns the list that will hold each dialog answered, so the test can check how many
+    dialogs were actually shown.
+    """
+    pending = list(answers)
+    seen: list[QWidget] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and dialog not in seen:
+            seen.append(dialog)
+            pending.pop(0)(dialog)
+        if pending:
+            QTimer.singleShot(poll_ms, poll)
+
+    QTimer.singleShot(poll_ms, poll)
+    return seen

@@ -1,0 +1,86 @@
+"""The lock screen and locking: no patient data shows while locked (AUTH-2, issue 4)."""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QTableWidget
+
+
+def visible_texts(window):
+    texts = [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+    for table in window.findChildren(QTableWidget):
+        texts += [table.item(r, c).text() for r in range(table.rowCount())
+                  for c in range(table.columnCount()) if table.item(r, c)]
+    return " ".join(texts)
+
+
+def test_locked_window_shows_the_ways_in_and_no_patient(window):
+    assert window.windowTitle() == "Cabinet"
+    assert window.stack.currentWidget() is window.lock_screen
+    titles = [b.text() for b in window.lock_screen.choices.buttons()]
+    assert titles == ["Mot de passe de démonstration", "Clé de secours"]
+    assert "CPS" in window.lock_screen.card_status.text()
+    assert "LEFÈVRE" not in visible_texts(window)
+    assert all(not action.isEnabled() for action in window.unlocked_actions)
+
+
+def test_wrong_password_is_explained_and_nothing_opens(window, qtbot):
+    qtbot.keyClicks(window.lock_screen.secret, "faux")
+    qtbot.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
+    assert window.ctx is None
+    assert "incorrect" in window.lock_screen.error.text()
+    assert window.lock_screen.secret.text() == ""
+
+
+def test_unlock_by_keyboard_then_lock_forgets_everything(window, qtbot, vault):
+    qtbot.keyClicks(window.lock_screen.secret, "demo")
+    qtbot.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
+    assert window.ctx is not None
+    assert "Dr Jeanne Martin" in window.who.text() and "démonstration" in window.who.text()
+    qtbot.keyClicks(window.search.field, "lefevre")
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+    assert window.record.patient_id == vault["emilie"]
+    assert window.windowTitle() == "Cabinet"
+    QGuiApplication.clipboard().setText("LEFÈVRE Émilie, pneumopathie")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.ctx is None
+    assert window.stack.currentWidget() is window.lock_screen
+    assert window.record.patient_id is None
+    assert window.search.results.rowCount() == 0 and window.search.recent.count() == 0
+    assert QGuiApplication.clipboard().text() == ""
+    assert "LEFÈVRE" not in visible_texts(window)
+
+
+def test_inactivity_locks_with_a_countdown_first(unlocked, clock):
+    clock.advance(dt.timedelta(minutes=9, seconds=30))
+    unlocked.inactivity.check()
+    assert unlocked.ctx is not None
+    assert "Verrouillage dans" in unlocked.countdown.text()
+    clock.advance(dt.timedelta(minutes=1))
+    unlocked.inactivity.check()
+    assert unlocked.ctx is None
+    assert unlocked.stack.currentWidget() is unlocked.lock_screen
+
+
+def test_activity_postpones_the_inactivity_lock(unlocked, clock, qtbot):
+    clock.advance(dt.timedelta(minutes=8))
+    qtbot.keyClick(unlocked.search.field, Qt.Key.Key_A)
+    unlocked.inactivity.eventFilter(unlocked.search.field, _key_event())
+    clock.advance(dt.timedelta(minutes=8))
+    unlocked.inactivity.check()
+    assert unlocked.ctx is not None
+
+
+def _key_event():
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    return QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+
+
+def test_lock_and_unlock_are_journaled(unlocked, vault):
+    unlocked.lock()
+    unlocked.unlock("demo", "demo")
+    actions = [e["action"] for e in unlocked.ctx.vault.store.audit_rows(None, 3)]
+    assert actions[:2] == ["connect", "lock"]

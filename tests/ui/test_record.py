@@ -1,0 +1,181 @@
+"""Find a patient, read the record, write an encounter and a prescription (issue 4)."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog
+
+from cabinet.demo.generator import demo_pdf
+from cabinet.domain.record import EntryKind
+from helpers.qt import answer_dialogs
+
+
+def save(dialog):
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def open_emilie(window, qtbot):
+    qtbot.keyClicks(window.search.field, "emi")
+    assert window.search.results.rowCount() == 1
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+
+
+def test_search_as_you_type_shows_name_birth_date_age_nir(unlocked, qtbot):
+    qtbot.keyClicks(unlocked.search.field, "lef")
+    row = [unlocked.search.results.item(0, c).text() for c in range(4)]
+    assert row[0] == "LEFÈVRE Émilie" and row[1] == "12/03/1961"
+    assert row[2].endswith("ans") and row[3].startswith("2610375")
+    unlocked.search.field.clear()
+    qtbot.keyClicks(unlocked.search.field, "02/01/1950")
+    assert unlocked.search.results.item(0, 0).text() == "DURAND Paul"
+
+
+def test_the_record_header_shows_allergies_and_treatments(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    header = unlocked.record.header.text()
+    assert "LEFÈVRE Émilie" in header
+    assert "ALLERGIES : Pénicilline" in header and "#b00020" in header
+    assert "Ramipril" in header
+    assert unlocked.record.encounters.list.item(0).text() == "05/10/2026 — Toux fébrile"
+    assert unlocked.search.recent.count() == 1
+
+
+def test_allergies_not_entered_are_flagged(unlocked, qtbot):
+    qtbot.keyClicks(unlocked.search.field, "durand")
+    qtbot.keyClick(unlocked.search.field, Qt.Key.Key_Return)
+    assert "Allergies non renseignées" in unlocked.record.header.text()
+
+
+def test_writing_an_encounter_with_vitals_and_bmi(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    seen_bmi = []
+
+    def fill(dialog):
+        dialog.reason.setText("Suivi tension")
+        dialog.texts["examination"].setPlainText("TA 13/8, auscultation normale")
+        dialog.vitals["weight"].setText("72,5")
+        dialog.vitals["height"].setText("170")
+        seen_bmi.append(dialog.bmi.text())
+        save(dialog)
+
+    shown = answer_dialogs(fill)
+    qtbot.keyClick(unlocked, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert len(shown) == 1
+    assert seen_bmi == ["IMC : 25,1 kg/m²"]
+    first = unlocked.record.encounters.list.item(0).text()
+    assert "Suivi tension" in first
+    assert "Poids 72,5 kg" in unlocked.record.encounters.detail.toPlainText()
+
+
+def test_a_refused_encounter_keeps_the_dialog_open_with_a_french_message(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    messages = []
+
+    def fill(dialog):
+        dialog.reason.setText("Chute")
+        dialog.vitals["temperature"].setText("52")
+        save(dialog)
+        messages.append(dialog.error.text())
+        assert dialog.isVisible()
+        dialog.reject()
+
+    answer_dialogs(fill)
+    unlocked.record.new_encounter()
+    assert "Température" in messages[0] and "hors des valeurs possibles" in messages[0]
+    assert unlocked.record.encounters.list.count() == 1
+
+
+def test_writing_and_renewing_a_prescription(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+
+    def renew(dialog):
+        assert dialog.table.item(0, 0).text() == "Amoxicilline 1 g"
+        dialog.add_line({"drug": "Paracétamol 1 g", "dosage": "1 cp si douleur",
+                         "duration": "5 jours", "ald": True})
+        save(dialog)
+
+    unlocked.record.tabs.setCurrentWidget(unlocked.record.prescriptions)
+    answer_dialogs(renew)
+    qtbot.keyClick(unlocked, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    prescriptions = unlocked.ctx.records.open_record(unlocked.record.patient_id).of_kind(
+        EntryKind.PRESCRIPTION)
+    assert len(prescriptions) == 2
+    assert [line["drug"] for line in prescriptions[0].payload["lines"]] == [
+        "Amoxicilline 1 g", "Paracétamol 1 g"]
+    assert "affection de longue durée" in unlocked.record.prescriptions.detail.toPlainText()
+
+
+def test_correcting_an_entry_keeps_its_history(unlocked, qtbot, monkeypatch):
+    open_emilie(unlocked, qtbot)
+    unlocked.record.tabs.setCurrentWidget(unlocked.record.encounters)
+
+    def correct(dialog):
+        dialog.texts["examination"].setPlainText("Crépitants base gauche")
+        save(dialog)
+
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("erreur de côté", True)))
+    answer_dialogs(correct)
+    unlocked.record.correct_selected(unlocked.record.encounters)
+    entry = unlocked.record.encounters.current()
+    assert entry.version == 2 and entry.payload["examination"] == "Crépitants base gauche"
+    assert "motif : erreur de côté" in unlocked.record.encounters.detail.toPlainText()
+    versions = unlocked.ctx.records.entry_history(entry.lineage)
+    assert versions[0].payload["examination"] == "Crépitants base droite"
+
+
+def test_importing_a_document_and_viewing_it_in_the_app(unlocked, qtbot, tmp_path):
+    open_emilie(unlocked, qtbot)
+    pdf = tmp_path / "compte-rendu.pdf"
+    pdf.write_bytes(demo_pdf("Compte rendu d'échographie"))
+
+    def describe(dialog):
+        dialog.origin.setText("Imagerie du Parc")
+        save(dialog)
+
+    unlocked.record.tabs.setCurrentWidget(unlocked.record.documents)
+    answer_dialogs(describe)
+    unlocked.record.documents.import_file(pdf)
+    documents = unlocked.record.documents
+    assert documents.list.list.item(0).text().endswith("compte-rendu")
+    assert len(documents.viewer.pages) == 1
+    assert not documents.viewer.pages[0].pixmap().isNull()
+
+
+def test_a_file_that_is_not_a_document_is_stored_but_explained(unlocked, qtbot, tmp_path):
+    open_emilie(unlocked, qtbot)
+    broken = tmp_path / "scan.pdf"
+    broken.write_bytes(b"%PDF-1.7 pas vraiment un PDF")
+    unlocked.record.tabs.setCurrentWidget(unlocked.record.documents)
+    answer_dialogs(save)
+    unlocked.record.documents.import_file(broken)
+    viewer = unlocked.record.documents.viewer
+    assert viewer.pages == []
+    assert "ne peut pas être affiché" in viewer.widget().text()
+
+
+def test_access_history_tab_lists_who_read_the_record(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    unlocked.record.tabs.setCurrentWidget(unlocked.record.access)
+    table = unlocked.record.access
+    actions = {table.item(r, 3).text() for r in range(table.rowCount())}
+    assert {"Lecture", "Création"} <= actions
+    assert table.item(0, 1).text() == "Dr Jeanne Martin"
+
+
+def test_new_patient_dialog_refuses_a_wrong_nir_in_french(unlocked, qtbot):
+    messages = []
+
+    def fill(dialog):
+        dialog.fields["birth_name"].setText("Petit")
+        dialog.fields["first_names"].setText("Louise")
+        dialog.fields["birth_date"].setText("01/02/2003")
+        dialog.fields["nir"].setText("2030275123456 00")
+        save(dialog)
+        messages.append(dialog.error.text())
+        dialog.fields["nir"].clear()
+        save(dialog)
+
+    answer_dialogs(fill)
+    qtbot.keyClick(unlocked, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert "clé du NIR" in messages[0]
+    assert unlocked.record.identity.display_name() == "PETIT Louise"
