@@ -189,9 +189,10 @@ def test_vital_sign_bounds_are_inclusive(code: str, value: float) -> None:
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ({"code": "weight", "value": 401}, r"Poids : 401 kg est hors des valeurs possibles"),
-        ({"code": "spo2", "value": 101}, "Saturation en oxygène : 101 %"),
-        ({"code": "temperature", "value": 29.9}, "Température : 29.9 °C"),
+        ({"code": "weight", "value": 401},
+         r"Poids : la valeur saisie est hors des valeurs possibles \(0,3 à 400 kg\)"),
+        ({"code": "spo2", "value": 101}, "Saturation en oxygène : la valeur saisie"),
+        ({"code": "temperature", "value": 29.9}, r"Température : .*\(30 à 45 °C\)"),
         ({"code": "heart_rate", "value": -60}, "Fréquence cardiaque"),
         ({"code": "systolic", "value": math.nan}, "Pression systolique"),
         ({"code": "height", "value": math.inf}, "Taille"),

@@ -147,6 +147,10 @@ def test_killed_writer_leaves_every_committed_entry(tmp_path: Path) -> None:
                 assert current.get(lineage) == "document", f"round {round_number}: {lineage}"
             versions = {v.version for v in reopened.patients.identity_history(patient_id)}
             assert promised_identity_versions <= versions, f"round {round_number}"
+            # At most one write per round was committed but killed before it was reported.
+            unreported = (len(current) - len(promised_entries) - len(promised_documents)
+                          + len(versions) - 1 - len(promised_identity_versions))
+            assert 0 <= unreported <= round_number, f"round {round_number}: {unreported}"
             # ...and what this round promised reads back whole.
             for lineage, kind in new_entries.items():
                 history = reopened.records.entry_history(lineage)

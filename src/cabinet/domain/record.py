@@ -151,7 +151,7 @@ def _vitals(raw: Any) -> list[dict[str, Any]]:
             raise RecordError(f"{sign.label} : la valeur n'est pas un nombre.") from None
         if not sign.low <= value <= sign.high:
             raise RecordError(
-                f"{sign.label} : {_french(value)} {sign.unit} est hors des valeurs possibles "
+                f"{sign.label} : la valeur saisie est hors des valeurs possibles "
                 f"({_french(sign.low)} à {_french(sign.high)} {sign.unit})."
             )
         measures.append({"code": str(code), "value": value, "unit": sign.unit})

@@ -25,6 +25,10 @@ class VaultLayout:
         """Sealed connection attempts waiting for the next unlock to enter the journal."""
         return self.folder / "pending-connections.log"
 
+    def stale_temporary_files(self) -> list[Path]:
+        """Leftovers of a header write interrupted by a crash (never read as a header)."""
+        return list(self.folder.glob(f".{self.header.name}.*.tmp"))
+
     def sidecar_files(self) -> list[Path]:
         """The database's WAL and shared-memory files."""
         return [Path(f"{self.database}-wal"), Path(f"{self.database}-shm")]

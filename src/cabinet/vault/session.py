@@ -126,6 +126,8 @@ def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str,
     """Open the vault with `credential`, journal the connection, or raise in French."""
     layout = VaultLayout(folder)
     header = read_header(layout.header)
+    for leftover in layout.stale_temporary_files():
+        leftover.unlink(missing_ok=True)
     try:
         data_key = _unwrap(header, credential, secrets)
     except KnownError as error:

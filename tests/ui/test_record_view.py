@@ -103,7 +103,13 @@ def test_writing_and_renewing_a_prescription(unlocked, qtbot):
     assert "affection de longue durée" in unlocked.record.prescriptions.detail.toPlainText()
 
 
-def test_correcting_an_entry_keeps_its_history(unlocked, qtbot, monkeypatch):
+def give_reason(dialog):
+    assert isinstance(dialog, QInputDialog)
+    dialog.setTextValue("erreur de côté")
+    dialog.accept()
+
+
+def test_correcting_an_entry_keeps_its_history(unlocked, qtbot):
     open_emilie(unlocked, qtbot)
     unlocked.record.tabs.setCurrentWidget(unlocked.record.encounters)
 
@@ -111,10 +117,9 @@ def test_correcting_an_entry_keeps_its_history(unlocked, qtbot, monkeypatch):
         dialog.texts["examination"].setPlainText("Crépitants base gauche")
         save(dialog)
 
-    monkeypatch.setattr(QInputDialog, "getText",
-                        staticmethod(lambda *a, **k: ("erreur de côté", True)))
-    answer_dialogs(correct)
+    shown = answer_dialogs(correct, give_reason)
     unlocked.record.correct_selected(unlocked.record.encounters)
+    assert len(shown) == 2
     entry = unlocked.record.encounters.current()
     assert entry.version == 2 and entry.payload["examination"] == "Crépitants base gauche"
     assert "motif : erreur de côté" in unlocked.record.encounters.detail.toPlainText()
