@@ -19,11 +19,14 @@ def answer_dialogs(*answers: Answer, poll_ms: int = 10) -> list[QWidget]:
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
+        answer = None
         if dialog is not None and dialog not in seen:
             seen.append(dialog)
-            pending.pop(0)(dialog)
-        if pending:
+            answer = pending.pop(0)
+        if pending:  # scheduled first: an answer may open the next dialog and block in it
             QTimer.singleShot(poll_ms, poll)
+        if answer is not None:
+            answer(dialog)
 
     QTimer.singleShot(poll_ms, poll)
     return seen
