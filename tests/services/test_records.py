@@ -144,3 +144,13 @@ def test_full_text_is_bounded_to_one_page(ctx, patient):
     assert len(ctx.records.search_text("tabac")) == 20
     assert len(ctx.records.search_text("tabac", limit=5000)) == 30
     assert full_text_query("un deux trois quatre cinq six sept huit").count('"') == 12
+
+
+def test_search_inside_one_record_finds_its_old_notes_behind_newer_ones(ctx, patient):
+    ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Toux chronique"})
+    other = ctx.patients.create(identity("Durand", "Paul"))
+    for n in range(60):
+        ctx.records.add_entry(other, EntryKind.RISK_FACTOR, {"text": f"Toux {n}"})
+    hits = ctx.records.search_text("toux", patient, limit=1)
+    assert [(h.patient_id, h.payload["text"]) for h in hits] == [(patient, "Toux chronique")]
+    assert ctx.records.search_text("to", patient) == []  # short words match whole words only

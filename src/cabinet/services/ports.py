@@ -121,7 +121,7 @@ class RecordStore(Protocol):
         """Read a stored file's bytes."""
         ...
 
-    def full_text(self, match: str, limit: int, patient_id: int | None) -> list[StoredVersion]:
+    def full_text(self, match: str, limit: int) -> list[StoredVersion]:
         """Current entries matching an FTS5 expression, newest first, at most `limit`."""
         ...
 

@@ -58,14 +58,26 @@ class PatientRecord:
         return "none_known"
 
 
+def query_words(text: str) -> list[str]:
+    """The folded words of a typed query, at most six so a query stays cheap."""
+    return [w for w in re.split(r"\W+", fold(text)) if w][:_MAX_QUERY_TERMS]
+
+
 def full_text_query(text: str) -> str:
     """Turn typed words into a safe FTS5 expression (every word must match).
 
     Words are quoted (no FTS syntax can be injected); words of three letters or more match
-    as prefixes; at most six words are kept so a query stays cheap.
+    as prefixes, shorter ones as whole words.
     """
-    words = [w for w in re.split(r"\W+", fold(text)) if w][:_MAX_QUERY_TERMS]
-    return " ".join(f'"{w}"*' if len(w) >= _MIN_PREFIX else f'"{w}"' for w in words)
+    return " ".join(f'"{w}"*' if len(w) >= _MIN_PREFIX else f'"{w}"'
+                    for w in query_words(text))
+
+
+def matches_words(words: list[str], text: str) -> bool:
+    """The same rule as `full_text_query`, applied to one text in memory."""
+    tokens = set(re.split(r"\W+", fold(text)))
+    return all(any(t.startswith(w) for t in tokens) if len(w) >= _MIN_PREFIX else w in tokens
+               for w in words)
 
 
 class RecordService:
@@ -171,9 +183,22 @@ class RecordService:
     @audited
     def search_text(self, text: str, patient_id: int | None = None,
                     limit: int = FULL_TEXT_LIMIT) -> list[StoredVersion]:
-        """Full-text search over the notes, newest first, bounded to one page."""
-        query = full_text_query(text)
-        hits = self._store.full_text(query, min(limit, 100), patient_id) if query else []
+        """Full-text search over the notes, newest first, bounded to one page.
+
+        Across the practice the FTS5 index answers; inside one record, the record's own
+        entries are read and matched in memory, which stays fast however large the practice.
+        """
+        limit = min(limit, 100)
+        words = query_words(text)
+        if not words:
+            hits: list[StoredVersion] = []
+        elif patient_id is None:
+            hits = self._store.full_text(full_text_query(text), limit)
+        else:
+            self._require_patient(patient_id)
+            entries = sorted(self._store.current_entries(patient_id), key=lambda e: -e.id)
+            hits = [e for e in entries if matches_words(words, searchable_text(e.payload))]
+            hits = hits[:limit]
         self._trail.record(Action.SEARCH, patient_id=patient_id, target="full text",
                            detail=f"{len(hits)} résultat(s)")
         return hits

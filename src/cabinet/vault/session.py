@@ -177,7 +177,8 @@ def _import_pending(opened: OpenVault, private_key: bytes, clock: Clock) -> None
     conn = opened.conn
     with opened.store.transaction():
         for event in events:
-            seen = conn.execute("SELECT 1 FROM audit WHERE target = ?", (event.target,))
+            seen = conn.execute("SELECT 1 FROM audit WHERE target = ? AND target LIKE "
+                                "'pending:%'", (event.target,))
             if seen.fetchone() is None:
                 opened.store.append_audit(event)
         if unreadable:

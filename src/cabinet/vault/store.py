@@ -194,19 +194,13 @@ class SqlRecordStore:
             raise KeyError(sha256)
         return bytes(row[0])
 
-    def full_text(self, match: str, limit: int, patient_id: int | None) -> list[StoredVersion]:
+    def full_text(self, match: str, limit: int) -> list[StoredVersion]:
         """Newest matching entries first; FTS5 walks its doclist backwards and stops early."""
-        scope = "AND e.patient_id = ?" if patient_id is not None else ""
-        inner_limit = limit if patient_id is None else limit * 50
-        params: tuple[Any, ...] = (match, inner_limit)
-        if patient_id is not None:
-            params = (*params, patient_id)
         rows = self._conn.execute(
             f"SELECT {', '.join('e.' + c for c in _ENTRY_COLUMNS.split(', '))} FROM "
             "(SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid DESC "
-            f"LIMIT ?) hit JOIN entry e ON e.id = hit.rowid WHERE 1 {scope} "
-            "ORDER BY e.id DESC", params)
-        return [_entry(r) for r in rows][:limit]
+            "LIMIT ?) hit JOIN entry e ON e.id = hit.rowid ORDER BY e.id DESC", (match, limit))
+        return [_entry(r) for r in rows]
 
     def audit_rows(self, patient_id: int | None, limit: int) -> list[dict[str, Any]]:
         """Journal events, newest first."""
