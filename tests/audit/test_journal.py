@@ -104,3 +104,28 @@ def test_pending_import_is_idempotent_and_reports_damaged_lines(vault_dir, clock
     assert sum(e["action"] == "connect_failed" for e in events) == 1
     assert any("illisible" in e["detail"] for e in events)
     second.lock(clock)
+
+
+def test_the_journal_can_be_narrowed_by_period_action_and_mode(ctx, clock):
+    import datetime as dt
+
+    from cabinet.services.ports import JournalFilter
+
+    patient = filled(ctx)
+    clock.advance(dt.timedelta(days=3))
+    ctx.records.open_record(patient)
+    reads = ctx.journal.events(JournalFilter(action="read"))
+    assert [e["target"] for e in reads] == ["record"]
+    later = ctx.journal.events(JournalFilter(since=(clock.now().date().isoformat())))
+    assert {e["action"] for e in later} == {"read", "admin"}
+    same_day = ctx.journal.events(JournalFilter(until="2026-11-02"))
+    assert "read" not in {e["action"] for e in same_day}
+    assert ctx.journal.events(JournalFilter(mode="card")) == []
+
+
+def test_verification_through_the_service_is_itself_journaled(ctx):
+    filled(ctx)
+    report = ctx.journal.verify()
+    assert report.intact
+    last = ctx.vault.store.audit_rows(None, 1)[0]
+    assert last["action"] == "admin" and "intègre" in last["detail"]

@@ -9,6 +9,7 @@ from cabinet.domain.record import EntryKind
 from cabinet.errors import AuditMissing
 from cabinet.services import journal, patients, records
 from cabinet.services.auditing import AuditedService, audited, service_marks
+from cabinet.services.ports import JournalFilter
 from helpers.vaults import identity
 
 SERVICE_MODULES = (patients, records, journal)
@@ -67,6 +68,8 @@ def test_each_audited_method_writes_its_event(ctx):
         "RecordService.read_document": lambda: ctx.records.read_document(document),
         "RecordService.search_text": lambda: ctx.records.search_text("tabac"),
         "JournalService.access_history": lambda: ctx.journal.access_history(patient),
+        "JournalService.events": lambda: ctx.journal.events(JournalFilter(action="read")),
+        "JournalService.verify": lambda: ctx.journal.verify(),
     }
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}

@@ -84,3 +84,20 @@ def test_lock_and_unlock_are_journaled(unlocked, vault):
     unlocked.unlock("demo", "demo")
     actions = [e["action"] for e in unlocked.ctx.vault.store.audit_rows(None, 3)]
     assert actions[:2] == ["connect", "lock"]
+
+
+def test_audit_viewer_verifies_the_chain_and_filters(unlocked, qtbot, vault):
+    from cabinet.ui.audit_viewer import AuditViewer
+
+    qtbot.keyClicks(unlocked.search.field, "lefevre")
+    qtbot.keyClick(unlocked.search.field, Qt.Key.Key_Return)
+    viewer = AuditViewer(unlocked.ctx, unlocked.record.patient_id, parent=unlocked)
+    qtbot.addWidget(viewer)
+    assert viewer.verdict.text().startswith("Journal intègre")
+    assert viewer.table.rowCount() > 5
+    viewer.only_patient.setChecked(True)
+    viewer.action.setCurrentIndex(viewer.action.findData("read"))
+    viewer.refresh()
+    actions = {viewer.table.item(r, 3).text() for r in range(viewer.table.rowCount())}
+    patients = {viewer.table.item(r, 4).text() for r in range(viewer.table.rowCount())}
+    assert actions == {"Lecture"} and patients == {str(vault["emilie"])}

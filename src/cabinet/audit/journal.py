@@ -4,9 +4,15 @@ Appending happens inside the caller's transaction, so an action and its audit ev
 committed together or not at all. Triggers in the schema refuse UPDATE and DELETE.
 """
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, fields
 
-from cabinet.domain.audit import GENESIS_HASH, AuditEvent, chain_hash
+from cabinet.domain.audit import (
+    GENESIS_HASH,
+    AuditEvent,
+    ChainReport,
+    chain_hash,
+    verify_chain,
+)
 from cabinet.vault.database import Connection
 
 _COLUMNS = [f.name for f in fields(AuditEvent)]
@@ -31,39 +37,7 @@ def append(conn: Connection, event: AuditEvent) -> int:
     return int(cursor.lastrowid or 0)
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    """The verdict on the journal: how many events were checked and the first broken one."""
-
-    checked: int
-    first_broken_id: int | None = None
-    reason: str = ""
-
-    @property
-    def intact(self) -> bool:
-        """True when every event links to the one before it."""
-        return self.first_broken_id is None
-
-    def summary(self) -> str:
-        """A French sentence for the physician."""
-        if self.intact:
-            return f"Journal intègre : {self.checked} évènement(s) vérifié(s)."
-        return (f"Journal altéré à partir de l'évènement n° {self.first_broken_id} : "
-                f"{self.reason}.")
-
-
 def verify(conn: Connection) -> ChainReport:
     """Walk the whole journal in order and check every link."""
-    previous = GENESIS_HASH
-    checked = 0
     rows = conn.execute(f"SELECT id, {', '.join(_COLUMNS)}, prev_hash, hash FROM audit ORDER BY id")
-    for row in rows:
-        event_id, *values, prev_hash, stored_hash = row
-        event = AuditEvent(*values)
-        if prev_hash != previous:
-            return ChainReport(checked, event_id, "le lien avec l'évènement précédent est rompu")
-        if chain_hash(previous, event) != stored_hash:
-            return ChainReport(checked, event_id, "le contenu a été modifié après écriture")
-        previous = stored_hash
-        checked += 1
-    return ChainReport(checked)
+    return verify_chain((row[0], AuditEvent(*row[1:-2]), row[-2], row[-1]) for row in rows)

@@ -8,6 +8,7 @@ which record, not what the record says.
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -85,3 +86,38 @@ def chain_hash(previous_hash: str, event: AuditEvent) -> str:
     canonical = json.dumps(asdict(event), sort_keys=True, ensure_ascii=False,
                            separators=(",", ":"))
     return hashlib.sha256(f"{previous_hash}\n{canonical}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The verdict on the journal: how many events were checked and the first broken one."""
+
+    checked: int
+    first_broken_id: int | None = None
+    reason: str = ""
+
+    @property
+    def intact(self) -> bool:
+        """True when every event links to the one before it."""
+        return self.first_broken_id is None
+
+    def summary(self) -> str:
+        """A French sentence for the physician."""
+        if self.intact:
+            return f"Journal intègre : {self.checked} évènement(s) vérifié(s)."
+        return (f"Journal altéré à partir de l'évènement n° {self.first_broken_id} : "
+                f"{self.reason}.")
+
+
+def verify_chain(rows: Iterable[tuple[int, AuditEvent, str, str]]) -> ChainReport:
+    """Check (id, event, previous hash, hash) rows in journal order; name the first break."""
+    previous = GENESIS_HASH
+    checked = 0
+    for event_id, event, prev_hash, stored_hash in rows:
+        if prev_hash != previous:
+            return ChainReport(checked, event_id, "le lien avec l'évènement précédent est rompu")
+        if chain_hash(previous, event) != stored_hash:
+            return ChainReport(checked, event_id, "le contenu a été modifié après écriture")
+        previous = stored_hash
+        checked += 1
+    return ChainReport(checked)

@@ -5,7 +5,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cabinet.domain.audit import AuditEvent
+from cabinet.domain.audit import AuditEvent, ChainReport
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,29 @@ class NewEntry:
     created_at: str
     reason: str
     text: str
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    """Narrow the journal: a period (ISO dates, inclusive), a kind of action, an access mode."""
+
+    since: str = ""
+    until: str = ""
+    action: str = ""
+    mode: str = ""
+
+    def conditions(self) -> list[tuple[str, str, str]]:
+        """(column, operator, value) triples for the non-empty criteria."""
+        found = []
+        if self.since:
+            found.append(("at", ">=", self.since))
+        if self.until:
+            found.append(("at", "<", self.until + "T99"))
+        if self.action:
+            found.append(("action", "=", self.action))
+        if self.mode:
+            found.append(("mode", "=", self.mode))
+        return found
 
 
 class RecordStore(Protocol):
@@ -125,8 +148,13 @@ class RecordStore(Protocol):
         """Current entries matching an FTS5 expression, newest first, at most `limit`."""
         ...
 
-    def audit_rows(self, patient_id: int | None, limit: int) -> list[dict[str, Any]]:
-        """Journal events, newest first, optionally for one patient."""
+    def audit_rows(self, patient_id: int | None, limit: int,
+                   journal_filter: JournalFilter | None = None) -> list[dict[str, Any]]:
+        """Journal events, newest first, optionally for one patient and narrowed further."""
+        ...
+
+    def verify_journal(self) -> ChainReport:
+        """Check the journal's hash chain."""
         ...
 
     def counts(self) -> dict[str, int]:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
 from cabinet.errors import KnownError
+from cabinet.ui.audit_viewer import AuditViewer
 from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 from cabinet.ui.patient_dialog import PatientDialog
@@ -34,6 +35,7 @@ SHORTCUTS = (
     ("Ctrl+P", "Nouvelle ordonnance"),
     ("Ctrl+R", "Renouveler l'ordonnance sélectionnée"),
     ("Ctrl+I", "Importer un document"),
+    ("Ctrl+J", "Journal des accès"),
     ("Ctrl+L", "Verrouiller"),
     ("F1", "Cette aide"),
     ("Ctrl+Q", "Quitter"),
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
                      record.renew_prescription)
         self._action("&Dossier", "&Importer un document", ["Ctrl+I"],
                      record.documents.choose_file)
+        self._action("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
         self._action("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts,
                      unlocked_only=False)
         self._action("&Aide", "&Ce que le journal enregistre", [], self.show_journal_notice,
@@ -197,6 +200,10 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if created:
             self.record.open_patient(created[0])
+
+    def show_journal(self) -> None:
+        """The audit viewer (Ctrl+J)."""
+        AuditViewer(self.context(), self.record.patient_id, parent=self).exec()
 
     def show_shortcuts(self) -> None:
         """The shortcut overlay (F1)."""

@@ -25,6 +25,7 @@ from cabinet.domain.identity import Identity
 from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
 from cabinet.services.records import PatientRecord
+from cabinet.ui.audit_viewer import ACTION_LABELS
 from cabinet.ui.dialogs import ask_reason
 from cabinet.ui.documents_tab import DocumentsTab
 from cabinet.ui.encounter_dialog import EncounterDialog
@@ -37,10 +38,6 @@ from cabinet.ui.rendering import age_text, entry_html, french_datetime
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE)
-ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
-                 "lock": "Verrouillage", "read": "Lecture", "create": "Création",
-                 "correct": "Correction", "export": "Export", "search": "Recherche",
-                 "admin": "Administration"}
 SEX_LABELS = {"F": "femme", "M": "homme", "I": "sexe indéterminé"}
 
 

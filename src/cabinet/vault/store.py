@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cabinet.audit import journal
-from cabinet.domain.audit import AuditEvent
-from cabinet.services.ports import NewEntry, PatientRow, StoredVersion
+from cabinet.domain.audit import AuditEvent, ChainReport
+from cabinet.services.ports import JournalFilter, NewEntry, PatientRow, StoredVersion
 from cabinet.vault.database import Connection
 
 _ENTRY_COLUMNS = ("id, lineage, version, patient_id, kind, effective_date, payload, "
@@ -202,15 +202,27 @@ class SqlRecordStore:
             "LIMIT ?) hit JOIN entry e ON e.id = hit.rowid ORDER BY e.id DESC", (match, limit))
         return [_entry(r) for r in rows]
 
-    def audit_rows(self, patient_id: int | None, limit: int) -> list[dict[str, Any]]:
-        """Journal events, newest first."""
-        scope = "WHERE patient_id = ?" if patient_id is not None else ""
-        params: tuple[Any, ...] = (patient_id, limit) if patient_id is not None else (limit,)
+    def audit_rows(self, patient_id: int | None, limit: int,
+                   journal_filter: JournalFilter | None = None) -> list[dict[str, Any]]:
+        """Journal events, newest first, narrowed by patient and by `journal_filter`."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if patient_id is not None:
+            clauses.append("patient_id = ?")
+            params.append(patient_id)
+        for column, operator, value in (journal_filter or JournalFilter()).conditions():
+            clauses.append(f"{column} {operator} ?")
+            params.append(value)
+        scope = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         cursor = self._conn.execute(
             "SELECT id, at, actor, actor_id, mode, workstation, action, patient_id, target, "
-            f"detail FROM audit {scope} ORDER BY id DESC LIMIT ?", params)
+            f"detail FROM audit {scope} ORDER BY id DESC LIMIT ?", (*params, limit))
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def verify_journal(self) -> ChainReport:
+        """Check the whole hash chain."""
+        return journal.verify(self._conn)
 
     def counts(self) -> dict[str, int]:
         """Sizes of the vault's content."""

@@ -1,0 +1,110 @@
+"""The whole journal with filters, and the verdict of the chain verification (TRACE-1, -2)."""
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cabinet.bootstrap import AppContext
+from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
+from cabinet.services.ports import JournalFilter
+from cabinet.ui.rendering import french_datetime
+
+ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
+                 "lock": "Verrouillage", "read": "Lecture", "create": "Création",
+                 "correct": "Correction", "export": "Export", "search": "Recherche",
+                 "admin": "Administration"}
+COLUMNS = ("Date", "Qui", "Mode", "Action", "Patient n°", "Objet", "Détail", "Poste")
+PAGE = 2000
+
+
+def _date_filter(label: str) -> tuple[QCheckBox, QDateEdit]:
+    check = QCheckBox(label)
+    edit = QDateEdit(QDate.currentDate())
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setAccessibleName(label)
+    return check, edit
+
+
+def _combo(label: str, items: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(label)
+    combo.addItem(f"{label} : tous", "")
+    for key, text in items.items():
+        combo.addItem(text, key)
+    return combo
+
+
+class AuditViewer(QDialog):
+    """Browse the journal; opening it verifies the chain and says so at the top."""
+
+    def __init__(self, ctx: AppContext, patient_id: int | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Journal des accès")
+        self._ctx = ctx
+        self._patient_id = patient_id
+        self.verdict = QLabel()
+        self.verdict.setObjectName("chainVerdict")
+        self.only_patient = QCheckBox("Patient ouvert seulement")
+        self.only_patient.setEnabled(patient_id is not None)
+        self.use_since, self.since = _date_filter("Depuis le")
+        self.use_until, self.until = _date_filter("Jusqu'au")
+        self.action = _combo("Action", ACTION_LABELS)
+        self.mode = _combo("Mode", {m.value: t for m, t in ACCESS_MODE_LABELS.items()})
+        apply = QPushButton("&Filtrer")
+        apply.clicked.connect(self.refresh)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Évènements du journal")
+        filters = QHBoxLayout()
+        for widget in (self.only_patient, self.use_since, self.since, self.use_until,
+                       self.until, self.action, self.mode, apply):
+            filters.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.verdict)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        self.resize(1100, 640)
+        self.show_verdict()
+        self.refresh()
+
+    def show_verdict(self) -> None:
+        """Verify the chain and show the result."""
+        report = self._ctx.journal.verify()
+        colour = "#1b5e20" if report.intact else "#b00020"
+        self.verdict.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.verdict.setText(report.summary())
+
+    def current_filter(self) -> JournalFilter:
+        """The criteria chosen."""
+        return JournalFilter(
+            since=self.since.date().toString("yyyy-MM-dd") if self.use_since.isChecked() else "",
+            until=self.until.date().toString("yyyy-MM-dd") if self.use_until.isChecked() else "",
+            action=self.action.currentData(), mode=self.mode.currentData())
+
+    def refresh(self) -> None:
+        """Read the journal again with the chosen criteria."""
+        patient = self._patient_id if self.only_patient.isChecked() else None
+        rows = self._ctx.journal.events(self.current_filter(), patient, PAGE)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            cells = (french_datetime(row["at"]), row["actor"],
+                     ACCESS_MODE_LABELS.get(AccessMode(row["mode"]), row["mode"]),
+                     ACTION_LABELS.get(row["action"], row["action"]),
+                     str(row["patient_id"] or ""), row["target"], row["detail"],
+                     row["workstation"])
+            for column, text in enumerate(cells):
+                self.table.setItem(index, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
