@@ -125,8 +125,7 @@ def _workloads(side: Side, searches: Sequence[SearchQuery], record_patient_id: i
     return {
         "patient_search": (side.patients.search, [q.text for q in searches[:SEARCHES]]),
         "open_record_500": (side.store.current_entries, [record_patient_id] * RECORD_OPENS),
-        "full_text": (lambda text: side.store.full_text(full_text_query(text), FULL_TEXT_LIMIT,
-                                                        None), texts),
+        "full_text": (lambda text: side.store.full_text(full_text_query(text), FULL_TEXT_LIMIT), texts),
         "insert_encounter": (add, list(inserts)),
     }
 
@@ -142,8 +141,8 @@ def _same_answers(encrypted: Side, plain: Side, searches: Sequence[SearchQuery],
         raise RuntimeError("the plain copy opens the record differently")
     for text in FULL_TEXT_QUERIES["common"]:
         match = full_text_query(text)
-        if [e.id for e in encrypted.store.full_text(match, FULL_TEXT_LIMIT, None)] != \
-                [e.id for e in plain.store.full_text(match, FULL_TEXT_LIMIT, None)]:
+        if [e.id for e in encrypted.store.full_text(match, FULL_TEXT_LIMIT)] != \
+                [e.id for e in plain.store.full_text(match, FULL_TEXT_LIMIT)]:
             raise RuntimeError(f"the plain copy finds {text!r} differently")
 
 
