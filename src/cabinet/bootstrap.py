@@ -11,6 +11,7 @@ from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import Clock, SystemClock
 from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 from cabinet.services.auditing import AuditTrail
+from cabinet.services.drafts import DraftService
 from cabinet.services.journal import JournalService
 from cabinet.services.patients import PatientService
 from cabinet.services.records import RecordService
@@ -28,6 +29,7 @@ class AppContext:
     patients: PatientService
     records: RecordService
     journal: JournalService
+    drafts: DraftService
 
     def lock(self) -> None:
         """Lock: journal it, close the vault, drop the services."""
@@ -87,4 +89,5 @@ def build_context(vault: OpenVault, clock: Clock | None = None) -> AppContext:
         patients=PatientService(vault.store, trail),
         records=RecordService(vault.store, trail),
         journal=JournalService(vault.store, trail),
+        drafts=DraftService(vault.store, trail),
     )

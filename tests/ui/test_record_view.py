@@ -1,7 +1,7 @@
 """Find a patient, read the record, write an encounter and a prescription (issue 4)."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QInputDialog
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QMessageBox
 
 from cabinet.demo.generator import demo_pdf
 from cabinet.domain.record import EntryKind
@@ -77,7 +77,10 @@ def test_a_refused_encounter_keeps_the_dialog_open_with_a_french_message(unlocke
         assert dialog.isVisible()
         dialog.reject()
 
-    answer_dialogs(fill)
+    def abandon(box):
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    answer_dialogs(fill, abandon)
     unlocked.record.new_encounter()
     assert "Température" in messages[0] and "hors des valeurs possibles" in messages[0]
     assert unlocked.record.encounters.list.count() == 1

@@ -54,6 +54,15 @@ class NewEntry:
 
 
 @dataclass(frozen=True)
+class DraftKey:
+    """Which draft: a patient, a kind of entry, and the entry corrected (0 for a new one)."""
+
+    patient_id: int
+    kind: str
+    lineage: int = 0
+
+
+@dataclass(frozen=True)
 class JournalFilter:
     """Narrow the journal: a period (ISO dates, inclusive), a kind of action, an access mode."""
 
@@ -146,6 +155,19 @@ class RecordStore(Protocol):
 
     def full_text(self, match: str, limit: int) -> list[StoredVersion]:
         """Current entries matching an FTS5 expression, newest first, at most `limit`."""
+        ...
+
+    def put_draft(self, key: "DraftKey", payload: dict[str, Any], author: str,
+                  updated_at: str) -> None:
+        """Create or replace a draft."""
+        ...
+
+    def get_draft(self, key: "DraftKey") -> tuple[dict[str, Any], str] | None:
+        """A draft's payload and the time it was last saved."""
+        ...
+
+    def delete_draft(self, key: "DraftKey") -> bool:
+        """Remove a draft; tell whether there was one."""
         ...
 
     def audit_rows(self, patient_id: int | None, limit: int,

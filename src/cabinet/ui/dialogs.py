@@ -1,17 +1,27 @@
-"""Shared dialog behaviour: validate through the services, show French errors inline."""
+"""Shared dialog behaviour: validate through the services, show French errors inline, and
+keep a draft inside the vault while typing so that a lock loses nothing.
+"""
 
 from collections.abc import Callable
+from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from cabinet.errors import KnownError
+from cabinet.services.drafts import DraftService
+from cabinet.services.ports import DraftKey
+from cabinet.ui.rendering import french_datetime
+
+DRAFT_DELAY_MS = 3000
 
 
 class ServiceDialog(QDialog):
@@ -36,6 +46,58 @@ class ServiceDialog(QDialog):
         outer.addWidget(self.error)
         outer.addWidget(self.buttons)
         self.save: Callable[[], object] = lambda: None
+        self.notice = QLabel()
+        self.notice.setObjectName("draftNotice")
+        outer.insertWidget(0, self.notice)
+        self.notice.hide()
+        self._draft: tuple[DraftService, DraftKey, Callable[[], dict[str, Any]]] | None = None
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft_now)
+        self._interrupted = False
+
+    def keep_drafts(self, drafts: DraftService, key: DraftKey,
+                    payload: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+        """Save drafts of this dialog as typing goes; return a draft left from before."""
+        self._draft = (drafts, key, payload)
+        found = drafts.restore(key)
+        if found is None:
+            return None
+        self.notice.setText(f"Brouillon du {french_datetime(found[1])} restauré.")
+        self.notice.show()
+        return found[0]
+
+    def typed(self) -> None:
+        """Something changed: save a draft once typing pauses."""
+        if self._draft is not None:
+            self._draft_timer.start()
+
+    def save_draft_now(self) -> None:
+        """Write the draft now (typing paused, or the application is locking)."""
+        self._draft_timer.stop()
+        if self._draft is not None:
+            drafts, key, payload = self._draft
+            drafts.save(key, payload())
+
+    def interrupt(self) -> None:
+        """The application locks: keep the draft, close without asking anything."""
+        self._interrupted = True
+        self.save_draft_now()
+        self._draft = None
+        super().reject()
+
+    def reject(self) -> None:
+        """Cancel: abandoning typed text is confirmed, then its draft is discarded."""
+        if self._draft is not None and not self._interrupted:
+            answer = QMessageBox.question(self, "Abandonner la saisie",
+                                          "Abandonner cette saisie ? Le brouillon sera effacé.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self._draft_timer.stop()
+            drafts, key, _ = self._draft
+            drafts.discard(key)
+        super().reject()
 
     def _save(self) -> None:
         try:
@@ -43,6 +105,10 @@ class ServiceDialog(QDialog):
         except KnownError as error:
             self.error.setText(error.message)
             return
+        self._draft_timer.stop()
+        if self._draft is not None:
+            drafts, key, _ = self._draft
+            drafts.discard(key)
         self.accept()
 
 

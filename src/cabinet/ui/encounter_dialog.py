@@ -64,6 +64,43 @@ class EncounterDialog(ServiceDialog):
         self.resize(720, 640)
         self.reason.setFocus()
 
+    def fill(self, payload: Mapping[str, Any]) -> None:
+        """Put a payload (a restored draft) back into the fields."""
+        if payload.get("date"):
+            self.date.setDate(QDate.fromString(payload["date"], "yyyy-MM-dd"))
+        self.reason.setText(payload.get("reason", ""))
+        for key, text in self.texts.items():
+            text.setPlainText(payload.get(key, ""))
+        values = {v["code"]: v["value"] for v in payload.get("vitals", [])}
+        for code, line in self.vitals.items():
+            line.setText(f"{values[code]:g}".replace(".", ",") if code in values else "")
+
+    def watch_typing(self) -> None:
+        """Every change schedules a draft."""
+        self.reason.textChanged.connect(self.typed)
+        self.date.dateChanged.connect(self.typed)
+        for text in self.texts.values():
+            text.textChanged.connect(self.typed)
+        for line in self.vitals.values():
+            line.textChanged.connect(self.typed)
+
+    def draft_payload(self) -> dict[str, Any]:
+        """The fields as typed, even when a number is malformed (a draft keeps everything)."""
+        vitals = []
+        for code, line in self.vitals.items():
+            try:
+                value = parse_french_number(line.text())
+            except InvalidInput:
+                value = None
+            if value is not None:
+                vitals.append({"code": code, "value": value})
+        return {**self.payload_texts(), "vitals": vitals}
+
+    def payload_texts(self) -> dict[str, Any]:
+        """Date, reason and the free texts."""
+        return {"date": self.date.date().toString("yyyy-MM-dd"), "reason": self.reason.text(),
+                **{key: edit.toPlainText() for key, edit in self.texts.items()}}
+
     @staticmethod
     def _text(value: str, label: str) -> QPlainTextEdit:
         edit = QPlainTextEdit(value)
@@ -109,6 +146,4 @@ class EncounterDialog(ServiceDialog):
 
     def payload(self) -> dict[str, Any]:
         """The encounter as typed."""
-        return {"date": self.date.date().toString("yyyy-MM-dd"), "reason": self.reason.text(),
-                "vitals": self._measures(),
-                **{key: edit.toPlainText() for key, edit in self.texts.items()}}
+        return {**self.payload_texts(), "vitals": self._measures()}

@@ -7,6 +7,7 @@ The window title never carries a patient's name. Locking drops the application c
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -20,6 +21,7 @@ from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
 from cabinet.errors import KnownError
 from cabinet.ui.audit_viewer import AuditViewer
+from cabinet.ui.dialogs import ServiceDialog
 from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 from cabinet.ui.patient_dialog import PatientDialog
@@ -165,6 +167,12 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Close the vault, forget everything shown, clear the clipboard (AUTH-2)."""
+        for dialog in self.findChildren(ServiceDialog):
+            if dialog.isVisible():
+                dialog.interrupt()  # keeps its draft in the vault while it is still open
+        for other in self.findChildren(QDialog):
+            if other.isVisible():  # message boxes may show patient data: close them all
+                other.done(QDialog.DialogCode.Rejected)
         ctx, self.ctx = self.ctx, None
         self.inactivity.stop()
         self.search.clear()

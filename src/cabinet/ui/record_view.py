@@ -24,6 +24,7 @@ from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
 from cabinet.domain.identity import Identity
 from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
+from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord
 from cabinet.ui.audit_viewer import ACTION_LABELS
 from cabinet.ui.dialogs import ask_reason
@@ -243,11 +244,18 @@ class RecordView(QWidget):
         """Write a new encounter (Ctrl+N)."""
         if self.patient_id is None:
             return
-        patient, records = self.patient_id, self._context().records
+        patient, ctx = self.patient_id, self._context()
         self.tabs.setCurrentWidget(self.encounters)
-        EncounterDialog(lambda p: records.add_entry(patient, EntryKind.ENCOUNTER, p),
-                        parent=self).exec()
-        self.reload()
+        dialog = EncounterDialog(
+            lambda p: ctx.records.add_entry(patient, EntryKind.ENCOUNTER, p), parent=self)
+        draft = dialog.keep_drafts(ctx.drafts, DraftKey(patient, EntryKind.ENCOUNTER.value),
+                                   dialog.draft_payload)
+        if draft is not None:
+            dialog.fill(draft)
+        dialog.watch_typing()
+        dialog.exec()
+        if self.patient_id is not None:  # not locked meanwhile
+            self.reload()
 
     def new_prescription(self) -> None:
         """Write a new prescription (Ctrl+P)."""

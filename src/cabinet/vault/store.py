@@ -12,7 +12,13 @@ from typing import Any
 
 from cabinet.audit import journal
 from cabinet.domain.audit import AuditEvent, ChainReport
-from cabinet.services.ports import JournalFilter, NewEntry, PatientRow, StoredVersion
+from cabinet.services.ports import (
+    DraftKey,
+    JournalFilter,
+    NewEntry,
+    PatientRow,
+    StoredVersion,
+)
 from cabinet.vault.database import Connection
 
 _ENTRY_COLUMNS = ("id, lineage, version, patient_id, kind, effective_date, payload, "
@@ -201,6 +207,28 @@ class SqlRecordStore:
             "(SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid DESC "
             "LIMIT ?) hit JOIN entry e ON e.id = hit.rowid ORDER BY e.id DESC", (match, limit))
         return [_entry(r) for r in rows]
+
+    def put_draft(self, key: DraftKey, payload: dict[str, Any], author: str,
+                  updated_at: str) -> None:
+        """Create or replace a draft (drafts are working state, replaced as typing goes)."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO draft (patient_id, kind, lineage, payload, author, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (key.patient_id, key.kind, key.lineage, _dump(payload), author, updated_at))
+
+    def get_draft(self, key: DraftKey) -> tuple[dict[str, Any], str] | None:
+        """A draft and when it was saved."""
+        row = self._conn.execute(
+            "SELECT payload, updated_at FROM draft WHERE patient_id = ? AND kind = ? "
+            "AND lineage = ?", (key.patient_id, key.kind, key.lineage)).fetchone()
+        return (json.loads(row[0]), str(row[1])) if row else None
+
+    def delete_draft(self, key: DraftKey) -> bool:
+        """Remove a draft."""
+        cursor = self._conn.execute(
+            "DELETE FROM draft WHERE patient_id = ? AND kind = ? AND lineage = ?",
+            (key.patient_id, key.kind, key.lineage))
+        return cursor.rowcount > 0
 
     def audit_rows(self, patient_id: int | None, limit: int,
                    journal_filter: JournalFilter | None = None) -> list[dict[str, Any]]:
