@@ -125,7 +125,8 @@ def _workloads(side: Side, searches: Sequence[SearchQuery], record_patient_id: i
     return {
         "patient_search": (side.patients.search, [q.text for q in searches[:SEARCHES]]),
         "open_record_500": (side.store.current_entries, [record_patient_id] * RECORD_OPENS),
-        "full_text": (lambda text: side.store.full_text(full_text_query(text), FULL_TEXT_LIMIT), texts),
+        "full_text": (lambda text: side.store.full_text(full_text_query(text),
+                                                        FULL_TEXT_LIMIT), texts),
         "insert_encounter": (add, list(inserts)),
     }
 

@@ -1,5 +1,6 @@
-"""Drafts of entries being typed, kept inside the vault (never elsewhere) so that a lock,
-a card pulled out or a crash loses nothing (issue: the physician's desktop).
+"""Drafts of entries being typed, kept inside the vault and never elsewhere.
+
+A lock, a card pulled out or a crash then loses nothing.
 
 A draft holds medical text, so saving, reading and discarding one are journaled like any
 other write or read. The editor saves at most every few seconds while typing.
