@@ -29,7 +29,8 @@ def test_inactivity_lock_during_an_encounter_keeps_a_draft_that_comes_back(
     unlocked.record.new_encounter()
     assert len(shown) == 1 and not shown[0].isVisible()
     assert unlocked.ctx is None
-    for path in [VaultLayout(vault["folder"]).database, *VaultLayout(vault["folder"]).sidecar_files()]:
+    layout = VaultLayout(vault["folder"])
+    for path in [layout.database, *layout.sidecar_files()]:
         if path.exists():
             assert marker.encode() not in path.read_bytes()
 
@@ -73,7 +74,7 @@ def test_cancelling_asks_before_discarding_the_draft(unlocked, vault):
     key = DraftKey(vault["emilie"], EntryKind.ENCOUNTER.value)
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(300, lambda: shown[0].interrupt())
+    QTimer.singleShot(300, lambda: shown[0].interrupt())  # noqa: PLW0108 - shown fills later
     unlocked.record.new_encounter()
     assert unlocked.ctx.drafts.restore(key)[0]["reason"] == "Vertiges"
     answer_dialogs(leave, accept)

@@ -1,5 +1,7 @@
-"""Shared dialog behaviour: validate through the services, show French errors inline, and
-keep a draft inside the vault while typing so that a lock loses nothing.
+"""Shared dialog behaviour: validation, French errors inline, drafts while typing.
+
+Saving goes through the services; a refused input keeps the dialog open with its message; a
+draft is kept inside the vault while typing so that a lock loses nothing.
 """
 
 from collections.abc import Callable
