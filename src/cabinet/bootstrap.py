@@ -15,6 +15,7 @@ from cabinet.services.drafts import DraftService
 from cabinet.services.journal import JournalService
 from cabinet.services.patients import PatientService
 from cabinet.services.records import RecordService
+from cabinet.services.settings import SettingsService
 from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, OpenVault, unlock
@@ -30,6 +31,7 @@ class AppContext:
     records: RecordService
     journal: JournalService
     drafts: DraftService
+    settings: SettingsService
 
     def lock(self) -> None:
         """Lock: journal it, close the vault, drop the services."""
@@ -90,4 +92,5 @@ def build_context(vault: OpenVault, clock: Clock | None = None) -> AppContext:
         records=RecordService(vault.store, trail),
         journal=JournalService(vault.store, trail),
         drafts=DraftService(vault.store, trail),
+        settings=SettingsService(vault.store, trail),
     )

@@ -7,12 +7,12 @@ import pytest
 from cabinet import services
 from cabinet.domain.record import EntryKind
 from cabinet.errors import AuditMissing
-from cabinet.services import drafts, journal, patients, records
+from cabinet.services import drafts, journal, patients, records, settings
 from cabinet.services.auditing import AuditedService, audited, service_marks
 from cabinet.services.ports import DraftKey, JournalFilter
 from helpers.vaults import identity
 
-SERVICE_MODULES = (patients, records, journal, drafts)
+SERVICE_MODULES = (patients, records, journal, drafts, settings)
 
 
 def service_classes():
@@ -70,6 +70,7 @@ def test_each_audited_method_writes_its_event(ctx):
         "JournalService.access_history": lambda: ctx.journal.access_history(patient),
         "JournalService.events": lambda: ctx.journal.events(JournalFilter(action="read")),
         "JournalService.verify": ctx.journal.verify,
+        "SettingsService.change": lambda: ctx.settings.change({"inactivity_minutes": "5"}),
         "DraftService.save": lambda: ctx.drafts.save(DraftKey(patient, "encounter"),
                                                      {"reason": "Toux"}),
         "DraftService.restore": lambda: ctx.drafts.restore(DraftKey(patient, "encounter")),

@@ -101,3 +101,19 @@ def test_audit_viewer_verifies_the_chain_and_filters(unlocked, qtbot, vault):
     actions = {viewer.table.item(r, 3).text() for r in range(viewer.table.rowCount())}
     patients = {viewer.table.item(r, 4).text() for r in range(viewer.table.rowCount())}
     assert actions == {"Lecture"} and patients == {str(vault["emilie"])}
+
+
+def test_settings_change_the_inactivity_delay_at_once(unlocked, clock):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from helpers.qt import answer_dialogs
+
+    def three_minutes(dialog):
+        dialog.fields["inactivity_minutes"].setText("3")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    answer_dialogs(three_minutes)
+    unlocked.show_settings()
+    clock.advance(dt.timedelta(minutes=3, seconds=1))
+    unlocked.inactivity.check()
+    assert unlocked.ctx is None

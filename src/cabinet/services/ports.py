@@ -170,6 +170,14 @@ class RecordStore(Protocol):
         """Remove a draft; tell whether there was one."""
         ...
 
+    def settings(self) -> dict[str, str]:
+        """The settings chosen so far."""
+        ...
+
+    def put_setting(self, key: str, value: str, author: str, updated_at: str) -> None:
+        """Store one setting's value."""
+        ...
+
     def audit_rows(self, patient_id: int | None, limit: int,
                    journal_filter: JournalFilter | None = None) -> list[dict[str, Any]]:
         """Journal events, newest first, optionally for one patient and narrowed further."""

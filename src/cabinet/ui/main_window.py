@@ -4,6 +4,8 @@ The window title never carries a patient's name. Locking drops the application c
 (closing the vault), clears every view and the clipboard.
 """
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -27,6 +29,7 @@ from cabinet.ui.lock_screen import DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.record_view import RecordView
 from cabinet.ui.search_panel import SearchPanel
+from cabinet.ui.settings_dialog import SettingsDialog
 
 TITLE = "Cabinet"
 SHORTCUTS = (
@@ -132,6 +135,7 @@ class MainWindow(QMainWindow):
         self._action("&Dossier", "&Importer un document", ["Ctrl+I"],
                      record.documents.choose_file)
         self._action("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
+        self._action("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
         self._action("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts,
                      unlocked_only=False)
         self._action("&Aide", "&Ce que le journal enregistre", [], self.show_journal_notice,
@@ -162,6 +166,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.lock_button.setEnabled(True)
         self.stack.setCurrentIndex(1)
+        self._apply_settings()
         self.inactivity.start()
         self.search.focus_search()
 
@@ -208,6 +213,18 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if created:
             self.record.open_patient(created[0])
+
+    def show_settings(self) -> None:
+        """Practice settings; a new inactivity delay applies at once."""
+        ctx = self.context()
+        SettingsDialog(ctx.settings.current(), ctx.settings.change, parent=self).exec()
+        if self.ctx is not None:
+            self._apply_settings()
+
+    def _apply_settings(self) -> None:
+        assert self.ctx is not None
+        minutes = int(self.ctx.settings.current()["inactivity_minutes"])
+        self.inactivity.delay = dt.timedelta(minutes=minutes)
 
     def show_journal(self) -> None:
         """The audit viewer (Ctrl+J)."""

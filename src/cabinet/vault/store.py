@@ -230,6 +230,16 @@ class SqlRecordStore:
             (key.patient_id, key.kind, key.lineage))
         return cursor.rowcount > 0
 
+    def settings(self) -> dict[str, str]:
+        """The settings chosen so far."""
+        return dict(self._conn.execute("SELECT key, value FROM setting").fetchall())
+
+    def put_setting(self, key: str, value: str, author: str, updated_at: str) -> None:
+        """Store one setting's value."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO setting (key, value, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?)", (key, value, author, updated_at))
+
     def audit_rows(self, patient_id: int | None, limit: int,
                    journal_filter: JournalFilter | None = None) -> list[dict[str, Any]]:
         """Journal events, newest first, narrowed by patient and by `journal_filter`."""

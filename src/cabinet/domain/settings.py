@@ -1,0 +1,66 @@
+"""The practice's settings, declared once: key, French label, type, default, description.
+
+Settings hold no patient data: the physician's identity for letterheads, the inactivity
+delay, where exports go. They live inside the vault and their changes are journaled.
+"""
+
+import re
+from dataclasses import dataclass
+
+from cabinet.domain.text import has_forbidden_control
+
+
+class SettingError(ValueError):
+    """A setting's value is refused; the French message names the setting."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting."""
+
+    key: str
+    label: str
+    default: str
+    description: str
+    kind: str = "text"  # text, minutes, rpps, folder
+    group: str = "Cabinet"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("physician_name", "Nom du médecin", "", "Tel qu'il figure sur les en-têtes.",
+            group="Identité du médecin"),
+    Setting("specialty", "Spécialité", "Médecine générale", "Qualification ordinale.",
+            group="Identité du médecin"),
+    Setting("rpps", "Numéro RPPS", "", "11 chiffres, imprimé sur les ordonnances.",
+            kind="rpps", group="Identité du médecin"),
+    Setting("address", "Adresse du cabinet", "", "Adresse imprimée sur les en-têtes.",
+            group="Identité du médecin"),
+    Setting("phone", "Téléphone du cabinet", "", "Numéro imprimé sur les en-têtes.",
+            group="Identité du médecin"),
+    Setting("inactivity_minutes", "Verrouillage après inactivité (minutes)", "10",
+            "Sans clavier ni souris pendant ce délai, Cabinet se verrouille (1 à 60).",
+            kind="minutes", group="Sécurité"),
+    Setting("export_folder", "Dossier des exports", "",
+            "Où sont proposés les copies de dossier et les exports (vide : à chaque fois).",
+            kind="folder", group="Exports et sauvegardes"),
+    Setting("backup_folder", "Dossier des sauvegardes", "",
+            "Support des sauvegardes chiffrées (disque externe de préférence).",
+            kind="folder", group="Exports et sauvegardes"),
+)
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+MAX_MINUTES = 60
+
+
+def check_setting(key: str, value: str) -> str:
+    """Return the value to store, or raise `SettingError` in French."""
+    setting = SETTINGS_BY_KEY.get(key)
+    if setting is None:
+        raise SettingError("Ce paramètre n'existe pas.")
+    value = value.strip()
+    if has_forbidden_control(value) or len(value) > 500:
+        raise SettingError(f"{setting.label} : caractères non admis ou texte trop long.")
+    if setting.kind == "minutes" and not (value.isdigit() and 1 <= int(value) <= MAX_MINUTES):
+        raise SettingError(f"{setting.label} : un nombre entier de 1 à {MAX_MINUTES}.")
+    if setting.kind == "rpps" and value and not re.fullmatch(r"\d{11}", value):
+        raise SettingError(f"{setting.label} : 11 chiffres.")
+    return value

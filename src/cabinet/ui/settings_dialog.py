@@ -1,0 +1,55 @@
+"""Practice settings: the physician's identity for letterheads, delays, folders."""
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from cabinet.domain.settings import SETTINGS, Setting
+from cabinet.ui.dialogs import ServiceDialog
+
+
+def _folder_row(edit: QLineEdit) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit)
+    choose = QPushButton("Choisir…")
+    choose.clicked.connect(lambda: edit.setText(
+        QFileDialog.getExistingDirectory(row, "Choisir un dossier", edit.text()) or edit.text()))
+    layout.addWidget(choose)
+    return row
+
+
+class SettingsDialog(ServiceDialog):
+    """Every setting grouped as declared; `save_with(values)` on Save."""
+
+    def __init__(self, values: dict[str, str], save_with: Callable[[dict[str, str]], object],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Paramètres du cabinet", parent)
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        group = ""
+        for setting in SETTINGS:
+            if setting.group != group:
+                group = setting.group
+                form.addRow(QLabel(f"<b>{group}</b>"))
+            form.addRow(setting.label, self._field(setting, values[setting.key]))
+        self.body.addLayout(form)
+        self.save = lambda: save_with({key: edit.text() for key, edit in self.fields.items()})
+        self.resize(620, 420)
+
+    def _field(self, setting: Setting, value: str) -> QWidget:
+        edit = QLineEdit(value)
+        edit.setToolTip(setting.description)
+        edit.setAccessibleName(setting.label)
+        edit.setAccessibleDescription(setting.description)
+        self.fields[setting.key] = edit
+        return _folder_row(edit) if setting.kind == "folder" else edit

@@ -1,0 +1,28 @@
+"""Practice settings: defaults, checked values, journaled changes."""
+
+import pytest
+
+from cabinet.errors import InvalidInput
+
+
+def test_defaults_then_changes_are_kept_and_journaled(ctx):
+    assert ctx.settings.current()["inactivity_minutes"] == "10"
+    ctx.settings.change({"inactivity_minutes": "3", "rpps": "10101010101"})
+    assert ctx.settings.current()["inactivity_minutes"] == "3"
+    event = ctx.vault.store.audit_rows(None, 1)[0]
+    assert event["action"] == "admin" and "inactivity_minutes, rpps" in event["detail"]
+
+
+@pytest.mark.parametrize(("key", "value", "words"), [
+    ("inactivity_minutes", "0", "de 1 à 60"),
+    ("inactivity_minutes", "dix", "de 1 à 60"),
+    ("inactivity_minutes", "600", "de 1 à 60"),
+    ("rpps", "12345", "11 chiffres"),
+    ("physician_name", "Dr\x1bX", "non admis"),
+    ("inconnu", "x", "n'existe pas"),
+])
+def test_refused_values_change_nothing(ctx, key, value, words):
+    ctx.settings.change({"physician_name": "Dr Martin"})
+    with pytest.raises(InvalidInput, match=words):
+        ctx.settings.change({"physician_name": "Dr Autre", key: value})
+    assert ctx.settings.current()["physician_name"] == "Dr Martin"
