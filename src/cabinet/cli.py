@@ -12,7 +12,13 @@ from pathlib import Path
 
 from cabinet import paths
 from cabinet.audit import journal
-from cabinet.bootstrap import AppContext, VaultDoor, build_context, workstation_name
+from cabinet.bootstrap import (
+    AppContext,
+    VaultDoor,
+    build_context,
+    system_secret_store,
+    workstation_name,
+)
 from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError, WrongKey
@@ -42,6 +48,11 @@ def open_vault(folder: Path) -> OpenVault:
     if header.demo:
         print("Coffre de DÉMONSTRATION (patients fictifs).", file=sys.stderr)
         return unlock(folder, Credential(AccessMode.DEMO, DEMO_PASSWORD), clock, workstation)
+    if header.slots_of("password"):
+        password = _ask("Mot de passe du mode dégradé (vide : utiliser la clé de secours) : ")
+        if password:
+            return unlock(folder, Credential(AccessMode.DEGRADED, password), clock, workstation,
+                          secrets=system_secret_store())
     secret = _ask("Clé de secours (ABCD-EFGH-…) : ")
     return unlock(folder, Credential(AccessMode.RECOVERY, secret), clock, workstation)
 
@@ -103,6 +114,22 @@ def command_vault_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_vault_set_password(args: argparse.Namespace) -> int:
+    """Enable or change the degraded-mode password (the vault is opened first)."""
+    opened = open_vault(args.vault)
+    try:
+        new = _ask("Nouveau mot de passe du mode dégradé : ")
+        if _ask("Confirmez le mot de passe : ") != new:
+            print("Les deux saisies diffèrent : rien n'a changé.", file=sys.stderr)
+            return EXIT_KNOWN_ERROR
+        opened.set_password(new, system_secret_store(), SystemClock())
+    finally:
+        opened.lock(SystemClock())
+    print("Mot de passe du mode dégradé enregistré. Chaque connexion par mot de passe sera "
+          "signalée dans le journal ; revenez à la carte CPS dès que possible.")
+    return 0
+
+
 def command_audit_verify(args: argparse.Namespace) -> int:
     """Verify the audit chain; exit 1 and name the first broken event if it is not intact."""
     opened = open_vault(args.vault)
@@ -161,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     create = vault.add_parser("create", help="créer le coffre du cabinet")
     create.add_argument("--vault", type=Path, default=paths.default_vault_dir())
     create.set_defaults(handler=command_vault_create)
+    password = vault.add_parser("set-password", help="définir le mot de passe du mode dégradé")
+    password.add_argument("--vault", type=Path, required=True)
+    password.set_defaults(handler=command_vault_set_password)
     return parser
 
 

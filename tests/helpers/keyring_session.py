@@ -10,6 +10,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 
 @contextmanager
 def secret_service() -> Iterator[dict[str, str]]:
@@ -37,3 +39,19 @@ def secret_service() -> Iterator[dict[str, str]]:
         bus.terminate()
         bus.wait(timeout=10)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def secret_service_env():
+    """The real Secret Service for one test module; os.environ points at it meanwhile."""
+    with secret_service() as env:
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            yield env
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value

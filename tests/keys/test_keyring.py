@@ -3,30 +3,13 @@
 Runs against a real Secret Service (gnome-keyring in a private D-Bus session).
 """
 
-import os
-
 import keyring.backend
 import keyring.backends.fail
 import keyring.backends.SecretService
 import pytest
 
 from cabinet.keys.installation_secret import ACCOUNT, SERVICE, KeyringRefused, KeyringSecretStore
-from helpers.keyring_session import secret_service
-
-
-@pytest.fixture(scope="module")
-def secret_service_env():
-    with secret_service() as env:
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            yield env
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+from helpers.keyring_session import secret_service_env  # noqa: F401 - fixture
 
 
 def test_secret_service_keeps_the_installation_secret(secret_service_env):
