@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from cabinet.vault.session import create_vault
 from helpers.keyring_session import secret_service_env  # noqa: F401 - fixture
 from helpers.vaults import OWNER
@@ -17,7 +19,8 @@ def cabinet(*args, stdin):
                           capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
-def test_set_password_then_open_with_it(tmp_path, clock, secret_service_env):
+@pytest.mark.usefixtures("secret_service_env")
+def test_set_password_then_open_with_it(tmp_path, clock):
     opened, recovery_key = create_vault(tmp_path / "v", OWNER, clock, "poste")
     opened.lock(clock)
     weak = cabinet("vault", "set-password", "--vault", tmp_path / "v",

@@ -12,7 +12,8 @@ from cabinet.keys.installation_secret import ACCOUNT, SERVICE, KeyringRefused, K
 from helpers.keyring_session import secret_service_env  # noqa: F401 - fixture
 
 
-def test_secret_service_keeps_the_installation_secret(secret_service_env):
+@pytest.mark.usefixtures("secret_service_env")
+def test_secret_service_keeps_the_installation_secret():
     backend = keyring.backends.SecretService.Keyring()
     store = KeyringSecretStore(backend)
     first = store.installation_secret(create=True)
@@ -21,7 +22,8 @@ def test_secret_service_keeps_the_installation_secret(secret_service_env):
     assert backend.get_password(SERVICE, ACCOUNT) == first.hex()
 
 
-def test_missing_secret_is_explained_not_created(secret_service_env):
+@pytest.mark.usefixtures("secret_service_env")
+def test_missing_secret_is_explained_not_created():
     backend = keyring.backends.SecretService.Keyring()
     backend.delete_password(SERVICE, ACCOUNT)
     with pytest.raises(KeyringRefused, match="absent du trousseau"):
