@@ -13,7 +13,7 @@ from cabinet.audit import pending
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action, Actor, AuditEvent
 from cabinet.domain.clock import Clock
 from cabinet.errors import KnownError, VaultError
-from cabinet.keys import demo, password, recovery
+from cabinet.keys import card, demo, password, recovery
 from cabinet.keys.installation_secret import SecretStore
 from cabinet.keys.wrapping import new_data_key
 from cabinet.vault import database
@@ -67,6 +67,22 @@ class OpenVault:
                                    store=store, params=params)
         write_header(self.layout.header, self.header)
         self.journal(Action.ADMIN, clock, detail="mot de passe du mode dégradé défini")
+
+    def enrol_card(self, certificate_der: bytes, sign: card.Signer,
+                   clock: Clock) -> card.CardHolder:
+        """Enrol a card (first card, renewed card, a remplaçant's) while unlocked."""
+        holder = card.enrol_card(self.header, bytes(self.data_key), certificate_der, sign,
+                                 clock.now().isoformat(timespec="seconds"))
+        write_header(self.layout.header, self.header)
+        self.journal(Action.ADMIN, clock,
+                     detail=f"carte enregistrée : {holder.name} (RPPS {holder.rpps})")
+        return holder
+
+    def revoke_card(self, fingerprint: str, clock: Clock) -> None:
+        """Remove a card's slot; its holder can no longer open the vault with it."""
+        card.revoke_card(self.header, fingerprint)
+        write_header(self.layout.header, self.header)
+        self.journal(Action.ADMIN, clock, detail=f"carte retirée : {fingerprint[:16]}")
 
     def renew_recovery_key(self, clock: Clock) -> str:
         """Replace the recovery slot (after a use, or a lost envelope); return the new key."""
@@ -123,17 +139,49 @@ def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
 
 def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str, *,
            secrets: SecretStore | None = None) -> OpenVault:
-    """Open the vault with `credential`, journal the connection, or raise in French."""
-    layout = VaultLayout(folder)
-    header = read_header(layout.header)
-    for leftover in layout.stale_temporary_files():
-        leftover.unlink(missing_ok=True)
+    """Open the vault with `credential`, journal the connection, or raise in French.
+
+    The person at the keyboard is the vault's titular physician, reached by another way in.
+    """
+    layout, header = _read(folder)
     try:
         data_key = _unwrap(header, credential, secrets)
     except KnownError as error:
         _journal_failure(layout, header, credential.mode, clock=clock, workstation=workstation,
                          error=error)
         raise
+    return _open(layout, header, data_key, clock, Actor("", "", credential.mode, workstation))
+
+
+def unlock_with_card(folder: Path, certificate_der: bytes, sign: card.Signer, clock: Clock,
+                     workstation: str) -> OpenVault:
+    """Open the vault with a card whose PIN was given; its holder becomes the actor (AUTH-5)."""
+    layout, header = _read(folder)
+    try:
+        data_key, holder = card.unlock_with_card(header, certificate_der, sign, clock.now())
+    except KnownError as error:
+        _journal_failure(layout, header, AccessMode.CARD, clock=clock, workstation=workstation,
+                         error=error)
+        raise
+    return _open(layout, header, data_key, clock,
+                 Actor(holder.name, holder.rpps, AccessMode.CARD, workstation))
+
+
+def _read(folder: Path) -> tuple[VaultLayout, KeyHeader]:
+    """The vault's files and header; leftovers of an interrupted header write are removed."""
+    layout = VaultLayout(folder)
+    header = read_header(layout.header)
+    for leftover in layout.stale_temporary_files():
+        leftover.unlink(missing_ok=True)
+    return layout, header
+
+
+def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
+          actor: Actor) -> OpenVault:
+    """Connect, check the pair of files, import pending attempts, journal the connection.
+
+    An actor without a name stands for the titular physician recorded in the vault.
+    """
     conn = database.connect(layout.database, data_key)
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -142,10 +190,11 @@ def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str,
     except BaseException:
         conn.close()
         raise
-    actor = Actor(meta["owner_name"], meta["owner_id"], credential.mode, workstation)
+    if not actor.name:
+        actor = Actor(meta["owner_name"], meta["owner_id"], actor.mode, actor.workstation)
     opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key))
     _import_pending(opened, unb64(meta["audit_private_key"]), clock)
-    opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[credential.mode])
+    opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
     return opened
 
 

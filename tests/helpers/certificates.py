@@ -1,0 +1,44 @@
+"""Card-like certificates and software signers for tests of the card slot's logic.
+
+The real token path (SoftHSM2 through PKCS#11) is tested separately; here a software RSA key
+signs exactly what a token would sign with CKM_RSA_PKCS: a SHA-256 DigestInfo.
+"""
+
+import datetime as dt
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+from cryptography.x509.oid import NameOID
+
+from cabinet.keys.card import SHA256_DIGEST_INFO_PREFIX
+
+
+def card_certificate(name: str, rpps: str, *, key: rsa.RSAPrivateKey | None = None,
+                     valid_until: dt.datetime | None = None,
+                     common_name: str | None = None) -> tuple[rsa.RSAPrivateKey, bytes]:
+    """A self-signed certificate whose subject looks like a CPS holder's."""
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CARTE DE TEST"),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name or f"8{rpps}/{name}"),
+    ])
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(start)
+                   .not_valid_after(valid_until or start + dt.timedelta(days=3 * 365))
+                   .sign(key, hashes.SHA256()))
+    return key, certificate.public_bytes(serialization.Encoding.DER)
+
+
+def signer(key: rsa.RSAPrivateKey):
+    """Sign a DigestInfo the way CKM_RSA_PKCS does."""
+
+    def sign(digest_info: bytes) -> bytes:
+        assert digest_info.startswith(SHA256_DIGEST_INFO_PREFIX)
+        digest = digest_info[len(SHA256_DIGEST_INFO_PREFIX):]
+        return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+
+    return sign
