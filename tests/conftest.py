@@ -32,3 +32,19 @@ def ctx(vault_dir, clock):
     context, _ = new_context(vault_dir, clock)
     yield context
     context.lock()
+
+
+# The card test stack (tests/helpers/card_fixtures.py). libpcsclite reads PCSCLITE_CSOCK_NAME once
+# per process: pointing it at the tests' private pcscd before anything touches PC/SC means no
+# test can ever reach the machine's own pcscd, nor a real card in a real reader.
+from helpers.pcsc_stack import use_private_socket  # noqa: E402
+
+use_private_socket()
+
+from helpers.card_fixtures import (  # noqa: E402, F401
+    card_reader,
+    other_physician_card,
+    physician_card,
+    physician_tokens,
+    softhsm,
+)

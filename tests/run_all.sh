@@ -4,7 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon)
+# gnome-keyring, dbus: the real Secret Service of tests/keys. pcscd, vsmartcard-vpcd, softhsm2:
+# the card test stack (tests/helpers/card_fixtures.py; vpcd listens on the network: never on a
+# user's machine). libpcsclite-dev, gcc, pkg-config: `uv sync` builds pyscard from source (no
+# Linux wheel; swig comes from PyPI as its build requirement), so they come before it.
+DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon
+                 pcscd vsmartcard-vpcd softhsm2 libpcsclite-dev gcc libc6-dev pkg-config)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -1,0 +1,139 @@
+"""Fixtures for the card tests: a physician's card = card emulator in a vpcd reader + SoftHSM token.
+
+What it is for: a test writes `physician_card.insert()` and `physician_card.remove()`, and
+reaches `physician_card.token_label`, `.pin`, `.certificate`, `.module_path`, `.serial`,
+`.reader`. The card emulator (virtual_card.py) gives presence and identity through the real
+pcscd (pcsc_stack.py); the token (softhsm_token.py) gives the key and certificate through
+PKCS#11. The card's serial number is the token's serial number: that is how code finds the
+token of the card in the reader. Unlike a real card's token, the SoftHSM token stays
+reachable while the card is out: code under test must check presence through PC/SC.
+
+Fixtures (registered in tests/conftest.py):
+- `card_reader` (session): pcscd + vpcd, two readers; fails with the command to run when
+  pcscd, vpcd or SoftHSM are missing, never skips;
+- `softhsm` / `physician_tokens` (session): one private SoftHSM2 with a token for each of
+  JEANNE_MARTIN (the titular physician) and PAUL_DURAND (another physician, "remplaçant");
+- `physician_card`, `other_physician_card`: one card each, both for reader 0 (one reader
+  holds one card at a time, as on a desk); removed at the end of the test.
+
+Must never: be imported by src/; everything here is for the tests on this machine only.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from helpers.pcsc_stack import PcscStack, PcscStackError, use_private_socket
+from helpers.softhsm_token import CardToken, SoftHsm
+from helpers.virtual_card import DEFAULT_ATR, VirtualCard
+
+
+@dataclass(frozen=True)
+class Physician:
+    name: str
+    rpps: str
+
+
+JEANNE_MARTIN = Physician("Dr Jeanne Martin", "10101010101")
+PAUL_DURAND = Physician("Dr Paul Durand", "10102020202")
+
+
+class PhysicianCard:
+    """One physician's test card; `insert()` and `remove()` wait until PC/SC reports it."""
+
+    def __init__(self, stack: PcscStack, token: CardToken, reader_index: int = 0,
+                 atr: bytes = DEFAULT_ATR) -> None:
+        self.stack, self.token = stack, token
+        self.reader = stack.reader_names[reader_index]
+        self.emulator = VirtualCard(port=stack.port_of(reader_index), serial=token.serial,
+                                    holder=token.holder, rpps=token.rpps, atr=atr)
+
+    token_label = property(lambda self: self.token.label)
+    pin = property(lambda self: self.token.pin)
+    certificate = property(lambda self: self.token.certificate)
+    module_path = property(lambda self: self.token.module_path)
+    serial = property(lambda self: self.token.serial)
+    holder = property(lambda self: self.token.holder)
+    rpps = property(lambda self: self.token.rpps)
+    atr = property(lambda self: self.emulator.atr)
+    inserted = property(lambda self: self.emulator.inserted)
+
+    def insert(self, wait: bool = True) -> None:
+        """Put the card in its reader; with `wait`, return once PC/SC sees it (< ~0.5 s)."""
+        occupant = self.stack.occupants.get(self.reader)
+        if occupant is not None and occupant is not self:
+            raise RuntimeError(f"{self.reader} already holds a card: remove it first")
+        self.emulator.insert()
+        self.stack.occupants[self.reader] = self
+        if wait:
+            self.stack.wait_for_card(self.reader, present=True)
+
+    def remove(self, wait: bool = True) -> None:
+        """Pull the card out; with `wait`, return once PC/SC reports the reader empty."""
+        if not self.emulator.inserted:
+            return
+        self.emulator.remove()
+        self.stack.occupants.pop(self.reader, None)
+        if wait:
+            self.stack.wait_for_card(self.reader, present=False)
+
+    def open_session(self, pin: str | None = None) -> Any:
+        """A logged-in PKCS#11 session on this card's token (use as a context manager)."""
+        import pkcs11
+
+        token = pkcs11.lib(self.module_path).get_token(token_label=self.token_label)
+        return token.open(user_pin=self.pin if pin is None else pin)
+
+
+@pytest.fixture(scope="session")
+def card_reader() -> Iterator[PcscStack]:
+    """pcscd with two vpcd readers, private to this test run."""
+    stack = PcscStack(socket_path=use_private_socket())
+    try:
+        stack.start()
+    except PcscStackError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def softhsm() -> Iterator[SoftHsm]:
+    try:
+        hsm = SoftHsm()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield hsm
+    hsm.close()
+
+
+@pytest.fixture(scope="session")
+def physician_tokens(softhsm: SoftHsm) -> dict[Physician, CardToken]:
+    return {physician: softhsm.create_token(physician.name, physician.rpps)
+            for physician in (JEANNE_MARTIN, PAUL_DURAND)}
+
+
+def _card(stack: PcscStack, token: CardToken) -> Iterator[PhysicianCard]:
+    card = PhysicianCard(stack, token)
+    yield card
+    if stack.process is None or stack.process.poll() is not None:
+        stack.stop()  # the test stopped pcscd (or it died): the next tests need it
+        stack.start()
+    card.remove()
+
+
+@pytest.fixture
+def physician_card(card_reader: PcscStack,
+                   physician_tokens: dict[Physician, CardToken]) -> Iterator[PhysicianCard]:
+    """Dr Jeanne Martin's card, out of the reader at the start and at the end of the test."""
+    yield from _card(card_reader, physician_tokens[JEANNE_MARTIN])
+
+
+@pytest.fixture
+def other_physician_card(card_reader: PcscStack,
+                         physician_tokens: dict[Physician, CardToken]) -> Iterator[PhysicianCard]:
+    """Dr Paul Durand's card (another physician), for the same reader."""
+    yield from _card(card_reader, physician_tokens[PAUL_DURAND])
+
