@@ -14,6 +14,10 @@ HUGE_SEARCH_BUDGET_MS = 20.0
 OPEN_RECORD_BUDGET_MS = 100.0
 FULL_TEXT_BUDGET_MS = 100.0
 VAULT_OPEN_BUDGET_MS = 300.0
+COLD_START_BUDGET_MS = 400.0
+UNLOCK_BUDGET_MS = 300.0
+STALL_BUDGET_MS = 100.0
+BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
 
@@ -38,12 +42,20 @@ class Scale:
             "open_record_500": OPEN_RECORD_BUDGET_MS,
             "full_text": FULL_TEXT_BUDGET_MS,
             "vault_open": VAULT_OPEN_BUDGET_MS,
+            "cold_start": COLD_START_BUDGET_MS,
+            "unlock": UNLOCK_BUDGET_MS,
+            "event_loop_stall": STALL_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:
         """The budget an operation is held to, or None when DESIGN sets none (inserts)."""
         family = operation.split(".", 1)[0]
         return self.budgets().get(family)
+
+    @staticmethod
+    def budget_statistic(operation: str) -> str:
+        """Which statistic the budget holds: "p95", or "max" for event-loop stalls."""
+        return "max" if operation.split(".", 1)[0] in BUDGET_ON_MAX else "p95"
 
 
 SCALES = {

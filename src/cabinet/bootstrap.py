@@ -18,7 +18,13 @@ from cabinet.services.records import RecordService
 from cabinet.services.settings import SettingsService
 from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
-from cabinet.vault.session import Credential, OpenVault, unlock
+from cabinet.vault.session import (
+    Credential,
+    OpenVault,
+    journal_failed_attempt,
+    unlock,
+    unlock_with_card,
+)
 
 
 @dataclass
@@ -47,10 +53,11 @@ class VaultDoor:
     """The way into one vault folder, for the lock screen: which modes exist, and unlock."""
 
     def __init__(self, folder: Path, clock: Clock | None = None,
-                 secrets: SecretStore | None = None) -> None:
+                 secrets: SecretStore | None = None, card_module: Path | None = None) -> None:
         self.folder = folder
         self.clock = clock or SystemClock()
         self._secrets = secrets
+        self.card_module = card_module
 
     def exists(self) -> bool:
         """Tell whether a vault lives in the folder."""
@@ -64,6 +71,25 @@ class VaultDoor:
         """Tell whether the degraded-mode password is enabled."""
         return bool(read_header(VaultLayout(self.folder).header).slots_of("password"))
 
+    def open_with_card(self, reader: str, pin: str) -> AppContext:
+        """Unlock with the card in `reader` and its PIN; the holder becomes the actor.
+
+        A refused PIN or a missing token is journaled as a failed card attempt too.
+        """
+        from cabinet.card import development, token
+
+        try:
+            library = token.load_module(self.card_module or default_card_module())
+            card_token = token.find_token(library, reader, development.card_serial(reader))
+            with token.signer(card_token, pin) as (certificate, sign):
+                vault = unlock_with_card(self.folder, certificate, sign, self.clock,
+                                         workstation_name())
+        except token.CardError as error:
+            journal_failed_attempt(self.folder, AccessMode.CARD, self.clock,
+                                   workstation_name(), error)
+            raise
+        return build_context(vault, self.clock)
+
     def open(self, mode: AccessMode, secret: str) -> AppContext:
         """Unlock with one credential and wire the services; raise `KnownError` in French."""
         secrets = self._secrets
@@ -72,6 +98,17 @@ class VaultDoor:
         vault = unlock(self.folder, Credential(mode, secret), self.clock, workstation_name(),
                        secrets=secrets)
         return build_context(vault, self.clock)
+
+
+def default_card_module() -> Path:
+    """The first PKCS#11 module installed among the allowed ones (CPS first)."""
+    from cabinet.card.token import CardError, allowed_modules
+
+    for path in allowed_modules():
+        if path.exists():
+            return path
+    raise CardError("Le logiciel de la carte CPS (Cryptolib CPS) n'est pas installé sur ce "
+                    "poste : la carte ne peut pas être lue. Utilisez un autre moyen d'accès.")
 
 
 def system_secret_store() -> SecretStore:

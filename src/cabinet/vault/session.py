@@ -167,6 +167,13 @@ def unlock_with_card(folder: Path, certificate_der: bytes, sign: card.Signer, cl
                  Actor(holder.name, holder.rpps, AccessMode.CARD, workstation))
 
 
+def journal_failed_attempt(folder: Path, mode: AccessMode, clock: Clock, workstation: str,
+                           error: KnownError) -> None:
+    """Seal a failed attempt that happened before any slot was tried (wrong PIN, no token)."""
+    layout, header = _read(folder)
+    _journal_failure(layout, header, mode, clock=clock, workstation=workstation, error=error)
+
+
 def _read(folder: Path) -> tuple[VaultLayout, KeyHeader]:
     """The vault's files and header; leftovers of an interrupted header write are removed."""
     layout = VaultLayout(folder)

@@ -1,0 +1,1 @@
+"""The physician's card: presence through PC/SC (pyscard), keys through PKCS#11."""

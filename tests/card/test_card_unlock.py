@@ -1,0 +1,112 @@
+"""Card + PIN unlock on the real stack: pcscd, a virtual reader, a SoftHSM2 token (AUTH-1, -5).
+
+Attacks: wrong PIN, another physician's card, a card that is not in the reader, pcscd stopped.
+"""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from cabinet.bootstrap import VaultDoor
+from cabinet.card import development, token
+from cabinet.card.presence import NO_SERVICE, CardWatcher, read_readers
+from cabinet.errors import WrongKey
+from cabinet.vault.session import create_vault
+from helpers.vaults import OWNER, identity
+
+
+def enrol(vault, card, clock):
+    """Enrol the card in the reader through the product's own token code."""
+    library = token.load_module(Path(card.module_path))
+    with token.signer(token.find_token(library, card.reader, card.serial), card.pin) as (
+            certificate, sign):
+        return vault.enrol_card(certificate, sign, clock)
+
+
+@pytest.fixture
+def door(vault_dir, clock, physician_card):
+    vault, _ = create_vault(vault_dir, OWNER, clock, "poste")
+    physician_card.insert()
+    holder = enrol(vault, physician_card, clock)
+    assert holder.rpps == "10101010101"
+    vault.lock(clock)
+    return VaultDoor(vault_dir, clock, card_module=Path(physician_card.module_path))
+
+
+def test_the_development_card_reports_its_token_serial(physician_card):
+    physician_card.insert()
+    assert development.card_serial(physician_card.reader) == physician_card.serial
+
+
+def test_card_and_pin_open_the_vault_as_the_holder(door, physician_card):
+    ctx = door.open_with_card(physician_card.reader, physician_card.pin)
+    patient = ctx.patients.create(identity())
+    ctx.records.open_record(patient)
+    actors = {(e["actor"], e["actor_id"], e["mode"]) for e in ctx.vault.store.audit_rows(None, 3)}
+    assert actors == {("Dr Jeanne Martin", "10101010101", "card")}
+    ctx.lock()
+
+
+def test_a_wrong_pin_is_refused_and_journaled(door, physician_card):
+    with pytest.raises(token.CardError, match="Code PIN incorrect"):
+        door.open_with_card(physician_card.reader, "0000")
+    ctx = door.open_with_card(physician_card.reader, physician_card.pin)
+    failed = [e for e in ctx.vault.store.audit_rows(None, 10) if e["action"] == "connect_failed"]
+    assert len(failed) == 1 and failed[0]["mode"] == "card"
+    assert "0000" not in str(failed)
+    ctx.lock()
+
+
+def test_another_physicians_card_is_refused(door, physician_card, other_physician_card):
+    physician_card.remove()
+    other_physician_card.insert()
+    with pytest.raises(WrongKey, match="pas enregistrée"):
+        door.open_with_card(other_physician_card.reader, other_physician_card.pin)
+
+
+def test_a_module_outside_the_allowed_list_is_never_loaded(tmp_path):
+    fake = tmp_path / "libevil-pkcs11.so"
+    fake.write_bytes(b"\x7fELF")
+    with pytest.raises(token.CardError, match="pas autorisé"):
+        token.load_module(fake)
+
+
+def test_the_watcher_sees_insertion_and_removal_within_a_second(physician_card):
+    seen = []
+    watcher = CardWatcher(lambda readers: seen.append((time.monotonic(), readers)))
+    watcher.start()
+    try:
+        start = time.monotonic()
+        physician_card.insert(wait=False)
+        inserted = _wait(seen, start, lambda r: physician_card.reader in r.card_readers())
+        assert inserted - start < 1.0
+        assert "Carte insérée" in seen[-1][1].describe()
+        start = time.monotonic()
+        physician_card.remove(wait=False)
+        removed = _wait(seen, start, lambda r: physician_card.reader not in r.card_readers())
+        assert removed - start < 1.0
+        assert "insérez votre carte" in seen[-1][1].describe()
+    finally:
+        watcher.stop()
+
+
+def test_pcscd_stopped_is_explained_and_survived(card_reader, physician_card):
+    card_reader.stop()
+    try:
+        assert read_readers().problem == NO_SERVICE
+    finally:
+        card_reader.start()
+    physician_card.insert()
+    assert physician_card.reader in read_readers().card_readers()
+
+
+def _wait(seen, since, condition, timeout=3.0):
+    """When the watcher first reported a state meeting `condition` after `since`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for at, readers in list(seen):
+            if at >= since and condition(readers):
+                return at
+        time.sleep(0.01)
+    raise AssertionError("no such card event")
