@@ -67,6 +67,10 @@ class VaultDoor:
         """Tell whether the vault is a demo vault (synthetic patients)."""
         return read_header(VaultLayout(self.folder).header).demo
 
+    def has_cards(self) -> bool:
+        """Tell whether at least one card is enrolled."""
+        return bool(read_header(VaultLayout(self.folder).header).slots_of("card"))
+
     def has_password(self) -> bool:
         """Tell whether the degraded-mode password is enabled."""
         return bool(read_header(VaultLayout(self.folder).header).slots_of("password"))

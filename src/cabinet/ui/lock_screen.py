@@ -27,6 +27,9 @@ class WayIn:
     field_label: str
 
 
+CARD = WayIn(AccessMode.CARD, "Carte CPS et code PIN",
+             "Votre carte dans le lecteur, puis votre code PIN à 4 chiffres. Retirer la carte "
+             "verrouille aussitôt Cabinet.", "Code PIN de la carte")
 DEMO = WayIn(AccessMode.DEMO, "Mot de passe de démonstration",
              "Coffre de démonstration : patients fictifs, le mot de passe est « demo ».",
              "Mot de passe de démonstration")
@@ -36,8 +39,6 @@ PASSWORD = WayIn(AccessMode.DEGRADED, "Mot de passe (mode dégradé)",
 RECOVERY = WayIn(AccessMode.RECOVERY, "Clé de secours",
                  "La clé imprimée pour l'enveloppe scellée : son usage est journalisé et "
                  "impose d'en imprimer une nouvelle.", "Clé de secours (ABCD-EFGH-…)")
-CARD_STATUS = ("Carte CPS : la connexion par carte n'est pas encore disponible dans cette "
-               "version. Utilisez l'un des moyens ci-dessous.")
 
 
 class LockScreen(QWidget):
@@ -49,7 +50,8 @@ class LockScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self._ways = ways
-        self.card_status = QLabel(CARD_STATUS)
+        self.card_status = QLabel("Recherche des lecteurs de carte…")
+        self.card_status.setObjectName("cardStatus")
         self.card_status.setWordWrap(True)
         self.choices = QButtonGroup(self)
         self.explanation = QLabel()
@@ -68,7 +70,8 @@ class LockScreen(QWidget):
 
     def _build(self) -> None:
         box = QFrame()
-        box.setMaximumWidth(520)
+        box.setMinimumWidth(520)
+        box.setMaximumWidth(620)
         layout = QVBoxLayout(box)
         title = QLabel("<h2>Cabinet — coffre verrouillé</h2>")
         layout.addWidget(title)
@@ -97,6 +100,24 @@ class LockScreen(QWidget):
             self.secret.setPlaceholderText(way.field_label)
             self.secret.setAccessibleName(way.field_label)
             self.secret.setFocus()
+
+    def show_card_status(self, text: str, card_present: bool) -> None:
+        """Say what the readers hold; the card way is usable only with a card inserted."""
+        self.card_status.setText(text)
+        for index, way in enumerate(self._ways):
+            if way.mode is AccessMode.CARD:
+                button = self.choices.button(index)
+                button.setEnabled(card_present)
+                if card_present and not button.isChecked():
+                    button.setChecked(True)
+                elif not card_present and button.isChecked():
+                    self._check_first_enabled()
+
+    def _check_first_enabled(self) -> None:
+        for button in self.choices.buttons():
+            if button.isEnabled():
+                button.setChecked(True)
+                return
 
     def current_way(self) -> WayIn:
         """The way in currently chosen."""

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext, VaultDoor
+from cabinet.card.presence import Readers
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
 from cabinet.errors import KnownError
 from cabinet.ui.audit_viewer import AuditViewer
+from cabinet.ui.card_bridge import CardBridge
 from cabinet.ui.dialogs import ServiceDialog
 from cabinet.ui.inactivity import InactivityWatch
-from cabinet.ui.lock_screen import DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
+from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.record_view import RecordView
 from cabinet.ui.search_panel import SearchPanel
@@ -53,7 +55,9 @@ def ways_in(door: VaultDoor) -> list[WayIn]:
     """The ways in this vault offers, in the order a physician should try them."""
     if not door.exists():
         return []
-    ways = [DEMO] if door.is_demo() else []
+    ways = [CARD] if door.has_cards() else []
+    if door.is_demo():
+        ways.append(DEMO)
     if door.has_password():
         ways.append(PASSWORD)
     return [*ways, RECOVERY]
@@ -100,7 +104,11 @@ class MainWindow(QMainWindow):
             lambda s: self.countdown.setText(f"Verrouillage dans {s} s"))
         self.unlocked_actions: list[QAction] = []
         self._build_menus()
+        self.card_reader = ""  # the reader of the card that unlocked, while unlocked by card
+        self.cards = CardBridge(self)
+        self.cards.changed.connect(self.card_changed)
         self._show_locked()
+        self.cards.start()
 
     def context(self) -> AppContext:
         """The services; only reachable while unlocked."""
@@ -143,13 +151,26 @@ class MainWindow(QMainWindow):
 
     # --- lock and unlock --------------------------------------------------------------
     def unlock(self, mode: str, secret: str) -> None:
-        """Try one credential from the lock screen."""
+        """Try one credential from the lock screen (for the card, `secret` is the PIN)."""
+        readers = self.cards.current.card_readers()
         try:
-            self.ctx = self.door.open(AccessMode(mode), secret)
+            if AccessMode(mode) is AccessMode.CARD:
+                if not readers:
+                    raise KnownError("Aucune carte n'est insérée.")
+                self.ctx = self.door.open_with_card(readers[0], secret)
+                self.card_reader = readers[0]
+            else:
+                self.ctx = self.door.open(AccessMode(mode), secret)
         except KnownError as error:
             self.lock_screen.show_error(error.message)
             return
         self._show_unlocked()
+
+    def card_changed(self, readers: Readers) -> None:
+        """Show the readers' state; lock at once when the card that unlocked is gone."""
+        self.lock_screen.show_card_status(readers.describe(), bool(readers.card_readers()))
+        if self.card_reader and self.card_reader not in readers.card_readers():
+            self.lock()
 
     def _show_unlocked(self) -> None:
         assert self.ctx is not None
@@ -179,6 +200,7 @@ class MainWindow(QMainWindow):
             if other.isVisible():  # message boxes may show patient data: close them all
                 other.done(QDialog.DialogCode.Rejected)
         ctx, self.ctx = self.ctx, None
+        self.card_reader = ""
         self.inactivity.stop()
         self.search.clear()
         self.record.clear()
@@ -201,6 +223,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Quitting locks first."""
         self.lock()
+        self.cards.stop()
         event.accept()
 
     # --- patients and help --------------------------------------------------------------

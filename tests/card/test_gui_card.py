@@ -1,0 +1,101 @@
+"""The desktop with a real card: unlock with card + PIN, lock when the card is pulled (AUTH-2).
+
+Runs the real window (offscreen Qt) over the real pcscd, a virtual reader and a SoftHSM token.
+"""
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from cabinet.bootstrap import VaultDoor, build_context
+from cabinet.card import token
+from cabinet.domain.record import EntryKind
+from cabinet.services.ports import DraftKey
+from cabinet.ui.main_window import MainWindow
+from cabinet.vault.session import create_vault
+from helpers.qt import answer_dialogs
+from helpers.vaults import OWNER, identity
+
+REMOVAL_BUDGET_MS = 1000
+
+
+@pytest.fixture
+def card_window(qtbot, vault_dir, clock, physician_card):
+    vault, _ = create_vault(vault_dir, OWNER, clock, "poste")
+    physician_card.insert()
+    library = token.load_module(Path(physician_card.module_path))
+    card_token = token.find_token(library, physician_card.reader, physician_card.serial)
+    with token.signer(card_token, physician_card.pin) as (certificate, sign):
+        vault.enrol_card(certificate, sign, clock)
+    ctx = build_context(vault, clock)
+    ctx.patients.create(identity())
+    ctx.lock()
+    window = MainWindow(VaultDoor(vault_dir, clock, card_module=Path(physician_card.module_path)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "Carte insérée" in window.lock_screen.card_status.text(),
+                    timeout=2000)
+    return window
+
+
+def type_pin(qtbot, window, pin):
+    assert window.lock_screen.current_way().title == "Carte CPS et code PIN"
+    qtbot.keyClicks(window.lock_screen.secret, pin)
+    qtbot.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
+
+
+def test_card_and_pin_unlock_then_pulling_the_card_locks_within_a_second(
+        qtbot, card_window, physician_card):
+    type_pin(qtbot, card_window, physician_card.pin)
+    assert card_window.ctx is not None
+    assert "Dr Jeanne Martin" in card_window.who.text() and "carte CPS" in card_window.who.text()
+    started = time.monotonic()
+    physician_card.remove(wait=False)
+    qtbot.waitUntil(lambda: card_window.ctx is None, timeout=REMOVAL_BUDGET_MS)
+    assert (time.monotonic() - started) * 1000 < REMOVAL_BUDGET_MS
+    assert card_window.stack.currentWidget() is card_window.lock_screen
+    assert "insérez votre carte" in card_window.lock_screen.card_status.text()
+
+
+def test_a_wrong_pin_is_said_on_the_lock_screen(qtbot, card_window):
+    type_pin(qtbot, card_window, "0000")
+    assert card_window.ctx is None
+    assert "Code PIN incorrect" in card_window.lock_screen.error.text()
+
+
+def test_pulling_the_card_while_writing_an_encounter_keeps_a_draft(
+        qtbot, card_window, physician_card):
+    type_pin(qtbot, card_window, physician_card.pin)
+    [row] = card_window.ctx.patients.search("lefevre")
+    card_window.record.open_patient(row.patient_id)
+    shown = []
+
+    def type_then_pull(dialog):
+        shown.append(dialog)
+        dialog.reason.setText("Malaise")
+        dialog.texts["history"].setPlainText("Malaise en se levant ce matin")
+        physician_card.remove(wait=False)
+
+    answer_dialogs(type_then_pull)
+    card_window.record.new_encounter()  # returns once the removal has locked
+    assert card_window.ctx is None and not shown[0].isVisible()
+    physician_card.insert()
+    qtbot.waitUntil(lambda: "Carte insérée" in card_window.lock_screen.card_status.text(),
+                    timeout=2000)
+    type_pin(qtbot, card_window, physician_card.pin)
+    draft = card_window.ctx.drafts.restore(DraftKey(row.patient_id, EntryKind.ENCOUNTER.value))
+    assert draft is not None and draft[0]["reason"] == "Malaise"
+
+
+def test_card_service_stopping_while_unlocked_locks(qtbot, card_window, physician_card,
+                                                    card_reader):
+    type_pin(qtbot, card_window, physician_card.pin)
+    card_reader.stop()
+    try:
+        qtbot.waitUntil(lambda: card_window.ctx is None, timeout=REMOVAL_BUDGET_MS)
+        qtbot.waitUntil(lambda: "pcscd" in card_window.lock_screen.card_status.text(),
+                        timeout=REMOVAL_BUDGET_MS)
+    finally:
+        card_reader.start()
