@@ -6,13 +6,12 @@ backend is refused and the password slot then says why it is unavailable.
 """
 
 import secrets
-from typing import Protocol
-
-import keyring
-import keyring.backend
-import keyring.errors
+from typing import TYPE_CHECKING, Protocol
 
 from cabinet.errors import KnownError
+
+if TYPE_CHECKING:  # keyring is imported only when a password is used (cold-start budget)
+    from keyring.backend import KeyringBackend
 
 SERVICE = "Cabinet"
 ACCOUNT = "installation-secret"
@@ -40,7 +39,7 @@ class SecretStore(Protocol):
         ...
 
 
-def check_backend(backend: keyring.backend.KeyringBackend) -> None:
+def check_backend(backend: "KeyringBackend") -> None:
     """Refuse a keyring that stores in clear or that Cabinet does not know."""
     module = type(backend).__module__
     if module.startswith(TRUSTED_BACKEND_MODULES):
@@ -60,7 +59,7 @@ def check_backend(backend: keyring.backend.KeyringBackend) -> None:
 class KeyringSecretStore:
     """The installation secret in the OS keyring, refused if the keyring is not trusted."""
 
-    def __init__(self, backend: keyring.backend.KeyringBackend) -> None:
+    def __init__(self, backend: "KeyringBackend") -> None:
         check_backend(backend)
         self._backend = backend
 
@@ -71,7 +70,7 @@ class KeyringSecretStore:
             if stored is None and create:
                 stored = secrets.token_hex(SECRET_BYTES)
                 self._backend.set_password(SERVICE, ACCOUNT, stored)
-        except keyring.errors.KeyringError:
+        except _keyring_errors():
             raise KeyringRefused(
                 "Le trousseau du système ne répond pas (session verrouillée ?) : "
                 "le mode dégradé par mot de passe est indisponible."
@@ -82,3 +81,9 @@ class KeyringSecretStore:
                 "dégradé a été défini sur un autre poste ou le trousseau a été réinitialisé."
             )
         return bytes.fromhex(stored)
+
+
+def _keyring_errors() -> type[Exception]:
+    import keyring.errors
+
+    return keyring.errors.KeyringError
