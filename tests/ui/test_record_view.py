@@ -1,7 +1,7 @@
 """Find a patient, read the record, write an encounter and a prescription (issue 4)."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLabel, QMessageBox
 
 from cabinet.demo.generator import demo_pdf
 from cabinet.domain.record import EntryKind
@@ -187,3 +187,27 @@ def test_new_patient_dialog_refuses_a_wrong_nir_in_french(unlocked, qtbot):
                    | Qt.KeyboardModifier.ShiftModifier)
     assert "clé du NIR" in messages[0]
     assert unlocked.record.identity.display_name() == "PETIT Louise"
+
+
+def test_dialogs_say_whose_record_is_written_and_the_title_never_does(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    seen = []
+
+    def look(dialog):
+        seen.append((dialog.windowTitle(), dialog.findChild(QLabel, "patientBanner").text()))
+        dialog.interrupt()
+
+    answer_dialogs(look)
+    unlocked.record.new_prescription()
+    title, banner = seen[0]
+    assert "LEFÈVRE" in banner and "12/03/1961" in banner
+    assert "LEFÈVRE" not in title and "LEFÈVRE" not in unlocked.windowTitle()
+
+
+def test_access_history_speaks_french(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    unlocked.record.tabs.setCurrentWidget(unlocked.record.access)
+    table = unlocked.record.access
+    targets = {table.item(r, 4).text() for r in range(table.rowCount())}
+    assert "Dossier" in targets and "Identité" in targets
+    assert not any(t.startswith(("entry:", "record", "identity")) for t in targets)

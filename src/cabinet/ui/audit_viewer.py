@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
 from cabinet.services.ports import JournalFilter
-from cabinet.ui.rendering import french_datetime
+from cabinet.ui.rendering import detail_text, french_datetime, target_text
 
 ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
                  "lock": "Verrouillage", "read": "Lecture", "create": "Création",
@@ -103,8 +103,8 @@ class AuditViewer(QDialog):
             cells = (french_datetime(row["at"]), row["actor"],
                      ACCESS_MODE_LABELS.get(AccessMode(row["mode"]), row["mode"]),
                      ACTION_LABELS.get(row["action"], row["action"]),
-                     str(row["patient_id"] or ""), row["target"], row["detail"],
-                     row["workstation"])
+                     str(row["patient_id"] or ""), target_text(row["target"]),
+                     detail_text(row["detail"]), row["workstation"])
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

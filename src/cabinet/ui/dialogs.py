@@ -5,6 +5,7 @@ draft is kept inside the vault while typing so that a lock loses nothing.
 """
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -43,7 +44,7 @@ class ServiceDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
-        outer = QVBoxLayout(self)
+        outer = self._outer = QVBoxLayout(self)
         outer.addLayout(self.body)
         outer.addWidget(self.error)
         outer.addWidget(self.buttons)
@@ -58,6 +59,12 @@ class ServiceDialog(QDialog):
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.save_draft_now)
         self._interrupted = False
+
+    def show_patient(self, text: str) -> None:
+        """Say whose record is being written (inside the dialog, never in a window title)."""
+        banner = QLabel(f"<b>Patient : {escape(text)}</b>")
+        banner.setObjectName("patientBanner")
+        self._outer.insertWidget(0, banner)
 
     def keep_drafts(self, drafts: DraftService, key: DraftKey,
                     payload: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:

@@ -1,13 +1,17 @@
 """A list of entries beside the selected one's detail: the shape of every record tab."""
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,10 +43,22 @@ class EntryList(QWidget):
         layout.addWidget(splitter)
         self._entries: list[StoredVersion] = []
 
-    def add_button(self, text: str, action: "object") -> QPushButton:
+    def add_button(self, text: str, action: Callable[[], object]) -> QPushButton:
         """A button above the list."""
         button = QPushButton(text)
         button.clicked.connect(action)
+        self.buttons.addWidget(button)
+        return button
+
+    def add_menu(self, text: str, items: list[tuple[str, Callable[[], object]]]) -> QToolButton:
+        """A button that opens a menu of actions."""
+        button = QToolButton()
+        button.setText(text)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        for label, action in items:
+            menu.addAction(label, action)
+        button.setMenu(menu)
         self.buttons.addWidget(button)
         return button
 

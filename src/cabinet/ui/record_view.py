@@ -27,7 +27,7 @@ from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord
 from cabinet.ui.audit_viewer import ACTION_LABELS
-from cabinet.ui.dialogs import ask_reason
+from cabinet.ui.dialogs import ServiceDialog, ask_reason
 from cabinet.ui.documents_tab import DocumentsTab
 from cabinet.ui.encounter_dialog import EncounterDialog
 from cabinet.ui.entry_dialog import EntryDialog
@@ -35,7 +35,7 @@ from cabinet.ui.entry_list import EntryList
 from cabinet.ui.errors import show_known_error
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.prescription_dialog import PrescriptionDialog
-from cabinet.ui.rendering import age_text, entry_html, french_datetime
+from cabinet.ui.rendering import age_text, entry_html, french_datetime, target_text
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE)
@@ -111,13 +111,14 @@ class RecordView(QWidget):
     # --- tabs -------------------------------------------------------------------------
     def _summary_tab(self) -> EntryList:
         tab = EntryList("Synthèse du dossier")
-        tab.add_button("Antécédent", lambda: self.add_simple(EntryKind.HISTORY))
-        tab.add_button("Allergie", lambda: self.add_simple(EntryKind.ALLERGY))
-        tab.add_button("Aucune allergie connue", self.add_no_known_allergy)
-        tab.add_button("Facteur de risque", lambda: self.add_simple(EntryKind.RISK_FACTOR))
-        tab.add_button("Traitement", lambda: self.add_simple(EntryKind.TREATMENT))
-        tab.add_button("Directives anticipées",
-                       lambda: self.add_simple(EntryKind.ADVANCE_DIRECTIVE))
+        tab.add_menu("Ajouter", [
+            ("Antécédent", lambda: self.add_simple(EntryKind.HISTORY)),
+            ("Allergie ou intolérance", lambda: self.add_simple(EntryKind.ALLERGY)),
+            ("Aucune allergie connue", self.add_no_known_allergy),
+            ("Facteur de risque", lambda: self.add_simple(EntryKind.RISK_FACTOR)),
+            ("Traitement en cours", lambda: self.add_simple(EntryKind.TREATMENT)),
+            ("Directives anticipées", lambda: self.add_simple(EntryKind.ADVANCE_DIRECTIVE)),
+        ])
         tab.add_button("Corriger", lambda: self.correct_selected(tab))
         tab.add_button("Versions", lambda: self.show_versions(tab))
         tab.add_button("Identité…", self.correct_identity)
@@ -197,8 +198,8 @@ class RecordView(QWidget):
         for index, row in enumerate(rows):
             cells = (french_datetime(row["at"]), row["actor"],
                      ACCESS_MODE_LABELS.get(AccessMode(row["mode"]), row["mode"]),
-                     ACTION_LABELS.get(row["action"], row["action"]), row["target"],
-                     row["workstation"])
+                     ACTION_LABELS.get(row["action"], row["action"]),
+                     target_text(row["target"]), row["workstation"])
             for column, text in enumerate(cells):
                 self.access.setItem(index, column, QTableWidgetItem(text))
         self.access.resizeColumnsToContents()
@@ -224,13 +225,20 @@ class RecordView(QWidget):
             show_known_error(self, error)
         self.reload()
 
+    def _exec(self, dialog: ServiceDialog) -> None:
+        """Show a dialog about the open record, saying whose record it is."""
+        if self.identity is not None:
+            dialog.show_patient(f"{self.identity.display_name()}, né(e) le "
+                                f"{self.identity.birth_date.strftime('%d/%m/%Y')}")
+        dialog.exec()
+
     def add_simple(self, kind: EntryKind) -> None:
         """Add a history, allergy, risk factor, treatment, directive or private note."""
         if self.patient_id is None:
             return
         patient = self.patient_id
         records = self._context().records
-        EntryDialog(kind, lambda p: records.add_entry(patient, kind, p), parent=self).exec()
+        self._exec(EntryDialog(kind, lambda p: records.add_entry(patient, kind, p), parent=self))
         self.reload()
 
     def add_no_known_allergy(self) -> None:
@@ -253,7 +261,7 @@ class RecordView(QWidget):
         if draft is not None:
             dialog.fill(draft)
         dialog.watch_typing()
-        dialog.exec()
+        self._exec(dialog)
         if self.patient_id is not None:  # not locked meanwhile
             self.reload()
 
@@ -263,8 +271,8 @@ class RecordView(QWidget):
             return
         patient, records = self.patient_id, self._context().records
         self.tabs.setCurrentWidget(self.prescriptions)
-        PrescriptionDialog(lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
-                           parent=self).exec()
+        self._exec(PrescriptionDialog(
+            lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p), parent=self))
         self.reload()
 
     def renew_prescription(self) -> None:
@@ -273,8 +281,9 @@ class RecordView(QWidget):
         if self.patient_id is None or selected is None:
             return
         patient, records = self.patient_id, self._context().records
-        PrescriptionDialog(lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
-                           lines=selected.payload["lines"], parent=self).exec()
+        self._exec(PrescriptionDialog(
+            lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
+            lines=selected.payload["lines"], parent=self))
         self.reload()
 
     def correct_selected(self, tab: EntryList) -> None:
@@ -291,11 +300,11 @@ class RecordView(QWidget):
                 records.correct_entry(entry.lineage, payload, reason)
 
         if kind is EntryKind.ENCOUNTER:
-            EncounterDialog(save, current=entry.payload, parent=self).exec()
+            self._exec(EncounterDialog(save, current=entry.payload, parent=self))
         elif kind is EntryKind.ALLERGY and entry.payload["status"] == "none_known":
-            EntryDialog(kind, save, parent=self).exec()
+            self._exec(EntryDialog(kind, save, parent=self))
         else:
-            EntryDialog(kind, save, current=entry.payload, parent=self).exec()
+            self._exec(EntryDialog(kind, save, current=entry.payload, parent=self))
         self.reload()
 
     def show_versions(self, tab: EntryList) -> None:

@@ -141,3 +141,36 @@ def entry_html(entry: StoredVersion) -> str:
     fields = "".join(_section(labels[k], v) for k, v in entry.payload.items()
                      if k in labels and isinstance(v, str) and k not in _CODED)
     return f"<h3>{escape(summary_line(entry))}</h3>{fields}{authorship_html(entry)}"
+
+
+TARGET_LABELS = {
+    "record": "Dossier", "identity": "Identité", "identity history": "Historique de l'identité",
+    "access history": "Historique des accès", "full text": "Recherche dans les notes",
+    "journal": "Journal des accès", "settings": "Paramètres du cabinet",
+}
+DETAIL_LABELS = {
+    "history": "historique des versions", "document content": "contenu du document",
+    **{kind.value: label for kind, label in (
+        (EntryKind.HISTORY, "antécédent"), (EntryKind.ALLERGY, "allergie"),
+        (EntryKind.RISK_FACTOR, "facteur de risque"), (EntryKind.TREATMENT, "traitement"),
+        (EntryKind.ENCOUNTER, "consultation"), (EntryKind.PRESCRIPTION, "ordonnance"),
+        (EntryKind.DOCUMENT, "document"), (EntryKind.ADVANCE_DIRECTIVE, "directives anticipées"),
+        (EntryKind.PRIVATE_NOTE, "note non communicable"))},
+}
+
+
+def target_text(target: str) -> str:
+    """What a journal event was about, in French ("entry:12" → "Entrée n° 12")."""
+    if target.startswith("entry:"):
+        return f"Entrée n° {target.split(':', 1)[1]}"
+    if target.startswith("draft:"):
+        kind = target.split(":")[1]
+        return f"Brouillon ({DETAIL_LABELS.get(kind, kind)})"
+    if target.startswith("pending:"):
+        return "Tentative de connexion"
+    return TARGET_LABELS.get(target, target)
+
+
+def detail_text(detail: str) -> str:
+    """A journal event's detail, with internal codes put in French."""
+    return DETAIL_LABELS.get(detail, detail)
