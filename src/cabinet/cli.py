@@ -6,6 +6,7 @@ never appear in a command line or a shell history.
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -97,6 +98,10 @@ def command_demo(args: argparse.Namespace) -> int:
 
 def run_gui(folder: Path) -> int:
     """Open the window on the vault in `folder` (Qt is imported only now)."""
+    if not has_screen():
+        print("Aucun écran n'est disponible (DISPLAY non défini) : la fenêtre ne peut pas "
+              "s'ouvrir. Lancez la commande depuis une session graphique.", file=sys.stderr)
+        return EXIT_KNOWN_ERROR
     from cabinet.ui.app import run
 
     return run(VaultDoor(folder))
@@ -158,6 +163,14 @@ def command_vault_check(args: argparse.Namespace) -> int:
     print(report.summary())
     healthy = not problems and report.intact and version == database.latest_schema_version()
     return 0 if healthy else EXIT_CHECK_FAILED
+
+
+def has_screen() -> bool:
+    """On Linux, a window needs an X11 or Wayland display (or an explicit Qt platform)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in
+               ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 def build_parser() -> argparse.ArgumentParser:
