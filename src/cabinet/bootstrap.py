@@ -125,7 +125,7 @@ def system_secret_store() -> SecretStore:
 def build_context(vault: OpenVault, clock: Clock | None = None) -> AppContext:
     """Wire the services over an unlocked vault."""
     clock = clock or SystemClock()
-    trail = AuditTrail(vault.store, vault.actor, clock)
+    trail = AuditTrail(vault.store, vault.actor, clock, vault.owner.identifier)
     return AppContext(
         vault=vault,
         clock=clock,

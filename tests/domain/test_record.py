@@ -56,6 +56,9 @@ VALID: list[tuple[EntryKind, dict[str, Any], dict[str, Any]]] = [
     (EntryKind.PRIVATE_NOTE,
      {"category": "third_party", "text": "Propos de la fille"},
      {"category": "third_party", "text": "Propos de la fille"}),
+    (EntryKind.CONSENT,
+     {"topic": "replacement_access", "choice": "objects", "date": "2026-01-05"},
+     {"topic": "replacement_access", "choice": "objects", "date": "2026-01-05", "note": ""}),
 ]
 
 

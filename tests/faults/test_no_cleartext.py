@@ -38,8 +38,8 @@ UNMARKED_IDENTITY_FIELDS = {"sex", "birth_date", "birth_place_code", "postal_cod
                             "identity_status"}
 # Payload values that are codes, dates, numbers or fingerprints, not text typed by the
 # physician.
-CODE_KEYS = {"category", "date", "since", "stopped", "status", "doc_type", "sha256", "size",
-             "code", "unit", "value", "intolerance", "ald"}
+CODE_KEYS = {"category", "topic", "choice", "date", "since", "stopped", "status", "doc_type",
+             "sha256", "size", "code", "unit", "value", "intolerance", "ald"}
 
 
 CHUNK = 16 * 1024 * 1024
@@ -171,6 +171,8 @@ def marked_payloads(markers: Markers) -> dict[EntryKind, dict[str, Any]]:
         EntryKind.ADVANCE_DIRECTIVE: {"date": "2025-01-15", "text": m("directive.text"),
                                       "holder": m("directive.holder")},
         EntryKind.PRIVATE_NOTE: {"category": "third_party", "text": m("private_note.text")},
+        EntryKind.CONSENT: {"topic": "sharing", "choice": "agrees", "date": "2025-01-15",
+                            "note": m("consent.note")},
     }
 
 

@@ -71,6 +71,10 @@ def test_each_audited_method_writes_its_event(ctx):
         "JournalService.events": lambda: ctx.journal.events(JournalFilter(action="read")),
         "JournalService.verify": ctx.journal.verify,
         "SettingsService.change": lambda: ctx.settings.change({"inactivity_minutes": "5"}),
+        "RecordService.break_glass": lambda: ctx.records.break_glass(
+            patient, "Appel du SAMU, patient inconscient"),
+        "JournalService.mark_break_glass_reviewed": lambda: ctx.journal.mark_break_glass_reviewed(
+            1),
         "DraftService.save": lambda: ctx.drafts.save(DraftKey(patient, "encounter"),
                                                      {"reason": "Toux"}),
         "DraftService.restore": lambda: ctx.drafts.restore(DraftKey(patient, "encounter")),

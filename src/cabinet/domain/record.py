@@ -30,6 +30,7 @@ class EntryKind(StrEnum):
     DOCUMENT = "document"
     ADVANCE_DIRECTIVE = "advance_directive"
     PRIVATE_NOTE = "private_note"
+    CONSENT = "consent"
 
 
 class RecordError(ValueError):
@@ -66,6 +67,12 @@ DOCUMENT_TYPES = {
     "certificate": "Certificat",
     "scan": "Document numérisé",
 }
+CONSENT_TOPICS = {
+    "replacement_access": "Consultation du dossier par le médecin remplaçant",
+    "sharing": "Partage et transmission à d'autres professionnels",
+    "hosting": "Hébergement des données par un tiers",
+}
+CONSENT_CHOICES = {"objects": "Le patient s'y oppose", "agrees": "Le patient y consent"}
 PRIVATE_NOTE_CATEGORIES = {
     "personal": "Note personnelle du médecin",
     "third_party": "Information d'un tiers non intervenant",
@@ -234,6 +241,21 @@ def _private_note(p: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _consent(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "topic": _choice(p, "topic", "L'objet du consentement", CONSENT_TOPICS),
+        "choice": _choice(p, "choice", "La décision du patient", CONSENT_CHOICES),
+        "date": _date(p, "date", "La date de la décision"),
+        "note": _text(p, "note", "La précision", limit=MAX_SHORT_TEXT),
+    }
+
+
+def objects_to(entries_payloads: Sequence[Mapping[str, Any]], topic: str) -> bool:
+    """RIGHTS-2: whether the patient's current decision on `topic` is an objection."""
+    return any(p.get("topic") == topic and p.get("choice") == "objects"
+               for p in entries_payloads)
+
+
 _VALIDATORS: Mapping[EntryKind, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     EntryKind.HISTORY: _history,
     EntryKind.ALLERGY: _allergy,
@@ -244,6 +266,7 @@ _VALIDATORS: Mapping[EntryKind, Callable[[Mapping[str, Any]], dict[str, Any]]] =
     EntryKind.DOCUMENT: _document,
     EntryKind.ADVANCE_DIRECTIVE: _advance_directive,
     EntryKind.PRIVATE_NOTE: _private_note,
+    EntryKind.CONSENT: _consent,
 }
 
 
@@ -259,8 +282,8 @@ def is_non_communicable(kind: EntryKind) -> bool:
     return kind is EntryKind.PRIVATE_NOTE
 
 
-_NOT_TEXT = frozenset({"status", "category", "doc_type", "date", "since", "stopped",
-                       "filename", "media_type", "sha256", "size", "vitals", "ald"})
+_NOT_TEXT = frozenset({"status", "category", "doc_type", "date", "since", "stopped", "topic",
+                       "choice", "filename", "media_type", "sha256", "size", "vitals", "ald"})
 
 
 def searchable_text(payload: Mapping[str, Any]) -> str:

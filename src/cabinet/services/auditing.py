@@ -6,11 +6,12 @@ touch no medical data say so with `@not_audited(reason)`; a test walks every ser
 and fails on a public method that carries neither mark.
 """
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
-from cabinet.domain.audit import Action, Actor, AuditEvent
+from cabinet.domain.audit import AccessMode, Action, Actor, AuditEvent
 from cabinet.domain.clock import Clock
 from cabinet.errors import AuditMissing
 from cabinet.services.ports import RecordStore
@@ -29,12 +30,23 @@ class AuditedService(Protocol):
 
 
 class AuditTrail:
-    """Writes audit events on behalf of the person at the keyboard."""
+    """Writes audit events on behalf of the person at the keyboard.
 
-    def __init__(self, store: RecordStore, actor: Actor, clock: Clock) -> None:
+    Records opened by break-glass (AUTH-4) stay marked for the rest of the session: every
+    event about them carries the break-glass mode.
+    """
+
+    def __init__(self, store: RecordStore, actor: Actor, clock: Clock,
+                 owner_id: str = "") -> None:
         self._store = store
         self.actor = actor
         self.clock = clock
+        self.owner_id = owner_id or actor.identifier
+        self.break_glass: set[int] = set()
+
+    def is_replacement(self) -> bool:
+        """True when the person at the keyboard is not the titular physician (AUTH-5)."""
+        return self.actor.identifier != self.owner_id
 
     def now(self) -> str:
         """The current time as stored everywhere (ISO 8601, UTC)."""
@@ -43,7 +55,10 @@ class AuditTrail:
     def record(self, action: Action, *, patient_id: int | None = None, target: str = "",
                detail: str = "") -> None:
         """Append one event to the journal inside the current transaction."""
-        self._store.append_audit(AuditEvent.by(self.actor, at=self.now(), action=action,
+        actor = self.actor
+        if patient_id in self.break_glass:
+            actor = dataclasses.replace(actor, mode=AccessMode.BREAK_GLASS)
+        self._store.append_audit(AuditEvent.by(actor, at=self.now(), action=action,
                                                patient_id=patient_id, target=target,
                                                detail=detail))
 

@@ -3,11 +3,14 @@
 from typing import Any
 
 from cabinet.domain.audit import Action, ChainReport
-from cabinet.services.auditing import AuditTrail, audited
+from cabinet.errors import KnownError
+from cabinet.services.auditing import AuditTrail, audited, not_audited
 from cabinet.services.patients import UnknownPatient
 from cabinet.services.ports import JournalFilter, RecordStore
 
 HISTORY_LIMIT = 10_000
+BREAK_GLASS = "break-glass"
+REVIEW = "break-glass review"
 
 
 class JournalService:
@@ -41,3 +44,28 @@ class JournalService:
         report = self._store.verify_journal()
         self._trail.record(Action.ADMIN, target="journal", detail=report.summary())
         return report
+
+    @not_audited("checked automatically at each unlock; returns journal lines (who, when, "
+                 "which patient number, the reason typed), no record content")
+    def break_glass_to_review(self) -> list[dict[str, Any]]:
+        """Break-glass accesses since the titular physician's last review (AUTH-4)."""
+        return self._store.audit_rows(None, HISTORY_LIMIT, JournalFilter(
+            target=BREAK_GLASS, after_id=self._last_reviewed()))
+
+    @audited
+    def mark_break_glass_reviewed(self, up_to_id: int) -> None:
+        """Record that the titular physician reviewed every break-glass access so far."""
+        if self._trail.is_replacement():
+            raise KnownError("Seul le médecin titulaire peut valider les bris de glace.")
+        self._trail.record(Action.ADMIN, target=REVIEW, detail=f"revu jusqu'à {up_to_id}")
+
+    @not_audited("says who is at the keyboard, nothing about any record")
+    def is_titular(self) -> bool:
+        """Whether the person at the keyboard is the titular physician."""
+        return not self._trail.is_replacement()
+
+    def _last_reviewed(self) -> int:
+        for row in self._store.audit_rows(None, 50, JournalFilter(target=REVIEW)):
+            if row["detail"].startswith("revu jusqu'à "):
+                return int(row["detail"].rsplit(" ", 1)[1])
+        return 0

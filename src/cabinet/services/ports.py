@@ -70,10 +70,12 @@ class JournalFilter:
     until: str = ""
     action: str = ""
     mode: str = ""
+    target: str = ""
+    after_id: int = 0
 
-    def conditions(self) -> list[tuple[str, str, str]]:
+    def conditions(self) -> list[tuple[str, str, str | int]]:
         """(column, operator, value) triples for the non-empty criteria."""
-        found = []
+        found: list[tuple[str, str, str | int]] = []
         if self.since:
             found.append(("at", ">=", self.since))
         if self.until:
@@ -82,6 +84,10 @@ class JournalFilter:
             found.append(("action", "=", self.action))
         if self.mode:
             found.append(("mode", "=", self.mode))
+        if self.target:
+            found.append(("target", "=", self.target))
+        if self.after_id:
+            found.append(("id", ">", self.after_id))
         return found
 
 

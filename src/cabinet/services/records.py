@@ -16,18 +16,30 @@ from cabinet.domain.record import (
     EntryKind,
     RecordError,
     is_non_communicable,
+    objects_to,
     searchable_text,
     validate_entry,
 )
 from cabinet.domain.text import fold
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.auditing import AuditTrail, audited
+from cabinet.services.journal import BREAK_GLASS
 from cabinet.services.patients import UnknownPatient
 from cabinet.services.ports import NewEntry, RecordStore, StoredVersion
 
 FULL_TEXT_LIMIT = 20
 _MAX_QUERY_TERMS = 6
 _MIN_PREFIX = 3
+
+
+class ReplacementObjection(KnownError):
+    """The patient objected to the replacing physician seeing the record (RIGHTS-2)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Ce patient s'est opposé à la consultation de son dossier par le médecin "
+            "remplaçant. En cas d'urgence, utilisez le bris de glace : le motif vous sera "
+            "demandé et l'accès sera signalé au médecin titulaire.")
 
 
 class UnknownEntry(KnownError):
@@ -90,12 +102,48 @@ class RecordService:
     def _require_patient(self, patient_id: int) -> None:
         if not self._store.patient_exists(patient_id):
             raise UnknownPatient
+        self._check_objection(patient_id)
+
+    def _check_objection(self, patient_id: int,
+                         entries: list[StoredVersion] | None = None) -> None:
+        """A replacing physician reaches an objecting patient's record only by break-glass."""
+        if not self._trail.is_replacement() or patient_id in self._trail.break_glass:
+            return
+        if entries is None:
+            entries = self._store.current_entries(patient_id)
+        consents = [e.payload for e in entries if e.kind == EntryKind.CONSENT.value]
+        if objects_to(consents, "replacement_access"):
+            raise ReplacementObjection
 
     def _versions(self, lineage: int) -> list[StoredVersion]:
         versions = self._store.entry_versions(lineage)
         if not versions:
             raise UnknownEntry
+        self._check_objection(versions[0].patient_id)
         return versions
+
+    def _readable(self, patient_id: int) -> bool:
+        try:
+            self._check_objection(patient_id)
+        except ReplacementObjection:
+            return False
+        return True
+
+    @audited
+    def break_glass(self, patient_id: int, reason: str) -> None:
+        """Open an objecting patient's record in an emergency, with a written reason (AUTH-4).
+
+        The access is journaled as break-glass, and so is everything done to this record
+        for the rest of the session; the titular physician reviews it at the next unlock.
+        """
+        if not self._store.patient_exists(patient_id):
+            raise UnknownPatient
+        if len(reason.strip()) < 10:
+            raise InvalidInput("Décrivez l'urgence qui justifie le bris de glace "
+                               "(au moins quelques mots).")
+        self._trail.break_glass.add(patient_id)
+        self._trail.record(Action.READ, patient_id=patient_id, target=BREAK_GLASS,
+                           detail=reason.strip()[:500])
 
     def _write(self, patient_id: int, kind: EntryKind, payload: Mapping[str, Any], *,
                lineage: int | None, version: int, reason: str) -> int:
@@ -139,8 +187,11 @@ class RecordService:
     @audited
     def open_record(self, patient_id: int) -> PatientRecord:
         """Read the whole current record of a patient."""
-        self._require_patient(patient_id)
-        record = PatientRecord(patient_id, self._store.current_entries(patient_id))
+        if not self._store.patient_exists(patient_id):
+            raise UnknownPatient
+        entries = self._store.current_entries(patient_id)
+        self._check_objection(patient_id, entries)
+        record = PatientRecord(patient_id, entries)
         self._trail.record(Action.READ, patient_id=patient_id, target="record")
         return record
 
@@ -193,7 +244,8 @@ class RecordService:
         if not words:
             hits: list[StoredVersion] = []
         elif patient_id is None:
-            hits = self._store.full_text(full_text_query(text), limit)
+            hits = [h for h in self._store.full_text(full_text_query(text), limit)
+                    if self._readable(h.patient_id)]
         else:
             self._require_patient(patient_id)
             entries = sorted(self._store.current_entries(patient_id), key=lambda e: -e.id)

@@ -2,7 +2,13 @@
 
 from dataclasses import dataclass
 
-from cabinet.domain.record import HISTORY_CATEGORIES, PRIVATE_NOTE_CATEGORIES, EntryKind
+from cabinet.domain.record import (
+    CONSENT_CHOICES,
+    CONSENT_TOPICS,
+    HISTORY_CATEGORIES,
+    PRIVATE_NOTE_CATEGORIES,
+    EntryKind,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,12 @@ FORMS: dict[EntryKind, tuple[str, tuple[Field, ...]]] = {
         Field("date", "Date", "date"),
         Field("text", "Directives", "text"),
         Field("holder", "Personne de confiance"),
+    )),
+    EntryKind.CONSENT: ("Consentement ou opposition", (
+        Field("topic", "Objet", "choice", tuple(CONSENT_TOPICS.items())),
+        Field("choice", "Décision du patient", "choice", tuple(CONSENT_CHOICES.items())),
+        Field("date", "Date", "date"),
+        Field("note", "Précision"),
     )),
     EntryKind.PRIVATE_NOTE: ("Note non communicable", (
         Field("category", "Nature", "choice", tuple(PRIVATE_NOTE_CATEGORIES.items())),

@@ -5,6 +5,7 @@ The window title never carries a patient's name. Locking drops the application c
 """
 
 import datetime as dt
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -30,6 +31,7 @@ from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.record_view import RecordView
+from cabinet.ui.rendering import french_datetime
 from cabinet.ui.search_panel import SearchPanel
 from cabinet.ui.settings_dialog import SettingsDialog
 
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(self.context)
         self.record = RecordView(self.context)
         self.search.patient_chosen.connect(self.record.open_patient)
+        self.record.break_glass_used.connect(self._show_break_glass)
         workspace = QSplitter(Qt.Orientation.Horizontal)
         workspace.addWidget(self.search)
         workspace.addWidget(self.record)
@@ -166,6 +169,29 @@ class MainWindow(QMainWindow):
             return
         self._show_unlocked()
 
+    def _show_break_glass(self) -> None:
+        self.who.setText(self.who.text() + " — BRIS DE GLACE en cours")
+        self.who.setStyleSheet("color: #b00020; font-weight: bold;")
+
+    def review_break_glass(self) -> None:
+        """At the titular physician's unlock, list break-glass accesses since the last review."""
+        assert self.ctx is not None
+        journal = self.ctx.journal
+        if not journal.is_titular():
+            return
+        pending = journal.break_glass_to_review()
+        if not pending:
+            return
+        lines = "".join(
+            f"<li>{escape(french_datetime(e['at']))} — {escape(e['actor'])}, patient n° "
+            f"{e['patient_id']} : {escape(e['detail'])}</li>" for e in reversed(pending))
+        answer = QMessageBox.question(
+            self, "Bris de glace à revoir",
+            f"<p>Accès en urgence depuis votre dernière revue :</p><ul>{lines}</ul>"
+            "<p>Les marquer comme revus ?</p>")
+        if answer == QMessageBox.StandardButton.Yes and self.ctx is not None:
+            journal.mark_break_glass_reviewed(max(e["id"] for e in pending))
+
     def card_changed(self, readers: Readers) -> None:
         """Show the readers' state; lock at once when the card that unlocked is gone."""
         self.lock_screen.show_card_status(readers.describe(), bool(readers.card_readers()))
@@ -189,6 +215,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(1)
         self._apply_settings()
         self.inactivity.start()
+        self.review_break_glass()
         self.search.focus_search()
 
     def lock(self) -> None:

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QInputDialog,
     QLabel,
     QMessageBox,
     QTableWidget,
@@ -25,7 +27,7 @@ from cabinet.domain.identity import Identity
 from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
-from cabinet.services.records import PatientRecord
+from cabinet.services.records import PatientRecord, ReplacementObjection
 from cabinet.ui.audit_viewer import ACTION_LABELS
 from cabinet.ui.dialogs import ServiceDialog, ask_reason
 from cabinet.ui.documents_tab import DocumentsTab
@@ -38,7 +40,7 @@ from cabinet.ui.prescription_dialog import PrescriptionDialog
 from cabinet.ui.rendering import age_text, entry_html, french_datetime, target_text
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
-                 EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE)
+                 EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)
 SEX_LABELS = {"F": "femme", "M": "homme", "I": "sexe indéterminé"}
 
 
@@ -79,6 +81,8 @@ class RecordHeader(QLabel):
 class RecordView(QWidget):
     """The open record; `context` gives the services while unlocked."""
 
+    break_glass_used = Signal()
+
     def __init__(self, context: Callable[[], AppContext], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -118,6 +122,7 @@ class RecordView(QWidget):
             ("Facteur de risque", lambda: self.add_simple(EntryKind.RISK_FACTOR)),
             ("Traitement en cours", lambda: self.add_simple(EntryKind.TREATMENT)),
             ("Directives anticipées", lambda: self.add_simple(EntryKind.ADVANCE_DIRECTIVE)),
+            ("Consentement ou opposition", lambda: self.add_simple(EntryKind.CONSENT)),
         ])
         tab.add_button("Corriger", lambda: self.correct_selected(tab))
         tab.add_button("Versions", lambda: self.show_versions(tab))
@@ -160,15 +165,36 @@ class RecordView(QWidget):
 
     # --- loading ----------------------------------------------------------------------
     def open_patient(self, patient_id: int) -> None:
-        """Open a record (journaled by the services)."""
+        """Open a record (journaled by the services); an objection asks for break-glass."""
         if patient_id != self.patient_id:
             self.clear()
         self.patient_id = patient_id
         self.tabs.setCurrentIndex(0)
-        self.reload()
+        try:
+            self.reload()
+        except ReplacementObjection as objection:
+            self.clear()
+            if not self._break_glass(patient_id, objection.message):
+                return
+            self.patient_id = patient_id
+            self.reload()
         self.placeholder.hide()
         self.header.show()
         self.tabs.show()
+
+    def _break_glass(self, patient_id: int, explanation: str) -> bool:
+        """Ask for the emergency's reason; open by break-glass if one is given (AUTH-4)."""
+        reason, ok = QInputDialog.getText(
+            self, "Bris de glace", f"{explanation}\n\nMotif de l'urgence :")
+        if not ok:
+            return False
+        try:
+            self._context().records.break_glass(patient_id, reason)
+        except KnownError as error:
+            show_known_error(self, error)
+            return False
+        self.break_glass_used.emit()
+        return True
 
     def reload(self) -> None:
         """Read the record again after a change."""

@@ -6,6 +6,8 @@ from typing import Any
 
 from cabinet.domain.identity import age_on
 from cabinet.domain.record import (
+    CONSENT_CHOICES,
+    CONSENT_TOPICS,
     DOCUMENT_TYPES,
     HISTORY_CATEGORIES,
     PRIVATE_NOTE_CATEGORIES,
@@ -16,7 +18,7 @@ from cabinet.domain.record import (
 from cabinet.services.ports import StoredVersion
 from cabinet.ui.forms import field_labels
 
-_CODED = {"category"}
+_CODED = {"category", "topic", "choice"}
 
 
 def french_date(iso: str) -> str:
@@ -71,6 +73,8 @@ def summary_line(entry: StoredVersion) -> str:
             return f"{p['drug']} — {p['dosage']}"
         case "private_note":
             return f"{PRIVATE_NOTE_CATEGORIES[p['category']]} : {p['text'][:80]}"
+        case "consent":
+            return f"{CONSENT_CHOICES[p['choice']]} : {CONSENT_TOPICS[p['topic']].lower()}"
         case "advance_directive":
             return f"Directives anticipées du {french_date(p['date'])}"
         case _:
@@ -147,6 +151,7 @@ TARGET_LABELS = {
     "record": "Dossier", "identity": "Identité", "identity history": "Historique de l'identité",
     "access history": "Historique des accès", "full text": "Recherche dans les notes",
     "journal": "Journal des accès", "settings": "Paramètres du cabinet",
+    "break-glass": "Bris de glace", "break-glass review": "Revue des bris de glace",
 }
 DETAIL_LABELS = {
     "history": "historique des versions", "document content": "contenu du document",

@@ -50,6 +50,7 @@ class OpenVault:
     actor: Actor
     store: SqlRecordStore
     data_key: bytearray = field(repr=False)
+    owner: Owner = Owner("", "")
     locked: bool = False
 
     def journal(self, action: Action, clock: Clock, *, detail: str = "") -> None:
@@ -132,7 +133,8 @@ def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
     write_header(layout.header, header)
     mode = AccessMode.DEMO if demo_vault else AccessMode.RECOVERY
     actor = Actor(owner.name, owner.identifier, mode, workstation)
-    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key))
+    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key),
+                       owner)
     opened.journal(Action.ADMIN, clock, detail="création du coffre")
     return opened, recovery_key
 
@@ -199,7 +201,8 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         raise
     if not actor.name:
         actor = Actor(meta["owner_name"], meta["owner_id"], actor.mode, actor.workstation)
-    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key))
+    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key),
+                       Owner(meta["owner_name"], meta["owner_id"]))
     _import_pending(opened, unb64(meta["audit_private_key"]), clock)
     opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
     return opened

@@ -1,0 +1,89 @@
+"""A patient's objection to the remplaçant, break-glass and its review (RIGHTS-2, AUTH-4, -5)."""
+
+import pytest
+
+from cabinet.bootstrap import build_context
+from cabinet.domain.audit import AccessMode
+from cabinet.domain.record import EntryKind
+from cabinet.errors import InvalidInput, KnownError
+from cabinet.services.records import ReplacementObjection
+from cabinet.vault.session import Credential, create_vault, unlock, unlock_with_card
+from helpers.certificates import card_certificate, signer
+from helpers.vaults import OWNER, identity
+
+OBJECTION = {"topic": "replacement_access", "choice": "objects", "date": "2026-10-01"}
+
+
+@pytest.fixture
+def practice(vault_dir, clock):
+    """A vault with a remplaçant's card and two patients, one objecting to the remplaçant."""
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    key, certificate = card_certificate("LEROY Marc", "10303030303")
+    opened.enrol_card(certificate, signer(key), clock)
+    ctx = build_context(opened, clock)
+    objecting = ctx.patients.create(identity("Secret", "Anne"))
+    ctx.records.add_entry(objecting, EntryKind.ENCOUNTER, {
+        "date": "2026-09-01", "reason": "Suivi confidentiel"})
+    ctx.records.add_entry(objecting, EntryKind.CONSENT, OBJECTION)
+    other = ctx.patients.create(identity("Ouvert", "Paul"))
+    ctx.records.add_entry(other, EntryKind.ENCOUNTER, {"date": "2026-09-02",
+                                                       "reason": "Suivi ordinaire"})
+    ctx.lock()
+
+    def as_substitute():
+        return build_context(unlock_with_card(vault_dir, certificate, signer(key), clock,
+                                              "poste"), clock)
+
+    def as_titular():
+        return build_context(unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key),
+                                    clock, "poste"), clock)
+
+    return {"objecting": objecting, "other": other, "substitute": as_substitute,
+            "titular": as_titular}
+
+
+def test_the_remplacant_cannot_read_an_objecting_patient(practice):
+    ctx = practice["substitute"]()
+    with pytest.raises(ReplacementObjection, match="bris de glace"):
+        ctx.records.open_record(practice["objecting"])
+    assert ctx.records.open_record(practice["other"]).entries
+    assert [h.patient_id for h in ctx.records.search_text("suivi")] == [practice["other"]]
+    with pytest.raises(ReplacementObjection):
+        ctx.records.add_entry(practice["objecting"], EntryKind.RISK_FACTOR, {"text": "x"})
+    ctx.lock()
+
+
+def test_the_titular_reads_everything(practice):
+    ctx = practice["titular"]()
+    assert len(ctx.records.open_record(practice["objecting"]).entries) == 2
+    ctx.lock()
+
+
+def test_break_glass_needs_a_reason_and_marks_every_later_event(practice):
+    ctx = practice["substitute"]()
+    with pytest.raises(InvalidInput, match="urgence"):
+        ctx.records.break_glass(practice["objecting"], "vite")
+    ctx.records.break_glass(practice["objecting"], "Malaise au cabinet, patiente inconsciente")
+    record = ctx.records.open_record(practice["objecting"])
+    assert record.of_kind(EntryKind.ENCOUNTER)
+    events = ctx.journal.access_history(practice["objecting"])
+    assert [(e["action"], e["target"], e["mode"]) for e in events[:2]] == [
+        ("read", "record", "break_glass"), ("read", "break-glass", "break_glass")]
+    assert "inconsciente" in events[1]["detail"]
+    assert events[0]["actor"] == "LEROY Marc"
+    ctx.lock()
+
+
+def test_the_titular_reviews_break_glass_accesses_once(practice):
+    ctx = practice["substitute"]()
+    ctx.records.break_glass(practice["objecting"], "Malaise au cabinet, patiente inconsciente")
+    with pytest.raises(KnownError, match="titulaire"):
+        ctx.journal.mark_break_glass_reviewed(10**6)
+    ctx.lock()
+    titular = practice["titular"]()
+    pending = titular.journal.break_glass_to_review()
+    assert [(e["actor"], e["patient_id"]) for e in pending] == [
+        ("LEROY Marc", practice["objecting"])]
+    titular.journal.mark_break_glass_reviewed(pending[0]["id"])
+    assert titular.journal.break_glass_to_review() == []
+    titular.lock()

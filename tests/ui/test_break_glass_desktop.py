@@ -1,0 +1,58 @@
+"""Break-glass from the desktop, and its review at the titular physician's next unlock."""
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from cabinet.bootstrap import VaultDoor, build_context
+from cabinet.domain.audit import AccessMode
+from cabinet.domain.record import EntryKind
+from cabinet.ui.main_window import MainWindow
+from cabinet.vault.session import create_vault, unlock_with_card
+from helpers.certificates import card_certificate, signer
+from helpers.qt import answer_dialogs
+from helpers.vaults import OWNER, identity
+
+
+def test_break_glass_then_review(qtbot, vault_dir, clock):
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    key, certificate = card_certificate("LEROY Marc", "10303030303")
+    opened.enrol_card(certificate, signer(key), clock)
+    ctx = build_context(opened, clock)
+    patient = ctx.patients.create(identity("Secret", "Anne"))
+    ctx.records.add_entry(patient, EntryKind.CONSENT, {
+        "topic": "replacement_access", "choice": "objects", "date": "2026-10-01"})
+    ctx.lock()
+
+    window = MainWindow(VaultDoor(vault_dir, clock))
+    qtbot.addWidget(window)
+    window.ctx = build_context(unlock_with_card(vault_dir, certificate, signer(key), clock,
+                                                "poste"), clock)
+    window._show_unlocked()  # what a card unlock does, without a reader in this test
+
+    def refuse(dialog):
+        assert isinstance(dialog, QInputDialog) and "opposé" in dialog.labelText()
+        dialog.reject()
+
+    answer_dialogs(refuse)
+    window.record.open_patient(patient)
+    assert window.record.patient_id is None
+
+    def give_reason(dialog):
+        dialog.setTextValue("Malaise au cabinet, patiente inconsciente")
+        dialog.accept()
+
+    answer_dialogs(give_reason)
+    window.record.open_patient(patient)
+    assert window.record.patient_id == patient
+    assert "BRIS DE GLACE" in window.who.text()
+    window.lock()
+
+    reviewed = []
+
+    def review(box):
+        reviewed.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    answer_dialogs(review)
+    window.unlock(AccessMode.RECOVERY.value, recovery_key)
+    assert "LEROY Marc" in reviewed[0] and "inconsciente" in reviewed[0]
+    assert window.ctx.journal.break_glass_to_review() == []
