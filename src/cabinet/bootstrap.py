@@ -94,6 +94,15 @@ class VaultDoor:
             raise
         return build_context(vault, self.clock)
 
+    def enrol_card(self, ctx: AppContext, reader: str, pin: str) -> None:
+        """Enrol the card in `reader` into the open vault (renewed card, remplaçant)."""
+        from cabinet.card import development, token
+
+        library = token.load_module(self.card_module or default_card_module())
+        card_token = token.find_token(library, reader, development.card_serial(reader))
+        with token.signer(card_token, pin) as (certificate, sign):
+            ctx.vault.enrol_card(certificate, sign, ctx.clock)
+
     def open(self, mode: AccessMode, secret: str) -> AppContext:
         """Unlock with one credential and wire the services; raise `KnownError` in French."""
         secrets = self._secrets

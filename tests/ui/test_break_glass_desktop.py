@@ -52,7 +52,16 @@ def test_break_glass_then_review(qtbot, vault_dir, clock):
         reviewed.append(box.text())
         box.button(QMessageBox.StandardButton.Yes).click()
 
-    answer_dialogs(review)
+    renewed = []
+
+    def note_new_key(box):
+        renewed.append(box.text())
+        box.accept()
+
+    answer_dialogs(note_new_key, review)
     window.unlock(AccessMode.RECOVERY.value, recovery_key)
+    assert "Nouvelle" in renewed[0] or "remplacée" in renewed[0]
+    new_key = renewed[0].split("\n\n")[1]
+    assert new_key != recovery_key and len(new_key.split("-")) == 10
     assert "LEROY Marc" in reviewed[0] and "inconsciente" in reviewed[0]
     assert window.ctx.journal.break_glass_to_review() == []

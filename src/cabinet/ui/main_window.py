@@ -26,6 +26,7 @@ from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
 from cabinet.errors import KnownError
 from cabinet.ui.audit_viewer import AuditViewer
 from cabinet.ui.card_bridge import CardBridge
+from cabinet.ui.cards_dialog import CardsDialog
 from cabinet.ui.dialogs import ServiceDialog
 from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
                      record.documents.choose_file)
         self._action("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
         self._action("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
+        self._action("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
         self._action("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts,
                      unlocked_only=False)
         self._action("&Aide", "&Ce que le journal enregistre", [], self.show_journal_notice,
@@ -168,6 +170,17 @@ class MainWindow(QMainWindow):
             self.lock_screen.show_error(error.message)
             return
         self._show_unlocked()
+
+    def renew_recovery_key(self) -> None:
+        """A used recovery key is replaced at once: show the new one to print (AUTH-6)."""
+        assert self.ctx is not None
+        new_key = self.ctx.vault.renew_recovery_key(self.ctx.clock)
+        QMessageBox.information(
+            self, "Nouvelle clé de secours",
+            "La clé de secours vient d'être utilisée : elle est remplacée. Imprimez la "
+            "nouvelle clé ci-dessous, mettez-la sous pli scellé et remettez-la au conseil "
+            f"départemental de l'Ordre.\n\n{new_key}\n\nL'ancienne clé n'ouvre plus le "
+            "coffre. Pensez aussi à enregistrer votre nouvelle carte si vous en avez une.")
 
     def _show_break_glass(self) -> None:
         self.who.setText(self.who.text() + " — BRIS DE GLACE en cours")
@@ -215,6 +228,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(1)
         self._apply_settings()
         self.inactivity.start()
+        if actor.mode is AccessMode.RECOVERY:
+            self.renew_recovery_key()
         self.review_break_glass()
         self.search.focus_search()
 
@@ -275,6 +290,20 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None
         minutes = int(self.ctx.settings.current()["inactivity_minutes"])
         self.inactivity.delay = dt.timedelta(minutes=minutes)
+
+    def show_cards(self) -> None:
+        """Enrol or revoke cards (titular physician only)."""
+        ctx = self.context()
+        if not ctx.journal.is_titular():
+            raise KnownError("Seul le médecin titulaire gère les cartes du coffre.")
+
+        def enrol(pin: str) -> None:
+            readers = self.cards.current.card_readers()
+            if not readers:
+                raise KnownError("Insérez d'abord la carte à enregistrer.")
+            self.door.enrol_card(ctx, readers[0], pin)
+
+        CardsDialog(ctx, enrol, parent=self).exec()
 
     def show_journal(self) -> None:
         """The audit viewer (Ctrl+J)."""
