@@ -111,8 +111,11 @@ def _non_repudiation(der: bytes) -> bool:
 
 
 def pin_refusal(token: Any) -> CardError:
-    """The French message after a wrong PIN, with what the token says of the tries left."""
-    flags = token.flags
+    """The French message after a wrong PIN, with what the token says now of the tries left."""
+    try:
+        flags = token.slot.get_token().flags  # fresh: `token.flags` predates the login
+    except pkcs11.exceptions.PKCS11Error:
+        flags = token.flags
     if flags & pkcs11.TokenFlag.USER_PIN_LOCKED:
         return blocked_card()
     if flags & pkcs11.TokenFlag.USER_PIN_FINAL_TRY:
@@ -144,6 +147,9 @@ def signer(token: Any, pin: str) -> Iterator[tuple[bytes, Signer]]:
         raise CardError("Le code PIN de la carte CPS comporte 4 chiffres.") from None
     except (pkcs11.exceptions.TokenNotPresent, pkcs11.exceptions.DeviceRemoved):
         raise CardError("La carte a été retirée.") from None
+    except pkcs11.exceptions.PKCS11Error as error:
+        raise CardError("La carte ou son logiciel a refusé l'opération "
+                        f"({type(error).__name__}) : retirez-la et réessayez.") from None
     try:
         certificate, key_id = _authentication_certificate(session)
         key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, id=key_id)
@@ -151,8 +157,8 @@ def signer(token: Any, pin: str) -> Iterator[tuple[bytes, Signer]]:
         def sign(digest_info: bytes) -> bytes:
             try:
                 return bytes(key.sign(digest_info, mechanism=pkcs11.Mechanism.RSA_PKCS))
-            except (pkcs11.exceptions.TokenNotPresent, pkcs11.exceptions.DeviceRemoved):
-                raise CardError("La carte a été retirée.") from None
+            except pkcs11.exceptions.PKCS11Error:
+                raise CardError("La carte a été retirée ou n'a pas pu signer.") from None
 
         yield certificate, sign
     finally:

@@ -251,9 +251,13 @@ def _consent(p: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def objects_to(entries_payloads: Sequence[Mapping[str, Any]], topic: str) -> bool:
-    """RIGHTS-2: whether the patient's current decision on `topic` is an objection."""
-    return any(p.get("topic") == topic and p.get("choice") == "objects"
-               for p in entries_payloads)
+    """RIGHTS-2: whether the patient's latest decision on `topic` is an objection.
+
+    When two decisions share a date, an objection wins: the safer reading.
+    """
+    decisions = [(p.get("date", ""), p.get("choice") == "objects") for p in entries_payloads
+                 if p.get("topic") == topic]
+    return bool(decisions) and max(decisions)[1]
 
 
 _VALIDATORS: Mapping[EntryKind, Callable[[Mapping[str, Any]], dict[str, Any]]] = {

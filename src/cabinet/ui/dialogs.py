@@ -4,6 +4,7 @@ Saving goes through the services; a refused input keeps the dialog open with its
 draft is kept inside the vault while typing so that a lock loses nothing.
 """
 
+import logging
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -25,6 +26,7 @@ from cabinet.services.ports import DraftKey
 from cabinet.ui.rendering import french_datetime
 
 DRAFT_DELAY_MS = 3000
+log = logging.getLogger(__name__)
 
 
 class ServiceDialog(QDialog):
@@ -92,9 +94,13 @@ class ServiceDialog(QDialog):
     def interrupt(self) -> None:
         """The application locks: keep the draft, close without asking anything."""
         self._interrupted = True
-        self.save_draft_now()
-        self._draft = None
-        super().reject()
+        try:
+            self.save_draft_now()
+        except Exception:  # noqa: BLE001 - the lock must happen; the type alone is logged
+            log.warning("draft not saved at lock", exc_info=False)
+        finally:
+            self._draft = None
+            super().reject()
 
     def reject(self) -> None:
         """Cancel: abandoning typed text is confirmed, then its draft is discarded."""

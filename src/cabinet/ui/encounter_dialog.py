@@ -22,15 +22,15 @@ TEXT_FIELDS = (("history", "Histoire de la maladie"), ("examination", "Examen cl
                ("conclusion", "Conclusion"), ("plan", "Conduite à tenir"))
 
 
-def parse_french_number(text: str) -> float | None:
-    """'72,5' or '72.5' → 72.5; empty → None; raise InvalidInput otherwise."""
+def parse_french_number(text: str, label: str = "La valeur") -> float | None:
+    """'72,5' or '72.5' → 72.5; empty → None; raise InvalidInput (never echoing the text)."""
     text = text.strip().replace(",", ".")
     if not text:
         return None
     try:
         return float(text)
     except ValueError:
-        raise InvalidInput(f"« {text} » n'est pas un nombre.") from None
+        raise InvalidInput(f"{label} : la valeur saisie n'est pas un nombre.") from None
 
 
 class EncounterDialog(ServiceDialog):
@@ -132,7 +132,7 @@ class EncounterDialog(ServiceDialog):
     def _measures(self) -> list[dict[str, Any]]:
         measures = []
         for code, edit in self.vitals.items():
-            value = parse_french_number(edit.text())
+            value = parse_french_number(edit.text(), VITAL_SIGNS[code].label)
             if value is not None:
                 measures.append({"code": code, "value": value})
         return measures

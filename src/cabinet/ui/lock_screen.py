@@ -95,6 +95,7 @@ class LockScreen(QWidget):
 
     def _show_way(self, index: int, checked: bool) -> None:
         if checked:
+            self.secret.clear()  # a password must never reach the card as a PIN
             way = self._ways[index]
             self.explanation.setText(way.explanation)
             self.secret.setPlaceholderText(way.field_label)
@@ -108,8 +109,8 @@ class LockScreen(QWidget):
             if way.mode is AccessMode.CARD:
                 button = self.choices.button(index)
                 button.setEnabled(card_present)
-                if card_present and not button.isChecked():
-                    button.setChecked(True)
+                if card_present and not button.isChecked() and not self.secret.text():
+                    button.setChecked(True)  # never while something is typed for another way
                 elif not card_present and button.isChecked():
                     self._check_first_enabled()
 

@@ -8,7 +8,7 @@ import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QClipboard, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -235,21 +235,25 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Close the vault, forget everything shown, clear the clipboard (AUTH-2)."""
-        for dialog in self.findChildren(ServiceDialog):
-            if dialog.isVisible():
-                dialog.interrupt()  # keeps its draft in the vault while it is still open
-        for other in self.findChildren(QDialog):
-            if other.isVisible():  # message boxes may show patient data: close them all
-                other.done(QDialog.DialogCode.Rejected)
-        ctx, self.ctx = self.ctx, None
-        self.card_reader = ""
-        self.inactivity.stop()
-        self.search.clear()
-        self.record.clear()
-        QGuiApplication.clipboard().clear()
-        if ctx is not None:
-            ctx.lock()
-        self._show_locked()
+        try:
+            for dialog in self.findChildren(ServiceDialog):
+                if dialog.isVisible():
+                    dialog.interrupt()  # keeps its draft in the vault while it is still open
+        finally:  # whatever a draft save did, the application locks
+            for other in self.findChildren(QDialog):
+                if other.isVisible():  # message boxes may show patient data: close them all
+                    other.done(QDialog.DialogCode.Rejected)
+            ctx, self.ctx = self.ctx, None
+            self.card_reader = ""
+            self.inactivity.stop()
+            self.search.clear()
+            self.record.clear()
+            clipboard = QGuiApplication.clipboard()
+            clipboard.clear(QClipboard.Mode.Clipboard)
+            clipboard.clear(QClipboard.Mode.Selection)
+            self._show_locked()
+            if ctx is not None:
+                ctx.lock()
 
     def _show_locked(self) -> None:
         for action in self.unlocked_actions:

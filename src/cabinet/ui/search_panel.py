@@ -119,7 +119,7 @@ class SearchPanel(QWidget):
     def clear(self) -> None:
         """Forget results and recent patients (at lock)."""
         self.field.blockSignals(True)
-        self.field.clear()
+        self.field.setText("")  # unlike clear(), forgets the undo history
         self.field.blockSignals(False)
         self._rows = []
         self._recent = []
