@@ -129,3 +129,46 @@ def test_verification_through_the_service_is_itself_journaled(ctx):
     assert report.intact
     last = ctx.vault.store.audit_rows(None, 1)[0]
     assert last["action"] == "admin" and "intègre" in last["detail"]
+
+
+def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir, clock):
+    """Anyone can seal with the public key: only failed attempts of the right shape count."""
+    import base64
+    import json
+    import os
+
+    from cryptography.hazmat.primitives.asymmetric.x25519 import (
+        X25519PrivateKey,
+        X25519PublicKey,
+    )
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from cabinet.keys.wrapping import derive_key
+    from cabinet.vault.header import read_header, unb64
+
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    opened.lock(clock)
+    layout = VaultLayout(vault_dir)
+    public = X25519PublicKey.from_public_bytes(
+        unb64(read_header(layout.header).audit_public_key))
+
+    def forge(record):
+        ephemeral = X25519PrivateKey.generate()
+        epub = ephemeral.public_key().public_bytes_raw()
+        key = derive_key(ephemeral.exchange(public), salt=epub, purpose="pending-audit")
+        nonce = os.urandom(12)
+        sealed = AESGCM(key).encrypt(nonce, json.dumps(record).encode(), epub)
+        return base64.b64encode(epub + nonce + sealed).decode() + "\n"
+
+    base = {"at": "2026-11-02T09:00:00+00:00", "actor": "Dr Remplaçant", "actor_id": "1",
+            "mode": "card", "workstation": "poste", "action": "read", "patient_id": 1,
+            "target": "pending:00000000-0000-0000-0000-000000000000", "detail": ""}
+    layout.pending_log.write_text(
+        forge(base) + forge({**base, "action": "connect_failed", "patient_id": None,
+                             "detail": {"not": "a string"}}))
+    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    events = reopened.store.audit_rows(None, 20)
+    assert not any(e["action"] == "read" for e in events)
+    assert any("2 ligne(s) illisible(s)" in e["detail"] for e in events)
+    assert journal.verify(reopened.conn).intact
+    reopened.lock(clock)

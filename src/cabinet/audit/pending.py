@@ -7,20 +7,25 @@ the journal, idempotently (each line has an id recorded as the event's target).
 """
 
 import base64
+import datetime as dt
 import json
 import os
+import re
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from cabinet.domain.audit import AuditEvent
+from cabinet.domain.audit import AccessMode, Action, AuditEvent
 from cabinet.keys.wrapping import derive_key
 
 _PURPOSE = "pending-audit"
+MAX_FIELD = 500
+MAX_LOG_BYTES = 2_000_000
+_PENDING_TARGET = re.compile(r"^pending:[0-9a-f-]{36}$")
 
 
 def new_keypair() -> tuple[bytes, bytes]:
@@ -45,16 +50,40 @@ def seal(event: AuditEvent, public_key: bytes) -> str:
 
 
 def unseal(line: str, private_key: bytes) -> AuditEvent | None:
-    """Decrypt one line; None if it was damaged or not sealed for this vault."""
+    """Decrypt one line; None if it is damaged, foreign, or not a failed attempt.
+
+    Anyone holding the public key can seal a line, so only a failed connection attempt of
+    the expected shape is accepted.
+    """
     try:
         raw = base64.b64decode(line, validate=True)
         ephemeral_pub, nonce, sealed = raw[:32], raw[32:44], raw[44:]
         private = X25519PrivateKey.from_private_bytes(private_key)
         key = _shared_key(private, X25519PublicKey.from_public_bytes(ephemeral_pub),
                           ephemeral_pub)
-        return AuditEvent(**json.loads(AESGCM(key).decrypt(nonce, sealed, ephemeral_pub)))
+        record = json.loads(AESGCM(key).decrypt(nonce, sealed, ephemeral_pub))
     except (ValueError, InvalidTag, TypeError):
         return None
+    return _as_failed_attempt(record)
+
+
+def _as_failed_attempt(record: object) -> AuditEvent | None:
+    names = [f.name for f in fields(AuditEvent)]
+    if not isinstance(record, dict) or sorted(record) != sorted(names):
+        return None
+    texts = {k: v for k, v in record.items() if k != "patient_id"}
+    if record["patient_id"] is not None or not all(
+            isinstance(v, str) and len(v) <= MAX_FIELD for v in texts.values()):
+        return None
+    if (record["action"] != Action.CONNECT_FAILED.value
+            or record["mode"] not in {m.value for m in AccessMode}
+            or not _PENDING_TARGET.match(record["target"])):
+        return None
+    try:
+        dt.datetime.fromisoformat(record["at"])
+    except ValueError:
+        return None
+    return AuditEvent(**record)
 
 
 def append_sealed(path: Path, event: AuditEvent, public_key: bytes) -> None:
@@ -69,10 +98,14 @@ def append_sealed(path: Path, event: AuditEvent, public_key: bytes) -> None:
 
 
 def read_sealed(path: Path, private_key: bytes) -> tuple[list[AuditEvent], int]:
-    """Every event of the pending log, and how many lines could not be read."""
+    """Every event of the pending log, and how many lines could not be read (bounded)."""
     try:
-        lines = path.read_text(encoding="ascii", errors="replace").splitlines()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_LOG_BYTES + 1)
     except FileNotFoundError:
         return [], 0
+    lines = data[:MAX_LOG_BYTES].decode("ascii", errors="replace").splitlines()
+    if len(data) > MAX_LOG_BYTES:
+        lines.append("tronqué")  # the cut-off rest counts as one unreadable line
     events = [unseal(line, private_key) for line in lines if line.strip()]
     return [e for e in events if e is not None], sum(e is None for e in events)

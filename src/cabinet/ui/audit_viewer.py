@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
-from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
+from cabinet.domain.audit import ACCESS_MODE_LABELS
 from cabinet.services.ports import JournalFilter
-from cabinet.ui.rendering import detail_text, french_datetime, target_text
+from cabinet.ui.rendering import detail_text, french_datetime, mode_label, target_text
 
 ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
                  "lock": "Verrouillage", "read": "Lecture", "create": "Création",
@@ -101,7 +101,7 @@ class AuditViewer(QDialog):
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             cells = (french_datetime(row["at"]), row["actor"],
-                     ACCESS_MODE_LABELS.get(AccessMode(row["mode"]), row["mode"]),
+                     mode_label(row["mode"]),
                      ACTION_LABELS.get(row["action"], row["action"]),
                      str(row["patient_id"] or ""), target_text(row["target"]),
                      detail_text(row["detail"]), row["workstation"])

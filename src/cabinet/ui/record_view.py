@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
-from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
 from cabinet.domain.identity import Identity
 from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
@@ -37,7 +36,7 @@ from cabinet.ui.entry_list import EntryList
 from cabinet.ui.errors import show_known_error
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.prescription_dialog import PrescriptionDialog
-from cabinet.ui.rendering import age_text, entry_html, french_datetime, target_text
+from cabinet.ui.rendering import age_text, entry_html, french_datetime, mode_label, target_text
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)
@@ -223,7 +222,7 @@ class RecordView(QWidget):
         self.access.setRowCount(len(rows))
         for index, row in enumerate(rows):
             cells = (french_datetime(row["at"]), row["actor"],
-                     ACCESS_MODE_LABELS.get(AccessMode(row["mode"]), row["mode"]),
+                     mode_label(row["mode"]),
                      ACTION_LABELS.get(row["action"], row["action"]),
                      target_text(row["target"]), row["workstation"])
             for column, text in enumerate(cells):

@@ -4,6 +4,7 @@ import datetime as dt
 from html import escape
 from typing import Any
 
+from cabinet.domain.audit import ACCESS_MODE_LABELS
 from cabinet.domain.identity import age_on
 from cabinet.domain.record import (
     CONSENT_CHOICES,
@@ -179,3 +180,9 @@ def target_text(target: str) -> str:
 def detail_text(detail: str) -> str:
     """A journal event's detail, with internal codes put in French."""
     return DETAIL_LABELS.get(detail, detail)
+
+
+def mode_label(mode: str) -> str:
+    """How someone got in, in French; an unknown code is shown as it is."""
+    labels = {m.value: text for m, text in ACCESS_MODE_LABELS.items()}
+    return labels.get(mode, mode)

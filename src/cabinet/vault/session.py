@@ -196,15 +196,15 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("vault_id") != header.vault_id:
             raise VaultError("Le fichier du coffre et son fichier de clés ne vont pas ensemble.")
+        if not actor.name:
+            actor = Actor(meta["owner_name"], meta["owner_id"], actor.mode, actor.workstation)
+        opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn),
+                           bytearray(data_key), Owner(meta["owner_name"], meta["owner_id"]))
+        _import_pending(opened, unb64(meta["audit_private_key"]), clock)
+        opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
     except BaseException:
         conn.close()
         raise
-    if not actor.name:
-        actor = Actor(meta["owner_name"], meta["owner_id"], actor.mode, actor.workstation)
-    opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key),
-                       Owner(meta["owner_name"], meta["owner_id"]))
-    _import_pending(opened, unb64(meta["audit_private_key"]), clock)
-    opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
     return opened
 
 
