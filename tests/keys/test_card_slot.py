@@ -125,3 +125,24 @@ def test_card_unlock_makes_the_holder_the_actor_of_every_event(vault_dir, clock)
         ("LEROY Marc", "10303030303", "card")}
     assert any(e["action"] == "connect_failed" and e["mode"] == "card" for e in events)
     ctx.lock()
+
+
+def test_the_holder_cannot_be_renamed_by_editing_the_slot(enrolled):
+    """Same key, another name and a later expiry in the header: the slot no longer opens."""
+    from cabinet.vault.header import b64
+
+    header, _, key, _ = enrolled
+    _, renamed = card_certificate("DUPONT Titulaire", "19999999999", key=key,
+                                  valid_until=NOW + dt.timedelta(days=30 * 365))
+    slot = header.slots_of("card")[0]
+    slot.params.update(certificate=b64(renamed), fingerprint=holder_of(renamed).fingerprint,
+                       holder="DUPONT Titulaire", rpps="19999999999")
+    with pytest.raises(WrongKey):
+        unlock_with_card(header, renamed, signer(key), NOW)
+
+
+def test_a_slot_whose_fingerprint_was_changed_is_refused(enrolled):
+    header, _, key, certificate = enrolled
+    header.slots_of("card")[0].params["fingerprint"] = "0" * 64
+    with pytest.raises(WrongKey):
+        unlock_with_card(header, certificate, signer(key), NOW)

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 from cabinet.errors import WrongKey
-from cabinet.keys.wrapping import derive_key, unwrap, wrap
+from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
 from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "card"
@@ -101,13 +101,12 @@ def enrol_card(header: KeyHeader, data_key: bytes, certificate_der: bytes, sign:
     signature = _verified_signature(certificate_der, challenge, sign)
     slot_id = str(uuid.uuid4())
     key = derive_key(signature, salt=salt, purpose=SLOT_TYPE)
-    header.slots.append(Slot(
-        type=SLOT_TYPE, id=slot_id, created_at=created_at,
-        wrapped=wrap(header, slot_id, SLOT_TYPE, key, data_key),
+    header.slots.append(seal_slot(header, Slot(
+        type=SLOT_TYPE, id=slot_id, created_at=created_at, wrapped={},
         params={"challenge": b64(challenge), "salt": b64(salt),
                 "certificate": b64(certificate_der), "fingerprint": holder.fingerprint,
                 "holder": holder.name, "rpps": holder.rpps},
-        label=f"Carte de {holder.name}"))
+        label=f"Carte de {holder.name}"), key, data_key))
     return holder
 
 
@@ -127,6 +126,8 @@ def unlock_with_card(header: KeyHeader, certificate_der: bytes, sign: Signer,
     slot = card_slot_for(header, certificate_der)
     enrolled = unb64(slot.params["certificate"])
     holder = holder_of(enrolled)
+    if holder.fingerprint != slot.params["fingerprint"]:
+        raise WrongKey("L'enregistrement de cette carte a été modifié : il n'est plus valable.")
     if now > holder.not_after:
         raise WrongKey("Le certificat de cette carte a expiré : utilisez votre nouvelle carte "
                        "(à enregistrer) ou le mode dégradé.")

@@ -8,7 +8,7 @@ import secrets
 import uuid
 
 from cabinet.errors import VaultError
-from cabinet.keys.wrapping import derive_key, unwrap, wrap
+from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
 from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "demo"
@@ -22,11 +22,10 @@ def add_demo_slot(header: KeyHeader, data_key: bytes, created_at: str) -> None:
     salt = secrets.token_bytes(16)
     slot_id = str(uuid.uuid4())
     key = derive_key(DEMO_PASSWORD.encode(), salt=salt, purpose=SLOT_TYPE)
-    header.slots.append(Slot(
-        type=SLOT_TYPE, id=slot_id, created_at=created_at,
-        wrapped=wrap(header, slot_id, SLOT_TYPE, key, data_key),
+    header.slots.append(seal_slot(header, Slot(
+        type=SLOT_TYPE, id=slot_id, created_at=created_at, wrapped={},
         params={"salt": b64(salt)}, label="Démonstration — sans valeur",
-    ))
+    ), key, data_key))
 
 
 def unlock_demo(header: KeyHeader, password: str = DEMO_PASSWORD) -> bytes:

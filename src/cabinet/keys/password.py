@@ -15,7 +15,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cabinet.domain.password import assess
 from cabinet.errors import InvalidInput, WrongKey
 from cabinet.keys.installation_secret import SecretStore
-from cabinet.keys.wrapping import derive_key, unwrap, wrap
+from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
 from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "password"
@@ -53,14 +53,13 @@ def set_password_slot(header: KeyHeader, data_key: bytes, password: str, *, crea
     key = _wrapping_key(password, salt, params, store.installation_secret(create=True))
     slot_id = str(uuid.uuid4())
     header.slots = [s for s in header.slots if s.type != SLOT_TYPE]
-    header.slots.append(Slot(
-        type=SLOT_TYPE, id=slot_id, created_at=created_at,
-        wrapped=wrap(header, slot_id, SLOT_TYPE, key, data_key),
+    header.slots.append(seal_slot(header, Slot(
+        type=SLOT_TYPE, id=slot_id, created_at=created_at, wrapped={},
         params={"kdf": "argon2id", "salt": b64(salt), "time_cost": params.time_cost,
                 "memory_kib": params.memory_kib, "parallelism": params.parallelism,
                 "installation_secret": True},
         label="Mot de passe du mode dégradé",
-    ))
+    ), key, data_key))
 
 
 def unlock_with_password(header: KeyHeader, password: str, store: SecretStore) -> bytes:

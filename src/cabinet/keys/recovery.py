@@ -10,7 +10,7 @@ import secrets
 import uuid
 
 from cabinet.errors import WrongKey
-from cabinet.keys.wrapping import derive_key, unwrap, wrap
+from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
 from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "recovery"
@@ -48,11 +48,10 @@ def add_recovery_slot(header: KeyHeader, data_key: bytes, created_at: str) -> st
     slot_id = str(uuid.uuid4())
     wrapping_key = derive_key(secret, salt=salt, purpose=SLOT_TYPE)
     header.slots = [s for s in header.slots if s.type != SLOT_TYPE]
-    header.slots.append(Slot(
-        type=SLOT_TYPE, id=slot_id, created_at=created_at,
-        wrapped=wrap(header, slot_id, SLOT_TYPE, wrapping_key, data_key),
+    header.slots.append(seal_slot(header, Slot(
+        type=SLOT_TYPE, id=slot_id, created_at=created_at, wrapped={},
         params={"salt": b64(salt)}, label="Clé de secours (enveloppe scellée)",
-    ))
+    ), wrapping_key, data_key))
     return format_recovery_key(secret)
 
 

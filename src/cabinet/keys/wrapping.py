@@ -4,6 +4,8 @@ The additional data names the vault and the slot, so a slot copied from another 
 relabelled as another type fails to unwrap.
 """
 
+import hashlib
+import json
 import secrets
 
 from cryptography.exceptions import InvalidTag
@@ -29,17 +31,21 @@ def derive_key(material: bytes, *, salt: bytes, purpose: str) -> bytes:
     return hkdf.derive(material)
 
 
-def _associated_data(header: KeyHeader, slot_id: str, slot_type: str) -> bytes:
-    return f"{header.vault_id}|{slot_id}|{slot_type}".encode()
+def _associated_data(header: KeyHeader, slot: Slot) -> bytes:
+    """Bind the wrapped key to its vault, its slot and every parameter of the slot.
+
+    The enrolled certificate and holder of a card slot are parameters: none can be swapped.
+    """
+    params = hashlib.sha256(json.dumps(slot.params, sort_keys=True).encode()).hexdigest()
+    return f"{header.vault_id}|{slot.id}|{slot.type}|{params}".encode()
 
 
-def wrap(header: KeyHeader, slot_id: str, slot_type: str, wrapping_key: bytes,
-         data_key: bytes) -> dict[str, str]:
-    """Wrap `data_key` for one slot of `header`."""
+def seal_slot(header: KeyHeader, slot: Slot, wrapping_key: bytes, data_key: bytes) -> Slot:
+    """Wrap `data_key` into `slot` (whose parameters are final) and return it."""
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(wrapping_key).encrypt(
-        nonce, data_key, _associated_data(header, slot_id, slot_type))
-    return {"alg": "AES-256-GCM", "nonce": b64(nonce), "ciphertext": b64(sealed)}
+    sealed = AESGCM(wrapping_key).encrypt(nonce, data_key, _associated_data(header, slot))
+    slot.wrapped = {"alg": "AES-256-GCM", "nonce": b64(nonce), "ciphertext": b64(sealed)}
+    return slot
 
 
 def unwrap(header: KeyHeader, slot: Slot, wrapping_key: bytes, *, refusal: str) -> bytes:
@@ -47,6 +53,6 @@ def unwrap(header: KeyHeader, slot: Slot, wrapping_key: bytes, *, refusal: str) 
     try:
         return AESGCM(wrapping_key).decrypt(
             unb64(slot.wrapped["nonce"]), unb64(slot.wrapped["ciphertext"]),
-            _associated_data(header, slot.id, slot.type))
+            _associated_data(header, slot))
     except (InvalidTag, KeyError, ValueError):
         raise WrongKey(refusal) from None

@@ -60,37 +60,43 @@ class OpenVault:
         with self.store.transaction():
             self.store.append_audit(event)
 
+    def _save_header(self, clock: Clock, detail: str) -> None:
+        """Journal a change of the ways in, writing the header inside that transaction.
+
+        A failed write leaves no event; a failed journal leaves the old header.
+        """
+        event = AuditEvent.by(self.actor, at=clock.now().isoformat(timespec="milliseconds"),
+                              action=Action.ADMIN, detail=detail)
+        with self.store.transaction():
+            self.store.append_audit(event)
+            write_header(self.layout.header, self.header)
+
     def set_password(self, new_password: str, store: SecretStore, clock: Clock,
                      params: password.Argon2Parameters | None = None) -> None:
         """Enable or change the degraded-mode password; possible only while unlocked."""
         password.set_password_slot(self.header, bytes(self.data_key), new_password,
                                    created_at=clock.now().isoformat(timespec="seconds"),
                                    store=store, params=params)
-        write_header(self.layout.header, self.header)
-        self.journal(Action.ADMIN, clock, detail="mot de passe du mode dégradé défini")
+        self._save_header(clock, "mot de passe du mode dégradé défini")
 
     def enrol_card(self, certificate_der: bytes, sign: card.Signer,
                    clock: Clock) -> card.CardHolder:
         """Enrol a card (first card, renewed card, a remplaçant's) while unlocked."""
         holder = card.enrol_card(self.header, bytes(self.data_key), certificate_der, sign,
                                  clock.now().isoformat(timespec="seconds"))
-        write_header(self.layout.header, self.header)
-        self.journal(Action.ADMIN, clock,
-                     detail=f"carte enregistrée : {holder.name} (RPPS {holder.rpps})")
+        self._save_header(clock, f"carte enregistrée : {holder.name} (RPPS {holder.rpps})")
         return holder
 
     def revoke_card(self, fingerprint: str, clock: Clock) -> None:
         """Remove a card's slot; its holder can no longer open the vault with it."""
         card.revoke_card(self.header, fingerprint)
-        write_header(self.layout.header, self.header)
-        self.journal(Action.ADMIN, clock, detail=f"carte retirée : {fingerprint[:16]}")
+        self._save_header(clock, f"carte retirée : {fingerprint[:16]}")
 
     def renew_recovery_key(self, clock: Clock) -> str:
         """Replace the recovery slot (after a use, or a lost envelope); return the new key."""
         new_key = recovery.add_recovery_slot(self.header, bytes(self.data_key),
                                              clock.now().isoformat(timespec="seconds"))
-        write_header(self.layout.header, self.header)
-        self.journal(Action.ADMIN, clock, detail="clé de secours renouvelée")
+        self._save_header(clock, "clé de secours renouvelée")
         return new_key
 
     def lock(self, clock: Clock) -> None:
