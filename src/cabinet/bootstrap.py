@@ -82,15 +82,18 @@ class VaultDoor:
         """
         from cabinet.card import development, token
 
+        slots_tried = False  # from then on, unlock_with_card journals its own failures
         try:
             library = token.load_module(self.card_module or default_card_module())
             card_token = token.find_token(library, reader, development.card_serial(reader))
             with token.signer(card_token, pin) as (certificate, sign):
+                slots_tried = True
                 vault = unlock_with_card(self.folder, certificate, sign, self.clock,
                                          workstation_name())
         except token.CardError as error:
-            journal_failed_attempt(self.folder, AccessMode.CARD, self.clock,
-                                   workstation_name(), error)
+            if not slots_tried:
+                journal_failed_attempt(self.folder, AccessMode.CARD, self.clock,
+                                       workstation_name(), error)
             raise
         return build_context(vault, self.clock)
 
