@@ -87,3 +87,19 @@ def test_the_titular_reviews_break_glass_accesses_once(practice):
     titular.journal.mark_break_glass_reviewed(pending[0]["id"])
     assert titular.journal.break_glass_to_review() == []
     titular.lock()
+
+
+def test_a_draft_belongs_to_its_author(practice):
+    from cabinet.services.ports import DraftKey
+
+    key = DraftKey(practice["other"], EntryKind.ENCOUNTER.value)
+    titular = practice["titular"]()
+    titular.drafts.save(key, {"reason": "Texte du titulaire"})
+    titular.lock()
+    substitute = practice["substitute"]()
+    assert substitute.drafts.restore(key) is None
+    substitute.drafts.save(key, {"reason": "Texte du remplaçant"})
+    substitute.lock()
+    titular = practice["titular"]()
+    assert titular.drafts.restore(key)[0]["reason"] == "Texte du titulaire"
+    titular.lock()

@@ -33,14 +33,15 @@ class DraftService:
             raise UnknownPatient
         if len(repr(payload)) > MAX_DRAFT_CHARACTERS:
             raise InvalidInput("Le brouillon est trop long pour être enregistré.")
-        self._store.put_draft(key, dict(payload), self._trail.actor.name, self._trail.now())
+        self._store.put_draft(key, self._trail.actor.identifier, dict(payload),
+                              self._trail.actor.name, self._trail.now())
         self._trail.record(Action.CREATE, patient_id=key.patient_id,
                            target=f"draft:{key.kind}:{key.lineage}")
 
     @audited
     def restore(self, key: DraftKey) -> tuple[dict[str, Any], str] | None:
         """The draft of an entry, with when it was saved, or None."""
-        found = self._store.get_draft(key)
+        found = self._store.get_draft(key, self._trail.actor.identifier)
         self._trail.record(Action.READ, patient_id=key.patient_id,
                            target=f"draft:{key.kind}:{key.lineage}",
                            detail="brouillon trouvé" if found else "aucun brouillon")
@@ -49,7 +50,7 @@ class DraftService:
     @audited
     def discard(self, key: DraftKey) -> None:
         """Forget a draft (after the entry was saved, or when the physician abandons it)."""
-        removed = self._store.delete_draft(key)
+        removed = self._store.delete_draft(key, self._trail.actor.identifier)
         self._trail.record(Action.CORRECT, patient_id=key.patient_id,
                            target=f"draft:{key.kind}:{key.lineage}",
                            detail="brouillon supprimé" if removed else "aucun brouillon")

@@ -163,17 +163,17 @@ class RecordStore(Protocol):
         """Current entries matching an FTS5 expression, newest first, at most `limit`."""
         ...
 
-    def put_draft(self, key: "DraftKey", payload: dict[str, Any], author: str,
-                  updated_at: str) -> None:
-        """Create or replace a draft."""
+    def put_draft(self, key: "DraftKey", author_id: str, payload: dict[str, Any],
+                  author: str, updated_at: str) -> None:
+        """Create or replace one author's draft."""
         ...
 
-    def get_draft(self, key: "DraftKey") -> tuple[dict[str, Any], str] | None:
-        """A draft's payload and the time it was last saved."""
+    def get_draft(self, key: "DraftKey", author_id: str) -> tuple[dict[str, Any], str] | None:
+        """One author's draft and the time it was last saved."""
         ...
 
-    def delete_draft(self, key: "DraftKey") -> bool:
-        """Remove a draft; tell whether there was one."""
+    def delete_draft(self, key: "DraftKey", author_id: str) -> bool:
+        """Remove one author's draft; tell whether there was one."""
         ...
 
     def settings(self) -> dict[str, str]:

@@ -208,26 +208,28 @@ class SqlRecordStore:
             "LIMIT ?) hit JOIN entry e ON e.id = hit.rowid ORDER BY e.id DESC", (match, limit))
         return [_entry(r) for r in rows]
 
-    def put_draft(self, key: DraftKey, payload: dict[str, Any], author: str,
+    def put_draft(self, key: DraftKey, author_id: str, payload: dict[str, Any], author: str,
                   updated_at: str) -> None:
         """Create or replace a draft (drafts are working state, replaced as typing goes)."""
         self._conn.execute(
-            "INSERT OR REPLACE INTO draft (patient_id, kind, lineage, payload, author, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (key.patient_id, key.kind, key.lineage, _dump(payload), author, updated_at))
+            "INSERT OR REPLACE INTO draft (patient_id, kind, lineage, author_id, payload, "
+            "author, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key.patient_id, key.kind, key.lineage, author_id, _dump(payload), author,
+             updated_at))
 
-    def get_draft(self, key: DraftKey) -> tuple[dict[str, Any], str] | None:
-        """A draft and when it was saved."""
+    def get_draft(self, key: DraftKey, author_id: str) -> tuple[dict[str, Any], str] | None:
+        """One author's draft and when it was saved."""
         row = self._conn.execute(
             "SELECT payload, updated_at FROM draft WHERE patient_id = ? AND kind = ? "
-            "AND lineage = ?", (key.patient_id, key.kind, key.lineage)).fetchone()
+            "AND lineage = ? AND author_id = ?",
+            (key.patient_id, key.kind, key.lineage, author_id)).fetchone()
         return (json.loads(row[0]), str(row[1])) if row else None
 
-    def delete_draft(self, key: DraftKey) -> bool:
-        """Remove a draft."""
+    def delete_draft(self, key: DraftKey, author_id: str) -> bool:
+        """Remove one author's draft."""
         cursor = self._conn.execute(
-            "DELETE FROM draft WHERE patient_id = ? AND kind = ? AND lineage = ?",
-            (key.patient_id, key.kind, key.lineage))
+            "DELETE FROM draft WHERE patient_id = ? AND kind = ? AND lineage = ? "
+            "AND author_id = ?", (key.patient_id, key.kind, key.lineage, author_id))
         return cursor.rowcount > 0
 
     def settings(self) -> dict[str, str]:
