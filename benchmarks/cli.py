@@ -92,6 +92,8 @@ def measure(scale: Scale, workload: Workload, workdir: Path) -> report.Run:
                                           workload.record_patient_id))
         say("Measuring inserts")
         results.update(measures.insert(ctx, scale.inserts, SEED))
+        say("Measuring the cost of one password guess")
+        results.update(measures.password_guess())
         say("Comparing with a plaintext copy")
         comparison = cipher.compare(ctx, workdir / PLAIN_COPY_NAME, searches,
                                     workload.record_patient_id, scale.cipher_rounds, SEED)

@@ -108,3 +108,20 @@ def insert(ctx: AppContext, count: int, seed: int) -> Results:
     stats = time_each(lambda item: ctx.records.add_entry(item[0], EntryKind.ENCOUNTER, item[1]),
                       plan, warmup=min(5, count))
     return {"insert_encounter": stats}
+
+
+def password_guess(rounds: int = 5) -> Results:
+    """What one guess of the degraded-mode password costs, with the default parameters.
+
+    An attacker holding the vault files and the installation secret pays one Argon2id
+    derivation per guess.
+    """
+    import secrets
+
+    from cabinet.keys.password import Argon2Parameters, derive_wrapping_key
+
+    salt, secret = secrets.token_bytes(16), secrets.token_bytes(32)
+    calls = [f"Essai-{n}-de-mot-de-passe!" for n in range(rounds)]
+    return {"password_guess": time_each(
+        lambda guess: derive_wrapping_key(guess, salt, Argon2Parameters(), secret), calls,
+        warmup=1)}

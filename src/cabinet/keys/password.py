@@ -36,8 +36,9 @@ def _stretch(password: str, salt: bytes, params: Argon2Parameters) -> bytes:
                            hash_len=32, type=Type.ID)
 
 
-def _wrapping_key(password: str, salt: bytes, params: Argon2Parameters,
-                  installation_secret: bytes) -> bytes:
+def derive_wrapping_key(password: str, salt: bytes, params: Argon2Parameters,
+                        installation_secret: bytes) -> bytes:
+    """Argon2id of the password, mixed with the installation secret (one guess's cost)."""
     stretched = _stretch(password, salt, params)
     return derive_key(stretched + installation_secret, salt=salt, purpose=SLOT_TYPE)
 
@@ -50,7 +51,7 @@ def set_password_slot(header: KeyHeader, data_key: bytes, password: str, *, crea
         raise InvalidInput(strength.explanation())
     params = params or Argon2Parameters()
     salt = secrets.token_bytes(16)
-    key = _wrapping_key(password, salt, params, store.installation_secret(create=True))
+    key = derive_wrapping_key(password, salt, params, store.installation_secret(create=True))
     slot_id = str(uuid.uuid4())
     header.slots = [s for s in header.slots if s.type != SLOT_TYPE]
     header.slots.append(seal_slot(header, Slot(
@@ -71,6 +72,6 @@ def unlock_with_password(header: KeyHeader, password: str, store: SecretStore) -
     params = Argon2Parameters(time_cost=int(slot.params["time_cost"]),
                               memory_kib=int(slot.params["memory_kib"]),
                               parallelism=int(slot.params["parallelism"]))
-    key = _wrapping_key(password, unb64(slot.params["salt"]), params,
+    key = derive_wrapping_key(password, unb64(slot.params["salt"]), params,
                         store.installation_secret(create=False))
     return unwrap(header, slot, key, refusal="Mot de passe incorrect.")
