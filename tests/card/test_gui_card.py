@@ -99,3 +99,13 @@ def test_card_service_stopping_while_unlocked_locks(qtbot, card_window, physicia
                         timeout=REMOVAL_BUDGET_MS)
     finally:
         card_reader.start()
+
+
+def test_card_pulled_during_unlock_never_leaves_the_app_open(qtbot, card_window, physician_card):
+    assert card_window.lock_screen.current_way().title == "Carte CPS et code PIN"
+    qtbot.keyClicks(card_window.lock_screen.secret, physician_card.pin)
+    physician_card.remove(wait=False)  # pulled while the PIN is being confirmed
+    qtbot.keyClick(card_window.lock_screen.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: card_window.ctx is None
+                    and card_window.stack.currentWidget() is card_window.lock_screen,
+                    timeout=REMOVAL_BUDGET_MS)
