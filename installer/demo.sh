@@ -12,18 +12,8 @@ DEBIAN_PACKAGES=(
     libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
     libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 fonts-dejavu-core
 )
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    missing=()
-    for package in "${DEBIAN_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
-            || missing+=("$package")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            "${missing[@]}" >/dev/null
-    fi
-fi
+. installer/debian-packages.sh
+install_debian_packages "${DEBIAN_PACKAGES[@]}"
 command -v uv >/dev/null || python3 -m pip install --quiet uv
 uv sync --frozen --quiet
 exec uv run --frozen cabinet demo "$@"

@@ -10,18 +10,8 @@ cd "$(dirname "$0")/.."
 # Linux wheel; swig comes from PyPI as its build requirement), so they come before it.
 DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon
                  pcscd vsmartcard-vpcd softhsm2 libpcsclite-dev gcc libc6-dev pkg-config)
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    missing=()
-    for package in "${DEBIAN_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
-            || missing+=("$package")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            "${missing[@]}" >/dev/null
-    fi
-fi
+. installer/debian-packages.sh
+install_debian_packages "${DEBIAN_PACKAGES[@]}"
 command -v uv >/dev/null || python3 -m pip install --quiet uv
 
 uv sync --frozen --quiet
