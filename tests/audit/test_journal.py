@@ -116,9 +116,9 @@ def test_the_journal_can_be_narrowed_by_period_action_and_mode(ctx, clock):
     ctx.records.open_record(patient)
     reads = ctx.journal.events(JournalFilter(action="read"))
     assert [e["target"] for e in reads] == ["record"]
-    later = ctx.journal.events(JournalFilter(since=(clock.now().date().isoformat())))
+    later = ctx.journal.events(JournalFilter(since=clock.now().date().isoformat()))
     assert {e["action"] for e in later} == {"read", "admin"}
-    same_day = ctx.journal.events(JournalFilter(until="2026-11-02"))
+    same_day = ctx.journal.events(JournalFilter(until="2026-11-03"))
     assert "read" not in {e["action"] for e in same_day}
     assert ctx.journal.events(JournalFilter(mode="card")) == []
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cabinet.domain.audit import AccessMode, Action, AuditEvent
 from cabinet.keys.wrapping import derive_key
+from cabinet.vault.atomic import sync_directory
 
 _PURPOSE = "pending-audit"
 MAX_FIELD = 500
@@ -89,12 +90,15 @@ def _as_failed_attempt(record: object) -> AuditEvent | None:
 def append_sealed(path: Path, event: AuditEvent, public_key: bytes) -> None:
     """Append a sealed event durably to the pending log."""
     line = seal(event, public_key) + "\n"
+    created = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line.encode("ascii"))
         os.fsync(fd)
     finally:
         os.close(fd)
+    if created:
+        sync_directory(path.parent)
 
 
 def read_sealed(path: Path, private_key: bytes) -> tuple[list[AuditEvent], int]:

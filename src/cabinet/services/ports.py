@@ -64,7 +64,10 @@ class DraftKey:
 
 @dataclass(frozen=True)
 class JournalFilter:
-    """Narrow the journal: a period (ISO dates, inclusive), a kind of action, an access mode."""
+    """Narrow the journal by period, action, access mode, target, or events after an id.
+
+    The period is in ISO timestamps (UTC), from `since` included to `until` excluded.
+    """
 
     since: str = ""
     until: str = ""
@@ -79,7 +82,7 @@ class JournalFilter:
         if self.since:
             found.append(("at", ">=", self.since))
         if self.until:
-            found.append(("at", "<", self.until + "T99"))
+            found.append(("at", "<", self.until))
         if self.action:
             found.append(("action", "=", self.action))
         if self.mode:

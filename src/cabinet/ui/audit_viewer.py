@@ -1,5 +1,7 @@
 """The whole journal with filters, and the verdict of the chain verification (TRACE-1, -2)."""
 
+import datetime as dt
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +28,17 @@ ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion"
                  "admin": "Administration"}
 COLUMNS = ("Date", "Qui", "Mode", "Action", "Patient n°", "Objet", "Détail", "Poste")
 PAGE = 2000
+
+
+def _utc_midnight(day: dt.date) -> str:
+    """The UTC timestamp of the workstation's local midnight starting `day`."""
+    local = dt.datetime.combine(day, dt.time()).astimezone()
+    return local.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _day(edit: QDateEdit) -> dt.date:
+    chosen = edit.date()
+    return dt.date(chosen.year(), chosen.month(), chosen.day())
 
 
 def _date_filter(label: str) -> tuple[QCheckBox, QDateEdit]:
@@ -89,10 +102,11 @@ class AuditViewer(QDialog):
 
     def current_filter(self) -> JournalFilter:
         """The criteria chosen."""
-        return JournalFilter(
-            since=self.since.date().toString("yyyy-MM-dd") if self.use_since.isChecked() else "",
-            until=self.until.date().toString("yyyy-MM-dd") if self.use_until.isChecked() else "",
-            action=self.action.currentData(), mode=self.mode.currentData())
+        since = _utc_midnight(_day(self.since)) if self.use_since.isChecked() else ""
+        until = (_utc_midnight(_day(self.until) + dt.timedelta(days=1))
+                 if self.use_until.isChecked() else "")
+        return JournalFilter(since=since, until=until, action=self.action.currentData(),
+                             mode=self.mode.currentData())
 
     def refresh(self) -> None:
         """Read the journal again with the chosen criteria."""
