@@ -22,7 +22,7 @@ def test_a_vault_at_schema_1_is_migrated_on_open(tmp_path):
     assert migrated.execute("PRAGMA user_version").fetchone()[0] == (
         database.latest_schema_version())
     indexes = {r[0] for r in migrated.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"patient_name_token_by_patient", "audit_pending_target"} <= indexes
+    assert {"patient_name_token_by_patient", "audit_target"} <= indexes
     assert migrated.execute("SELECT value FROM meta").fetchone()[0] == "ancien"
     migrated.close()
 
