@@ -66,12 +66,14 @@ class LockScreen(QWidget):
         self.error.setObjectName("lockError")
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         self.error.setWordWrap(True)
+        for label in (self.card_status, self.explanation, self.error):
+            # texts change after layout (card events): keep room for three lines
+            label.setMinimumHeight(3 * label.fontMetrics().lineSpacing())
         self._build()
 
     def _build(self) -> None:
         box = QFrame()
-        box.setMinimumWidth(520)
-        box.setMaximumWidth(620)
+        box.setFixedWidth(580)  # a fixed width lets the wrapped labels take their full height
         layout = QVBoxLayout(box)
         title = QLabel("<h2>Cabinet — coffre verrouillé</h2>")
         layout.addWidget(title)
