@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cabinet import paths
-from cabinet.audit import journal
+from cabinet.audit import anchor, journal
 from cabinet.bootstrap import (
     AppContext,
     VaultDoor,
@@ -153,6 +153,8 @@ def command_vault_check(args: argparse.Namespace) -> int:
         problems = database.integrity_problems(opened.conn)
         version = opened.conn.execute("PRAGMA user_version").fetchone()[0]
         report = journal.verify(opened.conn)
+        anchor_problem = anchor.anchor_problem(opened.conn, opened.header,
+                                               bytes(opened.data_key))
     finally:
         opened.lock(SystemClock())
     print(f"Version du schéma : {version} (attendue : {database.latest_schema_version()})")
@@ -161,7 +163,9 @@ def command_vault_check(args: argparse.Namespace) -> int:
     for problem in problems[:20]:
         print(f"  - {problem}")
     print(report.summary())
-    healthy = not problems and report.intact and version == database.latest_schema_version()
+    print("Ancre du journal : " + (anchor_problem or "conforme au dernier verrouillage"))
+    healthy = (not problems and report.intact and not anchor_problem
+               and version == database.latest_schema_version())
     return 0 if healthy else EXIT_CHECK_FAILED
 
 

@@ -172,3 +172,37 @@ def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir
     assert any("2 ligne(s) illisible(s)" in e["detail"] for e in events)
     assert journal.verify(reopened.conn).intact
     reopened.lock(clock)
+
+
+def test_an_older_copy_of_the_database_put_back_is_detected(vault_dir, clock):
+    """TRACE-2: the chain alone cannot see its newest events cut off; the anchor can."""
+    import shutil
+
+    from cabinet.bootstrap import build_context
+
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    opened.lock(clock)
+    layout = VaultLayout(vault_dir)
+    old_copy = vault_dir.parent / "ancienne-copie.vault"
+    shutil.copy(layout.database, old_copy)
+    ctx = build_context(unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key),
+                               clock, "poste"), clock)
+    filled(ctx)
+    ctx.lock()
+    shutil.copy(old_copy, layout.database)  # someone with file access rolls the vault back
+    for sidecar in layout.sidecar_files():
+        sidecar.unlink(missing_ok=True)
+    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    assert journal.verify(reopened.conn).intact  # the chain alone sees nothing
+    alerts = [e["detail"] for e in reopened.store.audit_rows(None, 5)
+              if e["detail"].startswith("ALERTE journal")]
+    assert alerts and "copie plus ancienne" in alerts[0]
+    reopened.lock(clock)
+
+
+def test_a_normal_reopening_raises_no_alert(vault_dir, clock):
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    opened.lock(clock)
+    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    assert not any("ALERTE" in e["detail"] for e in reopened.store.audit_rows(None, 10))
+    reopened.lock(clock)

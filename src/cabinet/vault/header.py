@@ -51,6 +51,7 @@ class KeyHeader:
     demo: bool
     audit_public_key: str
     slots: list[Slot] = field(default_factory=list)
+    journal_anchor: dict[str, str] = field(default_factory=dict)
 
     def slots_of(self, slot_type: str) -> list[Slot]:
         """The slots of one type."""
@@ -66,6 +67,7 @@ class KeyHeader:
             "demo": self.demo,
             "audit_public_key": self.audit_public_key,
             "slots": [vars(s) for s in self.slots],
+            "journal_anchor": self.journal_anchor,
         }
         return json.dumps(doc, indent=2, sort_keys=True).encode()
 
@@ -87,7 +89,7 @@ class KeyHeader:
             slots = [Slot(**s) for s in doc["slots"]]
             return cls(vault_id=str(doc["vault_id"]), created_at=str(doc["created_at"]),
                        demo=bool(doc["demo"]), audit_public_key=str(doc["audit_public_key"]),
-                       slots=slots)
+                       slots=slots, journal_anchor=dict(doc.get("journal_anchor") or {}))
         except (KeyError, TypeError):
             raise VaultError("Le fichier de clés du coffre est incomplet ou corrompu.") from None
 

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cabinet.audit import pending
+from cabinet.audit import anchor, pending
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action, Actor, AuditEvent
 from cabinet.domain.clock import Clock
 from cabinet.errors import KnownError, VaultError
@@ -108,6 +108,8 @@ class OpenVault:
             return
         try:
             self.journal(Action.LOCK, clock)
+            anchor.anchor(self.conn, self.header, bytes(self.data_key))
+            write_header(self.layout.header, self.header)
         finally:
             self.locked = True
             self.conn.close()
@@ -207,6 +209,9 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn),
                            bytearray(data_key), Owner(meta["owner_name"], meta["owner_id"]))
         _import_pending(opened, unb64(meta["audit_private_key"]), clock)
+        problem = anchor.anchor_problem(conn, header, data_key)
+        if problem:
+            opened.journal(Action.ADMIN, clock, detail=f"ALERTE journal : {problem}")
         opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
     except BaseException:
         conn.close()
