@@ -7,7 +7,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from cabinet.domain.audit import AccessMode
+from cabinet.domain.audit import AccessMode, Action
 from cabinet.domain.clock import Clock, SystemClock
 from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 from cabinet.services.auditing import AuditTrail
@@ -38,6 +38,7 @@ class AppContext:
     journal: JournalService
     drafts: DraftService
     settings: SettingsService
+    development_card: bool = False
 
     def lock(self) -> None:
         """Lock: journal it, close the vault, drop the services."""
@@ -83,8 +84,9 @@ class VaultDoor:
         from cabinet.card import development, token
 
         slots_tried = False  # from then on, unlock_with_card journals its own failures
+        module = self.card_module or default_card_module()
         try:
-            library = token.load_module(self.card_module or default_card_module())
+            library = token.load_module(module)
             card_token = token.find_token(library, reader, development.card_serial(reader))
             with token.signer(card_token, pin) as (certificate, sign):
                 slots_tried = True
@@ -95,7 +97,12 @@ class VaultDoor:
                 journal_failed_attempt(self.folder, AccessMode.CARD, self.clock,
                                        workstation_name(), error)
             raise
-        return build_context(vault, self.clock)
+        ctx = build_context(vault, self.clock)
+        if module in token.DEVELOPMENT_MODULES:
+            ctx.development_card = True
+            vault.journal(Action.ADMIN, self.clock,
+                          detail="carte de développement logicielle (sans valeur)")
+        return ctx
 
     def enrol_card(self, ctx: AppContext, reader: str, pin: str) -> None:
         """Enrol the card in `reader` into the open vault (renewed card, remplaçant)."""

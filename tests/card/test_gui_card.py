@@ -51,6 +51,7 @@ def test_card_and_pin_unlock_then_pulling_the_card_locks_within_a_second(
     type_pin(qtbot, card_window, physician_card.pin)
     assert card_window.ctx is not None
     assert "Dr Jeanne Martin" in card_window.who.text() and "carte CPS" in card_window.who.text()
+    assert "CARTE DE DÉVELOPPEMENT" in card_window.who.text()
     started = time.monotonic()
     physician_card.remove(wait=False)
     qtbot.waitUntil(lambda: card_window.ctx is None, timeout=REMOVAL_BUDGET_MS)

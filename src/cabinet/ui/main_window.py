@@ -217,7 +217,9 @@ class MainWindow(QMainWindow):
         label = f"Connecté : {actor.name} — {ACCESS_MODE_LABELS[actor.mode]}"
         if actor.mode is AccessMode.DEGRADED:
             label += " — pensez à revenir à la carte CPS"
-        if actor.mode in NOTICEABLE_MODES:
+        if self.ctx.development_card:
+            label += " — CARTE DE DÉVELOPPEMENT, sans valeur"
+        if actor.mode in NOTICEABLE_MODES or self.ctx.development_card:
             self.who.setStyleSheet("color: #b00020; font-weight: bold;")
         else:
             self.who.setStyleSheet("")
