@@ -154,3 +154,16 @@ def test_search_inside_one_record_finds_its_old_notes_behind_newer_ones(ctx, pat
     hits = ctx.records.search_text("toux", patient, limit=1)
     assert [(h.patient_id, h.payload["text"]) for h in hits] == [(patient, "Toux chronique")]
     assert ctx.records.search_text("to", patient) == []  # short words match whole words only
+
+
+def test_a_failed_inner_call_leaves_nothing_even_if_its_caller_goes_on(ctx, patient):
+    before = ctx.vault.store.counts()
+    with ctx.vault.store.transaction():
+        ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Tabac"})
+        with pytest.raises(InvalidInput):
+            ctx.records.add_document(patient, {"doc_type": "inconnu", "title": "x",
+                                               "date": "2026-01-01", "filename": "x.pdf",
+                                               "media_type": "application/pdf"}, b"%PDF-1.7")
+    after = ctx.vault.store.counts()
+    assert after["files"] == before["files"], "the refused document's file was rolled back"
+    assert after.get("entries.risk_factor", 0) == before.get("entries.risk_factor", 0) + 1

@@ -52,21 +52,28 @@ class SqlRecordStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Re-entrant unit of work: only the outermost level begins and commits."""
+        """Re-entrant unit of work: the outermost level begins and commits.
+
+        An inner level is a savepoint, so a failed inner call undoes its own writes even when
+        its caller catches the error and goes on.
+        """
         with self._lock:
-            if self._depth == 0:
-                self._conn.execute("BEGIN IMMEDIATE")
+            savepoint = f"level{self._depth}"
+            self._conn.execute("BEGIN IMMEDIATE" if self._depth == 0
+                               else f"SAVEPOINT {savepoint}")
             self._depth += 1
             try:
                 yield
             except BaseException:
                 self._depth -= 1
-                if self._depth == 0:
-                    self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite may already have rolled back (I/O)
+                    self._conn.execute("ROLLBACK" if self._depth == 0
+                                       else f"ROLLBACK TO {savepoint}")
+                    if self._depth:
+                        self._conn.execute(f"RELEASE {savepoint}")
                 raise
             self._depth -= 1
-            if self._depth == 0:
-                self._conn.execute("COMMIT")
+            self._conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {savepoint}")
 
     def append_audit(self, event: AuditEvent) -> None:
         """Chain one audit event inside the current transaction."""
