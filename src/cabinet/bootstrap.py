@@ -6,10 +6,14 @@ The UI and the command line receive an `AppContext` and never build services the
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cabinet.domain.audit import AccessMode, Action
 from cabinet.domain.clock import Clock, SystemClock
 from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.drafts import DraftService
 from cabinet.services.journal import JournalService
@@ -135,10 +139,30 @@ def default_card_module() -> Path:
 
 
 def system_secret_store() -> SecretStore:
-    """The OS keyring, refused with a French reason when it is not trustworthy."""
-    import keyring
+    """The platform's own keyring, chosen explicitly, or a French refusal.
 
-    return KeyringSecretStore(keyring.get_keyring())
+    No backend discovery through entry points, no backend named by an environment variable.
+    """
+    return KeyringSecretStore(platform_keyring())
+
+
+def platform_keyring() -> "KeyringBackend":
+    """Secret Service on Linux, the Keychain on macOS, the Credential Manager on Windows."""
+    import sys
+
+    from keyring.backends import fail
+
+    try:
+        if sys.platform == "darwin":
+            from keyring.backends.macOS import Keyring as Platform
+        elif sys.platform == "win32":
+            from keyring.backends.Windows import WinVaultKeyring as Platform
+        else:
+            from keyring.backends.SecretService import Keyring as Platform
+        Platform.priority  # noqa: B018 - raises when the keyring cannot be reached
+        return Platform()  # type: ignore[no-untyped-call]
+    except Exception:  # noqa: BLE001 - any failure means: no trustworthy keyring here
+        return fail.Keyring()  # type: ignore[no-untyped-call]
 
 
 def build_context(vault: OpenVault, clock: Clock | None = None) -> AppContext:

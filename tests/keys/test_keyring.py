@@ -67,3 +67,19 @@ def test_unknown_backend_is_refused():
     HomeMadeKeyring.__module__ = "somewhere.else"
     with pytest.raises(KeyringRefused):
         KeyringSecretStore(HomeMadeKeyring())
+
+
+@pytest.mark.usefixtures("secret_service_env")
+def test_the_platform_keyring_is_chosen_explicitly_and_accepted():
+    from cabinet.bootstrap import platform_keyring, system_secret_store
+
+    assert type(platform_keyring()).__module__ == "keyring.backends.SecretService"
+    assert len(system_secret_store().installation_secret(create=True)) == 32
+
+
+def test_without_a_session_keyring_the_password_mode_is_refused(monkeypatch):
+    from cabinet.bootstrap import system_secret_store
+
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    with pytest.raises(KeyringRefused, match="Aucun trousseau sécurisé"):
+        system_secret_store()
