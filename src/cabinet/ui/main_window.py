@@ -34,6 +34,7 @@ from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.record_view import RecordView
 from cabinet.ui.rendering import french_datetime
 from cabinet.ui.search_panel import SearchPanel
+from cabinet.ui.session_lock import SessionLockWatch
 from cabinet.ui.settings_dialog import SettingsDialog
 
 TITLE = "Cabinet"
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         self.card_reader = ""  # the reader of the card that unlocked, while unlocked by card
         self.cards = CardBridge(self)
         self.cards.changed.connect(self.card_changed)
+        self.session_lock = SessionLockWatch(parent=self)
+        self.session_lock.session_locked.connect(self.lock)
         self._show_locked()
         self.cards.start()
 
