@@ -7,28 +7,17 @@ from cabinet.domain.audit import AccessMode
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.records import ReplacementObjection
-from cabinet.vault.session import Credential, create_vault, unlock, unlock_with_card
-from helpers.certificates import card_certificate, signer
-from helpers.vaults import OWNER, identity
-
-OBJECTION = {"topic": "replacement_access", "choice": "objects", "date": "2026-10-01"}
+from cabinet.vault.session import Credential, unlock, unlock_with_card
+from helpers.certificates import signer
+from helpers.practice import practice_with_substitute
 
 
 @pytest.fixture
 def practice(vault_dir, clock):
     """A vault with a remplaçant's card and two patients, one objecting to the remplaçant."""
-    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
-    key, certificate = card_certificate("LEROY Marc", "10303030303")
-    opened.enrol_card(certificate, signer(key), clock)
-    ctx = build_context(opened, clock)
-    objecting = ctx.patients.create(identity("Secret", "Anne"))
-    ctx.records.add_entry(objecting, EntryKind.ENCOUNTER, {
-        "date": "2026-09-01", "reason": "Suivi confidentiel"})
-    ctx.records.add_entry(objecting, EntryKind.CONSENT, OBJECTION)
-    other = ctx.patients.create(identity("Ouvert", "Paul"))
-    ctx.records.add_entry(other, EntryKind.ENCOUNTER, {"date": "2026-09-02",
-                                                       "reason": "Suivi ordinaire"})
-    ctx.lock()
+    built = practice_with_substitute(vault_dir, clock)
+    key, certificate, recovery_key = (built.substitute_key, built.substitute_certificate,
+                                      built.recovery_key)
 
     def as_substitute():
         return build_context(unlock_with_card(vault_dir, certificate, signer(key), clock,
@@ -38,7 +27,7 @@ def practice(vault_dir, clock):
         return build_context(unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key),
                                     clock, "poste"), clock)
 
-    return {"objecting": objecting, "other": other, "substitute": as_substitute,
+    return {"objecting": built.objecting, "other": built.other, "substitute": as_substitute,
             "titular": as_titular}
 
 

@@ -4,23 +4,17 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from cabinet.bootstrap import VaultDoor, build_context
 from cabinet.domain.audit import AccessMode
-from cabinet.domain.record import EntryKind
 from cabinet.ui.main_window import MainWindow
-from cabinet.vault.session import create_vault, unlock_with_card
-from helpers.certificates import card_certificate, signer
+from cabinet.vault.session import unlock_with_card
+from helpers.certificates import signer
+from helpers.practice import practice_with_substitute
 from helpers.qt import answer_dialogs
-from helpers.vaults import OWNER, identity
 
 
 def test_break_glass_then_review(qtbot, vault_dir, clock):
-    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
-    key, certificate = card_certificate("LEROY Marc", "10303030303")
-    opened.enrol_card(certificate, signer(key), clock)
-    ctx = build_context(opened, clock)
-    patient = ctx.patients.create(identity("Secret", "Anne"))
-    ctx.records.add_entry(patient, EntryKind.CONSENT, {
-        "topic": "replacement_access", "choice": "objects", "date": "2026-10-01"})
-    ctx.lock()
+    practice = practice_with_substitute(vault_dir, clock)
+    key, certificate = practice.substitute_key, practice.substitute_certificate
+    recovery_key, patient = practice.recovery_key, practice.objecting
 
     window = MainWindow(VaultDoor(vault_dir, clock))
     qtbot.addWidget(window)
