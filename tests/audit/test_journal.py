@@ -206,3 +206,20 @@ def test_a_normal_reopening_raises_no_alert(vault_dir, clock):
     reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
     assert not any("ALERTE" in e["detail"] for e in reopened.store.audit_rows(None, 10))
     reopened.lock(clock)
+
+
+def test_a_replaced_pending_key_in_the_header_is_restored_and_reported(vault_dir, clock):
+    from cabinet.audit.pending import new_keypair
+    from cabinet.vault.header import b64, read_header, write_header
+
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    opened.lock(clock)
+    layout = VaultLayout(vault_dir)
+    header = read_header(layout.header)
+    original = header.audit_public_key
+    header.audit_public_key = b64(new_keypair()[1])  # failed attempts would become unreadable
+    write_header(layout.header, header)
+    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    assert read_header(layout.header).audit_public_key == original
+    assert any("clé des tentatives" in e["detail"] for e in reopened.store.audit_rows(None, 5))
+    reopened.lock(clock)

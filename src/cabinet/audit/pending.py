@@ -35,6 +35,11 @@ def new_keypair() -> tuple[bytes, bytes]:
     return private.private_bytes_raw(), private.public_key().public_bytes_raw()
 
 
+def public_key_of(private_key: bytes) -> bytes:
+    """The public half of the vault's pending-log key."""
+    return X25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes_raw()
+
+
 def _shared_key(private: X25519PrivateKey, peer: X25519PublicKey, ephemeral_pub: bytes) -> bytes:
     return derive_key(private.exchange(peer), salt=ephemeral_pub, purpose=_PURPOSE)
 

@@ -212,6 +212,7 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         problem = anchor.anchor_problem(conn, header, data_key)
         if problem:
             opened.journal(Action.ADMIN, clock, detail=f"ALERTE journal : {problem}")
+        _restore_pending_key(opened, unb64(meta["audit_private_key"]), clock)
         opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
     except BaseException:
         conn.close()
@@ -237,6 +238,18 @@ def _journal_failure(layout: VaultLayout, header: KeyHeader, mode: AccessMode, *
                           at=clock.now().isoformat(timespec="milliseconds"),
                           action=Action.CONNECT_FAILED, detail=error.message)
     pending.append_sealed(layout.pending_log, event, unb64(header.audit_public_key))
+
+
+def _restore_pending_key(opened: OpenVault, private_key: bytes, clock: Clock) -> None:
+    """Put the vault's own pending-log key back if the header's was replaced, and say so.
+
+    A replaced public key would make every later failed attempt unreadable.
+    """
+    public_key = b64(pending.public_key_of(private_key))
+    if opened.header.audit_public_key != public_key:
+        opened.header.audit_public_key = public_key
+        opened._save_header(clock, "ALERTE journal : la clé des tentatives de connexion avait "
+                                   "été remplacée dans le fichier de clés ; rétablie")
 
 
 def _import_pending(opened: OpenVault, private_key: bytes, clock: Clock) -> None:
