@@ -1,6 +1,5 @@
 """A form for the simple entry kinds (history, allergy, treatment, notes…), new or corrected."""
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -86,7 +85,3 @@ class EntryDialog(ServiceDialog):
         """What the form holds."""
         return {key: widget_value(w) for key, w in self.widgets.items()}
 
-
-def today_iso() -> str:
-    """Today's date as stored."""
-    return dt.date.today().isoformat()
