@@ -52,10 +52,17 @@ def test_break_glass_then_review(qtbot, vault_dir, clock):
         renewed.append(box.text())
         box.accept()
 
-    answer_dialogs(note_new_key, review)
+    def declare(dialog):
+        assert isinstance(dialog, QInputDialog) and "Qui utilise" in dialog.labelText()
+        dialog.setTextValue("M. Durand, conseil départemental de l'Ordre")
+        dialog.accept()
+
+    answer_dialogs(declare, note_new_key, review)
     window.unlock(AccessMode.RECOVERY.value, recovery_key)
     assert "Nouvelle" in renewed[0] or "remplacée" in renewed[0]
     new_key = renewed[0].split("\n\n")[1]
     assert new_key != recovery_key and len(new_key.split("-")) == 10
     assert "LEROY Marc" in reviewed[0] and "inconsciente" in reviewed[0]
+    details = [e["detail"] for e in window.ctx.vault.store.audit_rows(None, 10)]
+    assert any("utilisée par : M. Durand, conseil" in d for d in details)
     assert window.ctx.journal.break_glass_to_review() == []

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QClipboard, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.card.presence import Readers
-from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode
+from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action
 from cabinet.errors import KnownError
 from cabinet.ui.audit_viewer import AuditViewer
 from cabinet.ui.card_bridge import CardBridge
@@ -175,8 +176,19 @@ class MainWindow(QMainWindow):
         self._show_unlocked()
 
     def renew_recovery_key(self) -> None:
-        """A used recovery key is replaced at once: show the new one to print (AUTH-6)."""
+        """A used recovery key: say who used it, then replace it and show the new one (AUTH-6).
+
+        The key may be used by the family or the Order's council, not the physician: the
+        journal records the name and capacity they give.
+        """
         assert self.ctx is not None
+        who, ok = QInputDialog.getText(
+            self, "Clé de secours utilisée",
+            "Qui utilise la clé de secours ? (nom et qualité, par exemple « M. Durand, "
+            "conseil départemental de l'Ordre »)")
+        self.ctx.vault.journal(Action.ADMIN, self.ctx.clock, detail=(
+            f"clé de secours utilisée par : {who.strip()[:200]}" if ok and who.strip()
+            else "clé de secours utilisée : identité non déclarée"))
         new_key = self.ctx.vault.renew_recovery_key(self.ctx.clock)
         QMessageBox.information(
             self, "Nouvelle clé de secours",
