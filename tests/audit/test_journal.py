@@ -223,3 +223,19 @@ def test_a_replaced_pending_key_in_the_header_is_restored_and_reported(vault_dir
     assert read_header(layout.header).audit_public_key == original
     assert any("clé des tentatives" in e["detail"] for e in reopened.store.audit_rows(None, 5))
     reopened.lock(clock)
+
+
+def test_a_check_done_piece_by_piece_finds_the_same_break(ctx):
+    from cabinet.domain.audit import ChainWalker
+
+    for _ in range(3):
+        filled(ctx)
+    drop_guards(ctx.vault.conn)
+    ctx.vault.conn.execute("UPDATE audit SET detail = 'rien' WHERE id = 17")
+    walker = ChainWalker()
+    steps = 0
+    while ctx.journal.verify_step(walker, limit=5):
+        steps += 1
+    assert steps >= 3
+    report = ctx.journal.finish_verification(walker)
+    assert report.first_broken_id == 17 == journal.verify(ctx.vault.conn).first_broken_id

@@ -5,6 +5,7 @@ import inspect
 import pytest
 
 from cabinet import services
+from cabinet.domain.audit import ChainWalker
 from cabinet.domain.record import EntryKind
 from cabinet.errors import AuditMissing
 from cabinet.services import drafts, journal, patients, records, settings
@@ -70,6 +71,8 @@ def test_each_audited_method_writes_its_event(ctx):
         "JournalService.access_history": lambda: ctx.journal.access_history(patient),
         "JournalService.events": lambda: ctx.journal.events(JournalFilter(action="read")),
         "JournalService.verify": ctx.journal.verify,
+        "JournalService.finish_verification": lambda: ctx.journal.finish_verification(
+            ChainWalker()),
         "SettingsService.change": lambda: ctx.settings.change({"inactivity_minutes": "5"}),
         "RecordService.break_glass": lambda: ctx.records.break_glass(
             patient, "Appel du SAMU, patient inconscient"),

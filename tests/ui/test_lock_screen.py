@@ -93,7 +93,7 @@ def test_audit_viewer_verifies_the_chain_and_filters(unlocked, qtbot, vault):
     qtbot.keyClick(unlocked.search.field, Qt.Key.Key_Return)
     viewer = AuditViewer(unlocked.ctx, unlocked.record.patient_id, parent=unlocked)
     qtbot.addWidget(viewer)
-    assert viewer.verdict.text().startswith("Journal intègre")
+    qtbot.waitUntil(lambda: viewer.verdict.text().startswith("Journal intègre"), timeout=3000)
     assert viewer.table.rowCount() > 5
     viewer.only_patient.setChecked(True)
     viewer.action.setCurrentIndex(viewer.action.findData("read"))

@@ -10,8 +10,9 @@ from cabinet.domain.audit import (
     GENESIS_HASH,
     AuditEvent,
     ChainReport,
+    ChainWalker,
+    JournalRow,
     chain_hash,
-    verify_chain,
 )
 from cabinet.vault.database import Connection
 
@@ -37,7 +38,21 @@ def append(conn: Connection, event: AuditEvent) -> int:
     return int(cursor.lastrowid or 0)
 
 
+CHUNK = 5000
+
+
+def rows_after(conn: Connection, after_id: int, limit: int = CHUNK) -> list[JournalRow]:
+    """Stored journal rows after an id, in order, for the chain check."""
+    cursor = conn.execute(
+        f"SELECT id, {', '.join(_COLUMNS)}, prev_hash, hash FROM audit WHERE id > ? "
+        "ORDER BY id LIMIT ?", (after_id, limit))
+    return [(row[0], AuditEvent(*row[1:-2]), row[-2], row[-1]) for row in cursor]
+
+
 def verify(conn: Connection) -> ChainReport:
-    """Walk the whole journal in order and check every link."""
-    rows = conn.execute(f"SELECT id, {', '.join(_COLUMNS)}, prev_hash, hash FROM audit ORDER BY id")
-    return verify_chain((row[0], AuditEvent(*row[1:-2]), row[-2], row[-1]) for row in rows)
+    """Walk the whole journal in order, a chunk at a time, and check every link."""
+    walker = ChainWalker()
+    while chunk := rows_after(conn, walker.last_id):
+        if not walker.feed(chunk):
+            break
+    return walker.report()

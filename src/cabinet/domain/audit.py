@@ -109,15 +109,41 @@ class ChainReport:
                 f"{self.reason}.")
 
 
-def verify_chain(rows: Iterable[tuple[int, AuditEvent, str, str]]) -> ChainReport:
-    """Check (id, event, previous hash, hash) rows in journal order; name the first break."""
-    previous = GENESIS_HASH
-    checked = 0
-    for event_id, event, prev_hash, stored_hash in rows:
-        if prev_hash != previous:
-            return ChainReport(checked, event_id, "le lien avec l'évènement précédent est rompu")
-        if chain_hash(previous, event) != stored_hash:
-            return ChainReport(checked, event_id, "le contenu a été modifié après écriture")
-        previous = stored_hash
-        checked += 1
-    return ChainReport(checked)
+JournalRow = tuple[int, AuditEvent, str, str]
+"""(id, event, previous hash, hash) as stored."""
+
+
+class ChainWalker:
+    """Checks the journal piece by piece, so a long journal never blocks anyone for long."""
+
+    def __init__(self) -> None:
+        self.previous = GENESIS_HASH
+        self.last_id = 0
+        self.checked = 0
+        self.broken: ChainReport | None = None
+
+    def feed(self, rows: Iterable[JournalRow]) -> bool:
+        """Check the next rows in journal order; False once a break was found."""
+        for event_id, event, prev_hash, stored_hash in rows:
+            if prev_hash != self.previous:
+                self.broken = ChainReport(self.checked, event_id,
+                                          "le lien avec l'évènement précédent est rompu")
+                return False
+            if chain_hash(self.previous, event) != stored_hash:
+                self.broken = ChainReport(self.checked, event_id,
+                                          "le contenu a été modifié après écriture")
+                return False
+            self.previous, self.last_id = stored_hash, event_id
+            self.checked += 1
+        return True
+
+    def report(self) -> ChainReport:
+        """The verdict so far."""
+        return self.broken or ChainReport(self.checked)
+
+
+def verify_chain(rows: Iterable[JournalRow]) -> ChainReport:
+    """Check rows in journal order; name the first break."""
+    walker = ChainWalker()
+    walker.feed(rows)
+    return walker.report()

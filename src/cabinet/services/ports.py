@@ -5,7 +5,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cabinet.domain.audit import AuditEvent, ChainReport
+from cabinet.domain.audit import AuditEvent, ChainReport, JournalRow
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,10 @@ class RecordStore(Protocol):
 
     def verify_journal(self) -> ChainReport:
         """Check the journal's hash chain."""
+        ...
+
+    def journal_rows_after(self, after_id: int, limit: int) -> list[JournalRow]:
+        """Stored journal rows after an id, in order (for a check done piece by piece)."""
         ...
 
     def counts(self) -> dict[str, int]:

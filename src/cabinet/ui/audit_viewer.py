@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
-from cabinet.domain.audit import ACCESS_MODE_LABELS
+from cabinet.domain.audit import ACCESS_MODE_LABELS, ChainWalker
 from cabinet.services.ports import JournalFilter
 from cabinet.ui.rendering import detail_text, french_datetime, mode_label, target_text
 
@@ -94,11 +94,24 @@ class AuditViewer(QDialog):
         self.refresh()
 
     def show_verdict(self) -> None:
-        """Verify the chain and show the result."""
-        report = self._ctx.journal.verify()
-        colour = "#1b5e20" if report.intact else "#b00020"
-        self.verdict.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        self.verdict.setText(report.summary())
+        """Verify the chain a piece at a time between events, then show the result."""
+        walker = ChainWalker()
+        self.verdict.setText("Vérification du journal en cours…")
+
+        def step() -> None:
+            if self._ctx.vault.locked:
+                return
+            if self._ctx.journal.verify_step(walker):
+                self.verdict.setText(f"Vérification du journal en cours… "
+                                     f"{walker.checked} évènement(s) vérifié(s)")
+                QTimer.singleShot(0, step)
+                return
+            report = self._ctx.journal.finish_verification(walker)
+            colour = "#1b5e20" if report.intact else "#b00020"
+            self.verdict.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            self.verdict.setText(report.summary())
+
+        QTimer.singleShot(0, step)
 
     def current_filter(self) -> JournalFilter:
         """The criteria chosen."""

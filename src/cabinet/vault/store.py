@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cabinet.audit import journal
-from cabinet.domain.audit import AuditEvent, ChainReport
+from cabinet.domain.audit import AuditEvent, ChainReport, JournalRow
 from cabinet.services.ports import (
     DraftKey,
     JournalFilter,
@@ -270,6 +270,10 @@ class SqlRecordStore:
     def verify_journal(self) -> ChainReport:
         """Check the whole hash chain."""
         return journal.verify(self._conn)
+
+    def journal_rows_after(self, after_id: int, limit: int) -> list[JournalRow]:
+        """Stored journal rows after an id, in order."""
+        return journal.rows_after(self._conn, after_id, limit)
 
     def counts(self) -> dict[str, int]:
         """Sizes of the vault's content."""
