@@ -110,3 +110,17 @@ def test_card_pulled_during_unlock_never_leaves_the_app_open(qtbot, card_window,
     qtbot.waitUntil(lambda: card_window.ctx is None
                     and card_window.stack.currentWidget() is card_window.lock_screen,
                     timeout=REMOVAL_BUDGET_MS)
+
+
+def test_three_wrong_pins_are_three_journaled_refusals_never_retried(qtbot, card_window,
+                                                                      physician_card):
+    for attempt in range(3):
+        type_pin(qtbot, card_window, f"000{attempt}")
+        assert card_window.ctx is None
+        assert "Code PIN incorrect" in card_window.lock_screen.error.text()
+        assert card_window.lock_screen.secret.text() == ""  # nothing kept to retry with
+    type_pin(qtbot, card_window, physician_card.pin)
+    events = card_window.ctx.vault.store.audit_rows(None, 20)
+    failed = [e for e in events if e["action"] == "connect_failed"]
+    assert len(failed) == 3 and {e["mode"] for e in failed} == {"card"}
+    assert not any(f"000{n}" in str(events) for n in range(3))

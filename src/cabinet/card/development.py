@@ -5,7 +5,11 @@ card answers a SELECT of the application below and an ISO 7816-4 GET DATA of tag
 the serial of its token; a CPS card is matched to its token by the reader instead.
 """
 
+import time
+
 from smartcard import scard
+
+RETRY_SECONDS = 0.15
 
 APPLICATION_AID = bytes.fromhex("F0434142494E4554")
 _SELECT = [0x00, 0xA4, 0x04, 0x0C, len(APPLICATION_AID), *APPLICATION_AID]
@@ -13,18 +17,33 @@ _GET_SERIAL = [0x00, 0xCA, 0x00, 0x5A, 0x00]
 _OK = [0x90, 0x00]
 
 
-def card_serial(reader: str) -> str | None:
-    """The serial a development card reports, or None for any other card."""
+def card_serial(reader: str, attempts: int = 3) -> str | None:
+    """The serial a development card reports, or None for any other card.
+
+    A card inserted a moment ago may refuse the first connection while it powers up: only
+    that is retried, so another card (a CPS) costs one quick exchange.
+    """
+    for attempt in range(attempts):
+        connected, serial = _read_serial(reader)
+        if connected:
+            return serial
+        if attempt + 1 < attempts:
+            time.sleep(RETRY_SECONDS)
+    return None
+
+
+def _read_serial(reader: str) -> tuple[bool, str | None]:
+    """(whether the card could be reached, the serial it reported)."""
     try:
         result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if result != scard.SCARD_S_SUCCESS:
-            return None
+            return False, None
         try:
             result, card, protocol = scard.SCardConnect(
                 context, reader, scard.SCARD_SHARE_SHARED,
                 scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
             if result != scard.SCARD_S_SUCCESS:
-                return None
+                return False, None
             try:
                 return _ask_serial(card, protocol)
             finally:
@@ -32,14 +51,15 @@ def card_serial(reader: str) -> str | None:
         finally:
             scard.SCardReleaseContext(context)
     except scard.error:
-        return None
+        return False, None
 
 
-def _ask_serial(card: object, protocol: int) -> str | None:
-    result, response = scard.SCardTransmit(card, protocol, _SELECT)
-    if result != scard.SCARD_S_SUCCESS or list(response[-2:]) != _OK:
-        return None
-    result, response = scard.SCardTransmit(card, protocol, _GET_SERIAL)
-    if result != scard.SCARD_S_SUCCESS or list(response[-2:]) != _OK:
-        return None
-    return bytes(response[:-2]).decode("ascii", "replace").strip()
+def _ask_serial(card: object, protocol: int) -> tuple[bool, str | None]:
+    """A transport failure may be retried; a card answering 'no such thing' may not."""
+    for command in (_SELECT, _GET_SERIAL):
+        result, response = scard.SCardTransmit(card, protocol, command)
+        if result != scard.SCARD_S_SUCCESS:
+            return False, None
+        if list(response[-2:]) != _OK:
+            return True, None
+    return True, bytes(response[:-2]).decode("ascii", "replace").strip()
