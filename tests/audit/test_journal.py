@@ -39,6 +39,19 @@ def drop_guards(conn):
     conn.execute("DROP TRIGGER audit_append_only_delete")
 
 
+@pytest.fixture
+def closed_vault(vault_dir, clock):
+    """A new real vault, locked; its recovery key."""
+    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
+    opened.lock(clock)
+    return recovery_key
+
+
+def reopen(vault_dir, recovery_key, clock, workstation="poste"):
+    """Unlock with the recovery key."""
+    return unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, workstation)
+
+
 def test_an_altered_event_is_named(ctx):
     filled(ctx)
     drop_guards(ctx.vault.conn)
@@ -88,18 +101,17 @@ def test_failed_attempts_are_sealed_then_journaled_at_next_unlock(vault_dir, clo
     reopened.lock(clock)
 
 
-def test_pending_import_is_idempotent_and_reports_damaged_lines(vault_dir, clock):
-    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
-    opened.lock(clock)
+def test_pending_import_is_idempotent_and_reports_damaged_lines(vault_dir, clock, closed_vault):
+    recovery_key = closed_vault
     layout = VaultLayout(vault_dir)
     with pytest.raises(WrongKey):
         unlock(vault_dir, Credential(AccessMode.RECOVERY, "AAAA"), clock, "poste")
     copy_of_log = layout.pending_log.read_text()
-    first = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    first = reopen(vault_dir, recovery_key, clock)
     first.lock(clock)
     # the same sealed line comes back (crash before the file was removed) plus garbage
     layout.pending_log.write_text(copy_of_log + "pas-du-base64\n")
-    second = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    second = reopen(vault_dir, recovery_key, clock)
     events = second.store.audit_rows(None, 100)
     assert sum(e["action"] == "connect_failed" for e in events) == 1
     assert any("illisible" in e["detail"] for e in events)
@@ -131,7 +143,8 @@ def test_verification_through_the_service_is_itself_journaled(ctx):
     assert last["action"] == "admin" and "intègre" in last["detail"]
 
 
-def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir, clock):
+def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir, clock,
+                                                                       closed_vault):
     """Anyone can seal with the public key: only failed attempts of the right shape count."""
     import base64
     import json
@@ -146,8 +159,7 @@ def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir
     from cabinet.keys.wrapping import derive_key
     from cabinet.vault.header import read_header, unb64
 
-    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
-    opened.lock(clock)
+    recovery_key = closed_vault
     layout = VaultLayout(vault_dir)
     public = X25519PublicKey.from_public_bytes(
         unb64(read_header(layout.header).audit_public_key))
@@ -166,7 +178,7 @@ def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir
     layout.pending_log.write_text(
         forge(base) + forge({**base, "action": "connect_failed", "patient_id": None,
                              "detail": {"not": "a string"}}))
-    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    reopened = reopen(vault_dir, recovery_key, clock)
     events = reopened.store.audit_rows(None, 20)
     assert not any(e["action"] == "read" for e in events)
     assert any("2 ligne(s) illisible(s)" in e["detail"] for e in events)
@@ -174,25 +186,23 @@ def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir
     reopened.lock(clock)
 
 
-def test_an_older_copy_of_the_database_put_back_is_detected(vault_dir, clock):
+def test_an_older_copy_of_the_database_put_back_is_detected(vault_dir, clock, closed_vault):
     """TRACE-2: the chain alone cannot see its newest events cut off; the anchor can."""
     import shutil
 
     from cabinet.bootstrap import build_context
 
-    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
-    opened.lock(clock)
+    recovery_key = closed_vault
     layout = VaultLayout(vault_dir)
     old_copy = vault_dir.parent / "ancienne-copie.vault"
     shutil.copy(layout.database, old_copy)
-    ctx = build_context(unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key),
-                               clock, "poste"), clock)
+    ctx = build_context(reopen(vault_dir, recovery_key, clock), clock)
     filled(ctx)
     ctx.lock()
     shutil.copy(old_copy, layout.database)  # someone with file access rolls the vault back
     for sidecar in layout.sidecar_files():
         sidecar.unlink(missing_ok=True)
-    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    reopened = reopen(vault_dir, recovery_key, clock)
     assert journal.verify(reopened.conn).intact  # the chain alone sees nothing
     alerts = [e["detail"] for e in reopened.store.audit_rows(None, 5)
               if e["detail"].startswith("ALERTE journal")]
@@ -200,26 +210,25 @@ def test_an_older_copy_of_the_database_put_back_is_detected(vault_dir, clock):
     reopened.lock(clock)
 
 
-def test_a_normal_reopening_raises_no_alert(vault_dir, clock):
-    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
-    opened.lock(clock)
-    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+def test_a_normal_reopening_raises_no_alert(vault_dir, clock, closed_vault):
+    recovery_key = closed_vault
+    reopened = reopen(vault_dir, recovery_key, clock)
     assert not any("ALERTE" in e["detail"] for e in reopened.store.audit_rows(None, 10))
     reopened.lock(clock)
 
 
-def test_a_replaced_pending_key_in_the_header_is_restored_and_reported(vault_dir, clock):
+def test_a_replaced_pending_key_in_the_header_is_restored_and_reported(vault_dir, clock,
+                                                                      closed_vault):
     from cabinet.audit.pending import new_keypair
     from cabinet.vault.header import b64, read_header, write_header
 
-    opened, recovery_key = create_vault(vault_dir, OWNER, clock, "poste")
-    opened.lock(clock)
+    recovery_key = closed_vault
     layout = VaultLayout(vault_dir)
     header = read_header(layout.header)
     original = header.audit_public_key
     header.audit_public_key = b64(new_keypair()[1])  # failed attempts would become unreadable
     write_header(layout.header, header)
-    reopened = unlock(vault_dir, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste")
+    reopened = reopen(vault_dir, recovery_key, clock)
     assert read_header(layout.header).audit_public_key == original
     assert any("clé des tentatives" in e["detail"] for e in reopened.store.audit_rows(None, 5))
     reopened.lock(clock)
