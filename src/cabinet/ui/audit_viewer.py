@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext
 from cabinet.domain.audit import ACCESS_MODE_LABELS, ChainWalker
 from cabinet.services.ports import JournalFilter
-from cabinet.ui.rendering import detail_text, french_datetime, mode_label, target_text
+from cabinet.services.wording import detail_text, french_datetime, mode_label, target_text
 
 ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
                  "lock": "Verrouillage", "read": "Lecture", "create": "Création",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from cabinet.errors import KnownError
 from cabinet.services.drafts import DraftService
 from cabinet.services.ports import DraftKey
-from cabinet.ui.rendering import french_datetime
+from cabinet.services.wording import french_datetime
 
 DRAFT_DELAY_MS = 3000
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.services.ports import StoredVersion
-from cabinet.ui.rendering import entry_html, summary_line
+from cabinet.services.wording import summary_line
+from cabinet.ui.rendering import entry_html
 
 
 class EntryList(QWidget):

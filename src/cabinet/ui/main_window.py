@@ -25,6 +25,7 @@ from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.card.presence import Readers
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action
 from cabinet.errors import KnownError
+from cabinet.services.wording import french_datetime
 from cabinet.ui.audit_viewer import AuditViewer
 from cabinet.ui.card_bridge import CardBridge
 from cabinet.ui.cards_dialog import CardsDialog
@@ -33,7 +34,6 @@ from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.record_view import RecordView
-from cabinet.ui.rendering import french_datetime
 from cabinet.ui.search_panel import SearchPanel
 from cabinet.ui.session_lock import SessionLockWatch
 from cabinet.ui.settings_dialog import SettingsDialog

@@ -27,6 +27,7 @@ from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord, ReplacementObjection
+from cabinet.services.wording import age_text, french_datetime, mode_label, target_text
 from cabinet.ui.audit_viewer import ACTION_LABELS
 from cabinet.ui.dialogs import ServiceDialog, ask_reason
 from cabinet.ui.documents_tab import DocumentsTab
@@ -36,7 +37,7 @@ from cabinet.ui.entry_list import EntryList
 from cabinet.ui.errors import show_known_error
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.prescription_dialog import PrescriptionDialog
-from cabinet.ui.rendering import age_text, entry_html, french_datetime, mode_label, target_text
+from cabinet.ui.rendering import entry_html
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)

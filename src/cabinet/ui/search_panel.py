@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.services.ports import PatientRow
-from cabinet.ui.rendering import age_text, french_date
+from cabinet.services.wording import age_text, french_date
 
 MAX_RECENT = 10
 

@@ -1,0 +1,66 @@
+"""PAdES signatures with pyHanko, the key being the card's (PKCS#11) or the demo certificate.
+
+pyHanko computes the CMS structure; the raw RSA signature comes from a `RawSigner`: the card
+signs a DigestInfo through CKM_RSA_PKCS (the one mechanism every CPS key accepts), the demo
+software key signs in memory. Baseline B-B by default; B-T when a time-stamping authority
+URL is configured (none by default: Cabinet works offline). The visible block is drawn by
+`cabinet.documents.layout`; the field `cabinet.documents.pdfa` put over it keeps its empty
+appearance, so pyHanko never draws its non-embedded Courier.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from asn1crypto import algos, x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.stamp.noop import NoOpStampStyle
+
+from cabinet.documents.layout import Rendered
+from cabinet.documents.pdfa import SIGNATURE_FIELD
+
+RawSigner = Callable[[bytes], bytes]
+"""Returns the RSA PKCS#1 v1.5 signature of SHA-256(data)."""
+
+
+@dataclass(frozen=True)
+class DocumentSigner:
+    """A certificate and the means to sign with its key."""
+
+    certificate_der: bytes
+    sign: RawSigner
+    demo: bool = False
+
+
+class _RawSigner(signers.Signer):
+    """pyHanko's signer over a `RawSigner`."""
+
+    def __init__(self, document_signer: DocumentSigner) -> None:
+        super().__init__(
+            signing_cert=x509.Certificate.load(document_signer.certificate_der),
+            signature_mechanism=algos.SignedDigestAlgorithm(
+                {"algorithm": "sha256_rsa"}),
+        )
+        self._sign = document_signer.sign
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str,
+                             dry_run: bool = False) -> bytes:
+        if dry_run:
+            return bytes(512)  # room for a 4096-bit RSA signature
+        return self._sign(data)
+
+
+def sign_pdf(rendered: Rendered, signer: DocumentSigner, *, reason: str,
+             tsa_url: str = "") -> bytes:
+    """Sign `rendered` (already PDF/A) over its signature block; B-T when `tsa_url` is set."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(rendered.pdf), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD, md_algorithm="sha256", reason=reason,
+        subfilter=fields.SigSeedSubFilter.PADES)
+    timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
+    pdf_signer = signers.PdfSigner(meta, signer=_RawSigner(signer), timestamper=timestamper,
+                                   stamp_style=NoOpStampStyle())
+    output = io.BytesIO()
+    pdf_signer.sign_pdf(writer, existing_fields_only=True, output=output)
+    return output.getvalue()

@@ -1,0 +1,123 @@
+"""Say in French whether a signed PDF is intact, who signed it, when, and whether to trust them.
+
+pyHanko does the checking, offline: the signature over the signed byte ranges, coverage of
+the whole file (nothing appended after signing), and the chain to the trust anchors the user
+configured (e.g. the IGC-Santé roots). Without anchors the signer is named but not vouched for.
+"""
+
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from asn1crypto import pem, x509
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from cabinet.documents.typography import date_and_time
+
+SIGNING_USAGES = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"},
+                                     match_all_key_usages=False)
+
+
+@dataclass
+class VerificationReport:
+    """The verdict on one file, and the French lines that explain it."""
+
+    intact: bool = False
+    trusted: bool = False
+    signer: str = ""
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """One French sentence for a status bar or a terminal."""
+        return self.lines[0] if self.lines else "Vérification impossible."
+
+
+def load_anchors(blobs: Sequence[bytes]) -> list[x509.Certificate]:
+    """Trust anchors from PEM or DER certificate files."""
+    anchors: list[x509.Certificate] = []
+    for blob in blobs:
+        if pem.detect(blob):
+            anchors.extend(x509.Certificate.load(der) for _, _, der in pem.unarmor(blob, True))
+        else:
+            anchors.append(x509.Certificate.load(blob))
+    return anchors
+
+
+def verify_pdf(content: bytes, anchors: Sequence[x509.Certificate] = ()) -> VerificationReport:
+    """Check every signature of `content`; the report's first line is the verdict."""
+    try:
+        signatures = PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures
+    except (PdfError, ValueError, KeyError, TypeError):
+        return VerificationReport(lines=["Fichier illisible : ce n'est pas un PDF valide, ou il "
+                                         "a été tronqué ou modifié."])
+    if not signatures:
+        return VerificationReport(lines=["Ce document ne porte aucune signature électronique."])
+    report = VerificationReport(intact=True, trusted=True)
+    details: list[str] = []
+    for signature in signatures:
+        context = ValidationContext(trust_roots=list(anchors), allow_fetching=False,
+                                    revocation_mode="soft-fail")
+        try:
+            status = validate_pdf_signature(signature, context,
+                                            key_usage_settings=SIGNING_USAGES)
+        except (PdfError, ValueError, KeyError, TypeError):
+            report.intact = report.trusted = False
+            details.append("Signature illisible : le document a été modifié.")
+            continue
+        certificate = status.signing_cert
+        whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        intact = bool(status.intact and status.valid and whole)
+        report.intact &= intact
+        report.trusted &= bool(status.trusted)
+        report.signer = certificate.subject.native.get("common_name", "")
+        details += _describe(status, certificate, intact, whole, bool(anchors))
+    report.lines = [_verdict(report, bool(anchors)), *details]
+    return report
+
+
+def _verdict(report: VerificationReport, has_anchors: bool) -> str:
+    if not report.intact:
+        return "Document modifié après signature : il ne doit pas être utilisé."
+    if report.trusted:
+        return f"Document intact, signé par {report.signer}, certificat reconnu."
+    if not has_anchors:
+        return (f"Document intact, signé par {report.signer} ; aucune autorité de confiance "
+                "n'est configurée pour reconnaître ce certificat.")
+    return (f"Document intact, signé par {report.signer}, mais le certificat ne provient "
+            "d'aucune autorité de confiance configurée.")
+
+
+def _describe(status: object, certificate: x509.Certificate, intact: bool, whole: bool,
+              has_anchors: bool) -> list[str]:
+    subject = certificate.subject.native
+    lines = [f"Signataire : {subject.get('common_name', '?')}"]
+    if subject.get("serial_number"):
+        lines.append(f"Identifiant : {subject['serial_number']}")
+    lines.append(f"Certificat émis par : {certificate.issuer.native.get('common_name', '?')}, "
+                 f"valable du {date_and_time(certificate.not_valid_before)} au "
+                 f"{date_and_time(certificate.not_valid_after)}")
+    lines.append("Empreinte SHA-256 du certificat : "
+                 + hashlib.sha256(certificate.dump()).hexdigest())
+    timestamp = getattr(status, "timestamp_validity", None)
+    if timestamp is not None:
+        lines.append(f"Horodatage qualifié du {date_and_time(timestamp.timestamp)} "
+                     f"({'valide' if timestamp.intact and timestamp.valid else 'invalide'})")
+    elif (reported := getattr(status, "signer_reported_dt", None)) is not None:
+        lines.append(f"Signé le {date_and_time(reported)}, selon l'horloge du poste du signataire "
+                     "(sans horodatage par un tiers)")
+    if not whole:
+        lines.append("Des données ont été ajoutées après la signature.")
+    elif not intact:
+        lines.append("L'empreinte du contenu ne correspond plus à la signature.")
+    if has_anchors:
+        lines.append("Chaîne de certification : " + ("reconnue" if getattr(status, "trusted", False)
+                                                    else "non reconnue"))
+    return lines
+

@@ -1,0 +1,130 @@
+"""How entries and journal events read in French, for the screen and for printed documents.
+
+Plain text only: the UI escapes it into HTML, the PDF layer into paragraphs.
+"""
+
+import datetime as dt
+from typing import Any
+
+from cabinet.domain.audit import ACCESS_MODE_LABELS
+from cabinet.domain.identity import age_on
+from cabinet.domain.record import (
+    CONSENT_CHOICES,
+    CONSENT_TOPICS,
+    DOCUMENT_TYPES,
+    HISTORY_CATEGORIES,
+    PRIVATE_NOTE_CATEGORIES,
+    VITAL_SIGNS,
+    EntryKind,
+    body_mass_index,
+)
+from cabinet.services.ports import StoredVersion
+
+
+def french_date(iso: str) -> str:
+    """2026-03-12 → 12/03/2026 (empty stays empty)."""
+    if not iso:
+        return ""
+    return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+
+
+def french_datetime(iso: str) -> str:
+    """An ISO timestamp in the workstation's local time, the French way."""
+    moment = dt.datetime.fromisoformat(iso).astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def age_text(birth_iso: str, today: dt.date) -> str:
+    """'63 ans', or months for babies."""
+    birth = dt.date.fromisoformat(birth_iso)
+    years = age_on(birth, today)
+    if years >= 2:
+        return f"{years} ans"
+    months = (today.year - birth.year) * 12 + today.month - birth.month - (today.day < birth.day)
+    return f"{max(months, 0)} mois"
+
+
+def vital_text(vital: dict[str, Any]) -> str:
+    """'Poids 72,5 kg'."""
+    sign = VITAL_SIGNS[vital["code"]]
+    return f"{sign.label} {vital['value']:g} {sign.unit}".replace(".", ",")
+
+
+def vitals_text(vitals: list[dict[str, Any]]) -> str:
+    """Every measure of an encounter, and the BMI when weight and height are there."""
+    text = " · ".join(vital_text(v) for v in vitals)
+    bmi = body_mass_index(vitals)
+    if bmi is not None:
+        text += f" · IMC {bmi:g} kg/m²".replace(".", ",")
+    return text
+
+
+def summary_line(entry: StoredVersion) -> str:
+    """One line for lists."""
+    p = entry.payload
+    match entry.kind:
+        case "encounter":
+            return f"{french_date(p['date'])} — {p['reason']}"
+        case "prescription":
+            drugs = ", ".join(line["drug"] for line in p["lines"])
+            return f"{french_date(p['date'])} — {drugs}"
+        case "document":
+            return (f"{french_date(p['date'])} — {DOCUMENT_TYPES[p['doc_type']]} : "
+                    f"{p['title']}")
+        case "history":
+            return f"{p['text']} ({HISTORY_CATEGORIES[p['category']]})"
+        case "allergy":
+            if p["status"] == "none_known":
+                return "Aucune allergie connue"
+            kind = "Intolérance" if p.get("intolerance") else "Allergie"
+            return f"{kind} : {p['substance']}" + (f" ({p['reaction']})" if p["reaction"] else "")
+        case "treatment":
+            return f"{p['drug']} — {p['dosage']}"
+        case "private_note":
+            return f"{PRIVATE_NOTE_CATEGORIES[p['category']]} : {p['text'][:80]}"
+        case "consent":
+            return f"{CONSENT_CHOICES[p['choice']]} : {CONSENT_TOPICS[p['topic']].lower()}"
+        case "advance_directive":
+            return f"Directives anticipées du {french_date(p['date'])}"
+        case _:
+            return str(p.get("text", ""))
+
+
+TARGET_LABELS = {
+    "record": "Dossier", "identity": "Identité", "identity history": "Historique de l'identité",
+    "access history": "Historique des accès", "full text": "Recherche dans les notes",
+    "journal": "Journal des accès", "settings": "Paramètres du cabinet",
+    "break-glass": "Bris de glace", "break-glass review": "Revue des bris de glace",
+}
+DETAIL_LABELS = {
+    "history": "historique des versions", "document content": "contenu du document",
+    **{kind.value: label for kind, label in (
+        (EntryKind.HISTORY, "antécédent"), (EntryKind.ALLERGY, "allergie"),
+        (EntryKind.RISK_FACTOR, "facteur de risque"), (EntryKind.TREATMENT, "traitement"),
+        (EntryKind.ENCOUNTER, "consultation"), (EntryKind.PRESCRIPTION, "ordonnance"),
+        (EntryKind.DOCUMENT, "document"), (EntryKind.ADVANCE_DIRECTIVE, "directives anticipées"),
+        (EntryKind.PRIVATE_NOTE, "note non communicable"))},
+}
+
+
+def target_text(target: str) -> str:
+    """What a journal event was about, in French ("entry:12" → "Entrée n° 12")."""
+    if target.startswith("entry:"):
+        return f"Entrée n° {target.split(':', 1)[1]}"
+    if target.startswith("draft:"):
+        kind = target.split(":")[1]
+        return f"Brouillon ({DETAIL_LABELS.get(kind, kind)})"
+    if target.startswith("pending:"):
+        return "Tentative de connexion"
+    return TARGET_LABELS.get(target, target)
+
+
+def detail_text(detail: str) -> str:
+    """A journal event's detail, with internal codes put in French."""
+    return DETAIL_LABELS.get(detail, detail)
+
+
+def mode_label(mode: str) -> str:
+    """How someone got in, in French; an unknown code is shown as it is."""
+    labels = {m.value: text for m, text in ACCESS_MODE_LABELS.items()}
+    return labels.get(mode, mode)
