@@ -42,6 +42,7 @@ from helpers.pcsc_stack import use_private_socket  # noqa: E402
 use_private_socket()
 
 from helpers.card_fixtures import (  # noqa: E402, F401
+    card_document_signer,
     card_reader,
     other_physician_card,
     physician_card,

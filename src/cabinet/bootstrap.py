@@ -3,19 +3,28 @@
 The UI and the command line receive an `AppContext` and never build services themselves.
 """
 
+import contextlib
+import functools
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cabinet.domain.audit import AccessMode, Action
 from cabinet.domain.clock import Clock, SystemClock
+from cabinet.keys.card import digest_info, holder_of
 from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+
+    from cabinet.documents.signing import DocumentSigner
+    from cabinet.services.copies import CopyService
+    from cabinet.services.exports import ExportService
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.drafts import DraftService
+from cabinet.services.issuing import Issuer
 from cabinet.services.journal import JournalService
 from cabinet.services.patients import PatientService
 from cabinet.services.records import RecordService
@@ -42,7 +51,28 @@ class AppContext:
     journal: JournalService
     drafts: DraftService
     settings: SettingsService
+    trail: AuditTrail
     development_card: bool = False
+
+    @functools.cached_property
+    def exports(self) -> "ExportService":
+        """Signed documents and exports (built on first use: PDF libraries load slowly)."""
+        from cabinet.services import exports
+
+        return exports.ExportService(self.vault.store, self.trail, self._issuer, self.records,
+                             self.journal)
+
+    @functools.cached_property
+    def copies(self) -> "CopyService":
+        """The copy-request register and the patient's copy (built on first use)."""
+        from cabinet.services import copies
+
+        return copies.CopyService(self.vault.store, self.trail, self._issuer, self.records,
+                           self.journal)
+
+    @functools.cached_property
+    def _issuer(self) -> Issuer:
+        return Issuer(self.vault.store, self.trail, self.settings)
 
     def lock(self) -> None:
         """Lock: journal it, close the vault, drop the services."""
@@ -85,13 +115,12 @@ class VaultDoor:
 
         A refused PIN or a missing token is journaled as a failed card attempt too.
         """
-        from cabinet.card import development, token
+        from cabinet.card import token
 
         slots_tried = False  # from then on, unlock_with_card journals its own failures
         module = self.card_module or default_card_module()
         try:
-            library = token.load_module(module)
-            card_token = token.find_token(library, reader, development.card_serial(reader))
+            card_token = self._card_token(module, reader)
             with token.signer(card_token, pin) as (certificate, sign):
                 slots_tried = True
                 vault = unlock_with_card(self.folder, certificate, sign, self.clock,
@@ -110,12 +139,35 @@ class VaultDoor:
 
     def enrol_card(self, ctx: AppContext, reader: str, pin: str) -> None:
         """Enrol the card in `reader` into the open vault (renewed card, remplaçant)."""
-        from cabinet.card import development, token
+        from cabinet.card import token
 
-        library = token.load_module(self.card_module or default_card_module())
-        card_token = token.find_token(library, reader, development.card_serial(reader))
+        card_token = self._card_token(self.card_module or default_card_module(), reader)
         with token.signer(card_token, pin) as (certificate, sign):
             ctx.vault.enrol_card(certificate, sign, ctx.clock)
+
+    @contextlib.contextmanager
+    def document_signer(self, reader: str, pin: str) -> Iterator["DocumentSigner"]:
+        """The card in `reader` as a document signer, its signature key preferred (SIGN-3).
+
+        The development card signs as "sans valeur", like the demo certificate.
+        """
+        from cabinet.card import token
+        from cabinet.documents.signing import DocumentSigner
+
+        module = self.card_module or default_card_module()
+        card_token = self._card_token(module, reader)
+        with token.signer(card_token, pin, for_documents=True) as (certificate, sign):
+            holder = holder_of(certificate)
+            yield DocumentSigner(certificate, lambda data: sign(digest_info(data)),
+                                 holder=holder.name, rpps=holder.rpps,
+                                 demo=module in token.DEVELOPMENT_MODULES)
+
+    @staticmethod
+    def _card_token(module: Path, reader: str) -> Any:
+        from cabinet.card import development, token
+
+        library = token.load_module(module)
+        return token.find_token(library, reader, development.card_serial(reader))
 
     def open(self, mode: AccessMode, secret: str) -> AppContext:
         """Unlock with one credential and wire the services; raise `KnownError` in French."""
@@ -168,13 +220,15 @@ def platform_keyring() -> "KeyringBackend":
 def build_context(vault: OpenVault, clock: Clock | None = None) -> AppContext:
     """Wire the services over an unlocked vault."""
     clock = clock or SystemClock()
-    trail = AuditTrail(vault.store, vault.actor, clock, vault.owner.identifier)
+    store = vault.store
+    trail = AuditTrail(store, vault.actor, clock, vault.owner.identifier)
     return AppContext(
         vault=vault,
         clock=clock,
-        patients=PatientService(vault.store, trail),
-        records=RecordService(vault.store, trail),
-        journal=JournalService(vault.store, trail),
-        drafts=DraftService(vault.store, trail),
-        settings=SettingsService(vault.store, trail),
+        patients=PatientService(store, trail),
+        records=RecordService(store, trail),
+        journal=JournalService(store, trail),
+        drafts=DraftService(store, trail),
+        settings=SettingsService(store, trail),
+        trail=trail,
     )

@@ -137,3 +137,16 @@ def other_physician_card(card_reader: PcscStack,
     """Dr Paul Durand's card (another physician), for the same reader."""
     yield from _card(card_reader, physician_tokens[PAUL_DURAND])
 
+
+
+@pytest.fixture
+def card_document_signer(physician_card: PhysicianCard, tmp_path: Any) -> Iterator[Any]:
+    """Dr Martin's card, inserted, as a document signer through the application's own path."""
+    from pathlib import Path
+
+    from cabinet.bootstrap import VaultDoor
+
+    physician_card.insert()
+    door = VaultDoor(tmp_path / "aucun-coffre", card_module=Path(physician_card.module_path))
+    with door.document_signer(physician_card.reader, physician_card.pin) as signer:
+        yield signer

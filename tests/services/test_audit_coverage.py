@@ -1,19 +1,35 @@
 """No service method reads or writes medical data without its audit event (TRACE-1)."""
 
+import datetime as dt
 import inspect
 
 import pytest
 
 from cabinet import services
+from cabinet.documents.demo_certificate import demo_signer
 from cabinet.domain.audit import ChainWalker
 from cabinet.domain.record import EntryKind
+from cabinet.domain.rights import CopyRequest, Seizure
 from cabinet.errors import AuditMissing
-from cabinet.services import drafts, journal, patients, records, settings
+from cabinet.exchange.staging import CancelToken
+from cabinet.services import (
+    copies,
+    drafts,
+    exports,
+    issuing,
+    journal,
+    patients,
+    records,
+    settings,
+    wording,
+)
 from cabinet.services.auditing import AuditedService, audited, service_marks
+from cabinet.services.exports import Transmission
+from cabinet.services.issuing import Output
 from cabinet.services.ports import DraftKey, JournalFilter
 from helpers.vaults import identity
 
-SERVICE_MODULES = (patients, records, journal, drafts, settings)
+SERVICE_MODULES = (patients, records, journal, drafts, settings, exports, copies, issuing, wording)
 
 
 def service_classes():
@@ -45,7 +61,7 @@ def audit_count(ctx):
     return ctx.vault.store.counts()["audit_events"]
 
 
-def test_each_audited_method_writes_its_event(ctx):
+def test_each_audited_method_writes_its_event(ctx, tmp_path):
     patient = ctx.patients.create(identity())
     lineage = ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Tabac"})
     document = ctx.records.add_document(patient, {
@@ -83,13 +99,46 @@ def test_each_audited_method_writes_its_event(ctx):
         "DraftService.restore": lambda: ctx.drafts.restore(DraftKey(patient, "encounter")),
         "DraftService.discard": lambda: ctx.drafts.discard(DraftKey(patient, "encounter")),
     }
+    exports = export_calls(ctx, patient, tmp_path)
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
-    assert set(calls) == audited_methods, "add a call here for every audited method"
+    assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
     for name, call in calls.items():
         before = audit_count(ctx)
         call()
         assert audit_count(ctx) == before + 1, name
+    for name, call in exports.items():  # an export also journals what it writes in the record
+        before = audit_count(ctx)
+        call()
+        assert audit_count(ctx) > before, name
+
+
+def export_calls(ctx, patient, tmp_path):
+    prescription = ctx.records.add_entry(patient, EntryKind.PRESCRIPTION, {
+        "date": "2026-11-01", "lines": [{"drug": "Paracétamol", "dosage": "1 g",
+                                         "duration": "3 jours"}]})
+    ids = iter(range(1, 100))
+
+    def out():
+        folder = tmp_path / f"sortie-{next(ids)}"
+        folder.mkdir()
+        return Output(demo_signer(), folder, CancelToken())
+
+    request = CopyRequest("patient", "Émilie Lefèvre", ("id_presented",), dt.date(2026, 10, 1))
+    return {
+        "ExportService.prescription": lambda: ctx.exports.prescription(prescription, out()),
+        "ExportService.certificate": lambda: ctx.exports.certificate(patient, "Apte.", out()),
+        "ExportService.letter": lambda: ctx.exports.letter(patient, "Dr Durand", "Avis ?",
+                                                           out()),
+        "ExportService.transmit": lambda: ctx.exports.transmit(patient, Transmission(
+            frozenset({EntryKind.RISK_FACTOR}), "Dr Durand", "À sa demande"), out()),
+        "ExportService.seize": lambda: ctx.exports.seize(patient, Seizure(
+            "Mme Juge", "Ordonnance 1", "Dr Ordre"), out()),
+        "CopyService.register": lambda: ctx.copies.register(patient, request),
+        "CopyService.requests": lambda: ctx.copies.requests(patient),
+        "CopyService.deliver": lambda: ctx.copies.deliver(
+            ctx.copies.register(patient, request), out(), with_history=False),
+    }
 
 
 def test_a_method_that_forgets_its_event_is_rolled_back(ctx):

@@ -79,11 +79,12 @@ def find_token(library: Any, reader: str, card_serial: str | None) -> Any:
                     "insérez-la de nouveau.")
 
 
-def _authentication_certificate(session: Any) -> tuple[bytes, bytes]:
-    """(certificate DER, key id) of the authentication key.
+def _certificate_and_key(session: Any, for_documents: bool) -> tuple[bytes, bytes]:
+    """(certificate DER, key id) of the authentication key, or of the signature key.
 
-    A certificate with a private key, preferring one not meant for non-repudiation (the CPS's
-    signature certificate is).
+    A certificate with a private key: to unlock, preferring one not meant for
+    non-repudiation; to sign documents, preferring the one that is (the CPS's signature
+    certificate), else the authentication key.
     """
     # One search at a time per session: list the certificates before looking for keys.
     certificates = [(bytes(c[pkcs11.Attribute.VALUE]), bytes(c[pkcs11.Attribute.ID]))
@@ -97,7 +98,8 @@ def _authentication_certificate(session: Any) -> tuple[bytes, bytes]:
             candidates.append((_non_repudiation(der), der, key_id))
     if not candidates:
         raise CardError("Cette carte ne porte pas de certificat d'authentification.")
-    _, der, key_id = min(candidates, key=lambda c: c[0])
+    choose = max if for_documents else min
+    _, der, key_id = choose(candidates, key=lambda c: c[0])
     return der, key_id
 
 
@@ -135,8 +137,12 @@ def blocked_card() -> CardError:
 
 
 @contextlib.contextmanager
-def signer(token: Any, pin: str) -> Iterator[tuple[bytes, Signer]]:
-    """Log in once with `pin`; yield the certificate and a signer bound to this session."""
+def signer(token: Any, pin: str, *,
+           for_documents: bool = False) -> Iterator[tuple[bytes, Signer]]:
+    """Log in once with `pin`; yield the certificate and a signer bound to this session.
+
+    `for_documents` picks the card's signature key where it has one (SIGN-3).
+    """
     try:
         session = token.open(user_pin=pin)
     except pkcs11.exceptions.PinIncorrect:
@@ -151,7 +157,7 @@ def signer(token: Any, pin: str) -> Iterator[tuple[bytes, Signer]]:
         raise CardError("La carte ou son logiciel a refusé l'opération "
                         f"({type(error).__name__}) : retirez-la et réessayez.") from None
     try:
-        certificate, key_id = _authentication_certificate(session)
+        certificate, key_id = _certificate_and_key(session, for_documents)
         key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, id=key_id)
 
         def sign(digest_info: bytes) -> bytes:

@@ -37,4 +37,5 @@ def demo_signer() -> DocumentSigner:
     def sign(data: bytes) -> bytes:
         return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
-    return DocumentSigner(certificate.public_bytes(serialization.Encoding.DER), sign, demo=True)
+    return DocumentSigner(certificate.public_bytes(serialization.Encoding.DER), sign,
+                          holder=DEMO_NAME, demo=True)

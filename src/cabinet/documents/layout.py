@@ -74,7 +74,7 @@ def style(name: str, size: float = 10, *, bold: bool = False, leading: float | N
     """A paragraph style in the embedded family."""
     fonts.register()
     return ParagraphStyle(name, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size,
-                          leading=leading or size * 1.3, **extra)
+                          bulletFontName=fonts.REGULAR, leading=leading or size * 1.3, **extra)
 
 
 BODY = style("body")

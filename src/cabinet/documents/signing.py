@@ -30,6 +30,8 @@ class DocumentSigner:
 
     certificate_der: bytes
     sign: RawSigner
+    holder: str
+    rpps: str = ""
     demo: bool = False
 
 

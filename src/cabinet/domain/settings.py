@@ -43,6 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("export_folder", "Dossier des exports", "",
             "Où sont proposés les copies de dossier et les exports (vide : à chaque fois).",
             kind="folder", group="Exports et sauvegardes"),
+    Setting("tsa_url", "Autorité d'horodatage (adresse)", "",
+            "Adresse RFC 3161 d'une autorité d'horodatage ; vide : aucune connexion, les "
+            "documents portent l'heure du poste.", kind="url", group="Signature"),
+    Setting("trust_folder", "Dossier des autorités de confiance", "",
+            "Certificats racines (IGC-Santé…) reconnus à la vérification des signatures.",
+            kind="folder", group="Signature"),
     Setting("backup_folder", "Dossier des sauvegardes", "",
             "Support des sauvegardes chiffrées (disque externe de préférence).",
             kind="folder", group="Exports et sauvegardes"),
@@ -61,6 +67,8 @@ def check_setting(key: str, value: str) -> str:
         raise SettingError(f"{setting.label} : caractères non admis ou texte trop long.")
     if setting.kind == "minutes" and not (value.isdigit() and 1 <= int(value) <= MAX_MINUTES):
         raise SettingError(f"{setting.label} : un nombre entier de 1 à {MAX_MINUTES}.")
+    if setting.kind == "url" and value and not re.fullmatch(r"https?://[^\s]+", value):
+        raise SettingError(f"{setting.label} : une adresse commençant par https://.")
     if setting.kind == "rpps" and value and not re.fullmatch(r"\d{11}", value):
         raise SettingError(f"{setting.label} : 11 chiffres.")
     return value

@@ -54,6 +54,20 @@ class NewEntry:
 
 
 @dataclass(frozen=True)
+class CopyRequestRow:
+    """One line of the copy-request register (RIGHTS-4), as stored."""
+
+    request_id: int
+    patient_id: int
+    request: dict[str, Any]
+    received_on: str
+    created_by: str
+    created_at: str
+    delivered_at: str | None
+    delivery: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class DraftKey:
     """Which draft: a patient, a kind of entry, and the entry corrected (0 for a new one)."""
 
@@ -202,4 +216,18 @@ class RecordStore(Protocol):
 
     def counts(self) -> dict[str, int]:
         """How many patients, entries by kind, files and audit events the vault holds."""
+        ...
+
+    def add_copy_request(self, patient_id: int, request: dict[str, Any], received_on: str,
+                         created_by: str, created_at: str) -> int:
+        """Register a copy request; return its number."""
+        ...
+
+    def copy_requests(self, patient_id: int | None) -> list[CopyRequestRow]:
+        """The register, newest first: one patient's requests, or every undelivered one."""
+        ...
+
+    def mark_copy_delivered(self, request_id: int, delivered_at: str,
+                            delivery: dict[str, Any]) -> None:
+        """Record, once, that a request was answered and with what."""
         ...

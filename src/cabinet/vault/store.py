@@ -13,6 +13,7 @@ from typing import Any
 from cabinet.audit import journal
 from cabinet.domain.audit import AuditEvent, ChainReport, JournalRow
 from cabinet.services.ports import (
+    CopyRequestRow,
     DraftKey,
     JournalFilter,
     NewEntry,
@@ -274,6 +275,32 @@ class SqlRecordStore:
     def journal_rows_after(self, after_id: int, limit: int) -> list[JournalRow]:
         """Stored journal rows after an id, in order."""
         return journal.rows_after(self._conn, after_id, limit)
+
+    def add_copy_request(self, patient_id: int, request: dict[str, Any], received_on: str,
+                         created_by: str, created_at: str) -> int:
+        """Register a copy request; return its number."""
+        cursor = self._conn.execute(
+            "INSERT INTO copy_request (patient_id, request, received_on, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (patient_id, json.dumps(request, ensure_ascii=False), received_on, created_by,
+             created_at))
+        return int(cursor.lastrowid or 0)
+
+    def copy_requests(self, patient_id: int | None) -> list[CopyRequestRow]:
+        """The register, newest first: one patient's requests, or every undelivered one."""
+        where, params = (("patient_id = ?", (patient_id,)) if patient_id is not None
+                         else ("delivered_at IS NULL", ()))
+        rows = self._conn.execute(
+            "SELECT id, patient_id, request, received_on, created_by, created_at, delivered_at, "
+            f"delivery FROM copy_request WHERE {where} ORDER BY id DESC", params).fetchall()
+        return [CopyRequestRow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6],
+                               json.loads(r[7]) if r[7] else None) for r in rows]
+
+    def mark_copy_delivered(self, request_id: int, delivered_at: str,
+                            delivery: dict[str, Any]) -> None:
+        """Record, once, that a request was answered and with what."""
+        self._conn.execute("UPDATE copy_request SET delivered_at = ?, delivery = ? WHERE id = ?",
+                           (delivered_at, json.dumps(delivery, ensure_ascii=False), request_id))
 
     def counts(self) -> dict[str, int]:
         """Sizes of the vault's content."""

@@ -1,0 +1,231 @@
+"""What each document says: prescription (bizone for ALD), certificate, letter, record, history.
+
+Builders turn record data into a `Document`; they never decide what may be shown. Which
+entries go in (non-communicable notes withheld from a patient copy, selected parts for a
+colleague) is the exporting service's decision.
+"""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table, TableStyle
+
+from cabinet.documents import fonts
+from cabinet.documents.layout import BODY, HEADING, SMALL, Document, Letterhead, style, text
+from cabinet.documents.typography import date_and_time, long_date
+from cabinet.domain.identity import INS_OIDS, Identity
+from cabinet.domain.record import EntryKind
+from cabinet.domain.rights import Seizure
+from cabinet.exchange.staging import WrittenFile
+from cabinet.services.ports import StoredVersion
+from cabinet.services.wording import (
+    detail_text,
+    french_datetime,
+    mode_label,
+    summary_line,
+    target_text,
+    vitals_text,
+)
+
+ZONE = style("zone", 9, bold=True, textColor=colors.HexColor("#1f4e79"), spaceBefore=6,
+             spaceAfter=4)
+LINE = style("line", 10.5, leftIndent=4 * mm, spaceAfter=5)
+SECTION_TITLES: Mapping[EntryKind, str] = {
+    EntryKind.ALLERGY: "Allergies et intolérances",
+    EntryKind.HISTORY: "Antécédents",
+    EntryKind.RISK_FACTOR: "Facteurs de risque",
+    EntryKind.TREATMENT: "Traitements au long cours",
+    EntryKind.ADVANCE_DIRECTIVE: "Directives anticipées",
+    EntryKind.CONSENT: "Consentements et oppositions",
+    EntryKind.ENCOUNTER: "Consultations",
+    EntryKind.PRESCRIPTION: "Ordonnances",
+    EntryKind.DOCUMENT: "Documents",
+}
+_FIELD_TITLES = {"history": "Histoire de la maladie", "examination": "Examen clinique",
+                 "conclusion": "Conclusion", "plan": "Conduite à tenir", "text": "",
+                 "holder": "Personne de confiance", "note": "Précision",
+                 "origin": "Origine", "relative": "Lien de parenté"}
+
+
+def patient_line(identity: Identity) -> str:
+    """Who the document is about, printed on every page."""
+    born = "née" if identity.sex.value == "F" else "né"
+    line = f"Patient : {identity.display_name()}, {born} le {identity.birth_date:%d/%m/%Y}"
+    if identity.used_name and identity.used_name != identity.birth_name:
+        line += f" (nom de naissance {identity.birth_name.upper()})"
+    return line
+
+
+def _place_and_date(letterhead: Letterhead, day: dt.date) -> Flowable:
+    city = letterhead.address.rsplit(" ", 1)[-1] if letterhead.address else ""
+    prefix = f"À {city}, le" if city else "Le"
+    return text(f"{prefix} {long_date(day)}", style("date", 10, alignment=2))
+
+
+def _lines(lines: Sequence[Mapping[str, Any]]) -> list[Flowable]:
+    return [text(f"{line['drug']}\n{line['dosage']} — pendant {line['duration']}", LINE)
+            for line in lines]
+
+
+def prescription(letterhead: Letterhead, identity: Identity, entry: StoredVersion) -> Document:
+    """An ordonnance; the bizone layout (ALD lines above the rule) when any line is ALD."""
+    payload = entry.payload
+    day = dt.date.fromisoformat(payload["date"])
+    body: list[Flowable] = [_place_and_date(letterhead, day),
+                            text(identity.display_name(), HEADING)]
+    ald = [line for line in payload["lines"] if line.get("ald")]
+    other = [line for line in payload["lines"] if not line.get("ald")]
+    if ald:
+        body += [text("Prescriptions relatives au traitement de l'affection de longue durée "
+                      "reconnue (liste ou hors liste) — AFFECTION EXONÉRANTE", ZONE), *_lines(ald),
+                 HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=8,
+                            spaceAfter=4),
+                 text("Prescriptions SANS RAPPORT avec l'affection de longue durée — MALADIES "
+                      "INTERCURRENTES", ZONE)]
+    body += _lines(other)
+    title = "Ordonnance bizone" if ald else "Ordonnance"
+    return Document(title, letterhead, patient_line(identity), body,
+                    subject=f"{title} du {day:%d/%m/%Y}")
+
+
+def certificate(letterhead: Letterhead, identity: Identity, statement: str,
+                day: dt.date) -> Document:
+    """A medical certificate: the physician's statement, handed to the patient."""
+    born = "née" if identity.sex.value == "F" else "né"
+    body = [_place_and_date(letterhead, day),
+            text(f"Je soussigné(e), {letterhead.physician or 'docteur en médecine'}, certifie "
+                 f"avoir examiné ce jour {identity.display_name()}, {born} le "
+                 f"{identity.birth_date:%d/%m/%Y}."),
+            Spacer(1, 3 * mm), text(statement), Spacer(1, 3 * mm),
+            text("Certificat établi à la demande de l'intéressé(e) et remis en main propre pour "
+                 "faire valoir ce que de droit.")]
+    return Document("Certificat médical", letterhead, patient_line(identity), body)
+
+
+def letter(letterhead: Letterhead, identity: Identity, recipient: str, message: str,
+           day: dt.date) -> Document:
+    """A letter to a colleague about the patient."""
+    body = [_place_and_date(letterhead, day), text(f"À l'attention de {recipient}", HEADING),
+            text(f"Objet : {identity.display_name()}, né(e) le {identity.birth_date:%d/%m/%Y}"),
+            Spacer(1, 3 * mm), text("Cher confrère, chère consœur,"), Spacer(1, 2 * mm),
+            text(message), Spacer(1, 3 * mm),
+            text("Je vous prie de croire, cher confrère, chère consœur, à l'assurance de mes "
+                 "sentiments confraternels.")]
+    return Document("Courrier", letterhead, patient_line(identity), body)
+
+
+def _identity_table(identity: Identity) -> Flowable:
+    rows = [("Nom de naissance", identity.birth_name.upper()),
+            ("Nom utilisé", identity.used_name.upper()), ("Prénoms", identity.first_names),
+            ("Date de naissance", f"{identity.birth_date:%d/%m/%Y}"),
+            ("Sexe", {"F": "féminin", "M": "masculin"}.get(identity.sex.value, "indéterminé")),
+            ("NIR", identity.nir),
+            ("INS", f"{identity.ins_number} ({INS_OIDS.get(identity.ins_oid, identity.ins_oid)})"
+             if identity.ins_number else ""),
+            ("Statut de l'identité", identity.identity_status.value),
+            ("Adresse", " ".join(p for p in (identity.address, identity.postal_code,
+                                             identity.city) if p)),
+            ("Téléphone", ", ".join(identity.phones)), ("Courriel", identity.email)]
+    return _table([(label, value) for label, value in rows if value], widths=(45 * mm, None))
+
+
+def _table(rows: Sequence[Sequence[str]], widths: Sequence[float | None],
+           header: bool = False) -> Flowable:
+    cell_style = SMALL if header else BODY
+    cells = [[text(cell, cell_style) for cell in row] for row in rows]
+    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
+    commands: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                       ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]
+    if header:
+        commands.append(("FONTNAME", (0, 0), (-1, 0), fonts.BOLD))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _entry(entry: StoredVersion) -> Flowable:
+    parts: list[Flowable] = [text(summary_line(entry), style("entry", 10, bold=True))]
+    payload = entry.payload
+    for key, title in _FIELD_TITLES.items():
+        value = payload.get(key)
+        if isinstance(value, str) and value and not (key == "text" and entry.kind in
+                                                    ("history", "risk_factor")):
+            parts.append(text(f"{title} : {value}" if title else value))
+    if payload.get("vitals"):
+        parts.append(text(f"Constantes : {vitals_text(payload['vitals'])}"))
+    if entry.kind == EntryKind.PRESCRIPTION.value:
+        parts += [text(f"{'[ALD] ' if line['ald'] else ''}{line['drug']} — {line['dosage']}, "
+                       f"{line['duration']}", LINE) for line in payload["lines"]]
+    version = f", version {entry.version} (motif : {entry.reason})" if entry.version > 1 else ""
+    parts.append(text(f"Saisi par {entry.author} le {french_datetime(entry.created_at)}{version}",
+                      SMALL))
+    parts.append(Spacer(1, 2 * mm))
+    return KeepTogether(parts)
+
+
+def record(letterhead: Letterhead, identity: Identity, entries: Sequence[StoredVersion],
+           withheld: Mapping[str, int], title: str = "Dossier médical") -> Document:
+    """The record: identity, then each section; withheld notes counted by category only."""
+    body: list[Flowable] = [text("Identité", HEADING), _identity_table(identity)]
+    for kind, section in SECTION_TITLES.items():
+        chosen = [e for e in entries if e.kind == kind.value]
+        if kind is EntryKind.ALLERGY and not chosen:
+            body += [text(section, HEADING), text("Non renseigné.")]
+        if chosen:
+            body += [text(section, HEADING), *(_entry(e) for e in chosen)]
+    if withheld:
+        body += [text("Éléments non communiqués", HEADING),
+                 text("Conformément à l'article L. 1111-7 du code de la santé publique, les "
+                      "éléments suivants ne sont pas communiqués (catégorie et nombre, sans "
+                      "leur contenu) :"),
+                 *(text(f"• {category} : {count}") for category, count in withheld.items())]
+    return Document(title, letterhead, patient_line(identity), body)
+
+
+def access_history(letterhead: Letterhead, identity: Identity,
+                   rows: Sequence[Mapping[str, Any]]) -> Document:
+    """The record's access history (TRACE-4): who, when, how, what."""
+    table_rows = [["Date", "Personne", "Accès", "Action", "Objet"]]
+    table_rows += [[french_datetime(r["at"]), r["actor"], mode_label(r["mode"]), r["action"],
+                    f"{target_text(r['target'])} {detail_text(r['detail'])}".strip()]
+                   for r in rows]
+    body = [text("Chaque consultation et chaque modification du dossier, du plus récent au plus "
+                 "ancien, telles qu'enregistrées par le journal des accès."),
+            Spacer(1, 3 * mm),
+            _table(table_rows, widths=(30 * mm, 40 * mm, 30 * mm, 22 * mm, None), header=True)]
+    return Document("Historique des accès au dossier", letterhead, patient_line(identity), body)
+
+
+
+def seizure_report(letterhead: Letterhead, identity: Identity, seizure: Seizure,
+                   files: Sequence[WrittenFile], now: dt.datetime) -> Document:
+    """The procès-verbal of a judicial seizure, to print and sign on paper as well."""
+    present = [f"Le magistrat : {seizure.magistrate}",
+               f"Le représentant du conseil de l'Ordre : {seizure.order_representative}",
+               f"Le médecin détenteur du dossier : {letterhead.physician}"]
+    if seizure.others_present:
+        present.append(f"Autres personnes présentes : {seizure.others_present}")
+    body: list[Flowable] = [
+        text(f"Le {date_and_time(now)}" + (f", à {seizure.place}" if seizure.place else "") +
+             f", en exécution de la décision {seizure.decision_reference}, il a été procédé à "
+             "la saisie du seul dossier médical désigné ci-dessous, en présence de :"),
+        *(text(f"• {line}") for line in present),
+        text("Dossier saisi", HEADING),
+        text(f"{identity.display_name()}, né(e) le {identity.birth_date:%d/%m/%Y}"
+             + (f", NIR {identity.nir}" if identity.nir else "")),
+        text("Fichiers remis", HEADING),
+        text("Chaque fichier est identifié par son empreinte SHA-256, qui permet d'en vérifier "
+             "l'intégrité (commande « sha256sum -c INVENTAIRE.txt »). Les documents PDF sont "
+             "signés électroniquement par le médecin."),
+        _table([["Fichier", "Taille (octets)", "SHA-256"]] +
+               [[f.name, str(f.size), f.sha256] for f in files],
+               widths=(55 * mm, 22 * mm, None), header=True),
+        Spacer(1, 8 * mm),
+        _table([["Le médecin", "Le magistrat", "Le représentant de l'Ordre"], ["\n\n\n", "", ""]],
+               widths=(58 * mm, 58 * mm, None), header=True),
+    ]
+    return Document("Procès-verbal de saisie du dossier médical", letterhead,
+                    patient_line(identity), body)

@@ -1,0 +1,1 @@
+"""What leaves the vault: staged writes to a chosen folder, IHE XDM packages, CMS envelopes."""

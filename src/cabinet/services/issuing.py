@@ -1,0 +1,103 @@
+"""What every export shares: the letterhead, signing, file naming and the export's journal line.
+
+Every export is journaled (action `export`) with its purpose, its recipient, the list of
+files with their SHA-256 and one hash over that list, so the journal can later prove what
+left the cabinet. File names never carry the patient's name: they are read by whoever
+handles the medium.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cabinet.domain.audit import Action
+from cabinet.domain.identity import Identity
+from cabinet.exchange.staging import CancelToken, WrittenFile
+from cabinet.services.auditing import AuditTrail
+from cabinet.services.patients import identity_from_dict
+from cabinet.services.ports import RecordStore
+from cabinet.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    from cabinet.documents.layout import Document, Letterhead
+    from cabinet.documents.signing import DocumentSigner
+
+PURPOSES = {
+    "prescription": "ordonnance",
+    "certificate": "certificat médical",
+    "letter": "courrier à un confrère",
+    "patient_copy": "copie du dossier (droit d'accès)",
+    "transmission": "transmission à un confrère",
+    "seizure": "saisie judiciaire",
+}
+
+
+@dataclass(frozen=True)
+class Output:
+    """How and where an export is produced: who signs, which folder, what can cancel it."""
+
+    signer: "DocumentSigner"
+    destination: Path
+    cancel: CancelToken
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """Where an export was written and what it holds."""
+
+    path: str
+    files: tuple[WrittenFile, ...]
+
+
+def inventory(files: Sequence[WrittenFile]) -> bytes:
+    """Lines `sha256  name`, the format `sha256sum -c INVENTAIRE.txt` checks."""
+    return "".join(f"{f.sha256}  {f.name}\n" for f in files).encode()
+
+
+class Issuer:
+    """Signs documents and journals exports on behalf of the export services."""
+
+    def __init__(self, store: RecordStore, trail: AuditTrail, settings: SettingsService) -> None:
+        self._store = store
+        self._trail = trail
+        self._settings = settings
+
+    def letterhead(self) -> "Letterhead":
+        """The practice's identity as the settings hold it."""
+        from cabinet.documents.layout import Letterhead  # reportlab loads slowly
+
+        values = self._settings.current()
+        return Letterhead(values["physician_name"], values["specialty"], values["rpps"],
+                          values["address"], values["phone"])
+
+    def identity(self, patient_id: int) -> Identity:
+        """The current identity of a patient (the caller journals its own reading)."""
+        return identity_from_dict(self._store.identity_versions(patient_id)[-1].payload)
+
+    def today(self) -> dt.date:
+        """Today on the workstation's clock, in its time zone."""
+        return self._trail.clock.now().astimezone().date()
+
+    def stamp(self) -> str:
+        """A compact local timestamp for file and folder names."""
+        return self._trail.clock.now().astimezone().strftime("%Y%m%d-%H%M%S")
+
+    def sign(self, document: "Document", signer: "DocumentSigner") -> bytes:
+        """The signed PDF/A of `document`, time-stamped when an authority is configured."""
+        from cabinet.documents.issue import issue  # pyHanko takes most of a second to import
+
+        return issue(document, signer, self._trail.clock.now(),
+                     tsa_url=self._settings.current()["tsa_url"])
+
+    def journal_export(self, purpose: str, patient_id: int | None, recipient: str,
+                       files: Sequence[WrittenFile], target: str = "export") -> None:
+        """One `export` event: purpose, recipient, contents and one hash over them."""
+        listing = [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in files]
+        detail = {"purpose": purpose, "recipient": recipient, "files": listing,
+                  "sha256": hashlib.sha256(inventory(files)).hexdigest()}
+        self._trail.record(Action.EXPORT, patient_id=patient_id, target=target,
+                           detail=json.dumps(detail, ensure_ascii=False))
