@@ -29,7 +29,7 @@ def encrypt_for(content: bytes, certificate: x509.Certificate) -> bytes:
         return (pkcs7.PKCS7EnvelopeBuilder().set_data(content)
                 .set_content_encryption_algorithm(algorithms.AES256)
                 .add_recipient(certificate)
-                .encrypt(serialization.Encoding.DER, []))
+                .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary]))
     except (TypeError, ValueError):
         raise KnownError("Ce certificat ne permet pas le chiffrement (clé RSA attendue).") \
             from None
