@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cabinet import paths
+from cabinet import cli_exports, paths
 from cabinet.audit import anchor, journal
 from cabinet.bootstrap import (
     AppContext,
@@ -208,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     password = vault.add_parser("set-password", help="définir le mot de passe du mode dégradé")
     password.add_argument("--vault", type=Path, required=True)
     password.set_defaults(handler=command_vault_set_password)
+    cli_exports.add_commands(commands)
     return parser
 
 

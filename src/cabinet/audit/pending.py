@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cabinet.domain.audit import AccessMode, Action, AuditEvent
+from cabinet.durability import sync_directory
 from cabinet.keys.wrapping import derive_key
-from cabinet.vault.atomic import sync_directory
 
 _PURPOSE = "pending-audit"
 MAX_FIELD = 500

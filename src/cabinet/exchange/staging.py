@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cabinet.durability import sync_directory
 from cabinet.errors import KnownError
-from cabinet.vault.atomic import sync_directory
 
 
 class ExportCancelled(KnownError):

@@ -9,6 +9,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from cabinet.durability import sync_directory
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data`, readable by the owner only."""
@@ -26,14 +28,3 @@ def write_atomically(path: Path, data: bytes) -> None:
             tmp.unlink()
         raise
     sync_directory(path.parent)
-
-
-def sync_directory(folder: Path) -> None:
-    """Make a rename or a new file in `folder` durable (no-op where folders can't be opened)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
