@@ -125,3 +125,28 @@ def password_guess(rounds: int = 5) -> Results:
     return {"password_guess": time_each(
         lambda guess: derive_wrapping_key(guess, salt, Argon2Parameters(), secret), calls,
         warmup=1)}
+
+
+SIGNED_RECORD_ENCOUNTERS = 200
+
+
+def signed_record_pdf(ctx: AppContext, patient_id: int, rounds: int) -> Results:
+    """Lay out, make PDF/A and sign the record with 200 encounters (demo software key)."""
+    from cabinet.documents import content
+    from cabinet.documents.demo_certificate import demo_signer
+    from cabinet.documents.issue import issue
+    from cabinet.documents.layout import Letterhead
+
+    record = ctx.records.open_record(patient_id)
+    encounters = record.of_kind(EntryKind.ENCOUNTER)[:SIGNED_RECORD_ENCOUNTERS]
+    others = [e for e in record.entries if e.kind != EntryKind.ENCOUNTER.value]
+    identity = ctx.patients.identity(patient_id)
+    letterhead = Letterhead("Dr Camille Démo", "Médecine générale", "10000000000",
+                            "1 place de la Mairie 75001 Paris", "01 00 00 00 00")
+    signer, clock = demo_signer(), SystemClock()
+
+    def sign_once(_: int) -> None:
+        document = content.record(letterhead, identity, others + encounters, {})
+        issue(document, signer, clock.now())
+
+    return {"signed_pdf_200": time_each(sign_once, range(rounds), warmup=1)}

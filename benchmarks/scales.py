@@ -17,6 +17,8 @@ VAULT_OPEN_BUDGET_MS = 300.0
 COLD_START_BUDGET_MS = 400.0
 UNLOCK_BUDGET_MS = 300.0
 STALL_BUDGET_MS = 100.0
+SIGNED_PDF_BUDGET_MS = 1000.0
+SIGNED_PDF_ROUNDS = 5
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -45,6 +47,7 @@ class Scale:
             "cold_start": COLD_START_BUDGET_MS,
             "unlock": UNLOCK_BUDGET_MS,
             "event_loop_stall": STALL_BUDGET_MS,
+            "signed_pdf_200": SIGNED_PDF_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:

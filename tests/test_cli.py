@@ -1,6 +1,7 @@
 """The `cabinet` command, run as the physician runs it: a real process, a real vault."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -95,3 +96,20 @@ def test_vault_create_prints_the_recovery_key_once(tmp_path):
     assert len(key.split("-")) == 10
     check = cabinet("vault", "check", "--vault", tmp_path / "v", stdin=key + "\n")
     assert check.returncode == 0
+
+
+def test_the_recovery_sheet_carries_the_key_that_opens_the_vault(tmp_path):
+    from helpers import pdf_checks
+
+    sheet = tmp_path / "feuille-de-secours.pdf"
+    result = cabinet("vault", "create", "--vault", tmp_path / "v", "--sheet", sheet,
+                     stdin="Dr Jeanne Martin\n10101010101\n")
+    assert result.returncode == 0, result.stderr
+    assert sheet.stat().st_mode & 0o077 == 0  # readable by its owner only
+    printed = " ".join(pdf_checks.pdf_text(sheet).split())
+    lines = re.findall(r"\b(?:[A-Z2-7]{4} ){4}[A-Z2-7]{4}\b", printed)
+    key = "-".join(" ".join(lines[:2]).split())
+    assert "Comment l'utiliser" in printed and "conseil départemental" in printed
+    assert pdf_checks.fonts_all_embedded(sheet) and pdf_checks.pdfa_identified(sheet)
+    check = cabinet("vault", "check", "--vault", tmp_path / "v", stdin=key + "\n")
+    assert check.returncode == 0, check.stderr

@@ -113,10 +113,26 @@ def command_vault_create(args: argparse.Namespace) -> int:
     identifier = input("Numéro RPPS : ").strip()
     opened, recovery_key = create_vault(args.vault, Owner(name, identifier), SystemClock(),
                                         workstation_name())
+    vault_id = opened.header.vault_id
     opened.lock(SystemClock())
     print("Coffre créé. Clé de secours, à imprimer et à mettre sous pli scellé :")
     print(f"  {recovery_key}")
+    if args.sheet:
+        write_recovery_sheet(args.sheet, Owner(name, identifier), vault_id, recovery_key)
     return 0
+
+
+def write_recovery_sheet(path: Path, owner: Owner, vault_id: str, recovery_key: str) -> None:
+    """The recovery sheet as a PDF readable by its owner only, to print then delete."""
+    import datetime as dt
+
+    from cabinet.documents.layout import Letterhead
+    from cabinet.documents.recovery_sheet import recovery_sheet
+    from cabinet.vault.atomic import write_atomically
+
+    letterhead = Letterhead(owner.name, "", owner.identifier, "", "")
+    write_atomically(path, recovery_sheet(letterhead, vault_id, recovery_key, dt.date.today()))
+    print(f"Feuille de secours écrite dans {path} : imprimez-la, puis supprimez ce fichier.")
 
 
 def command_vault_set_password(args: argparse.Namespace) -> int:
@@ -204,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=command_vault_check)
     create = vault.add_parser("create", help="créer le coffre du cabinet")
     create.add_argument("--vault", type=Path, default=paths.default_vault_dir())
+    create.add_argument("--sheet", type=Path, help="écrire aussi la feuille de secours (PDF)")
     create.set_defaults(handler=command_vault_create)
     password = vault.add_parser("set-password", help="définir le mot de passe du mode dégradé")
     password.add_argument("--vault", type=Path, required=True)

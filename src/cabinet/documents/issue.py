@@ -20,3 +20,11 @@ def issue(document: Document, signer: DocumentSigner, now: dt.datetime,
                          author=document.letterhead.physician,
                          subject=document.subject or document.title)
     return sign_pdf(rendered, signer, reason=document.title, tsa_url=tsa_url)
+
+
+def unsigned(document: Document) -> bytes:
+    """The PDF/A of a document nobody signs (the recovery sheet: no card at hand then)."""
+    rendered = make_pdfa(render(document, None), title=document.title,
+                         author=document.letterhead.physician,
+                         subject=document.subject or document.title)
+    return rendered.pdf

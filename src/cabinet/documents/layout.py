@@ -168,8 +168,8 @@ def _decorate(c: pdf_canvas.Canvas, document: Document, number: int, total: int)
     c.drawRightString(width - MARGIN, MARGIN - 2 * mm, f"page {number} / {total}")
 
 
-def render(document: Document, stamp: SignatureStamp) -> Rendered:
-    """Lay `document` out on A4 and end it with the signature block."""
+def render(document: Document, stamp: SignatureStamp | None) -> Rendered:
+    """Lay `document` out on A4, ending with the signature block unless `stamp` is None."""
     fonts.register()
     rendered = Rendered(pdf=b"")
     buffer = io.BytesIO()
@@ -178,8 +178,9 @@ def render(document: Document, stamp: SignatureStamp) -> Rendered:
         topMargin=MARGIN + HEADER_HEIGHT, bottomMargin=MARGIN + FOOTER_HEIGHT,
         title=document.title, author=document.letterhead.physician,
         subject=document.subject or document.title, creator="Cabinet", lang="fr-FR")
-    story: list[Flowable] = [text(document.title, TITLE), *document.body,
-                             Spacer(1, 8 * mm), SignatureBlock(stamp, rendered)]
+    story: list[Flowable] = [text(document.title, TITLE), *document.body]
+    if stamp is not None:
+        story += [Spacer(1, 8 * mm), SignatureBlock(stamp, rendered)]
     template.build(story, canvasmaker=_numbered_canvas(document))
     rendered.pdf = buffer.getvalue()
     return rendered

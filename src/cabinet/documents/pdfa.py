@@ -18,6 +18,7 @@ from cabinet.documents.layout import Rendered
 
 SIGNATURE_FIELD = "Signature"
 PRINT_FLAG = 4
+NO_BOX = (0, 0, 0, 0)
 
 
 @functools.cache
@@ -29,7 +30,8 @@ def srgb_profile() -> bytes:
 def make_pdfa(rendered: Rendered, *, title: str, author: str, subject: str) -> Rendered:
     """`rendered` with the PDF/A-2b identification, metadata, output intent, signature field."""
     with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
-        _add_signature_field(document, rendered)
+        if rendered.signature_box != NO_BOX:
+            _add_signature_field(document, rendered)
         profile = document.make_stream(srgb_profile())
         profile.N = 3
         document.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
