@@ -206,3 +206,13 @@ def test_an_existing_file_is_never_overwritten(ctx, practice, out):
         ctx.exports.prescription(practice.prescription, out)
     assert first.read_bytes() == before
     assert [p.name for p in out.destination.iterdir()] == [first.name]
+
+
+def test_the_journal_viewer_summarises_an_export_in_french(ctx, practice, out):
+    from cabinet.services.wording import detail_text, target_text
+
+    ctx.exports.prescription(practice.prescription, out)
+    event = export_events(ctx)[0]
+    summary = detail_text(event["detail"])
+    assert summary.startswith("ordonnance pour patient : 1 fichier(s), empreinte ")
+    assert target_text(event["target"]) == f"Entrée n° {practice.prescription}"

@@ -26,15 +26,6 @@ if TYPE_CHECKING:
     from cabinet.documents.layout import Document, Letterhead
     from cabinet.documents.signing import DocumentSigner
 
-PURPOSES = {
-    "prescription": "ordonnance",
-    "certificate": "certificat médical",
-    "letter": "courrier à un confrère",
-    "patient_copy": "copie du dossier (droit d'accès)",
-    "transmission": "transmission à un confrère",
-    "seizure": "saisie judiciaire",
-}
-
 
 @dataclass(frozen=True)
 class Output:

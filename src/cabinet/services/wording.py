@@ -4,6 +4,7 @@ Plain text only: the UI escapes it into HTML, the PDF layer into paragraphs.
 """
 
 import datetime as dt
+import json
 from typing import Any
 
 from cabinet.domain.audit import ACCESS_MODE_LABELS
@@ -95,6 +96,7 @@ TARGET_LABELS = {
     "access history": "Historique des accès", "full text": "Recherche dans les notes",
     "journal": "Journal des accès", "settings": "Paramètres du cabinet",
     "break-glass": "Bris de glace", "break-glass review": "Revue des bris de glace",
+    "export": "Export", "copy requests": "Registre des demandes de copie",
 }
 DETAIL_LABELS = {
     "history": "historique des versions", "document content": "contenu du document",
@@ -116,11 +118,33 @@ def target_text(target: str) -> str:
         return f"Brouillon ({DETAIL_LABELS.get(kind, kind)})"
     if target.startswith("pending:"):
         return "Tentative de connexion"
+    if target.startswith("copy request:"):
+        return f"Demande de copie n° {target.split(':', 1)[1]}"
+    if target.startswith("seizure:"):
+        return f"Saisie (décision {target.split(':', 1)[1]})"
     return TARGET_LABELS.get(target, target)
 
 
+EXPORT_PURPOSES = {
+    "prescription": "ordonnance",
+    "certificate": "certificat médical",
+    "letter": "courrier",
+    "patient_copy": "copie du dossier",
+    "transmission": "transmission à un confrère",
+    "seizure": "saisie judiciaire",
+}
+
+
 def detail_text(detail: str) -> str:
-    """A journal event's detail, with internal codes put in French."""
+    """A journal event's detail, with internal codes put in French (exports summarised)."""
+    if detail.startswith('{"purpose"'):
+        try:
+            export = json.loads(detail)
+            return (f"{EXPORT_PURPOSES.get(export['purpose'], export['purpose'])} pour "
+                    f"{export['recipient']} : {len(export['files'])} fichier(s), empreinte "
+                    f"{export['sha256'][:16]}…")
+        except (ValueError, KeyError, TypeError):
+            return detail
     return DETAIL_LABELS.get(detail, detail)
 
 
