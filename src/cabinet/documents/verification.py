@@ -7,6 +7,7 @@ configured (e.g. the IGC-Santé roots). Without anchors the signer is named but 
 
 import hashlib
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,10 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from cabinet.documents.typography import date_and_time
+
+# pyHanko logs an unrecognised certificate as a warning with a traceback (naming the signer);
+# the report already says it in French, and the log must stay free of people's names.
+logging.getLogger("pyhanko.sign.validation").setLevel(logging.ERROR)
 
 SIGNING_USAGES = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"},
                                      match_all_key_usages=False)
