@@ -131,3 +131,20 @@ def test_signature_block_tells_who_and_that_the_time_is_the_workstations(
     assert "RPPS 10101010101" in text
     assert "heure du poste de travail" in text
     assert "DEMO — sans valeur" in text  # a development card signs without value
+
+
+def test_with_a_time_stamping_authority_the_signature_is_b_t(ctx, card_document_signer,
+                                                             tmp_path):
+    from helpers.tsa import local_tsa
+
+    practice = marked_practice(ctx)
+    with local_tsa() as url:
+        ctx.settings.change({"tsa_url": url})
+        path = Path(ctx.exports.prescription(practice.prescription, Output(
+            card_document_signer, tmp_path, CancelToken())).path)
+    report = verify_pdf(path.read_bytes())
+    assert report.intact
+    assert any(line.startswith("Horodatage qualifié du ") and line.endswith("(valide)")
+               for line in report.lines), report.lines
+    assert "heure certifiée par 127.0.0.1" in pdf_checks.pdf_text(path)
+    assert pdf_checks.pdfsig_valid(path)
