@@ -9,9 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import KnownError
+from cabinet.ui.dialogs import ask_pin
 from cabinet.ui.errors import show_known_error
 
 Enrol = Callable[[str], object]
@@ -64,10 +63,8 @@ class CardsDialog(QDialog):
 
     def enrol_inserted(self) -> None:
         """Enrol the card now in the reader, after its holder types the PIN."""
-        pin, ok = QInputDialog.getText(self, "Enregistrer une carte",
-                                       "Code PIN de la carte insérée :",
-                                       QLineEdit.EchoMode.Password)
-        if not ok:
+        pin = ask_pin(self, "Enregistrer une carte", "Code PIN de la carte insérée :")
+        if pin is None:
             return
         try:
             self._enrol(pin)

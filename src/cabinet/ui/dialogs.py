@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -64,9 +65,7 @@ class ServiceDialog(QDialog):
 
     def show_patient(self, text: str) -> None:
         """Say whose record is being written (inside the dialog, never in a window title)."""
-        banner = QLabel(f"<b>Patient : {escape(text)}</b>")
-        banner.setObjectName("patientBanner")
-        self._outer.insertWidget(0, banner)
+        self._outer.insertWidget(0, patient_banner(text))
 
     def keep_drafts(self, drafts: DraftService, key: DraftKey,
                     payload: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
@@ -125,6 +124,19 @@ class ServiceDialog(QDialog):
             drafts, key, _ = self._draft
             drafts.discard(key)
         self.accept()
+
+
+def patient_banner(text: str) -> QLabel:
+    """The line that names the patient inside a dialog (never in its window title)."""
+    banner = QLabel(f"<b>Patient : {escape(text)}</b>")
+    banner.setObjectName("patientBanner")
+    return banner
+
+
+def ask_pin(parent: QWidget, title: str, prompt: str) -> str | None:
+    """Ask the card's PIN, typed hidden; None if the physician cancels or types nothing."""
+    pin, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Password)
+    return pin if ok and pin else None
 
 
 def ask_reason(parent: QWidget) -> str | None:

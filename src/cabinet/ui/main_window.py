@@ -37,6 +37,8 @@ from cabinet.ui.record_view import RecordView
 from cabinet.ui.search_panel import SearchPanel
 from cabinet.ui.session_lock import SessionLockWatch
 from cabinet.ui.settings_dialog import SettingsDialog
+from cabinet.ui.signing import Exporter
+from cabinet.ui.verify_dialog import verify_chosen_file
 
 TITLE = "Cabinet"
 SHORTCUTS = (
@@ -46,6 +48,7 @@ SHORTCUTS = (
     ("Ctrl+N", "Nouvelle consultation"),
     ("Ctrl+P", "Nouvelle ordonnance"),
     ("Ctrl+R", "Renouveler l'ordonnance sélectionnée"),
+    ("Ctrl+Maj+P", "Imprimer l'ordonnance sélectionnée, signée"),
     ("Ctrl+I", "Importer un document"),
     ("Ctrl+J", "Journal des accès"),
     ("Ctrl+L", "Verrouiller"),
@@ -84,7 +87,11 @@ class MainWindow(QMainWindow):
                 "create », ou essayez « cabinet demo ».")
         self.lock_screen.unlock_requested.connect(self.unlock)
         self.search = SearchPanel(self.context)
-        self.record = RecordView(self.context)
+        self.card_reader = ""  # the reader of the card that unlocked, while unlocked by card
+        self.cards = CardBridge(self)
+        self.exporter = Exporter(door, self.cards, self.context, lambda: self.card_reader,
+                                 notify=lambda text: self.statusBar().showMessage(text))
+        self.record = RecordView(self.context, self.exporter)
         self.search.patient_chosen.connect(self.record.open_patient)
         self.record.break_glass_used.connect(self._show_break_glass)
         workspace = QSplitter(Qt.Orientation.Horizontal)
@@ -110,8 +117,6 @@ class MainWindow(QMainWindow):
             lambda s: self.countdown.setText(f"Verrouillage dans {s} s"))
         self.unlocked_actions: list[QAction] = []
         self._build_menus()
-        self.card_reader = ""  # the reader of the card that unlocked, while unlocked by card
-        self.cards = CardBridge(self)
         self.cards.changed.connect(self.card_changed)
         self.session_lock = SessionLockWatch(parent=self)
         self.session_lock.session_locked.connect(self.lock)
@@ -153,6 +158,12 @@ class MainWindow(QMainWindow):
         self._action("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
         self._action("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
         self._action("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
+        self._action("&Fichier", "Vérifier un document &signé…", [], lambda: verify_chosen_file(
+            self, self.context().settings.current()["trust_folder"]))
+        bar.insertMenu(self._menus["&Aide"].menuAction(), record.exports.menu)
+        for action in record.exports.menu.actions():
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            self.unlocked_actions.append(action)
         self._action("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts,
                      unlocked_only=False)
         self._action("&Aide", "&Ce que le journal enregistre", [], self.show_journal_notice,

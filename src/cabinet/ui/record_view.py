@@ -9,7 +9,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -37,7 +37,9 @@ from cabinet.ui.entry_list import EntryList
 from cabinet.ui.errors import show_known_error
 from cabinet.ui.patient_dialog import PatientDialog
 from cabinet.ui.prescription_dialog import PrescriptionDialog
+from cabinet.ui.record_exports import PRINT_KEYS, RecordExports
 from cabinet.ui.rendering import entry_html
+from cabinet.ui.signing import Exporter
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)
@@ -83,9 +85,11 @@ class RecordView(QWidget):
 
     break_glass_used = Signal()
 
-    def __init__(self, context: Callable[[], AppContext], parent: QWidget | None = None) -> None:
+    def __init__(self, context: Callable[[], AppContext], exporter: Exporter,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self.exports = RecordExports(self, context, exporter)
         self.patient_id: int | None = None
         self.identity: Identity | None = None
         self.header = RecordHeader()
@@ -105,6 +109,7 @@ class RecordView(QWidget):
                            (self.access, "&Accès au dossier")):
             self.tabs.addTab(tab, title)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.setCornerWidget(self.exports.button, Qt.Corner.TopRightCorner)
         self.placeholder = QLabel("Recherchez un patient (Ctrl+F) pour ouvrir son dossier.")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -142,6 +147,8 @@ class RecordView(QWidget):
         tab = EntryList("Ordonnances")
         tab.add_button("Nouvelle &ordonnance (Ctrl+P)", self.new_prescription)
         tab.add_button("&Renouveler (Ctrl+R)", self.renew_prescription)
+        tab.add_button(f"&Imprimer signée… ({PRINT_KEYS.replace('Shift', 'Maj')})",
+                       self.exports.print_prescription)
         tab.add_button("Versions", lambda: self.show_versions(tab))
         tab.finish_buttons()
         return tab
@@ -251,11 +258,17 @@ class RecordView(QWidget):
             show_known_error(self, error)
         self.reload()
 
+    def patient_text(self) -> str:
+        """Whose record this is, as dialogs say it: name and birth date."""
+        if self.identity is None:
+            return ""
+        return (f"{self.identity.display_name()}, né(e) le "
+                f"{self.identity.birth_date.strftime('%d/%m/%Y')}")
+
     def _exec(self, dialog: ServiceDialog) -> None:
         """Show a dialog about the open record, saying whose record it is."""
         if self.identity is not None:
-            dialog.show_patient(f"{self.identity.display_name()}, né(e) le "
-                                f"{self.identity.birth_date.strftime('%d/%m/%Y')}")
+            dialog.show_patient(self.patient_text())
         dialog.exec()
 
     def add_simple(self, kind: EntryKind) -> None:

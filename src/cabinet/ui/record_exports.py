@@ -1,0 +1,107 @@
+"""The record's signed documents and exports, one menu beside the tabs and in the menu bar.
+
+Print the selected prescription signed, write a certificate or a letter, keep the register
+of copy requests and give the copy, transmit to a colleague, answer a judicial seizure.
+Each action concerns the open record only and says where its files went.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolButton
+
+from cabinet.bootstrap import AppContext
+from cabinet.errors import KnownError
+from cabinet.ui.copy_requests import CopyRequestsDialog
+from cabinet.ui.errors import show_known_error
+from cabinet.ui.export_dialogs import (
+    CertificateDialog,
+    ExportDialog,
+    LetterDialog,
+    TransmitDialog,
+)
+from cabinet.ui.seizure_dialog import SeizureDialog
+from cabinet.ui.signing import Exporter, open_for_printing, show_result
+
+if TYPE_CHECKING:
+    from cabinet.ui.record_view import RecordView
+
+PRINT_KEYS = "Ctrl+Shift+P"
+
+
+class RecordExports:
+    """The "Documents signés" menu of the open record."""
+
+    def __init__(self, record: "RecordView", context: Callable[[], AppContext],
+                 exporter: Exporter) -> None:
+        self.record = record
+        self._context = context
+        self.exporter = exporter
+        self.menu = QMenu("Documents si&gnés", record)
+        self._add("&Imprimer l'ordonnance signée…", self.print_prescription, PRINT_KEYS)
+        self.menu.addSeparator()
+        self._add("&Certificat médical…", lambda: self._export(CertificateDialog))
+        self._add("C&ourrier à un confrère…", lambda: self._export(LetterDialog))
+        self._add("&Transmettre à un confrère…", lambda: self._export(TransmitDialog))
+        self.menu.addSeparator()
+        self._add("&Demandes de copie du dossier…", self.copy_requests)
+        self._add("&Saisie judiciaire…", lambda: self._export(SeizureDialog))
+        self.button = QToolButton()
+        self.button.setText("Documents signés")
+        self.button.setAccessibleName("Documents signés et exports")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setMenu(self.menu)
+
+    def _add(self, text: str, slot: Callable[[], object], keys: str = "") -> QAction:
+        action = self.menu.addAction(text)
+        action.triggered.connect(slot)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        return action
+
+    def _open_record(self) -> tuple[AppContext, int] | None:
+        patient = self.record.patient_id
+        return None if patient is None else (self._context(), patient)
+
+    def _after(self) -> None:
+        if self.record.patient_id is not None:  # not locked meanwhile
+            self.record.reload()
+
+    def print_prescription(self) -> None:
+        """Sign the selected prescription, write it, open it for printing."""
+        opened = self._open_record()
+        entry = self.record.prescriptions.current()
+        if opened is None or entry is None:
+            return
+        ctx, lineage = opened[0], entry.lineage
+        self.record.tabs.setCurrentWidget(self.record.prescriptions)
+        try:
+            result = self.exporter.run(
+                self.record, lambda out: ctx.exports.prescription(lineage, out),
+                "Ordonnance signée enregistrée")
+        except KnownError as error:
+            show_known_error(self.record, error)
+            return
+        if result is not None:
+            open_for_printing(self.record, result.path)
+
+    def _export(self, dialog_class: type[ExportDialog]) -> None:
+        opened = self._open_record()
+        if opened is None:
+            return
+        dialog = dialog_class(*opened, self.exporter, parent=self.record)
+        dialog.show_patient(self.record.patient_text())
+        dialog.exec()
+        if dialog.written is not None and self.record.patient_id is not None:
+            show_result(self.record, dialog.written, dialog.what)
+        self._after()
+
+    def copy_requests(self) -> None:
+        """The register of copy requests of this record, and the copy."""
+        opened = self._open_record()
+        if opened is None:
+            return
+        CopyRequestsDialog(*opened, self.record.patient_text(), self.exporter,
+                           parent=self.record).exec()
+        self._after()

@@ -1,0 +1,119 @@
+"""One signed export from the desktop: where it goes, who signs it, what stops it.
+
+The signer is the demo certificate in a demo vault, otherwise the CPS card in the reader,
+unlocked by its PIN for this export only. While the export runs, pulling the card out (the
+signing card, or the card that unlocked Cabinet) cancels it from the card watcher's
+thread: nothing is left on the medium, and the usual removal lock follows.
+
+Never keeps a PIN or a signer beyond one export; never names the patient in a file name or
+a window title.
+"""
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from cabinet.bootstrap import AppContext, VaultDoor
+from cabinet.errors import KnownError
+from cabinet.exchange.staging import CancelToken
+from cabinet.services.issuing import ExportResult, Output
+from cabinet.ui.card_bridge import CardBridge
+from cabinet.ui.dialogs import ask_pin
+
+if TYPE_CHECKING:
+    from cabinet.documents.signing import DocumentSigner
+
+NO_CARD = "Insérez votre carte CPS pour signer ce document."
+MISSING_FOLDER = ("Le dossier des exports indiqué dans les paramètres du cabinet n'existe pas "
+                  "ou n'est pas branché : branchez le support ou changez le paramètre.")
+
+Export = Callable[[Output], ExportResult]
+
+
+class Exporter:
+    """Runs one export at a time with a signer, a destination and a cancel token."""
+
+    def __init__(self, door: VaultDoor, cards: CardBridge, context: Callable[[], AppContext],
+                 unlocking_reader: Callable[[], str],
+                 notify: Callable[[str], None] = lambda _: None) -> None:
+        self._door = door
+        self._cards = cards
+        self._context = context
+        self._unlocking_reader = unlocking_reader
+        self.notify = notify
+
+    def destination(self, parent: QWidget) -> Path | None:
+        """The settings' export folder, else a folder chosen now; None if none is chosen."""
+        folder = self._context().settings.current()["export_folder"]
+        if folder:
+            if not Path(folder).is_dir():
+                raise KnownError(MISSING_FOLDER)
+            return Path(folder)
+        chosen = QFileDialog.getExistingDirectory(parent, "Dossier où enregistrer l'export")
+        return Path(chosen) if chosen else None
+
+    def signing_reader(self) -> str:
+        """The first reader holding a card, or the French request to insert one."""
+        readers = self._cards.current.card_readers()
+        if not readers:
+            raise KnownError(NO_CARD)
+        return readers[0]
+
+    @contextlib.contextmanager
+    def signer(self, parent: QWidget) -> Iterator[tuple["DocumentSigner", str] | None]:
+        """The signer for one export and its card's reader ("" for the demo certificate).
+
+        Yields None when the physician cancels the PIN prompt.
+        """
+        if self._context().vault.header.demo:
+            from cabinet.documents.demo_certificate import demo_signer
+
+            yield demo_signer(), ""
+            return
+        reader = self.signing_reader()
+        pin = ask_pin(parent, "Signature", "Code PIN de votre carte CPS pour signer :")
+        if pin is None:
+            yield None
+            return
+        with self._door.document_signer(reader, pin) as card_signer:
+            yield card_signer, reader
+
+    def run(self, parent: QWidget, export: Export,
+            what: str = "Export enregistré") -> ExportResult | None:
+        """Run `export` signed and cancellable; None if the physician gave up on the way.
+
+        `what` starts the status-bar message that gives the written path.
+
+        Raises `KnownError` in French: no card, wrong PIN, refused input, export cancelled.
+        """
+        destination = self.destination(parent)
+        if destination is None:
+            return None
+        token = CancelToken()
+        with self.signer(parent) as signing:
+            if signing is None:
+                return None
+            signer, reader = signing
+            watched = [r for r in (reader, self._unlocking_reader()) if r]
+            with (self._cards.cancel_on_removal(token, watched) if watched
+                  else contextlib.nullcontext(token)):
+                result = export(Output(signer, destination, token))
+        self.notify(f"{what} : {result.path}")
+        return result
+
+
+def open_for_printing(parent: QWidget, path: str) -> None:
+    """Hand a signed PDF to the desktop's viewer, which prints it; say so if none can."""
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+        QMessageBox.information(parent, "Impression", "Aucune application n'a pu ouvrir le "
+                                f"document pour l'imprimer. Il est enregistré ici :\n{path}")
+
+
+def show_result(parent: QWidget, result: ExportResult, what: str) -> None:
+    """Say where the export was written (`what`: "Certificat signé enregistré"…)."""
+    QMessageBox.information(parent, "Export terminé", f"{what} :\n{result.path}")
