@@ -19,6 +19,7 @@ from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
+    from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
     from cabinet.services.copies import CopyService
     from cabinet.services.exports import ExportService
@@ -69,6 +70,10 @@ class AppContext:
 
         return copies.CopyService(self.vault.store, self.trail, self._issuer, self.records,
                            self.journal)
+
+    def letterhead(self) -> "Letterhead":
+        """The practice's identity for printed documents, from the settings."""
+        return self._issuer.letterhead()
 
     @functools.cached_property
     def _issuer(self) -> Issuer:

@@ -66,3 +66,35 @@ def test_break_glass_then_review(qtbot, vault_dir, clock):
     details = [e["detail"] for e in window.ctx.vault.store.audit_rows(None, 10)]
     assert any("utilisée par : M. Durand, conseil" in d for d in details)
     assert window.ctx.journal.break_glass_to_review() == []
+
+
+def test_the_new_recovery_key_can_be_saved_as_a_sheet_to_print(qtbot, tmp_path, clock,
+                                                                monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    from helpers import pdf_checks
+
+    practice = practice_with_substitute(tmp_path / "coffre", clock)
+    window = MainWindow(VaultDoor(tmp_path / "coffre", clock))
+    qtbot.addWidget(window)
+    sheet = tmp_path / "feuille.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(sheet), ""))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    shown = []
+
+    def declare(dialog):
+        dialog.setTextValue("Dr Jeanne Martin")
+        dialog.accept()
+
+    def save_sheet(box):
+        shown.append(box.text())
+        next(b for b in box.buttons() if "feuille" in b.text()).click()
+
+    answer_dialogs(declare, save_sheet)
+    window.unlock(AccessMode.RECOVERY.value, practice.recovery_key)
+    new_key = shown[0].split("\n\n")[1]
+    printed = " ".join(pdf_checks.pdf_text(sheet).split())
+    assert " ".join(new_key.split("-")[:5]) in printed
+    assert opened and opened[0].toLocalFile() == str(sheet)

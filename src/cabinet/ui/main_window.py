@@ -6,11 +6,20 @@ The window title never carries a patient's name. Locking drops the application c
 
 import datetime as dt
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QClipboard, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QClipboard,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -201,12 +210,34 @@ class MainWindow(QMainWindow):
             f"clé de secours utilisée par : {who.strip()[:200]}" if ok and who.strip()
             else "clé de secours utilisée : identité non déclarée"))
         new_key = self.ctx.vault.renew_recovery_key(self.ctx.clock)
-        QMessageBox.information(
-            self, "Nouvelle clé de secours",
+        box = QMessageBox(QMessageBox.Icon.Information, "Nouvelle clé de secours",
             "La clé de secours vient d'être utilisée : elle est remplacée. Imprimez la "
             "nouvelle clé ci-dessous, mettez-la sous pli scellé et remettez-la au conseil "
             f"départemental de l'Ordre.\n\n{new_key}\n\nL'ancienne clé n'ouvre plus le "
-            "coffre. Pensez aussi à enregistrer votre nouvelle carte si vous en avez une.")
+            "coffre. Pensez aussi à enregistrer votre nouvelle carte si vous en avez une.",
+            QMessageBox.StandardButton.Ok, self)
+        sheet = box.addButton("Enregistrer la feuille à imprimer…",
+                              QMessageBox.ButtonRole.ActionRole)
+        box.exec()
+        if box.clickedButton() is sheet:
+            self._save_recovery_sheet(new_key)
+
+    def _save_recovery_sheet(self, recovery_key: str) -> None:
+        """Write the recovery sheet where the physician says, and open it to print."""
+        from cabinet.documents.recovery_sheet import recovery_sheet
+        from cabinet.vault.atomic import write_atomically
+
+        assert self.ctx is not None
+        path, _ = QFileDialog.getSaveFileName(self, "Feuille de secours",
+                                              "feuille-de-secours.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        write_atomically(Path(path), recovery_sheet(
+            self.ctx.letterhead(), self.ctx.vault.header.vault_id, recovery_key,
+            self.ctx.clock.now().astimezone().date()))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        self.statusBar().showMessage("Feuille de secours enregistrée : imprimez-la, puis "
+                                     "supprimez le fichier.", 15000)
 
     def _show_break_glass(self) -> None:
         self.who.setText(self.who.text() + " — BRIS DE GLACE en cours")
