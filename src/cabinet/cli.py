@@ -114,12 +114,29 @@ def command_vault_create(args: argparse.Namespace) -> int:
     opened, recovery_key = create_vault(args.vault, Owner(name, identifier), SystemClock(),
                                         workstation_name())
     vault_id = opened.header.vault_id
-    opened.lock(SystemClock())
+    try:
+        if args.card:
+            _enrol_first_card(args.vault, opened, args.card_module)
+    finally:
+        opened.lock(SystemClock())
     print("Coffre créé. Clé de secours, à imprimer et à mettre sous pli scellé :")
     print(f"  {recovery_key}")
     if args.sheet:
         write_recovery_sheet(args.sheet, Owner(name, identifier), vault_id, recovery_key)
     return 0
+
+
+def _enrol_first_card(folder: Path, opened: OpenVault, module: Path | None) -> None:
+    """Enrol the CPS card in the reader as the vault's first card (its PIN is asked)."""
+    from cabinet.card.presence import read_readers
+
+    readers = read_readers().card_readers()
+    if not readers:
+        raise KnownError("Aucune carte dans le lecteur : le coffre est créé, enregistrez la "
+                         "carte plus tard (Fichier › Cartes enregistrées).")
+    VaultDoor(folder, card_module=module).enrol_card(build_context(opened), readers[0],
+                                 _ask("Code PIN de la carte CPS : "))
+    print("Carte CPS enregistrée : elle ouvre désormais le coffre.")
 
 
 def write_recovery_sheet(path: Path, owner: Owner, vault_id: str, recovery_key: str) -> None:
@@ -221,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     create = vault.add_parser("create", help="créer le coffre du cabinet")
     create.add_argument("--vault", type=Path, default=paths.default_vault_dir())
     create.add_argument("--sheet", type=Path, help="écrire aussi la feuille de secours (PDF)")
+    create.add_argument("--card", action="store_true",
+                        help="enregistrer la carte CPS insérée comme première carte")
+    create.add_argument("--card-module", type=Path,
+                        help="module PKCS#11 de la carte, parmi ceux autorisés (défaut : le "
+                             "premier installé, Cryptolib CPS d'abord)")
     create.set_defaults(handler=command_vault_create)
     password = vault.add_parser("set-password", help="définir le mot de passe du mode dégradé")
     password.add_argument("--vault", type=Path, required=True)

@@ -110,3 +110,32 @@ def _wait(seen, since, condition, timeout=3.0):
                 return at
         time.sleep(0.01)
     raise AssertionError("no such card event")
+
+
+def test_vault_create_enrols_the_card_in_the_reader(physician_card, tmp_path, clock):
+    from cabinet.bootstrap import VaultDoor
+    from test_cli import cabinet
+
+    physician_card.insert()
+    folder = tmp_path / "coffre"
+    result = cabinet("vault", "create", "--vault", folder, "--card", "--card-module",
+                     physician_card.module_path,
+                     stdin=f"Dr Jeanne Martin\n10101010101\n{physician_card.pin}\n")
+    assert result.returncode == 0, result.stderr
+    assert "Carte CPS enregistrée" in result.stdout
+    door = VaultDoor(folder, clock, card_module=Path(physician_card.module_path))
+    ctx = door.open_with_card(physician_card.reader, physician_card.pin)
+    try:
+        assert ctx.vault.actor.name == "Dr Jeanne Martin"
+    finally:
+        ctx.lock()
+
+
+def test_vault_create_without_a_card_says_so_and_keeps_the_vault(card_reader, tmp_path):
+    from test_cli import cabinet
+
+    result = cabinet("vault", "create", "--vault", tmp_path / "coffre", "--card",
+                     stdin="Dr Jeanne Martin\n10101010101\n")
+    assert result.returncode == 2
+    assert "Aucune carte dans le lecteur" in result.stderr
+    assert (tmp_path / "coffre" / "cabinet.keys").exists()
