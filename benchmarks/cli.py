@@ -18,7 +18,7 @@ import sqlcipher3
 
 from benchmarks import cipher, measures, report
 from benchmarks.queries import search_mix
-from benchmarks.scales import SCALES, SIGNED_PDF_ROUNDS, Scale
+from benchmarks.scales import GUARD_ROUNDS, SCALES, SIGNED_PDF_ROUNDS, Scale
 from benchmarks.timing import Stats
 from benchmarks.workload import SEED, Workload, default_workdir, open_context, prepare
 from cabinet.bootstrap import AppContext
@@ -95,6 +95,8 @@ def measure(scale: Scale, workload: Workload, workdir: Path) -> report.Run:
         say("Measuring the signed PDF of a 200-encounter record")
         results.update(measures.signed_record_pdf(ctx, workload.record_patient_id,
                                                   SIGNED_PDF_ROUNDS))
+        say("Measuring the integrity guard at start-up")
+        results.update(measures.guard_start(GUARD_ROUNDS))
         say("Measuring the cost of one password guess")
         results.update(measures.password_guess())
         say("Comparing with a plaintext copy")

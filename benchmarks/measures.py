@@ -150,3 +150,21 @@ def signed_record_pdf(ctx: AppContext, patient_id: int, rounds: int) -> Results:
         issue(document, signer, clock.now())
 
     return {"signed_pdf_200": time_each(sign_once, range(rounds), warmup=1)}
+
+
+GUARD_PROGRAM = ("import time\nstarted = time.perf_counter()\nfrom cabinet import guard\n"
+                 "guard.enforce()\nprint((time.perf_counter() - started) * 1000)\n")
+
+
+def guard_start(rounds: int) -> Results:
+    """What the integrity guard adds to start-up, in a fresh process each time."""
+    import subprocess
+    import sys
+
+    timings = []
+    for _ in range(rounds + 1):
+        output = subprocess.run(  # noqa: S603 - this interpreter, our own program
+            [sys.executable, "-c", GUARD_PROGRAM], capture_output=True,
+            text=True, check=True, timeout=60).stdout
+        timings.append(float(output.strip()))
+    return {"guard_start": Stats(tuple(timings[1:]))}

@@ -19,6 +19,8 @@ UNLOCK_BUDGET_MS = 300.0
 STALL_BUDGET_MS = 100.0
 SIGNED_PDF_BUDGET_MS = 1000.0
 SIGNED_PDF_ROUNDS = 5
+GUARD_BUDGET_MS = 30.0
+GUARD_ROUNDS = 10
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -48,6 +50,7 @@ class Scale:
             "unlock": UNLOCK_BUDGET_MS,
             "event_loop_stall": STALL_BUDGET_MS,
             "signed_pdf_200": SIGNED_PDF_BUDGET_MS,
+            "guard_start": GUARD_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:

@@ -1,7 +1,7 @@
-"""`python -m cabinet` runs the `cabinet` command."""
+"""`python -m cabinet` runs the `cabinet` command, behind the integrity guard."""
 
 import sys
 
-from cabinet.cli import main
+from cabinet.launcher import main
 
 sys.exit(main())

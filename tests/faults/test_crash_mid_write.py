@@ -164,9 +164,11 @@ def test_killed_writer_leaves_every_committed_entry(tmp_path: Path) -> None:
     assert len(promised_documents) >= 1, "no document write was ever committed"
     assert len(promised_entries) >= RECORD_ROUNDS
 
-    # The command the physician would run: `cabinet vault check` on the crashed vault.
+    # The command the physician would run: `cabinet vault check` on the crashed vault (without
+    # the writer's PYTHONPATH, which the integrity guard refuses).
+    physician_env = {k: v for k, v in _env().items() if k != "PYTHONPATH"}
     check = subprocess.run([sys.executable, "-m", "cabinet", "vault", "check",
-                            "--vault", str(folder)], capture_output=True, env=_env(),
+                            "--vault", str(folder)], capture_output=True, env=physician_env,
                            cwd=ROOT, timeout=60, check=False)
     output = check.stdout.decode()
     assert check.returncode == 0, output + check.stderr.decode()

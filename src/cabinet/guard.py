@@ -1,0 +1,155 @@
+"""The startup guard (CONF-3): no foreign code may run inside Cabinet's process.
+
+Runs first, from `cabinet.launcher`, with the standard library only. It refuses to go on
+when a door for foreign code is open: an environment variable that makes Python, Qt or the
+dynamic linker load code from elsewhere; a `.pth` file or a `sitecustomize`/`usercustomize`
+module that no installed package ships; a module already imported from outside the
+installation. It then takes the working directory off `sys.path` and installs a PEP 578
+audit hook that refuses imports through a foreign `sys.path` entry and `ctypes` loads of
+libraries that are not part of the installation or on the allowed list.
+
+In development (`uv run`) the installation is the project's own environment. Python's `site`
+runs `.pth` files before any of this: the guard then refuses to continue, and only a build
+without `site` (the installer's) stops such code from running at all.
+"""
+
+import os
+import sys
+import sysconfig
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+FORBIDDEN_VARIABLES = (
+    "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONINSPECT", "PYTHONUSERBASE",
+    "PYTHONEXECUTABLE", "PYTHONBREAKPOINT", "PYTHONPLATLIBDIR", "PYTHON_KEYRING_BACKEND",
+    "QT_PLUGIN_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH", "QML2_IMPORT_PATH", "QML_IMPORT_PATH",
+    "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH",
+)
+CUSTOMIZE_MODULES = ("sitecustomize", "usercustomize")
+ALLOWED_LIBRARY_NAMES = frozenset({"libpcsclite.so.1", "libpcsclite.so", "winscard.dll",
+                                   "PCSC"})
+EXIT_REFUSED = 3
+
+
+class ForeignCode(ImportError):
+    """Raised by the audit hook when code from outside the installation would load."""
+
+
+def installation_roots() -> tuple[Path, ...]:
+    """Where code may come from: stdlib, packages, installed scripts, Cabinet's own folder."""
+    paths = sysconfig.get_paths()
+    roots = {Path(paths[key]).resolve()
+             for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts")}
+    roots.add(Path(__file__).resolve().parent)
+    roots.add(Path(sys.base_prefix).resolve() / "lib")
+    return tuple(sorted(roots))
+
+
+def _inside(path: Path, roots: Iterable[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def variable_doors(environ: Mapping[str, str]) -> list[str]:
+    """The forbidden environment variables that are set."""
+    return [f"la variable d'environnement {name} est définie"
+            for name in FORBIDDEN_VARIABLES if environ.get(name)]
+
+
+def _shipped_names(site_dir: Path) -> str:
+    """The RECORD files of every installed distribution in `site_dir`, as one text."""
+    return "\n".join(record.read_text("utf-8", "replace")
+                     for record in site_dir.glob("*.dist-info/RECORD"))
+
+
+def site_doors(site_dirs: Sequence[Path]) -> list[str]:
+    """`.pth` files and customize modules in the site folders that no package ships."""
+    doors = []
+    for site_dir in site_dirs:
+        planted = sorted([*site_dir.glob("*.pth"),
+                          *(site_dir / f"{m}.py" for m in CUSTOMIZE_MODULES)])
+        planted = [p for p in planted if p.exists()]
+        if not planted:
+            continue
+        shipped = _shipped_names(site_dir)
+        doors += [f"le fichier {p.name} ({p.parent}) n'appartient à aucun paquet installé"
+                  for p in planted if f"\n{p.name}," not in f"\n{shipped}"]
+    return doors
+
+
+def module_doors(modules: Mapping[str, object], roots: Sequence[Path]) -> list[str]:
+    """Modules already imported from outside the installation (customize modules included)."""
+    doors = []
+    for name, module in list(modules.items()):
+        filename = getattr(module, "__file__", None)
+        if name in CUSTOMIZE_MODULES and filename:
+            doors.append(f"le module {name} a été chargé ({filename})")
+        elif filename and not _inside(Path(filename).resolve(), roots):
+            doors.append(f"le module {name} vient de {filename}, hors de l'installation")
+    return doors
+
+
+def open_doors() -> list[str]:
+    """Every open door, in French."""
+    roots = installation_roots()
+    site_dirs = [Path(p) for p in {sysconfig.get_paths()["purelib"],
+                                   sysconfig.get_paths()["platlib"]}]
+    return (variable_doors(os.environ) + site_doors(site_dirs)
+            + module_doors(sys.modules, roots))
+
+
+def close_working_directory(roots: Sequence[Path]) -> None:
+    """Take the working directory (and any entry outside the installation) off sys.path."""
+    sys.path[:] = [entry for entry in sys.path
+                   if entry and _inside(Path(entry).resolve(), roots)]
+
+
+def audit_hook(roots: Sequence[Path]) -> "object":
+    """The PEP 578 hook: imports only through the installation's folders, no foreign ctypes."""
+    checked: list[tuple[str, ...]] = []
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event == "import":
+            current = tuple(sys.path)
+            if checked and checked[-1] == current:
+                return
+            foreign = [e for e in current if not e or not _inside(Path(e).resolve(), roots)]
+            if foreign:
+                raise ForeignCode(f"Import refusé : {foreign[0]!r} ne fait pas partie de "
+                                  "l'installation de Cabinet.")
+            checked[:] = [current]
+        elif event == "ctypes.dlopen":
+            name = args[0] if args else None
+            if name is None or not isinstance(name, str):
+                return
+            path = Path(name)
+            if path.name in ALLOWED_LIBRARY_NAMES or (path.is_absolute() and
+                                                      _inside(path.resolve(), roots)):
+                return
+            if _allowed_module(path):
+                return
+            raise ForeignCode(f"Chargement refusé de la bibliothèque {name!r}.")
+
+    return hook
+
+
+def _allowed_module(path: Path) -> bool:
+    """A PKCS#11 module of the allowed list (imported late: `cabinet.card` is not stdlib-only)."""
+    from cabinet.card.token import allowed_modules
+
+    return path in allowed_modules()
+
+
+def enforce() -> None:
+    """Refuse to start (French message, exit code 3) when a door is open; then lock them."""
+    doors = open_doors()
+    if doors:
+        print("Cabinet refuse de démarrer : du code étranger pourrait s'exécuter dans le "
+              "logiciel.", file=sys.stderr)
+        for door in doors:
+            print(f"  - {door}", file=sys.stderr)
+        print("Retirez ces éléments (ou réinstallez Cabinet), puis relancez.", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(EXIT_REFUSED)  # not SystemExit: PYTHONINSPECT would catch it
+    roots = installation_roots()
+    close_working_directory(roots)
+    sys.addaudithook(audit_hook(roots))  # type: ignore[arg-type]
