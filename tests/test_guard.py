@@ -67,7 +67,7 @@ def code_module(folder: Path, name: str, marker: Path) -> Path:
 @pytest.mark.parametrize("variable", [
     "PYTHONPATH", "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONUSERBASE", "PYTHON_KEYRING_BACKEND",
     "QT_PLUGIN_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH", "LD_PRELOAD", "DYLD_INSERT_LIBRARIES",
-    "PYTHONHOME"])
+    "PYTHONHOME", "PYTHONPYCACHEPREFIX", "OPENSSL_CONF"])
 def test_each_environment_variable_is_refused_by_name(variable, tmp_path, marker):
     plugins = tmp_path / "greffons"
     startup = code_module(plugins, "demarrage", marker)
@@ -76,7 +76,8 @@ def test_each_environment_variable_is_refused_by_name(variable, tmp_path, marker
               "QT_PLUGIN_PATH": str(plugins), "QT_QPA_PLATFORM_PLUGIN_PATH": str(plugins),
               "LD_PRELOAD": str(tmp_path / "absente.so"),
               "DYLD_INSERT_LIBRARIES": str(tmp_path / "absente.dylib"),
-              "PYTHONHOME": sys.base_prefix}
+              "PYTHONHOME": sys.base_prefix, "PYTHONPYCACHEPREFIX": str(plugins),
+              "OPENSSL_CONF": str(tmp_path / "openssl.cnf")}
     result = cabinet("--help", env={variable: values[variable]})
     assert result.returncode == 3, result.stderr
     assert f"la variable d'environnement {variable} est définie" in result.stderr
@@ -90,6 +91,14 @@ def test_a_planted_pth_file_is_refused_and_its_folder_never_imported(plant, tmp_
     assert result.returncode == 3
     assert "le fichier zz-greffon.pth" in result.stderr
     assert not marker.exists()
+
+
+def test_a_pth_file_listed_by_a_planted_record_but_changed_is_refused(plant, tmp_path):
+    plant("zz-faux-1.0.dist-info/RECORD", "zz-annonce.pth,sha256=AAAA,3\n")
+    plant("zz-annonce.pth", f"{tmp_path}\n")
+    result = cabinet("--help")
+    assert result.returncode == 3
+    assert "le fichier zz-annonce.pth" in result.stderr
 
 
 def test_a_planted_sitecustomize_is_refused(plant, marker):
@@ -144,13 +153,15 @@ def test_the_audit_hook_refuses_a_foreign_import_path(tmp_path, marker):
     assert not marker.exists()
 
 
-def test_the_audit_hook_refuses_a_foreign_library(tmp_path):
+@pytest.mark.parametrize("library", ["'libz.so.1'", "b'/usr/lib/x86_64-linux-gnu/libz.so.1'",
+                                     "'/tmp/ailleurs/libpcsclite.so.1'"])
+def test_the_audit_hook_refuses_a_foreign_library(library):
     program = ("import ctypes\nfrom cabinet import guard\nguard.enforce()\n"
-               "try:\n    ctypes.CDLL('libz.so.1')\nexcept ImportError as error:\n"
+               f"try:\n    ctypes.CDLL({library})\nexcept ImportError as error:\n"
                "    print(error)\n")
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                             timeout=60, check=False)
-    assert "Chargement refusé de la bibliothèque 'libz.so.1'" in result.stdout, result.stderr
+    assert "Chargement refusé de la bibliothèque" in result.stdout, result.stderr
 
 
 def test_the_installed_cabinet_script_starts():

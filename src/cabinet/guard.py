@@ -13,7 +13,10 @@ runs `.pth` files before any of this: the guard then refuses to continue, and on
 without `site` (the installer's) stops such code from running at all.
 """
 
+import base64
+import hashlib
 import os
+import site
 import sys
 import sysconfig
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,7 +26,9 @@ FORBIDDEN_VARIABLES = (
     "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONINSPECT", "PYTHONUSERBASE",
     "PYTHONEXECUTABLE", "PYTHONBREAKPOINT", "PYTHONPLATLIBDIR", "PYTHON_KEYRING_BACKEND",
     "QT_PLUGIN_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH", "QML2_IMPORT_PATH", "QML_IMPORT_PATH",
-    "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH",
+    "PYTHONPYCACHEPREFIX", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "GCONV_PATH",
+    "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
+    "DYLD_FRAMEWORK_PATH", "OPENSSL_CONF", "OPENSSL_MODULES", "OPENSSL_ENGINES",
 )
 CUSTOMIZE_MODULES = ("sitecustomize", "usercustomize")
 ALLOWED_LIBRARY_NAMES = frozenset({"libpcsclite.so.1", "libpcsclite.so", "winscard.dll",
@@ -55,25 +60,44 @@ def variable_doors(environ: Mapping[str, str]) -> list[str]:
             for name in FORBIDDEN_VARIABLES if environ.get(name)]
 
 
-def _shipped_names(site_dir: Path) -> str:
-    """The RECORD files of every installed distribution in `site_dir`, as one text."""
-    return "\n".join(record.read_text("utf-8", "replace")
-                     for record in site_dir.glob("*.dist-info/RECORD"))
+def _shipped_hashes(site_dir: Path) -> dict[str, str]:
+    """File name → recorded hash ("sha256=…"), from every installed distribution's RECORD."""
+    hashes: dict[str, str] = {}
+    for record in site_dir.glob("*.dist-info/RECORD"):
+        for line in record.read_text("utf-8", "replace").splitlines():
+            name, _, rest = line.partition(",")
+            hashes[name] = rest.partition(",")[0]
+    return hashes
+
+
+def _record_hash(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def site_doors(site_dirs: Sequence[Path]) -> list[str]:
-    """`.pth` files and customize modules in the site folders that no package ships."""
+    """`.pth` files and customize modules in the site folders that no package ships as is."""
     doors = []
     for site_dir in site_dirs:
-        planted = sorted([*site_dir.glob("*.pth"),
-                          *(site_dir / f"{m}.py" for m in CUSTOMIZE_MODULES)])
-        planted = [p for p in planted if p.exists()]
+        planted = [p for p in sorted([*site_dir.glob("*.pth"),
+                                      *(site_dir / f"{m}.py" for m in CUSTOMIZE_MODULES)])
+                   if p.exists()]
         if not planted:
             continue
-        shipped = _shipped_names(site_dir)
-        doors += [f"le fichier {p.name} ({p.parent}) n'appartient à aucun paquet installé"
-                  for p in planted if f"\n{p.name}," not in f"\n{shipped}"]
+        shipped = _shipped_hashes(site_dir)
+        doors += [f"le fichier {p.name} ({p.parent}) n'appartient à aucun paquet installé, "
+                  "ou a été modifié" for p in planted
+                  if shipped.get(p.name) != _record_hash(p)]
     return doors
+
+
+def site_folders() -> list[Path]:
+    """Every folder whose `.pth` files Python's `site` runs."""
+    folders = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
+               *site.getsitepackages()}
+    if site.ENABLE_USER_SITE:
+        folders.add(site.getusersitepackages())
+    return [Path(folder) for folder in sorted(folders) if Path(folder).is_dir()]
 
 
 def module_doors(modules: Mapping[str, object], roots: Sequence[Path]) -> list[str]:
@@ -90,11 +114,8 @@ def module_doors(modules: Mapping[str, object], roots: Sequence[Path]) -> list[s
 
 def open_doors() -> list[str]:
     """Every open door, in French."""
-    roots = installation_roots()
-    site_dirs = [Path(p) for p in {sysconfig.get_paths()["purelib"],
-                                   sysconfig.get_paths()["platlib"]}]
-    return (variable_doors(os.environ) + site_doors(site_dirs)
-            + module_doors(sys.modules, roots))
+    return (variable_doors(os.environ) + site_doors(site_folders())
+            + module_doors(sys.modules, installation_roots()))
 
 
 def close_working_directory(roots: Sequence[Path]) -> None:
@@ -118,12 +139,13 @@ def audit_hook(roots: Sequence[Path]) -> "object":
                                   "l'installation de Cabinet.")
             checked[:] = [current]
         elif event == "ctypes.dlopen":
-            name = args[0] if args else None
-            if name is None or not isinstance(name, str):
-                return
+            raw = args[0] if args else None
+            if raw is None:
+                return  # the process itself (dlopen(NULL))
+            name = os.fsdecode(raw) if isinstance(raw, (str, bytes, os.PathLike)) else ""
             path = Path(name)
-            if path.name in ALLOWED_LIBRARY_NAMES or (path.is_absolute() and
-                                                      _inside(path.resolve(), roots)):
+            if name in ALLOWED_LIBRARY_NAMES or (path.is_absolute() and
+                                                 _inside(path.resolve(), roots)):
                 return
             if _allowed_module(path):
                 return

@@ -216,3 +216,21 @@ def test_the_journal_viewer_summarises_an_export_in_french(ctx, practice, out):
     summary = detail_text(event["detail"])
     assert summary.startswith("ordonnance pour patient : 1 fichier(s), empreinte ")
     assert target_text(event["target"]) == f"Entrée n° {practice.prescription}"
+
+
+def test_a_part_without_allergies_never_reads_as_no_allergy(ctx, practice, out):
+    result = ctx.exports.transmit(practice.patient, Transmission(
+        frozenset({EntryKind.ENCOUNTER}), "Dr Paul Durand", "Demande orale"), out)
+    with zipfile.ZipFile(result.path) as archive:
+        pdf = out.destination / "DOSSIER.PDF"
+        pdf.write_bytes(archive.read("IHE_XDM/SUBSET01/DOSSIER.PDF"))
+    text = pdf_checks.pdf_text(pdf)
+    assert "Suivi du diabète" in text
+    assert "Allergies" not in text and "Non renseigné" not in text
+
+
+def test_the_seized_personal_notes_part_holds_the_notes(ctx, practice, out):
+    folder = Path(ctx.exports.seize(practice.patient, Seizure(
+        "Mme Juge", "Ordonnance 3", "Dr Ordre"), out).path)
+    assert PRIVATE_MARKER in pdf_checks.pdf_text(folder / "05-notes-personnelles.pdf")
+    assert PRIVATE_MARKER not in pdf_checks.pdf_text(folder / "01-synthese.pdf")

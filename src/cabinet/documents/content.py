@@ -6,7 +6,7 @@ colleague) is the exporting service's decision.
 """
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -43,7 +43,9 @@ SECTION_TITLES: Mapping[EntryKind, str] = {
     EntryKind.ENCOUNTER: "Consultations",
     EntryKind.PRESCRIPTION: "Ordonnances",
     EntryKind.DOCUMENT: "Documents",
+    EntryKind.PRIVATE_NOTE: "Notes personnelles du médecin",
 }
+SHARED_SECTIONS = frozenset(SECTION_TITLES) - {EntryKind.PRIVATE_NOTE}
 _FIELD_TITLES = {"history": "Histoire de la maladie", "examination": "Examen clinique",
                  "conclusion": "Conclusion", "plan": "Conduite à tenir", "text": "",
                  "holder": "Personne de confiance", "note": "Précision",
@@ -167,10 +169,17 @@ def _entry(entry: StoredVersion) -> Flowable:
 
 
 def record(letterhead: Letterhead, identity: Identity, entries: Sequence[StoredVersion],
-           withheld: Mapping[str, int], title: str = "Dossier médical") -> Document:
-    """The record: identity, then each section; withheld notes counted by category only."""
+           withheld: Mapping[str, int], *, sections: Collection[EntryKind] = SHARED_SECTIONS,
+           title: str = "Dossier médical") -> Document:
+    """The record's `sections`: identity, then each; withheld notes counted by category only.
+
+    An absent allergy section says "non renseigné" only when allergies are among `sections`:
+    a part of the record must never read as a record without allergies.
+    """
     body: list[Flowable] = [text("Identité", HEADING), _identity_table(identity)]
     for kind, section in SECTION_TITLES.items():
+        if kind not in sections:
+            continue
         chosen = [e for e in entries if e.kind == kind.value]
         if kind is EntryKind.ALLERGY and not chosen:
             body += [text(section, HEADING), text("Non renseigné.")]

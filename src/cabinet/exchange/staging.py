@@ -105,6 +105,25 @@ def staged_folder(destination: Path, name: str, cancel: CancelToken) -> Iterator
     sync_directory(destination)
 
 
+def _rename_without_replacing(source: Path, target: Path) -> None:
+    """Give `source` the name `target`, never replacing a file that appeared meanwhile.
+
+    A hard link fails when the name exists; media without hard links (FAT sticks) fall back
+    to a rename after a last check.
+    """
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise KnownError(f"« {target.name} » existe déjà dans ce dossier : choisissez-en un "
+                         "autre.") from None
+    except OSError:
+        if target.exists():
+            raise KnownError(f"« {target.name} » existe déjà dans ce dossier.") from None
+        source.rename(target)
+        return
+    source.unlink()
+
+
 def write_file(destination: Path, name: str, content: bytes, cancel: CancelToken) -> WrittenFile:
     """Write one file at `destination/name` the same way: whole, or not at all."""
     final = _free(destination, name)
@@ -118,7 +137,7 @@ def write_file(destination: Path, name: str, content: bytes, cancel: CancelToken
             handle.flush()
             os.fsync(handle.fileno())
         cancel.check()
-        partial.rename(final)
+        _rename_without_replacing(partial, final)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

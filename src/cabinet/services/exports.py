@@ -163,7 +163,7 @@ class ExportService:
         chosen = [e for e in record.entries if EntryKind(e.kind) in parts]
         identity = self._issuer.identity(patient_id)
         letterhead = self._issuer.letterhead()
-        pdf = self._issuer.sign(content.record(letterhead, identity, chosen, {},
+        pdf = self._issuer.sign(content.record(letterhead, identity, chosen, {}, sections=parts,
                                                title="Dossier transmis"), out.signer)
         identity_data = self._store.identity_versions(patient_id)[-1].payload
         packed = [xdm.PackedDocument("DOSSIER.PDF", "Dossier transmis (PDF signé)",
@@ -203,7 +203,8 @@ class ExportService:
         with staged_folder(out.destination, name, out.cancel) as stage:
             for prefix, title, kinds in SEIZURE_PARTS:
                 chosen = [e for e in record.entries if EntryKind(e.kind) in kinds]
-                document = content.record(letterhead, identity, chosen, {}, title=title)
+                document = content.record(letterhead, identity, chosen, {}, sections=kinds,
+                                          title=title)
                 stage.add(f"{prefix}.pdf", self._issuer.sign(document, signer))
             self._add_originals(stage, record.of_kind(EntryKind.DOCUMENT), "04-documents")
             stage.add("06-historique-des-acces.pdf", self._issuer.sign(
