@@ -60,13 +60,15 @@ def variable_doors(environ: Mapping[str, str]) -> list[str]:
             for name in FORBIDDEN_VARIABLES if environ.get(name)]
 
 
-def _shipped_hashes(site_dir: Path) -> dict[str, str]:
-    """File name → recorded hash ("sha256=…"), from every installed distribution's RECORD."""
+def _recorded_hashes(site_dir: Path, names: Sequence[str]) -> dict[str, str]:
+    """Name → hash ("sha256=…") that an installed distribution's RECORD gives it."""
     hashes: dict[str, str] = {}
     for record in site_dir.glob("*.dist-info/RECORD"):
-        for line in record.read_text("utf-8", "replace").splitlines():
-            name, _, rest = line.partition(",")
-            hashes[name] = rest.partition(",")[0]
+        text = "\n" + record.read_text("utf-8", "replace")
+        for name in names:
+            start = text.find(f"\n{name},")
+            if start >= 0:
+                hashes[name] = text[start + len(name) + 2:].partition(",")[0]
     return hashes
 
 
@@ -84,7 +86,7 @@ def site_doors(site_dirs: Sequence[Path]) -> list[str]:
                    if p.exists()]
         if not planted:
             continue
-        shipped = _shipped_hashes(site_dir)
+        shipped = _recorded_hashes(site_dir, [p.name for p in planted])
         doors += [f"le fichier {p.name} ({p.parent}) n'appartient à aucun paquet installé, "
                   "ou a été modifié" for p in planted
                   if shipped.get(p.name) != _record_hash(p)]

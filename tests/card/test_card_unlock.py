@@ -16,19 +16,11 @@ from cabinet.vault.session import create_vault
 from helpers.vaults import OWNER, identity
 
 
-def enrol(vault, card, clock):
-    """Enrol the card in the reader through the product's own token code."""
-    library = token.load_module(Path(card.module_path))
-    with token.signer(token.find_token(library, card.reader, card.serial), card.pin) as (
-            certificate, sign):
-        return vault.enrol_card(certificate, sign, clock)
-
-
 @pytest.fixture
 def door(vault_dir, clock, physician_card):
     vault, _ = create_vault(vault_dir, OWNER, clock, "poste")
     physician_card.insert()
-    holder = enrol(vault, physician_card, clock)
+    holder = physician_card.enrol_into(vault, clock)
     assert holder.rpps == "10101010101"
     vault.lock(clock)
     return VaultDoor(vault_dir, clock, card_module=Path(physician_card.module_path))

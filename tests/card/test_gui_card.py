@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from cabinet.bootstrap import VaultDoor, build_context
-from cabinet.card import token
 from cabinet.domain.record import EntryKind
 from cabinet.services.ports import DraftKey
 from cabinet.ui.main_window import MainWindow
@@ -25,10 +24,7 @@ REMOVAL_BUDGET_MS = 1000
 def card_window(qtbot, vault_dir, clock, physician_card):
     vault, _ = create_vault(vault_dir, OWNER, clock, "poste")
     physician_card.insert()
-    library = token.load_module(Path(physician_card.module_path))
-    card_token = token.find_token(library, physician_card.reader, physician_card.serial)
-    with token.signer(card_token, physician_card.pin) as (certificate, sign):
-        vault.enrol_card(certificate, sign, clock)
+    physician_card.enrol_into(vault, clock)
     ctx = build_context(vault, clock)
     ctx.patients.create(identity())
     ctx.lock()

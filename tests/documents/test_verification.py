@@ -4,10 +4,7 @@ import datetime as dt
 import io
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 from reportlab.pdfgen import canvas
 
 from cabinet.documents.content import certificate
@@ -15,6 +12,7 @@ from cabinet.documents.demo_certificate import demo_signer
 from cabinet.documents.issue import issue
 from cabinet.documents.layout import Letterhead
 from cabinet.documents.verification import load_anchors, verify_pdf
+from helpers.certificates import self_signed
 from helpers.vaults import identity
 
 LETTERHEAD = Letterhead("Dr Jeanne Martin", "Médecine générale", "10101010101",
@@ -32,14 +30,8 @@ def demo_anchor() -> bytes:
 
 
 def unrelated_anchor() -> bytes:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "AC RACINE TEST")])
-    now = dt.datetime.now(dt.UTC)
-    return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(7)
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256())
-            .public_bytes(serialization.Encoding.PEM))
+    _, certificate = self_signed("AC RACINE TEST")
+    return certificate.public_bytes(serialization.Encoding.PEM)
 
 
 def test_intact_without_anchors_names_the_signer_but_vouches_for_nothing(signed):

@@ -79,6 +79,17 @@ class PhysicianCard:
         if wait:
             self.stack.wait_for_card(self.reader, present=False)
 
+    def enrol_into(self, vault: Any, clock: Any) -> Any:
+        """Enrol this (inserted) card into an open vault through the product's token code."""
+        from pathlib import Path
+
+        from cabinet.card import token
+
+        library = token.load_module(Path(self.module_path))
+        with token.signer(token.find_token(library, self.reader, self.serial), self.pin) as (
+                certificate, sign):
+            return vault.enrol_card(certificate, sign, clock)
+
     def open_session(self, pin: str | None = None) -> Any:
         """A logged-in PKCS#11 session on this card's token (use as a context manager)."""
         import pkcs11

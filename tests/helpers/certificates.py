@@ -33,6 +33,21 @@ def card_certificate(name: str, rpps: str, *, key: rsa.RSAPrivateKey | None = No
     return key, certificate.public_bytes(serialization.Encoding.DER)
 
 
+def self_signed(common_name: str, *extensions: tuple[x509.ExtensionType, bool]
+                ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """A key and a self-signed certificate valid from yesterday for 30 days."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - dt.timedelta(days=1))
+               .not_valid_after(now + dt.timedelta(days=30)))
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    return key, builder.sign(key, hashes.SHA256())
+
+
 def signer(key: rsa.RSAPrivateKey):
     """Sign a DigestInfo the way CKM_RSA_PKCS does."""
 

@@ -4,7 +4,6 @@ The tokens come from pyHanko's own TSA implementation with a test certificate wh
 key usage is time stamping; the HTTP exchange is the real one the application performs.
 """
 
-import datetime as dt
 import http.server
 import threading
 from collections.abc import Iterator
@@ -13,23 +12,17 @@ from contextlib import contextmanager
 from asn1crypto import keys, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+from helpers.certificates import self_signed
 
 
 def _authority() -> DummyTimeStamper:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "HORODATAGE DE TEST")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                   .public_key(key.public_key()).serial_number(11)
-                   .not_valid_before(now - dt.timedelta(days=1))
-                   .not_valid_after(now + dt.timedelta(days=30))
-                   .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
-                                  critical=True)
-                   .sign(key, hashes.SHA256()))
+    key, certificate = self_signed(
+        "HORODATAGE DE TEST",
+        (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), True))
     return DummyTimeStamper(
         tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
         tsa_key=keys.PrivateKeyInfo.load(key.private_bytes(

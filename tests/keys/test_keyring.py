@@ -10,6 +10,7 @@ import pytest
 
 from cabinet.keys.installation_secret import ACCOUNT, SERVICE, KeyringRefused, KeyringSecretStore
 from helpers.keyring_session import secret_service_env  # noqa: F401 - fixture
+from helpers.refused_keyring import PlaintextKeyring
 
 
 @pytest.mark.usefixtures("secret_service_env")
@@ -28,25 +29,6 @@ def test_missing_secret_is_explained_not_created():
     backend.delete_password(SERVICE, ACCOUNT)
     with pytest.raises(KeyringRefused, match="absent du trousseau"):
         KeyringSecretStore(backend).installation_secret(create=False)
-
-
-class PlaintextKeyring(keyring.backend.KeyringBackend):
-    """Stands for keyrings.alt's file backend, which stores secrets in clear."""
-
-    priority = 1
-    passwords: dict[tuple[str, str], str] = {}  # noqa: RUF012
-
-    def get_password(self, service, username):
-        return self.passwords.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.passwords.pop((service, username), None)
-
-
-PlaintextKeyring.__module__ = "keyrings.alt.file"
 
 
 def test_plaintext_backend_is_refused():

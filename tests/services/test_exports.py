@@ -9,11 +9,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import NameOID
 
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.domain.record import EntryKind
@@ -23,6 +20,7 @@ from cabinet.exchange.staging import CancelToken
 from cabinet.services.exports import Transmission
 from cabinet.services.issuing import Output
 from helpers import pdf_checks
+from helpers.certificates import self_signed
 from helpers.records import OTHER_PATIENT_MARKER, PRIVATE_MARKER, SHARED_MARKER, marked_practice
 
 
@@ -166,13 +164,7 @@ def test_transmission_is_an_xdm_package_with_consent_recorded_first(ctx, practic
 
 
 def test_transmission_encrypted_opens_only_with_the_recipients_key(ctx, practice, out):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dr Paul Durand")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                   .public_key(key.public_key()).serial_number(1)
-                   .not_valid_before(now - dt.timedelta(days=1))
-                   .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256()))
+    key, certificate = self_signed("Dr Paul Durand")
     result = ctx.exports.transmit(practice.patient, Transmission(
         frozenset({EntryKind.ENCOUNTER}), "Dr Paul Durand", "Consentement oral",
         certificate.public_bytes(serialization.Encoding.PEM)), out)

@@ -15,7 +15,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QLabel
 
 from cabinet.bootstrap import VaultDoor, build_context
-from cabinet.card import token
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.documents.verification import verify_pdf
 from cabinet.domain.record import EntryKind
@@ -375,10 +374,7 @@ def card_window(qtbot, tmp_path, clock, physician_card):
     folder = tmp_path / "coffre"
     vault, _ = create_vault(folder, OWNER, clock, "poste")
     physician_card.insert()
-    library = token.load_module(Path(physician_card.module_path))
-    card_token = token.find_token(library, physician_card.reader, physician_card.serial)
-    with token.signer(card_token, physician_card.pin) as (certificate, sign):
-        vault.enrol_card(certificate, sign, clock)
+    physician_card.enrol_into(vault, clock)
     ctx = build_context(vault, clock)
     patient = ctx.patients.create(identity())
     ctx.records.add_entry(patient, EntryKind.PRESCRIPTION, PRESCRIPTION)

@@ -1,7 +1,8 @@
 """Exports are written beside their destination under a hidden name, then renamed at once.
 
 A cancelled export (card removed, session locked) or a failed one leaves nothing under its
-final name: the staging folder is deleted. The cancel token may be set from any thread (the
+final name: the staging folder is deleted. A crash leaves it behind, hidden; the next export
+to the same folder removes it. The cancel token may be set from any thread (the
 card watcher's); the export checks it before every file and before the final rename.
 """
 
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from cabinet.durability import sync_directory
 from cabinet.errors import KnownError
+
+PARTIAL_SUFFIX = ".partiel"
 
 
 class ExportCancelled(KnownError):
@@ -81,8 +84,14 @@ class Stage:
 
 
 def _free(destination: Path, name: str) -> Path:
+    """The final path, once checked free; stages left by a crashed export are removed first."""
     if not destination.is_dir():
         raise KnownError("Le dossier de destination n'existe pas ou n'est pas accessible.")
+    for stale in destination.glob(f".*{PARTIAL_SUFFIX}"):  # one export at a time: not ours
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     final = destination / name
     if final.exists():
         raise KnownError(f"« {name} » existe déjà dans ce dossier : choisissez-en un autre.")
@@ -93,8 +102,8 @@ def _free(destination: Path, name: str) -> Path:
 def staged_folder(destination: Path, name: str, cancel: CancelToken) -> Iterator[Stage]:
     """Yield a stage; on a clean exit rename it to `destination/name`, else delete it."""
     final = _free(destination, name)
-    stage = Stage(Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partiel", dir=destination)),
-                  cancel)
+    folder = tempfile.mkdtemp(prefix=f".{name}.", suffix=PARTIAL_SUFFIX, dir=destination)
+    stage = Stage(Path(folder), cancel)
     try:
         yield stage
         cancel.check()
@@ -128,7 +137,7 @@ def write_file(destination: Path, name: str, content: bytes, cancel: CancelToken
     """Write one file at `destination/name` the same way: whole, or not at all."""
     final = _free(destination, name)
     cancel.check()
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".partiel",
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=PARTIAL_SUFFIX,
                                              dir=destination)
     partial = Path(temporary)
     try:

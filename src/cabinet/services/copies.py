@@ -24,13 +24,11 @@ from cabinet.domain.rights import (
 )
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.staging import staged_folder
-from cabinet.services.auditing import AuditTrail, audited
+from cabinet.services.auditing import audited
 from cabinet.services.exports import original_name, withheld_categories
-from cabinet.services.issuing import ExportResult, Issuer, Output, inventory
-from cabinet.services.journal import JournalService
+from cabinet.services.issuing import ExportBase, ExportResult, Output, inventory
 from cabinet.services.patients import UnknownPatient
-from cabinet.services.ports import CopyRequestRow, RecordStore
-from cabinet.services.records import RecordService
+from cabinet.services.ports import CopyRequestRow
 
 
 @dataclass(frozen=True)
@@ -46,16 +44,8 @@ class RegisteredRequest:
         return self.row.delivered_at is not None
 
 
-class CopyService:
+class CopyService(ExportBase):
     """Register requests for a copy of the record and deliver the copy."""
-
-    def __init__(self, store: RecordStore, trail: AuditTrail, issuer: Issuer,
-                 records: RecordService, journal: JournalService) -> None:
-        self._store = store
-        self._trail = trail
-        self._issuer = issuer
-        self._records = records
-        self._journal = journal
 
     def _dates(self, row: CopyRequestRow) -> LegalDates:
         entries = self._store.current_entries(row.patient_id)

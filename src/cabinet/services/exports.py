@@ -20,11 +20,9 @@ from cabinet.domain.rights import RightsError, Seizure
 from cabinet.errors import InvalidInput
 from cabinet.exchange import envelope, xdm
 from cabinet.exchange.staging import Stage, staged_folder, write_file
-from cabinet.services.auditing import AuditTrail, audited
-from cabinet.services.issuing import ExportResult, Issuer, Output, inventory
-from cabinet.services.journal import JournalService
-from cabinet.services.ports import RecordStore, StoredVersion
-from cabinet.services.records import RecordService
+from cabinet.services.auditing import audited
+from cabinet.services.issuing import ExportBase, ExportResult, Output, inventory
+from cabinet.services.ports import StoredVersion
 
 SEIZURE_PARTS: tuple[tuple[str, str, frozenset[EntryKind]], ...] = (
     ("01-synthese", "Identité et synthèse", frozenset({
@@ -81,16 +79,8 @@ def structured_copy(patient_id: int, identity: dict[str, Any],
     }, ensure_ascii=False, indent=2).encode()
 
 
-class ExportService:
+class ExportService(ExportBase):
     """Issue signed documents and export records, one journaled event each."""
-
-    def __init__(self, store: RecordStore, trail: AuditTrail, issuer: Issuer,
-                 records: RecordService, journal: JournalService) -> None:
-        self._store = store
-        self._trail = trail
-        self._issuer = issuer
-        self._records = records
-        self._journal = journal
 
     @audited
     def prescription(self, lineage: int, out: Output) -> ExportResult:

@@ -25,6 +25,8 @@ from cabinet.services.settings import SettingsService
 if TYPE_CHECKING:
     from cabinet.documents.layout import Document, Letterhead
     from cabinet.documents.signing import DocumentSigner
+    from cabinet.services.journal import JournalService
+    from cabinet.services.records import RecordService
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,15 @@ class Issuer:
                   "sha256": hashlib.sha256(inventory(files)).hexdigest()}
         self._trail.record(Action.EXPORT, patient_id=patient_id, target=target,
                            detail=json.dumps(detail, ensure_ascii=False))
+
+
+class ExportBase:
+    """What the export services share: the store, the trail, the issuer, records, journal."""
+
+    def __init__(self, store: RecordStore, trail: AuditTrail, issuer: Issuer,
+                 records: "RecordService", journal: "JournalService") -> None:
+        self._store = store
+        self._trail = trail
+        self._issuer = issuer
+        self._records = records
+        self._journal = journal

@@ -7,6 +7,7 @@ when it arrived. The copy is signed and written through the `Exporter`.
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,16 +32,18 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext
 from cabinet.domain.rights import HEIR_PURPOSES, IDENTITY_CHECKS, REQUESTERS, CopyRequest
 from cabinet.errors import KnownError
-from cabinet.services.copies import RegisteredRequest
 from cabinet.services.wording import french_datetime
-from cabinet.ui.dialogs import patient_banner
+from cabinet.ui.dialogs import close_buttons, patient_banner, result_label
 from cabinet.ui.signing import Exporter
+
+if TYPE_CHECKING:
+    from cabinet.services.copies import RegisteredRequest  # PDF libraries: loaded on use
 
 COLUMNS = ("N°", "Demandeur", "Reçue le", "À remettre à partir du", "Au plus tard le", "État")
 LATE = QColor("#b00020")
 
 
-def status_text(request: RegisteredRequest, today: dt.date) -> str:
+def status_text(request: "RegisteredRequest", today: dt.date) -> str:
     """Where a request stands, in French."""
     if request.row.delivered_at is not None:
         return f"Copie remise le {french_datetime(request.row.delivered_at)}"
@@ -52,7 +54,7 @@ def status_text(request: RegisteredRequest, today: dt.date) -> str:
     return "En retard : délai légal dépassé"
 
 
-def requester_text(request: RegisteredRequest) -> str:
+def requester_text(request: "RegisteredRequest") -> str:
     """'Name — capacity (purpose)'."""
     data = request.row.request
     text = f"{data['name']} — {REQUESTERS.get(data['requester'], data['requester'])}"
@@ -90,13 +92,8 @@ class CopyRequestsDialog(QDialog):
         self.error.setObjectName("dialogError")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
-        self.outcome = QLabel()
-        self.outcome.setObjectName("exportResult")
-        self.outcome.setWordWrap(True)
-        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("&Fermer")
-        close.rejected.connect(self.reject)
+        self.outcome = result_label("exportResult")
+        close = close_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(patient_banner(patient))
         layout.addWidget(self.table)

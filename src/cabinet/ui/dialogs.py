@@ -9,7 +9,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -131,6 +131,23 @@ def patient_banner(text: str) -> QLabel:
     banner = QLabel(f"<b>Patient : {escape(text)}</b>")
     banner.setObjectName("patientBanner")
     return banner
+
+
+def result_label(name: str, text: str = "") -> QLabel:
+    """A wrapped label the physician can select and copy from (a path, a verdict's details)."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def close_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """A single « Fermer » button that rejects `dialog`."""
+    close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    close.button(QDialogButtonBox.StandardButton.Close).setText("&Fermer")
+    close.rejected.connect(dialog.reject)
+    return close
 
 
 def ask_pin(parent: QWidget, title: str, prompt: str) -> str | None:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput, KnownError
-from cabinet.services.exports import Transmission
 from cabinet.services.issuing import ExportResult, Output
 from cabinet.ui.dialogs import ServiceDialog
 from cabinet.ui.signing import Exporter
@@ -218,6 +217,8 @@ class TransmitDialog(ExportDialog):
 
     def export(self, out: Output) -> ExportResult:
         """Record the consent, then sign, pack and write."""
+        from cabinet.services.exports import Transmission  # PDF libraries: loaded on use
+
         return self.ctx.exports.transmit(self.patient_id, Transmission(
             self.chosen_parts(), self.recipient.text(), self.consent.toPlainText(),
             self.certificate), out)

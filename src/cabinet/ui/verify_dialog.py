@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.errors import KnownError
+from cabinet.ui.dialogs import close_buttons, result_label
 
 if TYPE_CHECKING:
     from asn1crypto.x509 import Certificate
@@ -67,13 +67,9 @@ class VerifyDialog(QDialog):
         self.verdict.setWordWrap(True)
         self.verdict.setStyleSheet(
             f"font-weight: bold; color: {INTACT if report.intact else MODIFIED};")
-        self.details = QLabel("<br>".join(escape(line) for line in report.lines[1:]))
-        self.details.setObjectName("verificationDetails")
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("&Fermer")
-        close.rejected.connect(self.reject)
+        self.details = result_label("verificationDetails",
+                                    "<br>".join(escape(line) for line in report.lines[1:]))
+        close = close_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Fichier : {escape(file_name)}"))
         layout.addWidget(self.verdict)

@@ -1,0 +1,14 @@
+"""The window comes up without the PDF libraries: they cost more than the cold-start budget."""
+
+import subprocess
+import sys
+
+HEAVY = ("reportlab", "pyhanko", "pikepdf", "pypdfium2")
+
+
+def test_the_main_window_imports_no_pdf_library():
+    program = ("import sys\nimport cabinet.ui.app, cabinet.ui.main_window\n"
+               f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
