@@ -19,10 +19,13 @@ from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
+    from cabinet.archive.export import ArchiveExporter
+    from cabinet.archive.importer import ArchiveImporter
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
     from cabinet.services.copies import CopyService
     from cabinet.services.exports import ExportService
+    from cabinet.vault.portability_store import SqlPortabilityStore
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.drafts import DraftService
 from cabinet.services.issuing import Issuer
@@ -70,6 +73,27 @@ class AppContext:
 
         return copies.CopyService(self.vault.store, self.trail, self._issuer, self.records,
                            self.journal)
+
+    @functools.cached_property
+    def portability(self) -> "SqlPortabilityStore":
+        """Whole-practice reads and archive imports, on the vault's connection."""
+        from cabinet.vault.portability_store import SqlPortabilityStore
+
+        return SqlPortabilityStore(self.vault.conn)
+
+    @functools.cached_property
+    def archive_exporter(self) -> "ArchiveExporter":
+        """Portability archives out (built on first use)."""
+        from cabinet.archive.export import ArchiveExporter
+
+        return ArchiveExporter(self.vault.store, self.portability, self.trail, self._issuer)
+
+    @functools.cached_property
+    def archive_importer(self) -> "ArchiveImporter":
+        """Portability archives in (built on first use)."""
+        from cabinet.archive.importer import ArchiveImporter
+
+        return ArchiveImporter(self.vault.store, self.portability, self.trail)
 
     def letterhead(self) -> "Letterhead":
         """The practice's identity for printed documents, from the settings."""

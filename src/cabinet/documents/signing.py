@@ -35,7 +35,7 @@ class DocumentSigner:
     demo: bool = False
 
 
-class _RawSigner(signers.Signer):
+class RawSignerAdapter(signers.Signer):
     """pyHanko's signer over a `RawSigner`."""
 
     def __init__(self, document_signer: DocumentSigner) -> None:
@@ -48,6 +48,7 @@ class _RawSigner(signers.Signer):
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str,
                              dry_run: bool = False) -> bytes:
+        """The raw RSA signature pyHanko asks for (a placeholder while it sizes the CMS)."""
         if dry_run:
             return bytes(512)  # room for a 4096-bit RSA signature
         return self._sign(data)
@@ -61,7 +62,7 @@ def sign_pdf(rendered: Rendered, signer: DocumentSigner, *, reason: str,
         field_name=SIGNATURE_FIELD, md_algorithm="sha256", reason=reason,
         subfilter=fields.SigSeedSubFilter.PADES)
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
-    pdf_signer = signers.PdfSigner(meta, signer=_RawSigner(signer), timestamper=timestamper,
+    pdf_signer = signers.PdfSigner(meta, signer=RawSignerAdapter(signer), timestamper=timestamper,
                                    stamp_style=NoOpStampStyle())
     output = io.BytesIO()
     pdf_signer.sign_pdf(writer, existing_fields_only=True, output=output)

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from cabinet.durability import sync_directory
 from cabinet.errors import KnownError
@@ -133,8 +134,9 @@ def _rename_without_replacing(source: Path, target: Path) -> None:
     source.unlink()
 
 
-def write_file(destination: Path, name: str, content: bytes, cancel: CancelToken) -> WrittenFile:
-    """Write one file at `destination/name` the same way: whole, or not at all."""
+@contextlib.contextmanager
+def staged_stream(destination: Path, name: str, cancel: CancelToken) -> Iterator[BinaryIO]:
+    """Yield a hidden file to stream into; on a clean exit it becomes `destination/name`."""
     final = _free(destination, name)
     cancel.check()
     descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=PARTIAL_SUFFIX,
@@ -142,7 +144,7 @@ def write_file(destination: Path, name: str, content: bytes, cancel: CancelToken
     partial = Path(temporary)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         cancel.check()
@@ -151,4 +153,10 @@ def write_file(destination: Path, name: str, content: bytes, cancel: CancelToken
         partial.unlink(missing_ok=True)
         raise
     sync_directory(destination)
+
+
+def write_file(destination: Path, name: str, content: bytes, cancel: CancelToken) -> WrittenFile:
+    """Write one file at `destination/name` the same way: whole, or not at all."""
+    with staged_stream(destination, name, cancel) as handle:
+        handle.write(content)
     return WrittenFile(name, hashlib.sha256(content).hexdigest(), len(content))

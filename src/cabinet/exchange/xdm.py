@@ -84,21 +84,29 @@ def _index(documents: Sequence[PackedDocument], sender: str) -> bytes:
             "</body></html>").encode()
 
 
+TRANSMISSION_README = (
+    "Paquet IHE XDM produit par Cabinet.\r\n"
+    "Les documents PDF sont signés électroniquement (PAdES) ; le fichier JSON est la "
+    "copie structurée du dossier (schéma décrit dans le champ « schema »).\r\n")
+
+
 def package(documents: Sequence[PackedDocument], *, patient_id: str, author: str,
-            created: str) -> bytes:
-    """The XDM zip, built in memory."""
+            created: str, readme: str = TRANSMISSION_README) -> bytes:
+    """The XDM zip, built in memory; `readme` says what the package is for."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("INDEX.HTM", _index(documents, author))
         archive.writestr("README.TXT", (
-            "Paquet IHE XDM produit par Cabinet.\r\n"
-            f"Émetteur : {author}\r\nDate : {created} (UTC)\r\n"
-            "Les documents PDF sont signés électroniquement (PAdES) ; le fichier JSON est la "
-            "copie structurée du dossier (schéma décrit dans le champ « schema »).\r\n"
-        ).encode())
+            f"Émetteur : {author}\r\nDate : {created} (UTC)\r\n{readme}").encode())
         archive.writestr(f"{SUBSET}/METADATA.XML",
                          metadata(documents, patient_id=patient_id, author=author,
                                   created=created))
         for document in documents:
             archive.writestr(f"{SUBSET}/{document.filename}", document.content)
     return buffer.getvalue()
+
+
+def expanded_size(package_bytes: bytes) -> int:
+    """The total size of the files inside a zip, as its directory announces it."""
+    with zipfile.ZipFile(io.BytesIO(package_bytes)) as archive:
+        return sum(info.file_size for info in archive.infolist())

@@ -27,8 +27,11 @@ def format_recovery_key(secret: bytes) -> str:
     return "-".join(text[i:i + 4] for i in range(0, len(text), 4))
 
 
-def parse_recovery_key(text: str) -> bytes:
-    """Read a typed recovery key (case, spaces and dashes do not matter)."""
+def parse_recovery_key(text: str, what: str = "La clé de secours saisie") -> bytes:
+    """Read a typed key of this format (case, spaces and dashes do not matter).
+
+    `what` names the key in the French message (a recovery key, an archive's passphrase).
+    """
     compact = "".join(c for c in text.upper() if c.isalnum())
     compact = compact.replace("0", "O").replace("1", "I").replace("8", "B")
     try:
@@ -37,7 +40,7 @@ def parse_recovery_key(text: str) -> bytes:
         raw = b""
     secret, check = raw[:_SECRET_BYTES], raw[_SECRET_BYTES:]
     if len(raw) != _SECRET_BYTES + 2 or _checksum(secret) != check:
-        raise WrongKey("La clé de secours saisie contient une faute de frappe : relisez-la.")
+        raise WrongKey(f"{what} contient une faute de frappe : relisez-la.")
     return secret
 
 

@@ -53,6 +53,15 @@ def identity_from_dict(data: dict[str, Any]) -> Identity:
     return Identity(**values)
 
 
+def index_patient(store: RecordStore, patient_id: int, identity: Identity) -> None:
+    """Rebuild the search index rows of a patient from their current identity."""
+    family = identity.used_name or identity.birth_name
+    row = PatientRow(patient_id, identity.display_name(), identity.birth_date.isoformat(),
+                     identity.sex.value, identity.nir)
+    tokens = name_tokens(identity.birth_name, identity.used_name, identity.first_names)
+    store.reindex_patient(row, fold(f"{family} {identity.first_names}"), tokens)
+
+
 class PatientService:
     """Identity use cases; each write and read of an identity version is journaled."""
 
@@ -66,13 +75,6 @@ class PatientService:
         except IdentityError as error:
             raise InvalidInput(str(error)) from None
 
-    def _index(self, patient_id: int, identity: Identity) -> None:
-        family = identity.used_name or identity.birth_name
-        row = PatientRow(patient_id, identity.display_name(), identity.birth_date.isoformat(),
-                         identity.sex.value, identity.nir)
-        tokens = name_tokens(identity.birth_name, identity.used_name, identity.first_names)
-        self._store.reindex_patient(row, fold(f"{family} {identity.first_names}"), tokens)
-
     @audited
     def create(self, identity: Identity) -> int:
         """Create a patient with a first identity version; return the patient number."""
@@ -80,7 +82,7 @@ class PatientService:
         now, author = self._trail.now(), self._trail.actor.name
         patient_id = self._store.add_patient(now, author)
         self._store.add_identity_version(patient_id, identity_to_dict(checked), author, now, "")
-        self._index(patient_id, checked)
+        index_patient(self._store, patient_id, checked)
         self._trail.record(Action.CREATE, patient_id=patient_id, target="identity")
         return patient_id
 
@@ -94,7 +96,7 @@ class PatientService:
         version = self._store.add_identity_version(
             patient_id, identity_to_dict(checked), self._trail.actor.name, self._trail.now(),
             reason)
-        self._index(patient_id, checked)
+        index_patient(self._store, patient_id, checked)
         self._trail.record(Action.CORRECT, patient_id=patient_id, target="identity",
                            detail=f"version {version}")
         return version

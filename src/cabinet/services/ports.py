@@ -231,3 +231,96 @@ class RecordStore(Protocol):
                             delivery: dict[str, Any]) -> None:
         """Record, once, that a request was answered and with what."""
         ...
+
+
+@dataclass(frozen=True)
+class ImportedArchive:
+    """A portability archive as imported: its manifest and signature as received (CONT-3)."""
+
+    export_id: str
+    manifest: bytes
+    signature: bytes
+    exporter: str
+    exporter_rpps: str
+    certificate_sha256: str
+    extract_time: str
+    imported_at: str
+    imported_by: str
+    archive_ref: int = 0
+
+
+@dataclass(frozen=True)
+class SuccessorChoice:
+    """A patient's answer when the practice closes (CONT-2)."""
+
+    patient_id: int
+    choice: str
+    physician: str
+    decided_on: str
+    recorded_at: str
+    recorded_by: str
+
+
+class PortabilityStore(Protocol):
+    """Reading a whole practice in order, and writing an import in the store's transactions."""
+
+    def patient_ids(self, after: int, limit: int) -> list[int]:
+        """Patient numbers after `after`, in order."""
+        ...
+
+    def patients_seen(self, since: str, until: str) -> list[int]:
+        """Patients with an entry dated within [since, until]."""
+        ...
+
+    def patient_created(self, patient_id: int) -> tuple[str, str]:
+        """When and by whom the patient was created."""
+        ...
+
+    def all_entries(self, patient_id: int) -> list[StoredVersion]:
+        """Every version of every entry of a patient, in writing order."""
+        ...
+
+    def add_patient_as(self, created_at: str, created_by: str) -> int:
+        """A patient keeping its original creation time and author."""
+        ...
+
+    def add_archive(self, archive: ImportedArchive) -> int:
+        """Keep an imported archive's manifest and signature; return its reference."""
+        ...
+
+    def archive_imported(self, export_id: str) -> bool:
+        """Tell whether this export was already imported."""
+        ...
+
+    def imported_archives(self) -> list[ImportedArchive]:
+        """Every imported archive, oldest first."""
+        ...
+
+    def add_provenance(self, archive: int, kind: str,
+                       pairs: Iterable[tuple[int, int]]) -> None:
+        """Record (local id, source id) pairs of one kind of imported row."""
+        ...
+
+    def provenance(self, kind: str, local_id: int) -> tuple[int, int] | None:
+        """(archive, source id) of an imported row, None for a row written here."""
+        ...
+
+    def add_predecessor_events(self, archive: int, rows: Iterable[JournalRow]) -> None:
+        """Keep the predecessor's journal rows, links included, read-only."""
+        ...
+
+    def predecessor_events(self, archive: int, after: int, limit: int) -> list[JournalRow]:
+        """The predecessor's journal rows after a source id, in order."""
+        ...
+
+    def add_choice(self, choice: SuccessorChoice) -> None:
+        """Record a patient's choice of successor."""
+        ...
+
+    def latest_choices(self) -> dict[int, SuccessorChoice]:
+        """Each patient's latest choice."""
+        ...
+
+    def find_duplicates(self, nir: str, birth_date: str) -> list[tuple[int, dict[str, Any]]]:
+        """Patients here with this NIR or born that day, with their current identity."""
+        ...

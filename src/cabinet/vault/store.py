@@ -22,12 +22,13 @@ from cabinet.services.ports import (
 )
 from cabinet.vault.database import Connection
 
-_ENTRY_COLUMNS = ("id, lineage, version, patient_id, kind, effective_date, payload, "
+ENTRY_COLUMNS = ("id, lineage, version, patient_id, kind, effective_date, payload, "
                   "non_communicable, author, created_at, reason")
 _PATIENT_COLUMNS = "patient_id, display_name, birth_date, sex, nir"
 
 
-def _entry(row: tuple[Any, ...]) -> StoredVersion:
+def entry_from_row(row: tuple[Any, ...]) -> StoredVersion:
+    """A stored version from a row of `ENTRY_COLUMNS`."""
     return StoredVersion(id=row[0], lineage=row[1], version=row[2], patient_id=row[3],
                          kind=row[4], effective_date=row[5], payload=json.loads(row[6]),
                          non_communicable=bool(row[7]), author=row[8], created_at=row[9],
@@ -114,7 +115,7 @@ class SqlRecordStore:
             "SELECT id, patient_id, version, patient_id, 'identity', created_at, data, 0, "
             "author, created_at, reason FROM patient_identity WHERE patient_id = ? "
             "ORDER BY version", (patient_id,))
-        return [_entry(r) for r in rows]
+        return [entry_from_row(r) for r in rows]
 
     def reindex_patient(self, row: PatientRow, sort_name: str, tokens: Iterable[str]) -> None:
         """Replace the derived index rows of one patient."""
@@ -184,16 +185,16 @@ class SqlRecordStore:
     def current_entries(self, patient_id: int) -> list[StoredVersion]:
         """The newest version of each entry of a patient."""
         rows = self._conn.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE patient_id = ? AND NOT EXISTS "
+            f"SELECT {ENTRY_COLUMNS} FROM entry e WHERE patient_id = ? AND NOT EXISTS "
             "(SELECT 1 FROM entry n WHERE n.lineage = e.lineage AND n.version > e.version) "
             "ORDER BY effective_date DESC, id DESC", (patient_id,))
-        return [_entry(r) for r in rows]
+        return [entry_from_row(r) for r in rows]
 
     def entry_versions(self, lineage: int) -> list[StoredVersion]:
         """Every version of one entry."""
         rows = self._conn.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry WHERE lineage = ? ORDER BY version", (lineage,))
-        return [_entry(r) for r in rows]
+            f"SELECT {ENTRY_COLUMNS} FROM entry WHERE lineage = ? ORDER BY version", (lineage,))
+        return [entry_from_row(r) for r in rows]
 
     def put_blob(self, sha256: str, content: bytes) -> None:
         """Store a file once per content."""
@@ -211,10 +212,10 @@ class SqlRecordStore:
     def full_text(self, match: str, limit: int) -> list[StoredVersion]:
         """Newest matching entries first; FTS5 walks its doclist backwards and stops early."""
         rows = self._conn.execute(
-            f"SELECT {', '.join('e.' + c for c in _ENTRY_COLUMNS.split(', '))} FROM "
+            f"SELECT {', '.join('e.' + c for c in ENTRY_COLUMNS.split(', '))} FROM "
             "(SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid DESC "
             "LIMIT ?) hit JOIN entry e ON e.id = hit.rowid ORDER BY e.id DESC", (match, limit))
-        return [_entry(r) for r in rows]
+        return [entry_from_row(r) for r in rows]
 
     def put_draft(self, key: DraftKey, author_id: str, payload: dict[str, Any], author: str,
                   updated_at: str) -> None:

@@ -1,0 +1,177 @@
+"""Import a checked portability archive into the successor's vault, all or nothing (CONT-3).
+
+`prepare` checks the whole archive (see `cabinet.archive.reader`) and finds the patients who
+may already be here (same NIR, or same birth name and birth date): the physician decides for
+each one, never the software. `run` then writes, in one transaction with its audit events,
+every chosen patient with every version of every entry under its original author and time,
+each file, the provenance of every row, and the predecessor's journal, kept apart and
+read-only. A failure anywhere rolls everything back.
+"""
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from cabinet.archive import manifest
+from cabinet.archive.reader import ArchiveReader, ArchiveRefused, Checked, PatientContent
+from cabinet.domain.audit import Action, ChainReport, ChainWalker
+from cabinet.domain.record import searchable_text
+from cabinet.domain.text import fold
+from cabinet.services.auditing import AuditTrail, audited
+from cabinet.services.patients import identity_from_dict, index_patient
+from cabinet.services.ports import ImportedArchive, NewEntry, PortabilityStore, RecordStore
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An incoming patient who may already be in this vault."""
+
+    archive: str
+    incoming: str
+    existing: tuple[int, ...]
+    reason: str
+
+
+@dataclass
+class Prepared:
+    """A checked archive, what it holds, and what needs the physician's decision."""
+
+    checked: Checked
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        """French lines for the confirmation dialog and the command line."""
+        m = self.checked.manifest
+        lines = [
+            f"Exportée par : {m.exporter.name} (RPPS {m.exporter.rpps or '—'}), signature "
+            "vérifiée",
+            f"Date de l'export : {m.extract_time}",
+            f"Type : {m.export_type} ({manifest.EXPORT_TYPES[m.export_type]}), statut "
+            f"{m.status}",
+            f"Patients : {self.checked.patients} ; entrées (toutes versions) : "
+            f"{self.checked.entries} ; documents : {self.checked.documents}",
+            f"Taille : {self.checked.size / 1e6:.1f} Mo",
+        ]
+        if self.checked.journal is not None:
+            lines.append(f"Journal du prédécesseur : {self.checked.journal.summary()}")
+        lines += [f"Attention : {u}" for u in self.checked.unusual]
+        if self.duplicates:
+            lines.append(f"Doublons possibles : {len(self.duplicates)} patient(s) déjà "
+                         "présent(s), à décider un par un")
+        return lines
+
+
+class ArchiveImporter:
+    """Checks then imports archives; the successor's own journal records the import."""
+
+    def __init__(self, store: RecordStore, portability: PortabilityStore,
+                 trail: AuditTrail) -> None:
+        self._store = store
+        self._portability = portability
+        self._trail = trail
+
+    def prepare(self, reader: ArchiveReader, progress: Progress | None = None) -> Prepared:
+        """Check the whole archive and list possible duplicates; nothing is written."""
+        checked = reader.check(progress)
+        if self._portability.archive_imported(checked.manifest.export_id):
+            raise ArchiveRefused("Cette archive a déjà été importée dans ce coffre.")
+        if checked.journal is not None and not checked.journal.intact:
+            checked.unusual.append("le journal des accès du prédécesseur est altéré")
+        if checked.manifest.status != "COMPLETE":
+            checked.unusual.append(f"export de statut {checked.manifest.status}")
+        prepared = Prepared(checked)
+        for entry in checked.manifest.archives:
+            if entry.kind == "Patient":
+                duplicate = self._duplicate(reader.patient(entry))
+                if duplicate is not None:
+                    prepared.duplicates.append(duplicate)
+        return prepared
+
+    def _duplicate(self, patient: PatientContent) -> Duplicate | None:
+        identity = patient.record["identity_versions"][-1]["data"]
+        nir, birth_date = identity.get("nir", ""), identity["birth_date"]
+        same_nir, same_name = [], []
+        for patient_id, here in self._portability.find_duplicates(nir, birth_date):
+            if nir and here.get("nir") == nir:
+                same_nir.append(patient_id)
+            elif here["birth_date"] == birth_date and \
+                    fold(here["birth_name"]) == fold(identity["birth_name"]):
+                same_name.append(patient_id)
+        if not same_nir and not same_name:
+            return None
+        reason = "même NIR" if same_nir else "même nom de naissance et date de naissance"
+        return Duplicate(patient.archive, identity_from_dict(identity).display_name(),
+                         tuple(same_nir + same_name), reason)
+
+    @audited
+    def run(self, reader: ArchiveReader, prepared: Prepared, skip: Collection[str] = (),
+            progress: Progress | None = None) -> dict[str, int]:
+        """Import every patient but those in `skip` (archive names the physician set aside).
+
+        Every possible duplicate must be decided: imported as a separate record, or skipped.
+        """
+        checked = prepared.checked
+        archive_ref = self._portability.add_archive(ImportedArchive(
+            checked.manifest.export_id, checked.manifest_xml, checked.signature,
+            checked.signer.name, checked.signer.rpps, checked.signer.certificate_sha256,
+            checked.manifest.extract_time, self._trail.now(), self._trail.actor.name))
+        imported = {"patients": 0, "entries": 0, "files": 0, "journal": 0}
+        patients = [a for a in checked.manifest.archives if a.kind == "Patient"]
+        for number, entry in enumerate(patients, start=1):
+            if entry.name.removesuffix(".ZIP") not in skip:
+                counts = self._import_patient(reader.patient(entry), archive_ref,
+                                              checked.manifest.export_id)
+                imported["patients"] += 1
+                imported["entries"] += counts[0]
+                imported["files"] += counts[1]
+            if progress is not None:
+                progress(number, len(patients))
+        for entry in checked.manifest.archives:
+            if entry.kind == "Transverse":
+                rows = reader.journal(entry)
+                self._portability.add_predecessor_events(archive_ref, rows)
+                imported["journal"] += len(rows)
+        self._trail.record(Action.CREATE, target="portability import",
+                           detail=f"{checked.manifest.export_id} {imported}")
+        return imported
+
+    def _import_patient(self, patient: PatientContent, archive_ref: int,
+                        export_id: str) -> tuple[int, int]:
+        record: dict[str, Any] = patient.record
+        patient_id = self._portability.add_patient_as(record["created_at"],
+                                                      record["created_by"])
+        for version in record["identity_versions"]:
+            self._store.add_identity_version(patient_id, version["data"], version["author"],
+                                             version["created_at"], version["reason"])
+        index_patient(self._store, patient_id,
+                      identity_from_dict(record["identity_versions"][-1]["data"]))
+        for sha256, blob in patient.blobs.items():
+            self._store.put_blob(sha256, blob)
+        lineages: dict[int, int] = {}
+        pairs = []
+        for entry in record["entries"]:
+            local = self._store.add_entry(NewEntry(
+                patient_id=patient_id, kind=entry["kind"],
+                lineage=lineages.get(entry["lineage"]), version=entry["version"],
+                effective_date=entry["effective_date"], payload=entry["payload"],
+                non_communicable=entry["non_communicable"], author=entry["author"],
+                created_at=entry["created_at"], reason=entry["reason"],
+                text=searchable_text(entry["payload"])))
+            lineages.setdefault(entry["lineage"], local)
+            pairs.append((local, entry["id"]))
+        self._portability.add_provenance(archive_ref, "patient",
+                                         [(patient_id, record["source_patient_id"])])
+        self._portability.add_provenance(archive_ref, "entry", pairs)
+        self._trail.record(Action.CREATE, patient_id=patient_id, target="portability import",
+                           detail=export_id)
+        return len(pairs), len(patient.blobs)
+
+    def verify_predecessor_journal(self, archive_ref: int) -> ChainReport:
+        """Check the chain of an imported predecessor journal, as kept here."""
+        walker = ChainWalker()
+        while page := self._portability.predecessor_events(archive_ref, walker.last_id, 5000):
+            if not walker.feed(page):
+                break
+        return walker.report()
