@@ -19,6 +19,7 @@ from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
+    from cabinet.archive.cessation import CessationService
     from cabinet.archive.export import ArchiveExporter
     from cabinet.archive.importer import ArchiveImporter
     from cabinet.documents.layout import Letterhead
@@ -87,6 +88,13 @@ class AppContext:
         from cabinet.archive.export import ArchiveExporter
 
         return ArchiveExporter(self.vault.store, self.portability, self.trail, self._issuer)
+
+    @functools.cached_property
+    def cessation(self) -> "CessationService":
+        """Closing the practice: choices, letters, declaration (built on first use)."""
+        from cabinet.archive.cessation import CessationService
+
+        return CessationService(self.vault.store, self.portability, self.trail, self._issuer)
 
     @functools.cached_property
     def archive_importer(self) -> "ArchiveImporter":

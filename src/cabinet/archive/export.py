@@ -143,7 +143,8 @@ class ArchiveExporter:
             self._journal(selection, patient_ids, recipient, result)
         return result
 
-    def _exporter(self, out: Output) -> manifest.Exporter:
+    @staticmethod
+    def _exporter(out: Output) -> manifest.Exporter:
         return manifest.Exporter(out.signer.holder, out.signer.rpps,
                                  hashlib.sha256(out.signer.certificate_der).hexdigest())
 
