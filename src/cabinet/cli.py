@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cabinet import cli_exports, paths, support
+from cabinet import cli_archive, cli_exports, paths, support
 from cabinet.audit import anchor, journal
 from cabinet.bootstrap import (
     AppContext,
@@ -248,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     password.add_argument("--vault", type=Path, required=True)
     password.set_defaults(handler=command_vault_set_password)
     cli_exports.add_commands(commands)
+    cli_archive.add_commands(commands)
     support.add_command(commands)
     return parser
 

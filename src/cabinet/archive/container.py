@@ -14,6 +14,7 @@ once (random, 184 bits, so HKDF suffices and no slow derivation is needed).
 """
 
 import base64
+import hmac
 import io
 import json
 import secrets
@@ -94,6 +95,11 @@ def _der() -> Any:
     return Encoding.DER
 
 
+def _key_check(content_key: bytes) -> bytes:
+    """Tells a wrong key at once (RSA PKCS#1 v1.5 decryption never fails loudly)."""
+    return hmac.digest(content_key, b"cabinet archive key check", "sha256")[:16]
+
+
 def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
     return prefix + struct.pack(">IB", index, int(last))
 
@@ -110,7 +116,8 @@ class EnvelopeWriter(io.RawIOBase):
         content_key = secrets.token_bytes(KEY_BYTES)
         self._prefix = secrets.token_bytes(_PREFIX_BYTES)
         header = {"format": FORMAT, "cipher": "AES-256-GCM", "chunk_size": chunk_size,
-                  "nonce_prefix": _b64(self._prefix), "recipient": recipient.wrap(content_key)}
+                  "nonce_prefix": _b64(self._prefix), "recipient": recipient.wrap(content_key),
+                  "key_check": _b64(_key_check(content_key))}
         body = json.dumps(header, sort_keys=True).encode()
         self._aad = MAGIC + struct.pack(">I", len(body)) + body
         sink.write(self._aad)
@@ -166,10 +173,11 @@ class EnvelopeReader(io.RawIOBase):
         self._chunk_size = int(header["chunk_size"])
         if len(self._prefix) != _PREFIX_BYTES or not 0 < self._chunk_size <= 64 * CHUNK_SIZE:
             raise EnvelopeError("L'en-tête de l'archive est mal formé.")
-        try:
-            self._aead = AESGCM(open_key(header["recipient"]))
-        except ValueError:
-            raise EnvelopeError("La clé de l'archive est invalide.") from None
+        content_key = open_key(header["recipient"])
+        if not hmac.compare_digest(_key_check(content_key), _unb64(header.get("key_check"))):
+            raise EnvelopeError("Cette clé n'ouvre pas l'archive : elle a été chiffrée pour "
+                                "quelqu'un d'autre.")
+        self._aead = AESGCM(content_key)
         self._body_start = source.seek(0, io.SEEK_CUR)
         body = source.seek(0, io.SEEK_END) - self._body_start
         stride = self._chunk_size + TAG_BYTES
@@ -293,7 +301,6 @@ def software_decrypter(private_key: rsa.RSAPrivateKey) -> Decrypter:
         try:
             return private_key.decrypt(wrapped, padding.PKCS1v15())
         except ValueError:
-            raise EnvelopeError("Cette clé n'ouvre pas l'archive : elle a été chiffrée pour "
-                                "quelqu'un d'autre.") from None
+            raise EnvelopeError("Cette clé n'ouvre pas l'archive.") from None
 
     return decrypt

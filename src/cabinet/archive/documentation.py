@@ -70,7 +70,8 @@ en RSA PKCS#1 v1.5 pour ce certificat) ou une phrase secrète remise une fois (c
 par HKDF-SHA256, clé de contenu chiffrée en AES-256-GCM). Le contenu, une archive zip, est
 découpé en blocs de chunk_size octets ; chaque bloc est chiffré en AES-256-GCM, nonce =
 nonce_prefix (7 octets) | numéro du bloc (4 octets) | 1 pour le dernier bloc sinon 0,
-données associées = tout l'en-tête. Un bloc modifié, déplacé, retiré ou une archive tronquée
+données associées = tout l'en-tête ; key_check (HMAC-SHA256 de la clé de contenu, 16
+octets) dit aussitôt si la clé déchiffrée est la bonne. Un bloc modifié, déplacé, retiré ou une archive tronquée
 sont détectés. Le dernier bloc, éventuellement vide, est toujours présent.
 """
 

@@ -1,6 +1,8 @@
 """The outgoing physician's signature over MANIFEST.XML: CMS detached (CAdES-BES), MANIFEST.P7S.
 
 The manifest holds the SHA-256 of every sub-archive, so signing it signs the whole archive.
+Checked offline (no certificate fetching): integrity and the signer's identity; whether that
+certificate chains to a trusted authority is reported apart, not required.
 The card signs through the same `DocumentSigner` as the PDFs; pyHanko builds and checks the
 CMS structure (`openssl cms -verify -binary -content MANIFEST.XML -inform DER -in
 MANIFEST.P7S -noverify` checks it too).
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from asn1crypto import cms
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko_certvalidator import ValidationContext
 
 from cabinet.documents.signing import DocumentSigner, RawSignerAdapter
 from cabinet.errors import KnownError
@@ -51,8 +54,11 @@ def verify_manifest(manifest: bytes, signature: bytes) -> ManifestSigner:
         signed_data = content_info["content"]
         if content_info["content_type"].native != "signed_data":
             raise ValueError("not SignedData")
-        status = asyncio.run(async_validate_detached_cms(manifest, signed_data,
-                                                         key_usage_settings=_USAGES))
+        offline = ValidationContext(trust_roots=[], allow_fetching=False,
+                                    revocation_mode="soft-fail")
+        status = asyncio.run(async_validate_detached_cms(
+            manifest, signed_data, signer_validation_context=offline,
+            key_usage_settings=_USAGES))
         certificate = status.signing_cert
     except Exception:  # noqa: BLE001 — any parsing failure of foreign bytes is a refusal
         raise SignatureError("La signature de l'archive (MANIFEST.P7S) est illisible.") \
