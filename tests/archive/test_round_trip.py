@@ -149,7 +149,7 @@ def test_archive_for_a_certificate_opens_only_with_its_key(source, successor, tm
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     with pytest.raises(archives.KnownError, match="quelqu'un d'autre"):
         ArchiveReader.open(path, key_opener(decrypter=software_decrypter(stranger)))
-    with pytest.raises(archives.KnownError, match="phrase secrète|carte"):
+    with pytest.raises(archives.KnownError, match=r"phrase secrète|carte"):
         ArchiveReader.open(path, key_opener(passphrase=archives.PASSPHRASE))
     reader = ArchiveReader.open(path, key_opener(decrypter=software_decrypter(key)))
     counts = successor.archive_importer.run(reader, successor.archive_importer.prepare(reader))
@@ -178,7 +178,8 @@ def test_a_cancelled_export_leaves_nothing_and_journals_nothing(source, tmp_path
     from cabinet.services.issuing import Output
 
     with pytest.raises(ExportCancelled):
-        source.archive_exporter.export(Selection("MASSIF"), Recipient(passphrase=archives.PASSPHRASE),
+        source.archive_exporter.export(Selection("MASSIF"),
+                                       Recipient(passphrase=archives.PASSPHRASE),
                                        Output(demo_signer(), folder, token), cancel_midway)
     assert list(folder.iterdir()) == []
     assert source.vault.store.counts()["audit_events"] == events_before

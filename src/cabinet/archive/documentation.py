@@ -71,8 +71,9 @@ par HKDF-SHA256, clé de contenu chiffrée en AES-256-GCM). Le contenu, une arch
 découpé en blocs de chunk_size octets ; chaque bloc est chiffré en AES-256-GCM, nonce =
 nonce_prefix (7 octets) | numéro du bloc (4 octets) | 1 pour le dernier bloc sinon 0,
 données associées = tout l'en-tête ; key_check (HMAC-SHA256 de la clé de contenu, 16
-octets) dit aussitôt si la clé déchiffrée est la bonne. Un bloc modifié, déplacé, retiré ou une archive tronquée
-sont détectés. Le dernier bloc, éventuellement vide, est toujours présent.
+octets) dit aussitôt si la clé déchiffrée est la bonne. Un bloc modifié, déplacé ou
+retiré, ou une archive tronquée, sont détectés. Le dernier bloc, éventuellement vide, est
+toujours présent.
 """
 
 
