@@ -165,12 +165,10 @@ class EnvelopeReader(io.RawIOBase):
     def __init__(self, source: IO[bytes], open_key: Callable[[dict[str, Any]], bytes]) -> None:
         super().__init__()
         self._source = source
-        header = read_header(source)
+        header, self._aad = _read_header(source)
         self.header = header
-        self._aad = MAGIC + struct.pack(">I", len(self._header_body(header))) + \
-            self._header_body(header)
         self._prefix = _unb64(header["nonce_prefix"])
-        self._chunk_size = int(header["chunk_size"])
+        self._chunk_size = header["chunk_size"]
         if len(self._prefix) != _PREFIX_BYTES or not 0 < self._chunk_size <= 64 * CHUNK_SIZE:
             raise EnvelopeError("L'en-tête de l'archive est mal formé.")
         content_key = open_key(header["recipient"])
@@ -189,10 +187,6 @@ class EnvelopeReader(io.RawIOBase):
         self._position = 0
         self._cached: tuple[int, bytes] = (-1, b"")
         self._chunk(self._chunks - 1)  # a truncated file fails here, before any use
-
-    @staticmethod
-    def _header_body(header: dict[str, Any]) -> bytes:
-        return json.dumps(header, sort_keys=True).encode()
 
     def _chunk(self, index: int) -> bytes:
         if self._cached[0] == index:
@@ -243,6 +237,11 @@ class EnvelopeReader(io.RawIOBase):
 
 def read_header(source: IO[bytes]) -> dict[str, Any]:
     """The envelope's header (who it is for), read without any key."""
+    return _read_header(source)[0]
+
+
+def _read_header(source: IO[bytes]) -> tuple[dict[str, Any], bytes]:
+    """The parsed header, and its bytes as written (the chunks' additional data)."""
     start = source.read(len(MAGIC) + 4)
     if len(start) < len(MAGIC) + 4 or not start.startswith(MAGIC):
         raise EnvelopeError("Ce fichier n'est pas une archive de portabilité Cabinet.")
@@ -253,9 +252,12 @@ def read_header(source: IO[bytes]) -> dict[str, Any]:
     except ValueError:
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT or \
-            not isinstance(header.get("recipient"), dict):
+            header.get("cipher") != "AES-256-GCM" or \
+            not isinstance(header.get("recipient"), dict) or \
+            type(header.get("chunk_size")) is not int or \
+            not all(isinstance(header.get(k), str) for k in ("nonce_prefix", "key_check")):
         raise EnvelopeError("L'en-tête de l'archive est mal formé ou d'une version inconnue.")
-    return header
+    return header, start + body
 
 
 def recipient_certificate_of(header: dict[str, Any]) -> x509.Certificate | None:
