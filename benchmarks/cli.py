@@ -1,7 +1,7 @@
 """The command line: build or reuse the workload, measure, write JSON, print, compare.
 
     uv run python -m benchmarks --scale small|large|huge --json PATH
-                                [--baseline FILE] [--workdir DIR] [--gui]
+                                [--baseline FILE] [--workdir DIR] [--gui] [--archive]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -45,6 +45,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                              "<temp>/cabinet-bench-<scale>)")
     parser.add_argument("--gui", action="store_true",
                         help="also measure the GUI: cold start, unlock, event-loop stalls")
+    parser.add_argument("--archive", action="store_true",
+                        help="also export and import the whole practice as a portability "
+                             "archive (minutes at large)")
     return parser.parse_args(argv)
 
 
@@ -63,6 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         measured = gui.measure(workload.vault_folder, workload.record_patient_id, say)
         run = dataclasses.replace(run, gui=measured.results, gui_detail=measured.detail)
+    if args.archive:
+        from benchmarks import archive
+
+        say("Exporting and importing the portability archive")
+        timings, detail = archive.measure(workload.vault_folder, workdir, archive.workers())
+        run = dataclasses.replace(run, results={**run.results, **timings},
+                                  archive_detail=detail)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))

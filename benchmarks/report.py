@@ -32,6 +32,7 @@ class Run:
     cipher_detail: dict[str, Any]
     gui: dict[str, Stats] = field(default_factory=dict)
     gui_detail: dict[str, Any] = field(default_factory=dict)
+    archive_detail: dict[str, Any] = field(default_factory=dict)
 
 
 def machine(sqlcipher_version: str, sqlite_version: str) -> dict[str, Any]:
@@ -55,6 +56,8 @@ def to_json(run: Run) -> dict[str, Any]:
     if run.gui:
         document["gui"] = _operations(run.scale, run.gui)
         document["gui_detail"] = run.gui_detail
+    if run.archive_detail:
+        document["archive_detail"] = run.archive_detail
     return document
 
 

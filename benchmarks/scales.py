@@ -21,6 +21,7 @@ SIGNED_PDF_BUDGET_MS = 1000.0
 SIGNED_PDF_ROUNDS = 5
 GUARD_BUDGET_MS = 30.0
 GUARD_ROUNDS = 10
+ARCHIVE_BUDGET_MS = 300_000.0  # whole practice, export and import each
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -51,6 +52,8 @@ class Scale:
             "event_loop_stall": STALL_BUDGET_MS,
             "signed_pdf_200": SIGNED_PDF_BUDGET_MS,
             "guard_start": GUARD_BUDGET_MS,
+            "archive_export": ARCHIVE_BUDGET_MS,
+            "archive_import": ARCHIVE_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:
