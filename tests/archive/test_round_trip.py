@@ -106,6 +106,13 @@ def test_every_json_validates_and_every_fhir_resource_parses(source, tmp_path):
         pdf = tmp_path / f"{name}.pdf"
         pdf.write_bytes(content["IHE_XDM/SUBSET01/DOSSIER.PDF"])
         assert pdf_checks.pdfa_identified(pdf)
+        assert pdf_checks.fonts_all_embedded(pdf)
+        assert pdf_checks.qpdf_clean(pdf)
+        if name == "PAT00001.ZIP":  # the marked record: its text is all in the rendering
+            rendering = " ".join(pdf_checks.pdf_text(pdf).split())
+            assert "Bartavelle" in rendering
+            assert "Note personnelle" in rendering
+            assert "page 1 /" in rendering
     assert {"Patient", "AllergyIntolerance", "Condition", "MedicationStatement", "Encounter",
             "Observation", "DocumentReference"} <= resource_types
     jsonschema.validate(json.loads(files["DOCUMENTATION/EXEMPLE.JSON"]), schema)

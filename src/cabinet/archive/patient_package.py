@@ -13,7 +13,7 @@ slow part of an export, and a practice's patients are independent.
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -81,10 +81,11 @@ def allergy_status(entries: Sequence[StoredVersion]) -> str:
     return "present" if "present" in allergies else "none_known"
 
 
+_VERSION_FIELDS = tuple(f.name for f in fields(StoredVersion) if f.name != "patient_id")
+
+
 def _version(entry: StoredVersion) -> dict[str, Any]:
-    found = asdict(entry)
-    del found["patient_id"]
-    return found
+    return {name: getattr(entry, name) for name in _VERSION_FIELDS}
 
 
 def record_json(data: PatientData, paths: Mapping[str, str]) -> dict[str, Any]:
@@ -105,15 +106,12 @@ def record_json(data: PatientData, paths: Mapping[str, str]) -> dict[str, Any]:
 
 def _record_pdf(letterhead: "Letterhead", data: PatientData,
                 entries: Sequence[StoredVersion]) -> bytes:
-    from cabinet.documents import content
-    from cabinet.documents.issue import unsigned
+    from cabinet.documents.content import SECTION_TITLES
+    from cabinet.documents.listing import record_listing
     from cabinet.services.patients import identity_from_dict
 
-    identity = identity_from_dict(data.identity_versions[-1].payload)
-    document = content.record(letterhead, identity, entries, {},
-                              sections=frozenset(content.SECTION_TITLES),
-                              title="Dossier médical transmis")
-    return unsigned(document)
+    return record_listing(letterhead, identity_from_dict(data.identity_versions[-1].payload),
+                          entries, frozenset(SECTION_TITLES), "Dossier médical transmis")
 
 
 def source_patient_id(identity: Mapping[str, Any], archive: str) -> str:

@@ -7,6 +7,7 @@ colleague) is the exporting service's decision.
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
@@ -46,6 +47,7 @@ SECTION_TITLES: Mapping[EntryKind, str] = {
     EntryKind.PRIVATE_NOTE: "Notes personnelles du médecin",
 }
 SHARED_SECTIONS = frozenset(SECTION_TITLES) - {EntryKind.PRIVATE_NOTE}
+NOT_ENTERED = "Non renseigné."
 _FIELD_TITLES = {"history": "Histoire de la maladie", "examination": "Examen clinique",
                  "conclusion": "Conclusion", "plan": "Conduite à tenir", "text": "",
                  "holder": "Personne de confiance", "note": "Précision",
@@ -119,7 +121,8 @@ def letter(letterhead: Letterhead, identity: Identity, recipient: str, message: 
     return Document("Courrier", letterhead, patient_line(identity), body)
 
 
-def _identity_table(identity: Identity) -> Flowable:
+def identity_rows(identity: Identity) -> list[tuple[str, str]]:
+    """The identity as (label, value) lines, empty values left out."""
     rows = [("Nom de naissance", identity.birth_name.upper()),
             ("Nom utilisé", identity.used_name.upper()), ("Prénoms", identity.first_names),
             ("Date de naissance", f"{identity.birth_date:%d/%m/%Y}"),
@@ -131,7 +134,11 @@ def _identity_table(identity: Identity) -> Flowable:
             ("Adresse", " ".join(p for p in (identity.address, identity.postal_code,
                                              identity.city) if p)),
             ("Téléphone", ", ".join(identity.phones)), ("Courriel", identity.email)]
-    return _table([(label, value) for label, value in rows if value], widths=(45 * mm, None))
+    return [(label, value) for label, value in rows if value]
+
+
+def _identity_table(identity: Identity) -> Flowable:
+    return _table(identity_rows(identity), widths=(45 * mm, None))
 
 
 def _table(rows: Sequence[Sequence[str]], widths: Sequence[float | None],
@@ -148,24 +155,57 @@ def _table(rows: Sequence[Sequence[str]], widths: Sequence[float | None],
     return table
 
 
-def _entry(entry: StoredVersion) -> Flowable:
-    parts: list[Flowable] = [text(summary_line(entry), style("entry", 10, bold=True))]
+@dataclass(frozen=True)
+class EntryText:
+    """What an entry says, however it is drawn: a title, lines, prescribed lines, who wrote it."""
+
+    title: str
+    lines: list[str]
+    prescribed: list[str]
+    written_by: str
+
+
+def entry_text(entry: StoredVersion) -> EntryText:
+    """The text of one entry version."""
     payload = entry.payload
+    lines = []
     for key, title in _FIELD_TITLES.items():
         value = payload.get(key)
         if isinstance(value, str) and value and not (key == "text" and entry.kind in
                                                     ("history", "risk_factor")):
-            parts.append(text(f"{title} : {value}" if title else value))
+            lines.append(f"{title} : {value}" if title else value)
     if payload.get("vitals"):
-        parts.append(text(f"Constantes : {vitals_text(payload['vitals'])}"))
-    if entry.kind == EntryKind.PRESCRIPTION.value:
-        parts += [text(f"{'[ALD] ' if line['ald'] else ''}{line['drug']} — {line['dosage']}, "
-                       f"{line['duration']}", LINE) for line in payload["lines"]]
+        lines.append(f"Constantes : {vitals_text(payload['vitals'])}")
+    prescribed = [f"{'[ALD] ' if line['ald'] else ''}{line['drug']} — {line['dosage']}, "
+                  f"{line['duration']}" for line in payload["lines"]] \
+        if entry.kind == EntryKind.PRESCRIPTION.value else []
     version = f", version {entry.version} (motif : {entry.reason})" if entry.version > 1 else ""
-    parts.append(text(f"Saisi par {entry.author} le {french_datetime(entry.created_at)}{version}",
-                      SMALL))
-    parts.append(Spacer(1, 2 * mm))
+    return EntryText(summary_line(entry), lines, prescribed,
+                     f"Saisi par {entry.author} le {french_datetime(entry.created_at)}{version}")
+
+
+def _entry(entry: StoredVersion) -> Flowable:
+    said = entry_text(entry)
+    parts: list[Flowable] = [text(said.title, style("entry", 10, bold=True)),
+                             *(text(line) for line in said.lines),
+                             *(text(line, LINE) for line in said.prescribed),
+                             text(said.written_by, SMALL), Spacer(1, 2 * mm)]
     return KeepTogether(parts)
+
+
+def record_sections(entries: Sequence[StoredVersion], sections: Collection[EntryKind]
+                    ) -> list[tuple[str, list[StoredVersion]]]:
+    """The record's sections in order, each with its entries.
+
+    Allergies never entered come as an empty section ("non renseigné"), unlike a section
+    merely left out of the document.
+    """
+    found = []
+    for kind, section in SECTION_TITLES.items():
+        chosen = [e for e in entries if e.kind == kind.value]
+        if kind in sections and (chosen or kind is EntryKind.ALLERGY):
+            found.append((section, chosen))
+    return found
 
 
 def record(letterhead: Letterhead, identity: Identity, entries: Sequence[StoredVersion],
@@ -177,14 +217,10 @@ def record(letterhead: Letterhead, identity: Identity, entries: Sequence[StoredV
     a part of the record must never read as a record without allergies.
     """
     body: list[Flowable] = [text("Identité", HEADING), _identity_table(identity)]
-    for kind, section in SECTION_TITLES.items():
-        if kind not in sections:
-            continue
-        chosen = [e for e in entries if e.kind == kind.value]
-        if kind is EntryKind.ALLERGY and not chosen:
-            body += [text(section, HEADING), text("Non renseigné.")]
-        if chosen:
-            body += [text(section, HEADING), *(_entry(e) for e in chosen)]
+    for section, chosen in record_sections(entries, sections):
+        body += [text(section, HEADING), *(_entry(e) for e in chosen)]
+        if not chosen:
+            body.append(text(NOT_ENTERED))
     if withheld:
         body += [text("Éléments non communiqués", HEADING),
                  text("Conformément à l'article L. 1111-7 du code de la santé publique, les "

@@ -124,7 +124,7 @@ class SignatureBlock(Flowable):  # type: ignore[misc]
         self.rendered.signature_box = (x, y, x + self.width, y + self.height)
 
 
-def _numbered_canvas(document: Document) -> type[pdf_canvas.Canvas]:
+def numbered_canvas(document: Document) -> type[pdf_canvas.Canvas]:
     """A canvas that writes the letterhead, the patient and "page n / N" on every page."""
 
     class NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]
@@ -181,7 +181,7 @@ def render(document: Document, stamp: SignatureStamp | None) -> Rendered:
     story: list[Flowable] = [text(document.title, TITLE), *document.body]
     if stamp is not None:
         story += [Spacer(1, 8 * mm), SignatureBlock(stamp, rendered)]
-    template.build(story, canvasmaker=_numbered_canvas(document))
+    template.build(story, canvasmaker=numbered_canvas(document))
     rendered.pdf = buffer.getvalue()
     return rendered
 
