@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
     from cabinet.archive.cessation import CessationService
+    from cabinet.archive.container import Decrypter
     from cabinet.archive.export import ArchiveExporter
     from cabinet.archive.importer import ArchiveImporter
     from cabinet.documents.layout import Letterhead
@@ -198,6 +199,15 @@ class VaultDoor:
             yield DocumentSigner(certificate, lambda data: sign(digest_info(data)),
                                  holder=holder.name, rpps=holder.rpps,
                                  demo=module in token.DEVELOPMENT_MODULES)
+
+    @contextlib.contextmanager
+    def archive_decrypter(self, reader: str, pin: str) -> Iterator["Decrypter"]:
+        """The card in `reader` opening a portability archive encrypted to its certificate."""
+        from cabinet.card import token
+
+        module = self.card_module or default_card_module()
+        with token.decrypter(self._card_token(module, reader), pin) as (_, decrypt):
+            yield decrypt
 
     @staticmethod
     def _card_token(module: Path, reader: str) -> Any:

@@ -133,7 +133,8 @@ class SoftHsm:
         with token.open(rw=True, user_pin=pin) as session:
             public, _ = session.generate_keypair(
                 pkcs11.KeyType.RSA, 2048, label=KEY_LABEL, id=KEY_ID, store=True,
-                capabilities=pkcs11.MechanismFlag.SIGN | pkcs11.MechanismFlag.VERIFY,
+                capabilities=(pkcs11.MechanismFlag.SIGN | pkcs11.MechanismFlag.VERIFY
+                              | pkcs11.MechanismFlag.DECRYPT | pkcs11.MechanismFlag.ENCRYPT),
                 private_template={pkcs11.Attribute.SENSITIVE: True,
                                   pkcs11.Attribute.EXTRACTABLE: False})
             public_key = rsa.RSAPublicNumbers(

@@ -9,7 +9,7 @@ slot, never trusted for verification (see `cabinet.keys.card`).
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,12 +137,8 @@ def blocked_card() -> CardError:
 
 
 @contextlib.contextmanager
-def signer(token: Any, pin: str, *,
-           for_documents: bool = False) -> Iterator[tuple[bytes, Signer]]:
-    """Log in once with `pin`; yield the certificate and a signer bound to this session.
-
-    `for_documents` picks the card's signature key where it has one (SIGN-3).
-    """
+def _session(token: Any, pin: str) -> Iterator[Any]:
+    """Log in once with `pin`; French messages for every refusal; closed on exit."""
     try:
         session = token.open(user_pin=pin)
     except pkcs11.exceptions.PinIncorrect:
@@ -157,6 +153,19 @@ def signer(token: Any, pin: str, *,
         raise CardError("La carte ou son logiciel a refusé l'opération "
                         f"({type(error).__name__}) : retirez-la et réessayez.") from None
     try:
+        yield session
+    finally:
+        session.close()
+
+
+@contextlib.contextmanager
+def signer(token: Any, pin: str, *,
+           for_documents: bool = False) -> Iterator[tuple[bytes, Signer]]:
+    """Log in once with `pin`; yield the certificate and a signer bound to this session.
+
+    `for_documents` picks the card's signature key where it has one (SIGN-3).
+    """
+    with _session(token, pin) as session:
         certificate, key_id = _certificate_and_key(session, for_documents)
         key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, id=key_id)
 
@@ -167,5 +176,24 @@ def signer(token: Any, pin: str, *,
                 raise CardError("La carte a été retirée ou n'a pas pu signer.") from None
 
         yield certificate, sign
-    finally:
-        session.close()
+
+
+@contextlib.contextmanager
+def decrypter(token: Any, pin: str) -> Iterator[tuple[bytes, Callable[[bytes], bytes]]]:
+    """Log in once; yield the authentication certificate and a decrypter with its key.
+
+    RSA PKCS#1 v1.5 (CKM_RSA_PKCS), what the CPS's authentication key deciphers: an archive
+    encrypted to the successor's certificate opens with the successor's card.
+    """
+    with _session(token, pin) as session:
+        certificate, key_id = _certificate_and_key(session, for_documents=False)
+        key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, id=key_id)
+
+        def decrypt(wrapped: bytes) -> bytes:
+            try:
+                return bytes(key.decrypt(wrapped, mechanism=pkcs11.Mechanism.RSA_PKCS))
+            except pkcs11.exceptions.PKCS11Error:
+                raise CardError("Cette carte ne déchiffre pas l'archive : elle a été chiffrée "
+                                "pour une autre carte.") from None
+
+        yield certificate, decrypt
