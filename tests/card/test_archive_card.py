@@ -22,7 +22,7 @@ def test_the_successors_card_opens_the_archive_and_another_card_does_not(
     other_physician_card.insert()
     door = VaultDoor(tmp_path / "aucun", card_module=Path(other_physician_card.module_path))
     with door.archive_decrypter(other_physician_card.reader, other_physician_card.pin) as wrong, \
-            pytest.raises(KnownError, match="autre carte|quelqu'un d'autre"):
+            pytest.raises(KnownError, match=r"autre carte|quelqu'un d'autre"):
         ArchiveReader.open(path, key_opener(decrypter=wrong))
     other_physician_card.remove()
 
