@@ -60,7 +60,7 @@ def test_a_choice_is_never_changed_in_place(ctx, practice):
 
 def test_letters_go_to_patients_without_an_answer(ctx, practice, out):
     ctx.cessation.record_choice(practice[0], "successor")
-    letters = ctx.cessation.letters(CLOSURE, out)
+    letters = ctx.cessation.letters(CLOSURE, out.destination, CancelToken())
     assert len(letters) == 3
     folder = next(out.destination.iterdir())
     text = pdf_checks.pdf_text(folder / letters[0].name)

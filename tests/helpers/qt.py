@@ -8,11 +8,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 Answer = Callable[[QWidget], None]
 
 
-def answer_dialogs(*answers: Answer, poll_ms: int = 10) -> list[QWidget]:
+def answer_dialogs(*answers: Answer, poll_ms: int = 10,
+                   ignore: tuple[type[QWidget], ...] = ()) -> list[QWidget]:
     """Schedule `answers`, one per modal dialog, in the order the dialogs appear.
 
-    Returns the list that will hold each dialog answered, so the test can check how many
-    dialogs were actually shown.
+    Dialogs of the `ignore` types (a job's progress dialog, whose showing depends on timing)
+    are left alone. Returns the list that will hold each dialog answered, so the test can
+    check how many dialogs were actually shown.
     """
     pending = list(answers)
     seen: list[QWidget] = []
@@ -20,7 +22,7 @@ def answer_dialogs(*answers: Answer, poll_ms: int = 10) -> list[QWidget]:
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         answer = None
-        if dialog is not None and dialog not in seen:
+        if dialog is not None and dialog not in seen and not isinstance(dialog, ignore):
             seen.append(dialog)
             answer = pending.pop(0)
         if pending:  # scheduled first: an answer may open the next dialog and block in it

@@ -9,12 +9,13 @@ or a copy only) stay in the remainder, exported for safekeeping (`remainder_sele
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cabinet.archive.export import Selection
 from cabinet.domain.audit import Action
 from cabinet.errors import InvalidInput
-from cabinet.exchange.staging import WrittenFile, staged_folder, write_file
+from cabinet.exchange.staging import CancelToken, WrittenFile, staged_folder, write_file
 from cabinet.services.auditing import AuditTrail, audited
 from cabinet.services.issuing import Issuer, Output
 from cabinet.services.ports import PortabilityStore, RecordStore, SuccessorChoice
@@ -96,7 +97,8 @@ class CessationService:
         return found
 
     @audited
-    def letters(self, closure: Closure, out: Output) -> list[WrittenFile]:
+    def letters(self, closure: Closure, destination: Path,
+                cancel: CancelToken) -> list[WrittenFile]:
         """One letter per patient still without an answer, in a folder (PDF/A, sent on paper)."""
         from cabinet.documents.cessation import information_letter
         from cabinet.documents.issue import unsigned
@@ -105,8 +107,8 @@ class CessationService:
         if not pending:
             raise InvalidInput("Tous les patients ont déjà fait connaître leur choix.")
         letterhead, today = self._issuer.letterhead(), self._issuer.today()
-        with staged_folder(out.destination, f"lettres-cessation-{self._issuer.stamp()}",
-                           out.cancel) as stage:
+        with staged_folder(destination, f"lettres-cessation-{self._issuer.stamp()}",
+                           cancel) as stage:
             for number, patient_id in enumerate(pending, start=1):
                 identity = self._issuer.identity(patient_id)
                 stage.add(f"LETTRE-{number:05d}.pdf", unsigned(information_letter(

@@ -105,6 +105,10 @@ class ArchiveExporter:
             return found
         if selection.period is not None:
             return self._portability.patients_seen(*selection.period)
+        for patient_id in selection.patient_ids:
+            if not self._store.patient_exists(patient_id):
+                raise manifest.ManifestError(f"Le patient n° {patient_id} n'existe pas dans le "
+                                             "coffre.")
         return sorted(set(selection.patient_ids))
 
     def export(self, selection: Selection, recipient: Recipient, out: Output,
@@ -117,7 +121,7 @@ class ArchiveExporter:
                                          "Un export unitaire concerne un seul patient.")
         now = self._trail.clock.now()
         export_id = str(uuid.uuid4())
-        name = f"portabilite-{self._issuer.stamp()}{SUFFIX}"
+        name = f"portabilite-{self._issuer.stamp()}-{export_id[:8]}{SUFFIX}"
         with staged_stream(out.destination, name, out.cancel) as handle:
             sink = _HashingSink(handle)
             envelope = EnvelopeWriter(sink, recipient)  # type: ignore[arg-type]

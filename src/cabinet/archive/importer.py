@@ -20,6 +20,7 @@ from cabinet.domain.text import fold
 from cabinet.services.auditing import AuditTrail, audited
 from cabinet.services.patients import identity_from_dict, index_patient
 from cabinet.services.ports import ImportedArchive, NewEntry, PortabilityStore, RecordStore
+from cabinet.services.wording import french_datetime
 
 Progress = Callable[[int, int], None]
 
@@ -47,12 +48,12 @@ class Prepared:
         lines = [
             f"Exportée par : {m.exporter.name} (RPPS {m.exporter.rpps or '—'}), signature "
             "vérifiée",
-            f"Date de l'export : {m.extract_time}",
+            f"Date de l'export : {french_datetime(m.extract_time)}",
             f"Type : {m.export_type} ({manifest.EXPORT_TYPES[m.export_type]}), statut "
             f"{m.status}",
             f"Patients : {self.checked.patients} ; entrées (toutes versions) : "
             f"{self.checked.entries} ; documents : {self.checked.documents}",
-            f"Taille : {self.checked.size / 1e6:.1f} Mo",
+            f"Taille : {self.checked.size / 1e6:.1f} Mo".replace(".", ","),
         ]
         if self.checked.journal is not None:
             lines.append(f"Journal du prédécesseur : {self.checked.journal.summary()}")

@@ -104,8 +104,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
         if isinstance(error, KnownError):
             raise
-        raise ArchiveRefused(f"{where} : « {info.filename[:60]} » est illisible ou tronqué : "
-                             "import refusé.") from None
+        raise ArchiveRefused(f"{where} : « {info.filename[:60]} » est illisible, tronqué ou "
+                             "modifié : import refusé.") from None
     return buffer.getvalue()
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -35,9 +36,12 @@ from cabinet.card.presence import Readers
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action
 from cabinet.errors import KnownError
 from cabinet.services.wording import french_datetime
+from cabinet.ui.archive_export import ArchiveExportDialog
+from cabinet.ui.archive_import import ArchiveImportDialog
 from cabinet.ui.audit_viewer import AuditViewer
 from cabinet.ui.card_bridge import CardBridge
 from cabinet.ui.cards_dialog import CardsDialog
+from cabinet.ui.cessation_dialog import CessationDialog
 from cabinet.ui.dialogs import ServiceDialog
 from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
@@ -48,6 +52,7 @@ from cabinet.ui.session_lock import SessionLockWatch
 from cabinet.ui.settings_dialog import SettingsDialog
 from cabinet.ui.signing import Exporter
 from cabinet.ui.verify_dialog import verify_chosen_file
+from cabinet.ui.worker import stop_jobs
 
 TITLE = "Cabinet"
 SHORTCUTS = (
@@ -64,6 +69,8 @@ SHORTCUTS = (
     ("F1", "Cette aide"),
     ("Ctrl+Q", "Quitter"),
 )
+TITULAR_ONLY = ("Seul le médecin titulaire peut exporter ou importer une archive de portabilité "
+                "et conduire la cessation d'activité.")
 NOTICEABLE_MODES = {AccessMode.DEGRADED, AccessMode.RECOVERY, AccessMode.DEMO,
                     AccessMode.BREAK_GLASS}
 
@@ -173,6 +180,13 @@ class MainWindow(QMainWindow):
         for action in record.exports.menu.actions():
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
             self.unlocked_actions.append(action)
+        portability = self._menus["P&ortabilité"] = QMenu("P&ortabilité", self)
+        bar.insertMenu(self._menus["&Aide"].menuAction(), portability)
+        self._action("P&ortabilité", "&Exporter une archive de portabilité…", [],
+                     self.export_archive)
+        self._action("P&ortabilité", "&Importer une archive…", [], self.import_archive)
+        portability.addSeparator()
+        self._action("P&ortabilité", "&Cessation d'activité…", [], self.show_cessation)
         self._action("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts,
                      unlocked_only=False)
         self._action("&Aide", "&Ce que le journal enregistre", [], self.show_journal_notice,
@@ -293,8 +307,13 @@ class MainWindow(QMainWindow):
         self.search.focus_search()
 
     def lock(self) -> None:
-        """Close the vault, forget everything shown, clear the clipboard (AUTH-2)."""
+        """Close the vault, forget everything shown, clear the clipboard (AUTH-2).
+
+        A job running on a worker thread (an archive's export, check or import) is stopped
+        first and waited for: nothing is left of it, and the vault closes only once it is idle.
+        """
         try:
+            stop_jobs(self)
             for dialog in self.findChildren(ServiceDialog):
                 if dialog.isVisible():
                     dialog.interrupt()  # keeps its draft in the vault while it is still open
@@ -371,6 +390,28 @@ class MainWindow(QMainWindow):
     def show_journal(self) -> None:
         """The audit viewer (Ctrl+J)."""
         AuditViewer(self.context(), self.record.patient_id, parent=self).exec()
+
+    # --- portability (CONT-2..4) ---------------------------------------------------------
+    def _titular_context(self) -> AppContext:
+        ctx = self.context()
+        if not ctx.journal.is_titular():
+            raise KnownError(TITULAR_ONLY)
+        return ctx
+
+    def export_archive(self) -> None:
+        """Export the practice, a selection or the open record as a portability archive."""
+        ArchiveExportDialog(self._titular_context(), self.exporter,
+                            current_patient=self.record.patient_id, parent=self).exec()
+
+    def import_archive(self) -> None:
+        """Check then import a predecessor's archive into this vault."""
+        ArchiveImportDialog(self._titular_context(), parent=self).exec()
+
+    def show_cessation(self) -> None:
+        """The closure of the practice: choices, letters, exports, declaration."""
+        self._titular_context()
+        CessationDialog(self.context, self.exporter, self.record.patient_id,
+                        self.record.patient_text(), parent=self).exec()
 
     def show_shortcuts(self) -> None:
         """The shortcut overlay (F1)."""

@@ -94,17 +94,30 @@ class Exporter:
         destination = self.destination(parent)
         if destination is None:
             return None
+        with self.output(parent, destination) as out:
+            if out is None:
+                return None
+            result = export(out)
+        self.notify(f"{what} : {result.path}")
+        return result
+
+    @contextlib.contextmanager
+    def output(self, parent: QWidget, destination: Path) -> Iterator[Output | None]:
+        """A signer, `destination` and a cancel token for one export, held for the block.
+
+        The token is cancelled (from the card watcher's thread) when the signing card or the
+        card that unlocked Cabinet is pulled out. Yields None when the PIN prompt is cancelled.
+        """
         token = CancelToken()
         with self.signer(parent) as signing:
             if signing is None:
-                return None
+                yield None
+                return
             signer, reader = signing
             watched = [r for r in (reader, self._unlocking_reader()) if r]
             with (self._cards.cancel_on_removal(token, watched) if watched
                   else contextlib.nullcontext(token)):
-                result = export(Output(signer, destination, token))
-        self.notify(f"{what} : {result.path}")
-        return result
+                yield Output(signer, destination, token)
 
 
 def open_for_printing(parent: QWidget, path: str) -> None:

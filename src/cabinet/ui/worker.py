@@ -1,0 +1,148 @@
+"""Long jobs (an archive's export, check and import) on a worker thread, behind a modal progress.
+
+The job runs on a Python thread; the GUI thread shows an application-modal progress dialog and
+waits in a local event loop, so the window stays drawn but nothing else can reach the vault
+meanwhile: its connection may be used from another thread, but by one thread at a time.
+
+« Annuler », Escape and the window's close button only *ask* the job to stop, and the dialog
+stays until it has: an export stops at its cancel token's next check (nothing is left on the
+medium); a job without a token stops at its next progress report, which raises `JobStopped`
+(an import, being one transaction, is then rolled back whole). Locking the application calls
+`stop_jobs` first, which stops every running job and waits for it before the vault closes.
+
+The worker never touches a widget, only emits signals; the dialog never shows patient data.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from cabinet.errors import KnownError
+from cabinet.exchange.staging import CancelToken, ExportCancelled
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+STOPPING = "Arrêt en cours… (rien ne sera conservé)"
+
+
+class JobStopped(KnownError):
+    """The physician, or the lock, stopped a job before its end; nothing was kept."""
+
+
+class ProgressDialog(QProgressDialog):
+    """A modal progress bar whose « Annuler » asks to stop and never closes it by itself."""
+
+    stop_requested = Signal()
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(label, "", 0, 0, parent)
+        self.stop_button = QPushButton("&Annuler")
+        self.setCancelButton(self.stop_button)  # its clicks emit `canceled`
+        self.setWindowTitle("Cabinet")
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.canceled.disconnect(self.cancel)  # hidden only once the job has really stopped
+        self.canceled.connect(self.stop_requested)
+        self.setMinimumWidth(420)
+
+    def reject(self) -> None:
+        """Escape and the close button ask to stop, like « Annuler »."""
+        self.stop_requested.emit()
+
+
+class BackgroundJob(QObject):
+    """Runs one function on a worker thread while a modal progress dialog shows how far it is.
+
+    `label` says what runs; `stopped` is the French message raised (as `JobStopped`) when the
+    job was asked to stop and did; `cancel` is the token an export checks between patients.
+    """
+
+    _progressed = Signal(int, int)
+    _ended = Signal()
+
+    def __init__(self, parent: QWidget, label: str, stopped: str,
+                 cancel: CancelToken | None = None) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._label = label
+        self._stopped = stopped
+        self._cancel = cancel
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.dialog: ProgressDialog | None = None
+
+    def report(self, done: int, total: int) -> None:
+        """The job's progress callback (worker thread); raises `JobStopped` once asked to stop."""
+        if self._stopping.is_set():
+            raise JobStopped(self._stopped)
+        self._progressed.emit(done, total)
+
+    def stop(self) -> None:
+        """Ask the job to stop at its next step (any thread)."""
+        self._stopping.set()
+        if self._cancel is not None:
+            self._cancel.cancel()
+        if self.dialog is not None and threading.current_thread() is threading.main_thread():
+            self.dialog.setLabelText(STOPPING)
+            self.dialog.stop_button.setEnabled(False)
+
+    def stop_and_wait(self) -> None:
+        """Stop the job and wait until its thread has ended (the application is locking)."""
+        self.stop()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _show(self, done: int, total: int) -> None:
+        if self.dialog is None or self._stopping.is_set():
+            return
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+        self.dialog.setLabelText(f"{self._label}\n{done} sur {total}")
+
+    def run(self, work: Callable[[Progress], T]) -> T:
+        """Run `work(progress)` on a worker thread; return its result or raise its error here.
+
+        Raises `JobStopped` (French message) when the job was asked to stop and did.
+        """
+        outcome: list[T] = []
+        failure: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                outcome.append(work(self.report))
+            except BaseException as error:  # noqa: BLE001 - handed to the GUI thread, raised there
+                failure.append(error)
+            finally:
+                self._ended.emit()  # queued to the GUI thread
+
+        self.dialog = dialog = ProgressDialog(self._label, self._parent)
+        loop = QEventLoop()
+        self._progressed.connect(self._show)
+        self._ended.connect(loop.quit)
+        dialog.stop_requested.connect(self.stop)
+        dialog.show()
+        self._thread = threading.Thread(target=target, name="cabinet-job", daemon=True)
+        self._thread.start()
+        loop.exec()
+        self._thread.join()
+        self.dialog = None
+        dialog.hide()
+        dialog.deleteLater()
+        self.deleteLater()
+        if failure:
+            error = failure[0]
+            if self._stopping.is_set() and isinstance(error, JobStopped | ExportCancelled):
+                raise JobStopped(self._stopped) from None
+            raise error
+        return outcome[0]
+
+
+def stop_jobs(window: QObject) -> None:
+    """Stop every job running under `window` and wait for each (before the vault closes)."""
+    for job in window.findChildren(BackgroundJob):
+        job.stop_and_wait()
