@@ -85,6 +85,9 @@ class _HashingSink:
         self.size += len(data)
         return self._handle.write(data)
 
+    def flush(self) -> None:
+        self._handle.flush()
+
 
 class ArchiveExporter:
     """Writes portability archives (CONT-2, CONT-4); every export is journaled per patient."""
@@ -179,13 +182,20 @@ class ArchiveExporter:
             if progress is not None:
                 progress(number, len(patient_ids))
         if selection.export_type != "UNITAIRE":
-            journal = transverse.package(self._journal_pages, out.cancel.check)
-            add(transverse.ARCHIVE_NAME, "Transverse", journal, files=2,
-                expanded=_expanded(journal))
+            listing.append(self._write_journal(archive, out))
         for path, content in documentation.files(SOFTWARE).items():
             add(path, "Documentation", content)
         add(INDEX_HTM, "Index", _index(selection, out, now, index_rows))
         return listing
+
+    def _write_journal(self, archive: zipfile.ZipFile, out: Output) -> manifest.ArchiveEntry:
+        """TRANSV.ZIP streamed into the archive: the journal is never held whole in memory."""
+        with archive.open(transverse.ARCHIVE_NAME, "w", force_zip64=True) as member:
+            sink = _HashingSink(member)  # type: ignore[arg-type]
+            expanded = transverse.write(sink, self._journal_pages,  # type: ignore[arg-type]
+                                        out.cancel.check)
+        return manifest.ArchiveEntry(transverse.ARCHIVE_NAME, "Transverse", sink.size,
+                                     sink.digest.hexdigest(), 2, expanded)
 
     def _journal_pages(self) -> Iterator[list[JournalRow]]:
         after = 0
@@ -259,12 +269,6 @@ INDEX_HTM = "INDEX.HTM"
 def worker_count() -> int:
     """Processes that build patients' packages: one per core, at most four (memory)."""
     return min(os.cpu_count() or 1, 4)
-
-
-def _expanded(content: bytes) -> int:
-    from cabinet.exchange.xdm import expanded_size
-
-    return expanded_size(content)
 
 
 def _index(selection: Selection, out: Output, now: dt.datetime, rows: list[str]) -> bytes:

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cabinet.archive import manifest
-from cabinet.archive.reader import ArchiveReader, ArchiveRefused, Checked, PatientContent
+from cabinet.archive.reader import (
+    ArchiveReader,
+    ArchiveRefused,
+    Checked,
+    PatientContent,
+    pages,
+)
 from cabinet.domain.audit import Action, ChainReport, ChainWalker
 from cabinet.domain.record import searchable_text
 from cabinet.domain.text import fold
@@ -75,20 +81,20 @@ class ArchiveImporter:
 
     def prepare(self, reader: ArchiveReader, progress: Progress | None = None) -> Prepared:
         """Check the whole archive and list possible duplicates; nothing is written."""
-        checked = reader.check(progress)
+        duplicates: list[Duplicate] = []
+
+        def look_for_duplicate(patient: PatientContent) -> None:
+            if (duplicate := self._duplicate(patient)) is not None:
+                duplicates.append(duplicate)
+
+        checked = reader.check(progress, look_for_duplicate)
         if self._portability.archive_imported(checked.manifest.export_id):
             raise ArchiveRefused("Cette archive a déjà été importée dans ce coffre.")
         if checked.journal is not None and not checked.journal.intact:
             checked.unusual.append("le journal des accès du prédécesseur est altéré")
         if checked.manifest.status != "COMPLETE":
             checked.unusual.append(f"export de statut {checked.manifest.status}")
-        prepared = Prepared(checked)
-        for entry in checked.manifest.archives:
-            if entry.kind == "Patient":
-                duplicate = self._duplicate(reader.patient(entry))
-                if duplicate is not None:
-                    prepared.duplicates.append(duplicate)
-        return prepared
+        return Prepared(checked, duplicates)
 
     def _duplicate(self, patient: PatientContent) -> Duplicate | None:
         identity = patient.record["identity_versions"][-1]["data"]
@@ -131,9 +137,9 @@ class ArchiveImporter:
                 progress(number, len(patients))
         for entry in checked.manifest.archives:
             if entry.kind == "Transverse":
-                rows = reader.journal(entry)
-                self._portability.add_predecessor_events(archive_ref, rows)
-                imported["journal"] += len(rows)
+                for page in pages(reader.journal(entry)):
+                    self._portability.add_predecessor_events(archive_ref, page)
+                    imported["journal"] += len(page)
         self._trail.record(Action.CREATE, target="portability import",
                            detail=f"{checked.manifest.export_id} {imported}")
         return imported

@@ -13,6 +13,7 @@ journal chain. Sub-archives are read into memory one at a time (at most `MAX_SUB
 import functools
 import hashlib
 import io
+import itertools
 import json
 import re
 import stat
@@ -160,8 +161,12 @@ class ArchiveReader:
             raise ArchiveRefused(f"L'archive ne contient pas {name} : import refusé.")
         return _read_member(self._zip, info, limit, "L'archive")
 
-    def check(self, progress: Callable[[int, int], None] | None = None) -> Checked:
-        """Check everything; return the summary, or raise `ArchiveRefused`."""
+    def check(self, progress: Callable[[int, int], None] | None = None,
+              on_patient: Callable[[PatientContent], None] | None = None) -> Checked:
+        """Check everything; return the summary, or raise `ArchiveRefused`.
+
+        `on_patient` sees each checked patient once (to look for duplicates in passing).
+        """
         manifest_xml = self._whole(manifest.MANIFEST_XML, 256 << 20)
         signature = self._whole(manifest.MANIFEST_P7S, 1 << 20)
         try:
@@ -178,15 +183,18 @@ class ArchiveReader:
         checked = Checked(listed, manifest_xml, signature, signer)
         total = len(listed.archives)
         for number, entry in enumerate(listed.archives, start=1):
-            content = self.sub_archive(entry)
             checked.size += entry.size
+            if entry.kind == "Transverse":
+                checked.journal = chain_report(self.journal(entry))
+            else:
+                content = self.sub_archive(entry)
             if entry.kind == "Patient":
                 patient = self._patient(entry, content)
                 checked.patients += 1
                 checked.entries += len(patient.record["entries"])
                 checked.documents += len(patient.blobs)
-            elif entry.kind == "Transverse":
-                checked.journal = self._journal_report(entry, content)
+                if on_patient is not None:
+                    on_patient(patient)
             if progress is not None:
                 progress(number, total)
         return checked
@@ -216,24 +224,45 @@ class ArchiveReader:
                                  "différente du manifeste) : import refusé.")
         return content
 
+    def _hash_in_place(self, entry: manifest.ArchiveEntry) -> None:
+        """Check a sub-archive's SHA-256 reading it in chunks (the journal can be large)."""
+        digest = hashlib.sha256()
+        try:
+            with self._zip.open(self._infos[entry.name]) as member:
+                while chunk := member.read(_READ):
+                    digest.update(chunk)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+            raise ArchiveRefused(f"L'archive : « {entry.name} » est illisible, tronqué ou "
+                                 "modifié : import refusé.") from None
+        if digest.hexdigest() != entry.sha256:
+            raise ArchiveRefused(f"« {entry.name} » a été modifié (empreinte SHA-256 "
+                                 "différente du manifeste) : import refusé.")
+
+    @staticmethod
+    def _inner(entry: manifest.ArchiveEntry, source: IO[bytes],
+               allowed: re.Pattern[str]) -> zipfile.ZipFile:
+        """A sub-archive opened and its directory checked against the manifest."""
+        where = f"« {entry.name} »"
+        try:
+            inner = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError):
+            raise ArchiveRefused(f"{where} n'est pas un zip lisible : import refusé.") from None
+        infos = inner.infolist()
+        _check_members(infos, where)
+        if len(infos) != entry.files or sum(i.file_size for i in infos) != entry.expanded_size:
+            raise ArchiveRefused(f"{where} ne contient pas le nombre de fichiers ou la "
+                                 "taille annoncés (archive piégée) : import refusé.")
+        for info in infos:
+            if not allowed.match(info.filename):
+                raise ArchiveRefused(f"{where} contient un fichier inattendu (« "
+                                     f"{info.filename[:60]} ») : import refusé.")
+        return inner
+
     def _members(self, entry: manifest.ArchiveEntry, content: bytes,
                  allowed: re.Pattern[str]) -> Iterator[tuple[str, bytes]]:
         where = f"« {entry.name} »"
-        try:
-            inner = zipfile.ZipFile(io.BytesIO(content))
-        except (zipfile.BadZipFile, ValueError, EOFError):
-            raise ArchiveRefused(f"{where} n'est pas un zip lisible : import refusé.") from None
-        with inner:
-            infos = inner.infolist()
-            _check_members(infos, where)
-            if len(infos) != entry.files or \
-                    sum(i.file_size for i in infos) != entry.expanded_size:
-                raise ArchiveRefused(f"{where} ne contient pas le nombre de fichiers ou la "
-                                     "taille annoncés (archive piégée) : import refusé.")
-            for info in infos:
-                if not allowed.match(info.filename):
-                    raise ArchiveRefused(f"{where} contient un fichier inattendu (« "
-                                         f"{info.filename[:60]} ») : import refusé.")
+        with self._inner(entry, io.BytesIO(content), allowed) as inner:
+            for info in inner.infolist():
                 yield info.filename, _read_member(inner, info, info.file_size, where)
 
     def patient(self, entry: manifest.ArchiveEntry) -> PatientContent:
@@ -277,42 +306,52 @@ class ArchiveReader:
         _check_content(record, where)
         return dict(record)
 
-    def _journal_report(self, entry: manifest.ArchiveEntry, content: bytes) -> ChainReport:
-        for name, data in self._members(entry, content, _TRANSVERSE_FILES):
-            if name == transverse.TRACES_JSONL:
-                return chain_report(journal_rows(data, f"« {entry.name} »"))
-        raise ArchiveRefused(f"« {entry.name} » ne contient pas TRACES.JSONL : import refusé.")
+    def journal(self, entry: manifest.ArchiveEntry) -> Iterator[JournalRow]:
+        """The predecessor's journal rows, streamed: checked, never held whole in memory."""
+        self._hash_in_place(entry)
+        where = f"« {entry.name} »"
+        with self._zip.open(self._infos[entry.name]) as member, \
+                self._inner(entry, member, _TRANSVERSE_FILES) as inner:
+            try:
+                info = inner.getinfo(transverse.TRACES_JSONL)
+            except KeyError:
+                raise ArchiveRefused(f"{where} ne contient pas TRACES.JSONL : import "
+                                     "refusé.") from None
+            read = 0
+            try:
+                with inner.open(info) as lines:
+                    for number, line in enumerate(lines, start=1):
+                        read += len(line)
+                        if read > info.file_size:
+                            raise ArchiveRefused(f"{where} : le journal est plus grand "
+                                                 "qu'annoncé (archive piégée) : import refusé.")
+                        yield _journal_row(line, number, where)
+            except (zipfile.BadZipFile, EOFError, OSError):
+                raise ArchiveRefused(f"{where} : le journal est illisible ou tronqué : import "
+                                     "refusé.") from None
 
-    def journal(self, entry: manifest.ArchiveEntry) -> list[JournalRow]:
-        """The predecessor's journal rows (for the import pass)."""
-        for name, data in self._members(entry, self.sub_archive(entry), _TRANSVERSE_FILES):
-            if name == transverse.TRACES_JSONL:
-                return list(journal_rows(data, f"« {entry.name} »"))
-        return []
+
+def _journal_row(line: bytes, number: int, where: str) -> JournalRow:
+    """One TRACES.JSONL line, refusing it when malformed."""
+    try:
+        return transverse.parse_json_line(line)
+    except ValueError:
+        raise ArchiveRefused(f"{where} : la ligne {number} du journal est mal formée : "
+                             "import refusé.") from None
 
 
-def journal_rows(data: bytes, where: str) -> Iterator[JournalRow]:
-    """TRACES.JSONL's rows, refusing a malformed line."""
-    for number, line in enumerate(data.splitlines(), start=1):
-        try:
-            yield transverse.parse_json_line(line)
-        except ValueError:
-            raise ArchiveRefused(f"{where} : la ligne {number} du journal est mal formée : "
-                                 "import refusé.") from None
+def pages(rows: Iterator[JournalRow], size: int = 5000) -> Iterator[list[JournalRow]]:
+    """Rows gathered `size` at a time (Python 3.11 has no `itertools.batched`)."""
+    while page := list(itertools.islice(rows, size)):
+        yield page
 
 
 def chain_report(rows: Iterator[JournalRow]) -> ChainReport:
     """Walk a journal's links, a page at a time."""
     walker = ChainWalker()
-    page: list[JournalRow] = []
-    for row in rows:
-        page.append(row)
-        if len(page) == 5000:
-            if not walker.feed(page):
-                return walker.report()
-            page = []
-    if page:
-        walker.feed(page)
+    for page in pages(rows):
+        if not walker.feed(page):
+            break
     return walker.report()
 
 

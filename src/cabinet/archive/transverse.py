@@ -8,11 +8,11 @@
 There is no agenda in Cabinet yet, so no AGENDA.ICS (the documentation says so).
 """
 
-import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from typing import IO
 
 from cabinet.domain.audit import AuditEvent, JournalRow
 
@@ -63,13 +63,16 @@ def parse_json_line(line: bytes) -> JournalRow:
         raise ValueError("malformed journal line") from error
 
 
-def package(pages: Callable[[], Iterable[list[JournalRow]]], check: Callable[[], None]) -> bytes:
-    """TRANSV.ZIP from the journal, read twice a page at a time (`check` may cancel)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+def write(sink: IO[bytes], pages: Callable[[], Iterable[list[JournalRow]]],
+          check: Callable[[], None]) -> int:
+    """Stream TRANSV.ZIP into `sink`; return the size of the files it holds.
+
+    The journal is read twice, a page at a time, once per file; `check` may cancel.
+    """
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for name, line in ((TRACES_LOG, syslog_line), (TRACES_JSONL, json_line)):
             with zf.open(name, "w", force_zip64=True) as member:
                 for page in pages():
                     check()
                     member.write("".join(line(r) + "\n" for r in page).encode())
-    return buffer.getvalue()
+        return sum(info.file_size for info in zf.infolist())
