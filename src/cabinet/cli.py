@@ -169,14 +169,18 @@ def command_vault_set_password(args: argparse.Namespace) -> int:
 
 
 def command_audit_verify(args: argparse.Namespace) -> int:
-    """Verify the audit chain; exit 1 and name the first broken event if it is not intact."""
-    opened = open_vault(args.vault)
+    """Verify the audit chain, and each predecessor's imported journal; exit 1 if one breaks."""
+    ctx = build_context(open_vault(args.vault))
     try:
-        report = journal.verify(opened.conn)
-        print(report.summary())
+        reports = [journal.verify(ctx.vault.conn)]
+        print(reports[0].summary())
+        for archive in ctx.portability.imported_archives():
+            reports.append(ctx.archive_importer.verify_predecessor_journal(archive.archive_ref))
+            print(f"Journal de {archive.exporter} (archive importée le "
+                  f"{archive.imported_at[:10]}) : {reports[-1].summary()}")
     finally:
-        opened.lock(SystemClock())
-    return 0 if report.intact else EXIT_CHECK_FAILED
+        ctx.lock()
+    return 0 if all(r.intact for r in reports) else EXIT_CHECK_FAILED
 
 
 def command_vault_check(args: argparse.Namespace) -> int:

@@ -81,3 +81,15 @@ def test_import_asks_about_the_duplicate_then_for_oui(exported, tmp_path):
                     stdin=f"{passphrase}\nOUI\n")
     assert again.returncode != 0
     assert "déjà été importée" in again.stderr + again.stdout
+
+
+def test_audit_verify_also_checks_the_predecessors_journal(exported, tmp_path):
+    path, passphrase = exported
+    successor = demo_vault(tmp_path / "successeur", lambda ctx: None)
+    imported = cabinet("archive", "import", path, "--vault", successor,
+                       stdin=f"{passphrase}\nOUI\n")
+    assert imported.returncode == 0, imported.stderr
+    result = cabinet("audit", "verify", "--vault", successor)
+    assert result.returncode == 0, result.stderr
+    assert "Journal de DEMO — sans valeur" in result.stdout
+    assert result.stdout.count("Journal intègre") == 2

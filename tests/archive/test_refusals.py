@@ -263,3 +263,26 @@ def test_garbage_signature(exported, successor, tmp_path):
 
 def test_archive_refused_is_a_known_error():
     assert issubclass(ArchiveRefused, KnownError)
+
+
+def test_a_predecessor_journal_altered_before_export_is_flagged(exported, successor, tmp_path):
+    """The signature covers TRANSV.ZIP, so a broken chain was broken at the predecessor's:
+    the records still import, and the summary says the journal is altered."""
+    content = archives.inner(exported["TRANSV.ZIP"])
+    lines = content["TRACES.JSONL"].splitlines()
+    lines[1] = lines[1].replace(b'"action": "', b'"action": "x')
+    content["TRACES.JSONL"] = b"\n".join(lines) + b"\n"
+    rebuilt = archives.zipped(content)
+
+    def announce(listed):
+        listed.archives = [
+            dataclasses.replace(a, size=len(rebuilt), sha256=__import__("hashlib").sha256(
+                rebuilt).hexdigest(), expanded_size=sum(len(v) for v in content.values()))
+            if a.name == "TRANSV.ZIP" else a for a in listed.archives]
+
+    path = archives.rebuild(with_member(exported, "TRANSV.ZIP", rebuilt),
+                            tmp_path / "a.cabarch", change_manifest=announce)
+    prepared = successor.archive_importer.prepare(archives.open_reader(path))
+    assert not prepared.checked.journal.intact
+    assert any("journal des accès du prédécesseur est altéré" in line
+               for line in prepared.summary())
