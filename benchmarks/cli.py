@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import archive
 
         say("Exporting and importing the portability archive")
-        timings, detail = archive.measure(workload.vault_folder, workdir, archive.workers())
+        timings, detail = archive.measure(workload.vault_folder, workdir)
         run = dataclasses.replace(run, results={**run.results, **timings},
                                   archive_detail=detail)
     document = report.to_json(run)

@@ -212,7 +212,7 @@ class ArchiveExporter:
         args = (letterhead, out.signer.holder, created)
         datas = (self._read(selection, patient_id, f"PAT{n:05d}")
                  for n, patient_id in enumerate(patient_ids, start=1))
-        workers = worker_count()
+        workers = _worker_count()
         if len(patient_ids) < _PARALLEL_FROM or workers < 2:
             for data in datas:
                 out.cancel.check()
@@ -266,7 +266,7 @@ class ArchiveExporter:
 INDEX_HTM = "INDEX.HTM"
 
 
-def worker_count() -> int:
+def _worker_count() -> int:
     """Processes that build patients' packages: one per core, at most four (memory)."""
     return min(os.cpu_count() or 1, 4)
 
