@@ -602,3 +602,45 @@ def test_the_letters_and_the_declaration_are_written_from_the_cessation_dialog(
     [declaration] = list(practice.glob("declaration-cessation-*.pdf"))
     assert seen["declaration"] == f"Déclaration signée enregistrée : {declaration}"
     assert verify_pdf(declaration.read_bytes()).intact
+
+
+def test_an_archive_for_the_card_holder_opens_with_the_card_and_its_pin(
+        card_window, physician_card, tmp_path, clock, monkeypatch):
+    """The predecessor encrypted the archive to Dr Martin's certificate; Dr Martin's card,
+    in the reader, opens it after its PIN, through the real card stack."""
+    from cabinet.archive.container import Recipient
+    from helpers import archives
+    from helpers.records import marked_practice
+    from helpers.vaults import new_context
+
+    window, _ = card_window
+    predecessor, _ = new_context(tmp_path / "predecesseur", clock)
+    marked_practice(predecessor)
+    path = archives.export(predecessor, tmp_path / "support",
+                           Recipient(certificate=physician_card.certificate))
+    predecessor.lock()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
+    seen = {}
+
+    def run(dialog):
+        dialog.choose_archive()
+        seen["note"] = dialog.card_note.text()
+        dialog.check.click()
+        seen["summary"] = dialog.summary.text()
+        for decision in dialog.decisions.values():  # Émilie Lefèvre is already here
+            decision.setCurrentIndex(1)  # « Créer un dossier distinct »
+        dialog.start.click()
+        seen["result"] = dialog.outcome.text()
+        dialog.close_button.click()
+
+    def pin(dialog):
+        seen["asked"] = dialog.labelText()
+        dialog.setTextValue(physician_card.pin)
+        dialog.accept()
+
+    answer_dialogs(run, pin, ignore=PROGRESS)
+    menu_action(window, "Importer une archive").trigger()
+    assert "carte CPS du destinataire" in seen["note"]
+    assert seen["asked"] == "Code PIN de votre carte CPS pour ouvrir l'archive :"
+    assert "Patients : 2" in seen["summary"]
+    assert "Patients importés : 2" in seen["result"]

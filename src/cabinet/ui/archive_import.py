@@ -1,8 +1,8 @@
 """Importing a predecessor's portability archive (CONT-3): open, check, confirm, import.
 
 Page 1, the archive: the file, then how it opens, as its header says: the passphrase the
-predecessor gave, or, for an archive encrypted to a certificate, the recipient's private key
-in a PEM file with its password. Decrypting with the CPS card itself is not available yet.
+predecessor gave, or, for an archive encrypted to a certificate, the recipient's CPS card in
+the reader (its PIN is asked), or the private key in a PEM file with its password.
 « Vérifier l'archive » checks everything on a worker thread (signature, manifest, every hash
 and schema, the predecessor's journal); a refusal keeps the page with its French message and
 nothing is written.
@@ -18,9 +18,10 @@ closed on every way out. The services load on use (signature and schema librarie
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -50,17 +51,20 @@ from cabinet.ui.worker import BackgroundJob
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+    from cabinet.archive.container import Decrypter
     from cabinet.archive.importer import Prepared
     from cabinet.archive.reader import ArchiveReader
 
+CardDecrypter = Callable[[QWidget], AbstractContextManager["Decrypter | None"]]
+"""The card in the reader for the block (`Exporter.decrypter`); None if the PIN is cancelled."""
 BY_PHRASE, BY_CERTIFICATE = "passphrase", "certificate"  # the header's recipient kinds
 SEPARATE, SKIP = "separate", "skip"
 DECISIONS = (("— à décider —", None), ("Créer un dossier distinct", SEPARATE),
              ("Ne pas importer", SKIP))
 CHECK_STOPPED = "Vérification interrompue : rien n'a été importé."
 IMPORT_STOPPED = "Import annulé : rien n'a été importé, le coffre est inchangé."
-NO_CARD_YET = ("Le déchiffrement avec la carte CPS du destinataire n'est pas encore disponible "
-               "dans Cabinet : utilisez le fichier de sa clé privée (PEM).")
+BY_CARD_NOTE = ("Sans fichier de clé, l'archive s'ouvre avec la carte CPS du destinataire "
+                "insérée dans le lecteur (son code PIN vous sera demandé).")
 DUPLICATE_COLUMNS = ("Patient de l'archive", "Déjà présent (n°)", "Motif", "Décision")
 
 
@@ -98,11 +102,13 @@ def _secret_field(name: str) -> QLineEdit:
 class ArchiveImportDialog(QDialog):
     """Three pages: the archive and its key; the summary and decisions; what was imported."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, card: CardDecrypter | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Importer une archive de portabilité")
         self.ctx = ctx
+        self.card = card
         self.kind = ""
         self.reader: ArchiveReader | None = None
         self.prepared: Prepared | None = None
@@ -179,7 +185,7 @@ class ArchiveImportDialog(QDialog):
         self.key_password.setPlaceholderText("Vide si la clé n'en a pas")
         form.addRow("Clé &privée (fichier PEM)", self.key_row)
         form.addRow("&Mot de passe de la clé", self.key_password)
-        self.card_note = QLabel(NO_CARD_YET)
+        self.card_note = QLabel(BY_CARD_NOTE)
         self.card_note.setWordWrap(True)
         form.addRow(self.card_note)
         self._form = form
@@ -246,17 +252,25 @@ class ArchiveImportDialog(QDialog):
         if name:
             self.key_path.setText(name)
 
-    def _opener(self) -> Callable[[dict[str, Any]], bytes]:
+    def _open(self) -> "ArchiveReader":
+        """The archive opened with the passphrase, the key file, or else the card."""
         from cabinet.archive.container import key_opener, software_decrypter
+        from cabinet.archive.reader import ArchiveReader
 
+        path = Path(self.path.text())
         if self.kind == BY_PHRASE:
             if not self.passphrase.text().strip():
                 raise InvalidInput("Tapez la phrase secrète remise par le prédécesseur.")
-            return key_opener(passphrase=self.passphrase.text())
-        if not self.key_path.text():
+            return ArchiveReader.open(path, key_opener(passphrase=self.passphrase.text()))
+        if self.key_path.text():
+            key = load_private_key(Path(self.key_path.text()), self.key_password.text())
+            return ArchiveReader.open(path, key_opener(decrypter=software_decrypter(key)))
+        if self.card is None:
             raise InvalidInput("Choisissez le fichier de la clé privée du destinataire.")
-        key = load_private_key(Path(self.key_path.text()), self.key_password.text())
-        return key_opener(decrypter=software_decrypter(key))
+        with self.card(self) as decrypt:
+            if decrypt is None:
+                raise InvalidInput("Code PIN non saisi : l'archive n'a pas été ouverte.")
+            return ArchiveReader.open(path, key_opener(decrypter=decrypt))
 
     # --- page 2: summary and decisions ----------------------------------------------------
     def _confirmation_page(self) -> QWidget:
@@ -283,11 +297,8 @@ class ArchiveImportDialog(QDialog):
 
     def check_archive(self) -> None:
         """Open the archive and check all of it on a worker thread; then show the summary."""
-        from cabinet.archive.reader import ArchiveReader
-
-        opener = self._opener()
         self._close_reader()
-        reader = ArchiveReader.open(Path(self.path.text()), opener)
+        reader = self._open()
         importer = self.ctx.archive_importer
         try:
             prepared = BackgroundJob(self, "Vérification de l'archive…", CHECK_STOPPED).run(

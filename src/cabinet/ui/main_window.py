@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
 
     def import_archive(self) -> None:
         """Check then import a predecessor's archive into this vault."""
-        ArchiveImportDialog(self._titular_context(), parent=self).exec()
+        ArchiveImportDialog(self._titular_context(), self.exporter.decrypter, parent=self).exec()
 
     def show_cessation(self) -> None:
         """The closure of the practice: choices, letters, exports, declaration."""

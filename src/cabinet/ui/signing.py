@@ -26,6 +26,7 @@ from cabinet.ui.card_bridge import CardBridge
 from cabinet.ui.dialogs import ask_pin
 
 if TYPE_CHECKING:
+    from cabinet.archive.container import Decrypter
     from cabinet.documents.signing import DocumentSigner
 
 NO_CARD = "Insérez votre carte CPS pour signer ce document."
@@ -82,6 +83,20 @@ class Exporter:
             return
         with self._door.document_signer(reader, pin) as card_signer:
             yield card_signer, reader
+
+    @contextlib.contextmanager
+    def decrypter(self, parent: QWidget) -> Iterator["Decrypter | None"]:
+        """The card in the reader, deciphering an archive sent to its certificate.
+
+        Yields None when the PIN prompt is cancelled.
+        """
+        reader = self.signing_reader()
+        pin = ask_pin(parent, "Archive", "Code PIN de votre carte CPS pour ouvrir l'archive :")
+        if pin is None:
+            yield None
+            return
+        with self._door.archive_decrypter(reader, pin) as decrypt:
+            yield decrypt
 
     def run(self, parent: QWidget, export: Export,
             what: str = "Export enregistré") -> ExportResult | None:
