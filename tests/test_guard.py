@@ -126,6 +126,19 @@ def test_a_fake_qt_plugin_is_refused_and_not_loaded(tmp_path, marker):
     assert not (tmp_path / "v").exists()  # refused before anything was done
 
 
+@pytest.mark.parametrize("name", [".reportlab_mods", ".reportlab_settings"])
+def test_a_file_reportlab_would_run_from_the_home_folder_is_refused(name, tmp_path, marker):
+    home = tmp_path / "maison"
+    home.mkdir()
+    (home / name).write_text(MARKER_CODE.format(marker=str(marker)))
+    result = cabinet("demo", "--no-gui", "--patients", "2", "--vault", str(tmp_path / "v"),
+                     env={"HOME": str(home)})  # the demo lays out PDFs: reportlab is imported
+    assert result.returncode == 3
+    assert f"le fichier {home / name} serait exécuté par la bibliothèque PDF" in result.stderr
+    assert not marker.exists()
+    assert not (tmp_path / "v").exists()
+
+
 def test_a_keyring_backend_announced_by_entry_point_is_never_loaded(plant, marker, tmp_path):
     plant("cabinet_faux_trousseau.py", MARKER_CODE.format(marker=str(marker)))
     plant("cabinet_faux_trousseau-1.0.dist-info/METADATA",
@@ -170,3 +183,16 @@ def test_the_installed_cabinet_script_starts():
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True,
                             env=environment, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_only_the_bootloaders_own_library_path_is_accepted():
+    from cabinet.guard import variable_doors
+
+    bundle = "/opt/cabinet/_internal"
+    refused = "la variable d'environnement LD_LIBRARY_PATH est définie"
+    assert variable_doors({"LD_LIBRARY_PATH": bundle}, bundle=bundle) == []
+    assert variable_doors({"LD_LIBRARY_PATH": bundle}) == [refused]  # not frozen
+    assert variable_doors({"LD_LIBRARY_PATH": f"{bundle}:/tmp/greffons",
+                           "LD_LIBRARY_PATH_ORIG": "/tmp/greffons"}, bundle=bundle) == [refused]
+    assert variable_doors({"LD_LIBRARY_PATH": bundle, "LD_LIBRARY_PATH_ORIG": bundle},
+                          bundle=bundle) == [refused]

@@ -3,20 +3,23 @@
 Runs first, from `cabinet.launcher`, with the standard library only. It refuses to go on
 when a door for foreign code is open: an environment variable that makes Python, Qt or the
 dynamic linker load code from elsewhere; a `.pth` file or a `sitecustomize`/`usercustomize`
-module that no installed package ships; a module already imported from outside the
-installation. It then takes the working directory off `sys.path` and installs a PEP 578
-audit hook that refuses imports through a foreign `sys.path` entry and `ctypes` loads of
-libraries that are not part of the installation or on the allowed list.
+module that no installed package ships; a file of the user's home that a library runs as
+Python code (reportlab's `~/.reportlab_mods` and `~/.reportlab_settings`); a module already
+imported from outside the installation. It then takes the working directory off `sys.path`
+and installs a PEP 578 audit hook that refuses imports through a foreign `sys.path` entry
+and `ctypes` loads of libraries that are not part of the installation or on the allowed list.
 
 In development (`uv run`) the installation is the project's own environment. Python's `site`
 runs `.pth` files before any of this: the guard then refuses to continue, and only a build
-without `site` (the installer's) stops such code from running at all.
+without `site` (the installer's) stops such code from running at all. In that build
+(PyInstaller, frozen) the installation is the bundle's folder, and the signed manifest of
+every file it ships is checked first (`cabinet.installation`): a changed, added or missing
+file is refused by name.
 """
 
 import base64
 import hashlib
 import os
-import site
 import sys
 import sysconfig
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +34,8 @@ FORBIDDEN_VARIABLES = (
     "DYLD_FRAMEWORK_PATH", "OPENSSL_CONF", "OPENSSL_MODULES", "OPENSSL_ENGINES",
 )
 CUSTOMIZE_MODULES = ("sitecustomize", "usercustomize")
+# Files in the user's home that a library runs as Python code when it is imported (reportlab).
+HOME_CODE_FILES = (".reportlab_mods", ".reportlab_settings")
 ALLOWED_LIBRARY_NAMES = frozenset({"libpcsclite.so.1", "libpcsclite.so", "winscard.dll",
                                    "PCSC"})
 EXIT_REFUSED = 3
@@ -40,8 +45,17 @@ class ForeignCode(ImportError):
     """Raised by the audit hook when code from outside the installation would load."""
 
 
+def frozen() -> bool:
+    """Whether this is the installer's build (PyInstaller) rather than a development run."""
+    return bool(getattr(sys, "frozen", False)) and hasattr(sys, "_MEIPASS")
+
+
 def installation_roots() -> tuple[Path, ...]:
     """Where code may come from: stdlib, packages, installed scripts, Cabinet's own folder."""
+    if frozen():
+        from cabinet import installation
+
+        return (installation.installation_root(),)
     paths = sysconfig.get_paths()
     roots = {Path(paths[key]).resolve()
              for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts")}
@@ -54,10 +68,24 @@ def _inside(path: Path, roots: Iterable[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
 
-def variable_doors(environ: Mapping[str, str]) -> list[str]:
-    """The forbidden environment variables that are set."""
+def variable_doors(environ: Mapping[str, str], *, bundle: str | None = None) -> list[str]:
+    """The forbidden environment variables that are set.
+
+    In the frozen build the bootloader sets LD_LIBRARY_PATH to its own folder (`bundle`),
+    keeping any value it found in LD_LIBRARY_PATH_ORIG: only that exact value is accepted.
+    """
+    def set_by_bootloader(name: str) -> bool:
+        return (bundle is not None and name == "LD_LIBRARY_PATH"
+                and environ.get(name) == bundle and not environ.get(f"{name}_ORIG"))
+
     return [f"la variable d'environnement {name} est définie"
-            for name in FORBIDDEN_VARIABLES if environ.get(name)]
+            for name in FORBIDDEN_VARIABLES if environ.get(name) and not set_by_bootloader(name)]
+
+
+def home_doors(home: Path) -> list[str]:
+    """Files of the user's home that a bundled library would run as code."""
+    return [f"le fichier {home / name} serait exécuté par la bibliothèque PDF"
+            for name in HOME_CODE_FILES if os.path.lexists(home / name)]
 
 
 def _recorded_hashes(site_dir: Path, names: Sequence[str]) -> dict[str, str]:
@@ -94,7 +122,9 @@ def site_doors(site_dirs: Sequence[Path]) -> list[str]:
 
 
 def site_folders() -> list[Path]:
-    """Every folder whose `.pth` files Python's `site` runs."""
+    """Every folder whose `.pth` files Python's `site` runs (none without `site`)."""
+    import site
+
     folders = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
                *site.getsitepackages()}
     if site.ENABLE_USER_SITE:
@@ -109,14 +139,28 @@ def module_doors(modules: Mapping[str, object], roots: Sequence[Path]) -> list[s
         filename = getattr(module, "__file__", None)
         if name in CUSTOMIZE_MODULES and filename:
             doors.append(f"le module {name} a été chargé ({filename})")
-        elif filename and not _inside(Path(filename).resolve(), roots):
+        elif filename and not _inside(_module_path(filename), roots):
             doors.append(f"le module {name} vient de {filename}, hors de l'installation")
     return doors
 
 
+def _module_path(filename: str) -> Path:
+    """A module's file; the frozen bootstrap's own modules are named relative to the bundle."""
+    path = Path(filename)
+    if not path.is_absolute() and frozen():
+        path = Path(getattr(sys, "_MEIPASS", "")) / path
+    return path.resolve()
+
+
 def open_doors() -> list[str]:
-    """Every open door, in French."""
-    return (variable_doors(os.environ) + site_doors(site_folders())
+    """Every open door, in French: the frozen build checks its signed manifest, not `site`."""
+    if not frozen():
+        return (variable_doors(os.environ) + home_doors(Path(os.path.expanduser("~")))
+                + site_doors(site_folders()) + module_doors(sys.modules, installation_roots()))
+    from cabinet import installation  # loads `cryptography` for the publisher's signature
+
+    return (variable_doors(os.environ, bundle=getattr(sys, "_MEIPASS", None))
+            + home_doors(Path(os.path.expanduser("~"))) + installation.installation_doors()
             + module_doors(sys.modules, installation_roots()))
 
 
