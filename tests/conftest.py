@@ -21,6 +21,15 @@ def secret_store() -> MemorySecretStore:
     return MemorySecretStore()
 
 
+@pytest.fixture(autouse=True)
+def _private_refusals_note(monkeypatch, tmp_path):
+    """In this process, the guard's note of refused starts lives in the test's own folder:
+    a note left by a child process never reaches the vaults the tests unlock."""
+    from cabinet import guard
+
+    monkeypatch.setattr(guard, "refusals_log", lambda: tmp_path / "demarrages-refuses.jsonl")
+
+
 @pytest.fixture
 def vault_dir(tmp_path):
     return tmp_path / "coffre"

@@ -32,6 +32,14 @@ def marker(tmp_path):
     return tmp_path / "marqueur"
 
 
+@pytest.fixture(autouse=True)
+def _forget_refusals():
+    """The child processes note their refused starts in the real user's folder: clear it."""
+    yield
+    (Path.home() / ".local" / "state" / "Cabinet" / "demarrages-refuses.jsonl").unlink(
+        missing_ok=True)
+
+
 @pytest.fixture
 def plant(tmp_path):
     """Write files into the environment's site-packages, removed whatever happens."""
@@ -196,3 +204,33 @@ def test_only_the_bootloaders_own_library_path_is_accepted():
                            "LD_LIBRARY_PATH_ORIG": "/tmp/greffons"}, bundle=bundle) == [refused]
     assert variable_doors({"LD_LIBRARY_PATH": bundle, "LD_LIBRARY_PATH_ORIG": bundle},
                           bundle=bundle) == [refused]
+
+
+def test_a_refused_start_is_journaled_at_the_next_unlock(tmp_path, clock, monkeypatch):
+    """The refusal is noted outside the vault, then journaled by the next unlock, once."""
+    from cabinet import guard
+    from cabinet.bootstrap import build_context
+    from cabinet.domain.audit import AccessMode
+    from cabinet.keys.demo import DEMO_PASSWORD
+    from cabinet.vault.session import Credential, unlock
+    from helpers.vaults import new_context
+
+    home = tmp_path / "maison"
+    home.mkdir()
+    result = cabinet("--help", env={"HOME": str(home), "PYTHONSTARTUP": "/dev/null"})
+    assert result.returncode == 3
+    note = home / ".local" / "state" / "Cabinet" / "demarrages-refuses.jsonl"
+    assert note.exists()  # where the child process, whose home it was, noted its refusal
+    monkeypatch.setattr(guard, "refusals_log", lambda: note)
+    assert "PYTHONSTARTUP" in note.read_text()
+
+    ctx, _ = new_context(tmp_path / "coffre", clock, demo=True)
+    ctx.lock()
+    ctx = build_context(unlock(tmp_path / "coffre", Credential(AccessMode.DEMO, DEMO_PASSWORD),
+                               clock, "poste"), clock)
+    details = [e["detail"] for e in ctx.vault.store.audit_rows(None, 50)
+               if e["action"] == "admin"]
+    ctx.lock()
+    assert any("démarrage refusé par le garde d'intégrité" in d and "PYTHONSTARTUP" in d
+               for d in details)
+    assert not note.exists()

@@ -207,10 +207,45 @@ def _allowed_module(path: Path) -> bool:
     return path in allowed_modules()
 
 
+def refusals_log() -> Path:
+    """Where refused starts are noted for the next unlock to journal (never patient data).
+
+    Computed with the standard library: after a refusal nothing else may be imported.
+    """
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path.home() / ".local" / "state"
+    return base / "Cabinet" / "demarrages-refuses.jsonl"
+
+
+def note_refusal(doors: Sequence[str]) -> None:
+    """Append one refused start to `refusals_log()`; a failure to write stops nothing."""
+    import datetime as dt
+    import json
+
+    log = refusals_log()
+    line = json.dumps({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                       "doors": list(doors)}, ensure_ascii=False)
+    try:
+        log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+    except OSError:
+        return
+
+
 def enforce() -> None:
-    """Refuse to start (French message, exit code 3) when a door is open; then lock them."""
+    """Refuse to start (French message, exit code 3) when a door is open; then lock them.
+
+    A refusal is noted for the audit journal, which records it at the next unlock.
+    """
     doors = open_doors()
     if doors:
+        note_refusal(doors)
         print("Cabinet refuse de démarrer : du code étranger pourrait s'exécuter dans le "
               "logiciel.", file=sys.stderr)
         for door in doors:

@@ -40,6 +40,7 @@ _PREFIX_BYTES = 7
 _MAX_HEADER = 64 * 1024
 _KEK_PURPOSE = "archive-passphrase"
 
+WRONG_KEY = "Cette clé n'ouvre pas l'archive : elle a été chiffrée pour quelqu'un d'autre."
 Decrypter = Callable[[bytes], bytes]
 """Decrypts the wrapped content key with the recipient's private key (card or file)."""
 
@@ -173,8 +174,7 @@ class EnvelopeReader(io.RawIOBase):
             raise EnvelopeError("L'en-tête de l'archive est mal formé.")
         content_key = open_key(header["recipient"])
         if not hmac.compare_digest(_key_check(content_key), _unb64(header.get("key_check"))):
-            raise EnvelopeError("Cette clé n'ouvre pas l'archive : elle a été chiffrée pour "
-                                "quelqu'un d'autre.")
+            raise EnvelopeError(WRONG_KEY)
         self._aead = AESGCM(content_key)
         self._body_start = source.seek(0, io.SEEK_CUR)
         body = source.seek(0, io.SEEK_END) - self._body_start
@@ -303,6 +303,6 @@ def software_decrypter(private_key: rsa.RSAPrivateKey) -> Decrypter:
         try:
             return private_key.decrypt(wrapped, padding.PKCS1v15())
         except ValueError:
-            raise EnvelopeError("Cette clé n'ouvre pas l'archive.") from None
+            raise EnvelopeError(WRONG_KEY) from None
 
     return decrypt

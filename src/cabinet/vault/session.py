@@ -5,10 +5,12 @@ journal itself, a failure sealed in the pending log until the next successful un
 Locking closes the connection and drops the key; nothing in clear stays behind.
 """
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cabinet import guard
 from cabinet.audit import anchor, pending
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action, Actor, AuditEvent
 from cabinet.domain.clock import Clock
@@ -213,11 +215,33 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         if problem:
             opened.journal(Action.ADMIN, clock, detail=f"ALERTE journal : {problem}")
         _restore_pending_key(opened, unb64(meta["audit_private_key"]), clock)
+        _journal_refused_starts(opened, clock)
         opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
     except BaseException:
         conn.close()
         raise
     return opened
+
+
+def _journal_refused_starts(opened: OpenVault, clock: Clock) -> None:
+    """Journal the starts the integrity guard refused since the last unlock, then forget them.
+
+    The note is removed only once its events are committed.
+    """
+    log = guard.refusals_log()
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for line in lines:
+        try:
+            refusal = json.loads(line)
+            detail = (f"démarrage refusé par le garde d'intégrité le {refusal['at']} : "
+                      + " ; ".join(str(d) for d in refusal["doors"]))
+        except (ValueError, KeyError, TypeError):
+            detail = "démarrage refusé par le garde d'intégrité (note illisible)"
+        opened.journal(Action.ADMIN, clock, detail=detail[:2000])
+    log.unlink(missing_ok=True)
 
 
 def _unwrap(header: KeyHeader, credential: Credential, secrets: SecretStore | None) -> bytes:
