@@ -6,6 +6,9 @@ def main() -> int:
     from cabinet import guard
 
     guard.enforce()
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # in the bundle, an export's worker runs here and exits
     from cabinet.cli import main as run_command
 
     return run_command()

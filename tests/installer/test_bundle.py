@@ -304,3 +304,29 @@ def test_a_reportlab_file_in_the_home_folder_is_refused_and_never_runs(bundle, t
     (home / ".reportlab_mods").write_text(MARKER_CODE.format(marker=str(marker)))
     assert_refused(demo(bundle, tmp_path), f"le fichier {home / '.reportlab_mods'}", tmp_path)
     assert not marker.exists()
+
+
+def test_the_bundle_exports_and_verifies_a_portability_archive_with_its_workers(bundle,
+                                                                                 tmp_path):
+    """Enough patients for the export to start worker processes: in the bundle each worker is
+    the bundle's own executable, guard included, and must not run the command again."""
+    home = tmp_path / "maison"
+    made = run(bundle, "demo", "--no-gui", "--patients", "45", "--vault",
+               str(tmp_path / "coffre"), home=home)
+    assert made.returncode == 0, made.stderr
+    media = tmp_path / "support"
+    media.mkdir()
+    exported = run(bundle, "archive", "export", "--vault", str(tmp_path / "coffre"), "--to",
+                   str(media), home=home)
+    assert exported.returncode == 0, exported.stderr
+    assert "45 patient(s)" in exported.stdout
+    archive = re.search(r"Archive écrite : (.*)", exported.stdout).group(1)
+    lines = exported.stdout.splitlines()
+    passphrase = lines[next(n for n, line in enumerate(lines) if "Phrase secrète" in line) + 1]
+    verified = subprocess.run(
+        [*clean_environment(home), str(bundle / "cabinet"), "archive", "verify", archive],
+        input=passphrase.strip() + "\n", capture_output=True, text=True, cwd=home,
+        timeout=120, check=False)
+    assert verified.returncode == 0, verified.stderr
+    assert "Archive intègre" in verified.stdout
+    assert "45 patient(s)" in verified.stdout
