@@ -239,6 +239,18 @@ def test_an_added_module_is_refused_and_never_runs(bundle, tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("where", ["qt.conf", "_internal/PySide6/Qt/plugins/platforms/"
+                                             "libqevil.so"])
+def test_a_planted_qt_conf_or_qt_plugin_is_refused_by_name(bundle, tmp_path, where):
+    """A qt.conf pointing elsewhere, or a plugin Qt would load from its own folder."""
+    root = copy_of(bundle, tmp_path / "copie")
+    planted = root / where
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_text("[Paths]\nPlugins = /tmp/greffons\n")
+    assert_refused(demo(root, tmp_path), f"le fichier {where} a été ajouté à l'installation",
+                   tmp_path)
+
+
 FLAGS_CODE = ("import json, pathlib, sys\n"
               "pathlib.Path({marker!r}).write_text(json.dumps({{\n"
               "    'flags': {{n: getattr(sys.flags, n) for n in ('isolated', 'no_site',\n"
