@@ -6,11 +6,19 @@ r"""Screenshots of Cabinet's main screens, taken from a real X server (Xvfb) on 
 The demo vault is created (200 synthetic patients, seed 1) when the folder holds none.
 Screens are captured from the X server's framebuffer (`QScreen.grabWindow`), so they show
 what a physician would see, fonts and style included. Modal dialogs are driven from timers,
-as `tests/helpers/qt.py` does. Each run adds an encounter and a prescription to the vault.
+as `tests/helpers/qt.py` does. Each run adds an encounter and a prescription to the vault,
+and records (again) a few patients' choices for the cessation of activity.
+
+The portability archive of the whole practice is written into a temporary folder, then
+checked for import into a second demo vault, made there too, where two patients of the
+first were already created: the import's summary shows them as possible duplicates. The
+register of copy requests is shown in that second vault, so that its dates stay current.
 """
 
+import datetime as dt
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,18 +27,30 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QMenu,
     QPushButton,
     QWidget,
 )
 
-from cabinet.bootstrap import VaultDoor
+from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.cli import main as cabinet_main
+from cabinet.documents.demo_certificate import demo_signer
+from cabinet.domain.identity import Identity
+from cabinet.domain.rights import CopyRequest
+from cabinet.exchange.staging import CancelToken
+from cabinet.services.issuing import Output
+from cabinet.ui.archive_export import ArchiveExportDialog, ArchiveWrittenDialog
+from cabinet.ui.archive_import import SEPARATE, ArchiveImportDialog
 from cabinet.ui.audit_viewer import AuditViewer
+from cabinet.ui.cessation_dialog import CessationDialog
+from cabinet.ui.copy_requests import CopyRequestsDialog
 from cabinet.ui.encounter_dialog import EncounterDialog
 from cabinet.ui.main_window import MainWindow
 from cabinet.ui.prescription_dialog import PrescriptionDialog
+from cabinet.ui.seizure_dialog import SeizureDialog
 
 SETTLE_MS = 400  # let the X server draw before grabbing
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every Qt call returning void,
@@ -58,6 +78,20 @@ VITALS = {"weight": "72,5", "height": "170", "systolic": "132", "diastolic": "84
           "heart_rate": "68", "temperature": "36,8", "spo2": "98"}
 NEW_LINE = {"drug": "Paracétamol 1 g", "dosage": "1 comprimé si douleur, 3 par jour au plus",
             "duration": "5 jours", "ald": False}
+SUCCESSOR = "Dr Antoine Lemoine, 12 place Bellecour, 69002 Lyon"
+HANDOVER = "Remise au successeur, le Dr Antoine Lemoine"
+COUNCIL = "Conseil départemental de l'Ordre du Rhône"
+KEPT_AT = "Archive du reliquat chiffrée, remise au Dr Lemoine sur support scellé"
+OTHER_PHYSICIAN = "Dr Hélène Marchand, Villeurbanne"
+# Cessation choices: (choice, physician chosen, days ago), the first for the open record.
+CHOICES = (("successor", "", 21), ("other", OTHER_PHYSICIAN, 14), ("successor", "", 9),
+           ("successor", "", 3))
+# Copy requests in the second vault: (requester, name or None for the patient, checks,
+# days ago, delivered); then the form is filled for a guardian's request, not registered.
+COPY_REQUESTS = (("patient", None, ("id_presented",), 5, True),
+                 ("physician", OTHER_PHYSICIAN, ("id_copy", "standing_proof"), 12, False),
+                 ("patient", None, ("known_person",), 1, False))
+GUARDIAN = "Mme Sophie Garnier, mandataire judiciaire"
 
 
 def save_png(widget: QWidget, path: Path) -> None:
@@ -70,11 +104,15 @@ def save_png(widget: QWidget, path: Path) -> None:
     print(f"{path} ({path.stat().st_size // 1024} KB)")
 
 
-def when_dialog_shows(answer: Callable[[QDialog], None]) -> None:
-    """Run `answer` on the next modal dialog, once it is shown (its `exec` blocks)."""
+def when_dialog_shows(answer: Callable[[QDialog], None],
+                      kind: type[QDialog] = QDialog) -> None:
+    """Run `answer` on the next modal dialog of type `kind`, once shown (its `exec` blocks).
+
+    Other dialogs, such as a job's progress dialog, are waited through.
+    """
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QDialog):
+        if isinstance(dialog, kind):
             answer(dialog)
         else:
             QTimer.singleShot(20, poll)
@@ -88,10 +126,27 @@ def click_save(dialog: QDialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
 
-def ensure_demo_vault(folder: Path) -> None:
+def ensure_demo_vault(folder: Path, patients: int = 200) -> None:
     """Create the demo vault if the folder holds none."""
     if not VaultDoor(folder).exists():
-        cabinet_main(["demo", "--vault", str(folder), "--patients", "200", "--no-gui"])
+        cabinet_main(["demo", "--vault", str(folder), "--patients", str(patients), "--no-gui"])
+
+
+def open_window(folder: Path) -> MainWindow:
+    """The main window on the vault in `folder`, shown at the screen's corner, locked."""
+    window = MainWindow(VaultDoor(folder))
+    window.move(0, 0)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    return window
+
+
+def unlock(window: MainWindow) -> AppContext:
+    """Type the demo password on the lock screen."""
+    QTest.keyClicks(window.lock_screen.secret, "demo")
+    QTest.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
+    assert window.ctx is not None, window.lock_screen.error.text()
+    return window.ctx
 
 
 def shortcut(window: MainWindow, key: Qt.Key) -> None:
@@ -107,15 +162,25 @@ def button(parent: QWidget, text: str) -> QPushButton:
                 if b.text().replace("&", "").startswith(text))
 
 
-def take(window: MainWindow, out: Path) -> None:
-    """Walk through the screens, saving one PNG for each."""
+def choose(window: MainWindow, menu_title: str, item: str) -> None:
+    """Trigger the menu bar's `menu_title` › `item` (mnemonics ignored), as a click would.
+
+    Returns once the dialog it opens is closed.
+    """
+    def plain(text: str) -> str:
+        return text.replace("&", "")
+
+    menu = next(m for m in window.findChildren(QMenu) if plain(m.title()) == menu_title)
+    next(a for a in menu.actions() if plain(a.text()).startswith(item)).trigger()
+
+
+def take(window: MainWindow, out: Path) -> int:
+    """Walk through the main screens, saving one PNG for each; return the patient shown."""
     save_png(window, out / "lock-screen.png")
-    QTest.keyClicks(window.lock_screen.secret, "demo")
-    QTest.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
-    assert window.ctx is not None, window.lock_screen.error.text()
-    patient_id = int(window.ctx.vault.conn.execute(PATIENT_QUERY).fetchone()[0])
-    name = window.ctx.vault.conn.execute("SELECT display_name FROM patient_index WHERE "
-                                         "patient_id = ?", (patient_id,)).fetchone()[0]
+    ctx = unlock(window)
+    patient_id = int(ctx.vault.conn.execute(PATIENT_QUERY).fetchone()[0])
+    name = ctx.vault.conn.execute("SELECT display_name FROM patient_index WHERE "
+                                  "patient_id = ?", (patient_id,)).fetchone()[0]
     search, record = window.search, window.record
     QTest.keyClicks(search.field, str(name).split()[0][:3].lower())
     ids = [row.patient_id for row in search._rows]  # the rows' ids are not shown
@@ -171,7 +236,159 @@ def take(window: MainWindow, out: Path) -> None:
 
     when_dialog_shows(journal)
     shortcut(window, Qt.Key.Key_J)
-    window.lock()
+    return patient_id
+
+
+def take_archive_export(window: MainWindow, out: Path, usb: Path) -> tuple[Path, str]:
+    """Export the whole practice into `usb` with a passphrase; return the archive and it."""
+    shown: dict[str, str] = {}
+
+    def read_result(dialog: QDialog) -> None:
+        assert isinstance(dialog, ArchiveWrittenDialog) and dialog.noted is not None
+        shown["passphrase"] = dialog.passphrase.text()
+        save_png(dialog, out / "archive-passphrase.png")
+        dialog.noted.setChecked(True)
+        dialog.accept()
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, ArchiveExportDialog)
+        assert dialog.whole.isChecked() and dialog.to_passphrase.isChecked()
+        dialog.comments.setText(HANDOVER)
+        dialog.folder.setText(str(usb))  # the settings' export folder stays as it is
+        save_png(dialog, out / "archive-export.png")
+        when_dialog_shows(read_result, ArchiveWrittenDialog)
+        # Signs, writes on the worker thread behind the progress dialog, then shows the
+        # result: returns once the result dialog is closed, or with the form's error.
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        if dialog.written is None:
+            shown["error"] = dialog.error.text() or "export abandoned"
+            dialog.reject()
+
+    when_dialog_shows(fill)
+    choose(window, "Portabilité", "Exporter une archive de portabilité")
+    assert "error" not in shown, shown["error"]
+    [archive] = usb.glob("*.cabarch")
+    return archive, shown["passphrase"]
+
+
+def take_cessation(window: MainWindow, out: Path) -> None:
+    """Record a few patients' choices in the cessation dialog: the open record's, then others'."""
+    ctx = window.ctx
+    assert ctx is not None and window.record.patient_id is not None
+    others = [int(row[0]) for row in ctx.vault.conn.execute(
+        "SELECT patient_id FROM patient_index WHERE patient_id != ? ORDER BY patient_id "
+        "LIMIT ?", (window.record.patient_id, len(CHOICES) - 1))]
+    today = QDate.currentDate()
+
+    def record_choices(dialog: QDialog) -> None:
+        assert isinstance(dialog, CessationDialog)
+        dialog.successor.setText(SUCCESSOR)
+        dialog.council.setText(COUNCIL)
+        dialog.kept_at.setText(KEPT_AT)
+        for (choice, physician, days), patient in zip(CHOICES, [None, *others], strict=True):
+            if patient is not None:
+                dialog.patient.setText(str(patient))
+            dialog.choice.setCurrentIndex(dialog.choice.findData(choice))
+            dialog.physician.setText(physician)
+            dialog.decided_on.setDate(today.addDays(-days))
+            button(dialog, "Enregistrer le choix").click()
+            assert not dialog.error.text(), dialog.error.text()
+        dialog.table.clearSelection()
+        button(dialog, "Enregistrer le choix").setFocus()  # not the date of cessation
+        save_png(dialog, out / "cessation.png")
+        dialog.reject()
+
+    when_dialog_shows(record_choices)
+    choose(window, "Portabilité", "Cessation d'activité")
+
+
+def take_seizure(window: MainWindow, out: Path) -> None:
+    """The seizure dialog's first page, on the open record; nothing is exported."""
+    def first_page(dialog: QDialog) -> None:
+        assert isinstance(dialog, SeizureDialog)
+        save_png(dialog, out / "seizure.png")
+        dialog.reject()
+
+    when_dialog_shows(first_page)
+    choose(window, "Documents signés", "Saisie judiciaire")
+
+
+def known_patients(ctx: AppContext, patient_id: int) -> list[Identity]:
+    """Two patients of the first vault, as the second vault will already know them.
+
+    The patient shown, in full; another by birth name and birth date alone (no NIR).
+    """
+    other = int(ctx.vault.conn.execute("SELECT min(patient_id) FROM patient_index WHERE "
+                                       "patient_id != ?", (patient_id,)).fetchone()[0])
+    again = ctx.patients.identity(other)
+    return [ctx.patients.identity(patient_id),
+            Identity(again.birth_name, again.first_names, again.sex, again.birth_date)]
+
+
+def take_successor(folder: Path, out: Path, *, archive: Path, passphrase: str,
+                   known: list[Identity], usb: Path) -> None:
+    """A second demo vault knowing two patients of the first: the import, the copy requests.
+
+    The import's summary shows them as possible duplicates; the register of copy requests is
+    the first one's.
+    """
+    ensure_demo_vault(folder, patients=0)
+    window = open_window(folder)
+    ctx = unlock(window)
+    patients = [ctx.patients.create(identity) for identity in known]
+    take_import(window, out, archive, passphrase)
+    take_copy_requests(window, out, patients[0], known[0], usb)
+    window.close()  # locks
+
+
+def take_import(window: MainWindow, out: Path, archive: Path, passphrase: str) -> None:
+    """The import dialog on its summary, one possible duplicate decided, one not."""
+    def check(dialog: QDialog) -> None:
+        assert isinstance(dialog, ArchiveImportDialog)
+        dialog.use_archive(archive)
+        dialog.passphrase.setText(passphrase)
+        dialog.check.click()  # checks on the worker thread; returns once it has ended
+        assert dialog.pages.currentIndex() == 1, dialog.error.text()
+        table = dialog.duplicates
+        for row in range(table.rowCount()):
+            reason = table.item(row, 2)
+            if reason is not None and reason.text().startswith("même nom"):
+                decision = table.cellWidget(row, 3)
+                assert isinstance(decision, QComboBox)
+                decision.setCurrentIndex(decision.findData(SEPARATE))
+        save_png(dialog, out / "archive-import.png")
+        dialog.reject()
+
+    when_dialog_shows(check)
+    choose(window, "Portabilité", "Importer une archive")
+
+
+def take_copy_requests(window: MainWindow, out: Path, patient_id: int, identity: Identity,
+                       usb: Path) -> None:
+    """The register of copy requests: one copy given, one late, one in its 48 hours."""
+    ctx = window.ctx
+    assert ctx is not None
+    today = ctx.clock.now().astimezone().date()
+    for requester, name, checks, days, delivered in COPY_REQUESTS:
+        request_id = ctx.copies.register(patient_id, CopyRequest(
+            requester, name or identity.display_name(), checks,
+            today - dt.timedelta(days=days)))
+        if delivered:
+            ctx.copies.deliver(request_id, Output(demo_signer(), usb, CancelToken()),
+                               with_history=True)
+    window.record.open_patient(patient_id)
+
+    def register(dialog: QDialog) -> None:
+        assert isinstance(dialog, CopyRequestsDialog)
+        dialog.requester.setCurrentIndex(dialog.requester.findData("guardian"))
+        dialog.name.setText(GUARDIAN)
+        for check in ("id_presented", "standing_proof"):
+            dialog.checks[check].setChecked(True)
+        save_png(dialog, out / "copy-requests.png")
+        dialog.reject()
+
+    when_dialog_shows(register)
+    choose(window, "Documents signés", "Demandes de copie")
 
 
 def main() -> int:
@@ -181,18 +398,27 @@ def main() -> int:
         return 2
     folder = Path(sys.argv[1])
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).resolve().parent
+    out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     ensure_demo_vault(folder)
     app = QApplication([sys.argv[0]])
     app.setApplicationName("Cabinet")
     if QGuiApplication.platformName() != "xcb":
         print(f"warning: running on {QGuiApplication.platformName()}, not X11", file=sys.stderr)
-    window = MainWindow(VaultDoor(folder))
-    window.move(0, 0)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
-    take(window, out)
-    window.close()
+    window = open_window(folder)
+    patient_id = take(window, out)
+    # The first folder stands for the USB key the archive goes to (its path is shown).
+    with tempfile.TemporaryDirectory(prefix="cle-usb-") as usb_key, \
+            tempfile.TemporaryDirectory(prefix="cabinet-successeur-") as successor:
+        usb = Path(usb_key)
+        archive, passphrase = take_archive_export(window, out, usb)
+        take_cessation(window, out)
+        take_seizure(window, out)
+        assert window.ctx is not None
+        known = known_patients(window.ctx, patient_id)
+        window.close()  # locks
+        take_successor(Path(successor) / "coffre", out, archive=archive,
+                       passphrase=passphrase, known=known, usb=usb)
     return 0
 
 

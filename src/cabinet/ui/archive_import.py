@@ -140,7 +140,7 @@ class ArchiveImportDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(720, 520)
+        self.resize(820, 520)  # narrower, the duplicates' decisions show truncated
 
     # --- page 1: the archive and how it opens --------------------------------------------
     def _archive_page(self) -> QWidget:

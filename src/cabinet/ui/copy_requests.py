@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -138,6 +138,11 @@ class CopyRequestsDialog(QDialog):
             widget.setAccessibleName(name)
         self._requester_changed()
         return box
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Size the rows for the columns as shown (they were sized before the first show)."""
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def _requester_changed(self) -> None:
         self.form.setRowVisible(self.purpose, self.requester.currentData() == "heir")
