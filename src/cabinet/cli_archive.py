@@ -41,6 +41,9 @@ def command_export(args: argparse.Namespace) -> int:
         recipient = Recipient.new_passphrase()
     period = (args.since or "0001-01-01", args.until or "9999-12-31") \
         if args.since or args.until else None
+    if period and args.patient:
+        raise KnownError("Choisissez des patients (--patient) ou une période (--since, "
+                         "--until), pas les deux.")
     export_type = "CIBLE" if args.patient or period else "MASSIF"
     if len(args.patient) == 1 and not period:
         export_type = "UNITAIRE"
@@ -116,7 +119,11 @@ def command_import(args: argparse.Namespace) -> int:
     from cabinet.cli_exports import _line, _opened
 
     with _opened(args) as ctx, _reader(args) as reader:
-        prepared = ctx.archive_importer.prepare(reader, _progress("Sous-archives vérifiées"))
+        from cabinet.documents.verification import trust_anchors
+
+        anchors = trust_anchors(ctx.settings.current()["trust_folder"])
+        prepared = ctx.archive_importer.prepare(reader, _progress("Sous-archives vérifiées"),
+                                                anchors)
         print("\n".join(prepared.summary()))
         skip = set()
         for duplicate in prepared.duplicates:

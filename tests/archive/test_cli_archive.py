@@ -93,3 +93,13 @@ def test_audit_verify_also_checks_the_predecessors_journal(exported, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Journal de DEMO — sans valeur" in result.stdout
     assert result.stdout.count("Journal intègre") == 2
+
+
+def test_patients_and_a_period_together_are_refused(tmp_path):
+    vault = demo_vault(tmp_path / "coffre", marked_practice)
+    (tmp_path / "media").mkdir()
+    result = cabinet("archive", "export", "--vault", vault, "--to", tmp_path / "media",
+                     "--patient", "1", "--since", "2020-01-01")
+    assert result.returncode != 0
+    assert "pas les deux" in result.stderr + result.stdout
+    assert list((tmp_path / "media").iterdir()) == []

@@ -173,3 +173,27 @@ def test_record_checker_on_distorted_records(data):
         assert "import refusé" in error.message
     else:
         assert accepted["schema"] == "cabinet.archive.patient/1"
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 8192, 3 * 4096])
+def test_every_clear_size_opens_whatever_its_chunks(size):
+    """A clear size that is a multiple of the chunk size ends on a full, flagged chunk."""
+    content = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    opened = EnvelopeReader(envelope(content), key_opener(passphrase=archives.PASSPHRASE))
+    assert opened.read() == content
+
+
+def test_a_file_cut_at_a_chunk_boundary_is_truncated():
+    sealed = envelope(bytes(3 * 4096)).getvalue()
+    header_end = len(sealed) - 3 * (4096 + 16)
+    for chunks in (1, 2):
+        with pytest.raises(KnownError, match="tronquée"):
+            EnvelopeReader(io.BytesIO(sealed[:header_end + chunks * (4096 + 16)]),
+                           key_opener(passphrase=archives.PASSPHRASE)).read()
+
+
+def test_a_deeply_nested_header_is_refused_in_french():
+    body = b"[" * 60_000
+    data = b"CABARCH1" + len(body).to_bytes(4, "big") + body
+    with pytest.raises(KnownError, match="mal formé"):
+        EnvelopeReader(io.BytesIO(data), key_opener(passphrase=archives.PASSPHRASE))

@@ -286,3 +286,110 @@ def test_a_predecessor_journal_altered_before_export_is_flagged(exported, succes
     assert not prepared.checked.journal.intact
     assert any("journal des accès du prédécesseur est altéré" in line
                for line in prepared.summary())
+
+
+def test_a_signer_named_otherwise_than_announced_is_refused(exported, successor, tmp_path):
+    """Same certificate, another name in the manifest: the summary would have shown it."""
+    path = archives.rebuild(exported, tmp_path / "a.cabarch", change_manifest=lambda m: (
+        setattr(m, "exporter", dataclasses.replace(m.exporter, name="Dr Quelqu'un D'Autre"))))
+    refused(successor, path, "annonce Dr Quelqu'un D'Autre mais elle est signée par")
+
+
+def test_a_number_in_other_digits_is_refused_in_french(exported, successor, tmp_path):
+    xml = exported[manifest.MANIFEST_XML].replace(b"<PatientArchiveCount>3<",
+                                                  "<PatientArchiveCount>³<".encode())
+    path = archives.rebuild(with_member(exported, manifest.MANIFEST_XML, xml),
+                            tmp_path / "a.cabarch")
+    refused(successor, path, "n'est pas un nombre")
+
+
+def test_a_corrupt_deflate_stream_is_refused_in_french(exported, successor, tmp_path):
+    import io
+
+    from cabinet.archive.container import EnvelopeWriter, Recipient
+
+    clear = io.BytesIO()
+    with zipfile.ZipFile(clear, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in exported.items():
+            zf.writestr(name, content)
+    data = bytearray(clear.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo(manifest.MANIFEST_XML)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start:start + 8] = b"\xff" * 8
+    path = tmp_path / "a.cabarch"
+    with path.open("wb") as handle:
+        envelope = EnvelopeWriter(handle, Recipient(passphrase=archives.PASSPHRASE))
+        envelope.write(bytes(data))
+        envelope.close()
+    refused(successor, path, "MANIFEST.XML » est illisible")
+
+
+def distorted(exported, tmp_path, change):
+    """The archive with PAT00001's DOSSIER.JSON changed by `change(record)`, re-announced."""
+    def edit(content):
+        record = json.loads(content[SUBSET + "DOSSIER.JSON"])
+        change(record)
+        content[SUBSET + "DOSSIER.JSON"] = json.dumps(record).encode()
+
+    files, announce = patched_patient(exported, edit)
+    return archives.rebuild(files, tmp_path / "a.cabarch", change_manifest=announce)
+
+
+def first_of_kind(record, kind):
+    return next(e for e in record["entries"] if e["kind"] == kind)
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r["identity_versions"][-1]["data"].__setitem__("used_name", 5),
+    lambda r: r["identity_versions"][-1]["data"].__setitem__("birth_name", "  "),
+    lambda r: r["entries"][0].__setitem__("created_at", "zzz"),
+    lambda r: r["entries"][0].__setitem__("effective_date", "hier"),
+    lambda r: first_of_kind(r, "document")["payload"].__setitem__("sha256", "0" * 64),
+    lambda r: r["entries"].append({**r["entries"][0], "id": 10**6, "version": 2,
+                                   "kind": "private_note",
+                                   "payload": {"category": "personal", "text": "x"}}),
+], ids=["used name not a text", "no birth name", "bad timestamp", "bad date",
+        "document without its file", "a version changing kind"])
+def test_a_record_the_application_could_not_use_is_refused(exported, successor, tmp_path,
+                                                            change):
+    refused(successor, distorted(exported, tmp_path, change), "entrée du dossier est invalide")
+
+
+def test_journal_lines_out_of_order_are_refused(exported, successor, tmp_path):
+    content = archives.inner(exported["TRANSV.ZIP"])
+    lines = content["TRACES.JSONL"].splitlines()
+    content["TRACES.JSONL"] = b"\n".join([lines[0], *lines]) + b"\n"  # the first one twice
+    rebuilt = archives.zipped(content)
+
+    def announce(listed):
+        listed.archives = [
+            dataclasses.replace(a, size=len(rebuilt), sha256=__import__("hashlib").sha256(
+                rebuilt).hexdigest(), expanded_size=sum(len(v) for v in content.values()))
+            if a.name == "TRANSV.ZIP" else a for a in listed.archives]
+
+    path = archives.rebuild(with_member(exported, "TRANSV.ZIP", rebuilt),
+                            tmp_path / "a.cabarch", change_manifest=announce)
+    refused(successor, path, "dans le désordre")
+
+
+def test_a_name_ending_with_a_newline_is_refused(exported, successor, tmp_path):
+    files, announce = patched_patient(
+        exported, lambda content: content.__setitem__("INDEX.HTM\n", b"x"))
+    path = archives.rebuild(files, tmp_path / "a.cabarch", change_manifest=announce)
+    refused(successor, path, "fichier inattendu")
+
+
+def test_the_summary_says_whether_the_signer_is_vouched_for(exported, successor, tmp_path):
+    from asn1crypto import x509
+
+    from cabinet.documents.demo_certificate import demo_signer
+
+    path = archives.rebuild(exported, tmp_path / "a.cabarch")
+    unknown = successor.archive_importer.prepare(archives.open_reader(path))
+    assert any("NON reconnu" in line for line in unknown.summary())
+    assert any("n'est reconnu par aucune autorité" in line for line in unknown.summary())
+    anchor = x509.Certificate.load(demo_signer().certificate_der)
+    vouched = successor.archive_importer.prepare(archives.open_reader(path), anchors=[anchor])
+    assert any("Certificat du signataire : reconnu" in line for line in vouched.summary())
+    assert not any("aucune autorité" in line for line in vouched.summary())

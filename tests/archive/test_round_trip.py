@@ -42,11 +42,15 @@ def snapshot(context) -> dict[tuple[str, str], list[tuple]]:
     for patient_id in portability.patient_ids(0, 10_000):
         identities = store.identity_versions(patient_id)
         key = (identities[-1].payload["birth_name"], identities[-1].payload["birth_date"])
+        entries = portability.all_entries(patient_id)
+        ordinal = {}  # which entry a version belongs to, numbered in this vault's own order
+        for entry in entries:
+            ordinal.setdefault(entry.lineage, len(ordinal))
         found[key] = [("identity", v.version, json.dumps(v.payload, sort_keys=True), v.author,
                        v.created_at, v.reason) for v in identities] + [
-            (e.kind, e.version, json.dumps(e.payload, sort_keys=True), e.author, e.created_at,
-             e.reason, e.effective_date, e.non_communicable)
-            for e in portability.all_entries(patient_id)]
+            (e.kind, ordinal[e.lineage], e.version, json.dumps(e.payload, sort_keys=True),
+             e.author, e.created_at, e.reason, e.effective_date, e.non_communicable)
+            for e in entries]
     return found
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QLabe
 
 from cabinet.bootstrap import VaultDoor, build_context
 from cabinet.documents.demo_certificate import demo_signer
-from cabinet.documents.verification import verify_pdf
+from cabinet.documents.verification import trust_anchors, verify_pdf
 from cabinet.domain.record import EntryKind
 from cabinet.domain.rights import legal_dates
 from cabinet.errors import KnownError
@@ -25,7 +25,6 @@ from cabinet.services.issuing import Output
 from cabinet.ui import record_exports
 from cabinet.ui.card_bridge import CardBridge
 from cabinet.ui.main_window import MainWindow
-from cabinet.ui.verify_dialog import trust_anchors
 from cabinet.vault.session import create_vault
 from helpers.pdf_checks import tamper_inside_signed_range
 from helpers.qt import answer_dialogs

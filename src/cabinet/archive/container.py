@@ -173,14 +173,19 @@ class EnvelopeReader(io.RawIOBase):
         if len(self._prefix) != _PREFIX_BYTES or not 0 < self._chunk_size <= 64 * CHUNK_SIZE:
             raise EnvelopeError("L'en-tête de l'archive est mal formé.")
         content_key = open_key(header["recipient"])
-        if not hmac.compare_digest(_key_check(content_key), _unb64(header.get("key_check"))):
+        expected = _unb64(header.get("key_check"))
+        if len(content_key) != KEY_BYTES or \
+                not hmac.compare_digest(_key_check(content_key), expected):
             raise EnvelopeError(WRONG_KEY)
         self._aead = AESGCM(content_key)
         self._body_start = source.seek(0, io.SEEK_CUR)
         body = source.seek(0, io.SEEK_END) - self._body_start
         stride = self._chunk_size + TAG_BYTES
-        self._chunks = body // stride + 1
-        last_size = body % stride - TAG_BYTES
+        full, rest = divmod(body, stride)
+        if rest == 0 and full:  # the last chunk is full: the clear size is a multiple
+            self._chunks, last_size = full, self._chunk_size
+        else:
+            self._chunks, last_size = full + 1, rest - TAG_BYTES
         if last_size < 0:
             raise EnvelopeError("L'archive est tronquée : elle a été coupée pendant la copie.")
         self.size = (self._chunks - 1) * self._chunk_size + last_size
@@ -249,7 +254,7 @@ def _read_header(source: IO[bytes]) -> tuple[dict[str, Any], bytes]:
     body = source.read(length) if length <= _MAX_HEADER else b""
     try:
         header = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT or \
             header.get("cipher") != "AES-256-GCM" or \

@@ -107,6 +107,9 @@ class ArchiveExporter:
                 found += page
             return found
         if selection.period is not None:
+            if selection.patient_ids:
+                raise manifest.ManifestError("Choisissez des patients ou une période, pas les "
+                                             "deux.")
             return self._portability.patients_seen(*selection.period)
         for patient_id in selection.patient_ids:
             if not self._store.patient_exists(patient_id):
@@ -144,10 +147,14 @@ class ArchiveExporter:
                 archive.writestr(manifest.MANIFEST_XML, manifest_xml)
                 archive.writestr(manifest.MANIFEST_P7S, sign_manifest(manifest_xml, out.signer))
             envelope.close()
-            result = ArchiveResult(str(out.destination / name), export_id, len(patient_ids),
-                                   sink.size, sink.digest.hexdigest())
+        result = ArchiveResult(str(out.destination / name), export_id, len(patient_ids),
+                               sink.size, sink.digest.hexdigest())
+        try:  # journaled once whole and named; a cancel or failure now removes the file
             out.cancel.check()
             self._journal(selection, patient_ids, recipient, result)
+        except BaseException:
+            Path(result.path).unlink(missing_ok=True)
+            raise
         return result
 
     @staticmethod

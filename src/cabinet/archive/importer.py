@@ -8,9 +8,11 @@ each file, the provenance of every row, and the predecessor's journal, kept apar
 read-only. A failure anywhere rolls everything back.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from asn1crypto import x509
 
 from cabinet.archive import manifest
 from cabinet.archive.reader import (
@@ -51,9 +53,12 @@ class Prepared:
     def summary(self) -> list[str]:
         """French lines for the confirmation dialog and the command line."""
         m = self.checked.manifest
+        signer = self.checked.signer
         lines = [
-            f"Exportée par : {m.exporter.name} (RPPS {m.exporter.rpps or '—'}), signature "
-            "vérifiée",
+            f"Exportée par : {signer.name} (RPPS {signer.rpps or '—'}), signature vérifiée",
+            f"Certificat du signataire : {'reconnu' if signer.trusted else 'NON reconnu'} par "
+            f"les autorités de confiance du cabinet ; empreinte SHA-256 "
+            f"{signer.certificate_sha256}",
             f"Date de l'export : {french_datetime(m.extract_time)}",
             f"Type : {m.export_type} ({manifest.EXPORT_TYPES[m.export_type]}), statut "
             f"{m.status}",
@@ -79,19 +84,28 @@ class ArchiveImporter:
         self._portability = portability
         self._trail = trail
 
-    def prepare(self, reader: ArchiveReader, progress: Progress | None = None) -> Prepared:
-        """Check the whole archive and list possible duplicates; nothing is written."""
+    def prepare(self, reader: ArchiveReader, progress: Progress | None = None,
+                anchors: Sequence[x509.Certificate] = ()) -> Prepared:
+        """Check the whole archive and list possible duplicates; nothing is written.
+
+        `anchors` are the practice's trust roots: a signer they do not vouch for is shown as
+        unusual, with the fingerprint to check with the predecessor.
+        """
         duplicates: list[Duplicate] = []
 
         def look_for_duplicate(patient: PatientContent) -> None:
             if (duplicate := self._duplicate(patient)) is not None:
                 duplicates.append(duplicate)
 
-        checked = reader.check(progress, look_for_duplicate)
+        checked = reader.check(progress, look_for_duplicate, anchors)
         if self._portability.archive_imported(checked.manifest.export_id):
             raise ArchiveRefused("Cette archive a déjà été importée dans ce coffre.")
         if checked.journal is not None and not checked.journal.intact:
             checked.unusual.append("le journal des accès du prédécesseur est altéré")
+        if not checked.signer.trusted:
+            checked.unusual.append("le certificat du signataire n'est reconnu par aucune "
+                                   "autorité de confiance du cabinet : vérifiez son empreinte "
+                                   "avec le médecin qui a exporté l'archive")
         if checked.manifest.status != "COMPLETE":
             checked.unusual.append(f"export de statut {checked.manifest.status}")
         return Prepared(checked, duplicates)
@@ -120,6 +134,8 @@ class ArchiveImporter:
         Every possible duplicate must be decided: imported as a separate record, or skipped.
         """
         checked = prepared.checked
+        if self._portability.archive_imported(checked.manifest.export_id):
+            raise ArchiveRefused("Cette archive a déjà été importée dans ce coffre.")
         archive_ref = self._portability.add_archive(ImportedArchive(
             checked.manifest.export_id, checked.manifest_xml, checked.signature,
             checked.signer.name, checked.signer.rpps, checked.signer.certificate_sha256,
@@ -137,9 +153,15 @@ class ArchiveImporter:
                 progress(number, len(patients))
         for entry in checked.manifest.archives:
             if entry.kind == "Transverse":
+                walker = ChainWalker()
                 for page in pages(reader.journal(entry)):
+                    if walker.broken is None:
+                        walker.feed(page)
                     self._portability.add_predecessor_events(archive_ref, page)
                     imported["journal"] += len(page)
+                if walker.report() != checked.journal:
+                    raise ArchiveRefused("Le journal du prédécesseur a changé entre la "
+                                         "vérification et l'import : import annulé.")
         self._trail.record(Action.CREATE, target="portability import",
                            detail=f"{checked.manifest.export_id} {imported}")
         return imported

@@ -26,8 +26,9 @@ STATUSES = ("COMPLETE", "PARTIAL", "SAMPLE")
 KINDS = ("Patient", "Transverse", "Documentation", "Index")
 MAX_ARCHIVES = 10_000_000
 _ARCHIVE_NAME = re.compile(
-    r"^(PAT\d{5,8}\.ZIP|TRANSV\.ZIP|INDEX\.HTM|DOCUMENTATION/[A-Z0-9_-]{1,40}\.[A-Z]{2,5})$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+    r"PAT[0-9]{5,8}\.ZIP|TRANSV\.ZIP|INDEX\.HTM|DOCUMENTATION/[A-Z0-9_-]{1,40}\.[A-Z]{2,5}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_NUMBER = re.compile(r"[0-9]{1,15}")
 
 
 class ManifestError(KnownError):
@@ -131,7 +132,7 @@ def _text(element: ET.Element, tag: str, *, required: bool = True) -> str:
 
 def _number(element: ET.Element, tag: str) -> int:
     text = _text(element, tag)
-    if not text.isdigit() or len(text) > 15:
+    if not _NUMBER.fullmatch(text):
         raise ManifestError(f"MANIFEST.XML : « {tag} » n'est pas un nombre.")
     return int(text)
 
@@ -142,8 +143,8 @@ def _archive(item: ET.Element) -> ArchiveEntry:
                          files=_number(item, "fileCount"),
                          expanded_size=_number(item, "expandedSize"),
                          patient_id=_text(item, "patientId", required=False))
-    if entry.kind not in KINDS or not _ARCHIVE_NAME.match(entry.name) or \
-            not _HEX64.match(entry.sha256):
+    if entry.kind not in KINDS or not _ARCHIVE_NAME.fullmatch(entry.name) or \
+            not _HEX64.fullmatch(entry.sha256):
         raise ManifestError("MANIFEST.XML : une sous-archive est mal décrite "
                             f"(« {entry.name[:40]} »).")
     return entry

@@ -10,20 +10,24 @@ against its schema and every entry against the application's own rules; the pred
 journal chain. Sub-archives are read into memory one at a time (at most `MAX_SUB_ARCHIVE`).
 """
 
+import datetime as dt
 import functools
 import hashlib
 import io
 import itertools
 import json
+import lzma
 import re
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import jsonschema
+from asn1crypto import x509
 
 from cabinet.archive import documentation, manifest, patient_package, transverse
 from cabinet.archive.container import EnvelopeReader
@@ -38,9 +42,15 @@ MAX_SUB_ARCHIVE = 1 << 30
 _READ = 1 << 20
 _SUBSET = "IHE_XDM/SUBSET01/"
 _PATIENT_FILES = re.compile(
-    r"^(INDEX\.HTM|README\.TXT|IHE_XDM/SUBSET01/(METADATA\.XML|DOSSIER\.JSON|FHIR\.JSON|"
-    r"DOSSIER\.PDF|DOC\d{5}\.[A-Z0-9]{1,5}))$")
-_TRANSVERSE_FILES = re.compile(r"^(TRACES\.LOG|TRACES\.JSONL)$")
+    r"INDEX\.HTM|README\.TXT|IHE_XDM/SUBSET01/(METADATA\.XML|DOSSIER\.JSON|FHIR\.JSON|"
+    r"DOSSIER\.PDF|DOC[0-9]{5}\.[A-Z0-9]{1,5})")
+_TRANSVERSE_FILES = re.compile(r"TRACES\.LOG|TRACES\.JSONL")
+MAX_MEMBER = 256 << 20  # any one file of a patient's package, read into memory
+MAX_PATIENT_EXPANDED = 1 << 30
+MAX_MANIFEST = 16 << 20
+MAX_JOURNAL_LINE = 1 << 20
+_UNREADABLE = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
+               zlib.error, lzma.LZMAError)
 
 
 class ArchiveRefused(KnownError):
@@ -102,7 +112,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
                 if buffer.tell() > limit:
                     raise ArchiveRefused(f"{where} : « {info.filename[:60]} » est plus grand "
                                          "qu'annoncé (archive piégée) : import refusé.")
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+    except _UNREADABLE as error:
         if isinstance(error, KnownError):
             raise
         raise ArchiveRefused(f"{where} : « {info.filename[:60]} » est illisible, tronqué ou "
@@ -112,7 +122,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
 
 @functools.cache
 def _schema_validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(documentation.schema()))
+    return jsonschema.Draft202012Validator(
+        json.loads(documentation.schema()),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def _identity(data: dict[str, Any]) -> Identity:
@@ -162,20 +174,22 @@ class ArchiveReader:
         return _read_member(self._zip, info, limit, "L'archive")
 
     def check(self, progress: Callable[[int, int], None] | None = None,
-              on_patient: Callable[[PatientContent], None] | None = None) -> Checked:
+              on_patient: Callable[[PatientContent], None] | None = None,
+              anchors: Sequence[x509.Certificate] = ()) -> Checked:
         """Check everything; return the summary, or raise `ArchiveRefused`.
 
         `on_patient` sees each checked patient once (to look for duplicates in passing).
         """
-        manifest_xml = self._whole(manifest.MANIFEST_XML, 256 << 20)
+        manifest_xml = self._whole(manifest.MANIFEST_XML, MAX_MANIFEST)
         signature = self._whole(manifest.MANIFEST_P7S, 1 << 20)
         try:
             listed = manifest.from_xml(manifest_xml)
         except manifest.ManifestError as error:
             raise ArchiveRefused(f"{error.message} Import refusé.") from None
-        signer = verify_manifest(manifest_xml, signature)
-        if signer.certificate_sha256 != listed.exporter.certificate_sha256 or \
-                (listed.exporter.rpps and signer.rpps != listed.exporter.rpps):
+        signer = verify_manifest(manifest_xml, signature, anchors)
+        announced = listed.exporter
+        if (signer.certificate_sha256, signer.name, signer.rpps) != \
+                (announced.certificate_sha256, announced.name, announced.rpps):
             raise ArchiveRefused(
                 f"L'archive annonce {listed.exporter.name} mais elle est signée par "
                 f"{signer.name} : import refusé.")
@@ -231,7 +245,7 @@ class ArchiveReader:
             with self._zip.open(self._infos[entry.name]) as member:
                 while chunk := member.read(_READ):
                     digest.update(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        except _UNREADABLE:
             raise ArchiveRefused(f"L'archive : « {entry.name} » est illisible, tronqué ou "
                                  "modifié : import refusé.") from None
         if digest.hexdigest() != entry.sha256:
@@ -249,11 +263,15 @@ class ArchiveReader:
             raise ArchiveRefused(f"{where} n'est pas un zip lisible : import refusé.") from None
         infos = inner.infolist()
         _check_members(infos, where)
+        if any(i.file_size > MAX_MEMBER for i in infos if allowed is _PATIENT_FILES) or \
+                (allowed is _PATIENT_FILES and entry.expanded_size > MAX_PATIENT_EXPANDED):
+            raise ArchiveRefused(f"{where} contient un fichier trop volumineux : import "
+                                 "refusé.")
         if len(infos) != entry.files or sum(i.file_size for i in infos) != entry.expanded_size:
             raise ArchiveRefused(f"{where} ne contient pas le nombre de fichiers ou la "
                                  "taille annoncés (archive piégée) : import refusé.")
         for info in infos:
-            if not allowed.match(info.filename):
+            if not allowed.fullmatch(info.filename):
                 raise ArchiveRefused(f"{where} contient un fichier inattendu (« "
                                      f"{info.filename[:60]} ») : import refusé.")
         return inner
@@ -317,16 +335,24 @@ class ArchiveReader:
             except KeyError:
                 raise ArchiveRefused(f"{where} ne contient pas TRACES.JSONL : import "
                                      "refusé.") from None
-            read = 0
+            read, number, last_id = 0, 0, 0
             try:
                 with inner.open(info) as lines:
-                    for number, line in enumerate(lines, start=1):
+                    while line := lines.readline(MAX_JOURNAL_LINE + 1):
+                        number += 1
                         read += len(line)
-                        if read > info.file_size:
+                        if read > info.file_size or len(line) > MAX_JOURNAL_LINE:
                             raise ArchiveRefused(f"{where} : le journal est plus grand "
                                                  "qu'annoncé (archive piégée) : import refusé.")
-                        yield _journal_row(line, number, where)
-            except (zipfile.BadZipFile, EOFError, OSError):
+                        row = _journal_row(line, number, where)
+                        if row[0] <= last_id:
+                            raise ArchiveRefused(f"{where} : la ligne {number} du journal est "
+                                                 "dans le désordre : import refusé.")
+                        last_id = row[0]
+                        yield row
+            except _UNREADABLE as error:
+                if isinstance(error, KnownError):
+                    raise
                 raise ArchiveRefused(f"{where} : le journal est illisible ou tronqué : import "
                                      "refusé.") from None
 
@@ -359,15 +385,36 @@ def _check_content(record: dict[str, Any], where: str) -> None:
     """Every identity and entry as the application would have accepted it when typed."""
     try:
         for version in record["identity_versions"]:
-            _identity(version["data"])
-        lineages: dict[int, int] = {}
+            _check_identity(version["data"])
+            dt.datetime.fromisoformat(version["created_at"])
+        dt.datetime.fromisoformat(record["created_at"])
+        files = {f["sha256"] for f in record["files"]}
+        lineages: dict[int, tuple[int, str]] = {}
         for entry in record["entries"]:
-            validate_entry(EntryKind(entry["kind"]), entry["payload"])
-            expected = lineages.get(entry["lineage"], 0) + 1
-            if entry["version"] != expected or \
-                    (expected == 1 and entry["lineage"] != entry["id"]):
+            entry["payload"] = validate_entry(EntryKind(entry["kind"]), entry["payload"])
+            dt.datetime.fromisoformat(entry["created_at"])
+            dt.date.fromisoformat(entry["effective_date"][:10])
+            version, kind = lineages.get(entry["lineage"], (0, entry["kind"]))
+            if entry["version"] != version + 1 or kind != entry["kind"] or \
+                    (version == 0 and entry["lineage"] != entry["id"]):
                 raise RecordError("versions dans le désordre")
-            lineages[entry["lineage"]] = expected
-    except (IdentityError, RecordError, ValueError) as error:
+            lineages[entry["lineage"]] = (version + 1, kind)
+            if entry["kind"] == EntryKind.DOCUMENT.value and \
+                    entry["payload"]["sha256"] not in files:
+                raise RecordError("document sans fichier")
+    except (IdentityError, RecordError, ValueError, TypeError, AttributeError) as error:
         raise ArchiveRefused(f"{where} : une entrée du dossier est invalide ({error}) : import "
                              "refusé.") from None
+
+
+def _check_identity(data: dict[str, Any]) -> None:
+    """Texts are texts and a patient has names; otherwise parsed, not re-validated.
+
+    An old record may predate today's identity rules.
+    """
+    if not all(isinstance(v, str) for k, v in data.items() if k != "phones") or \
+            not all(isinstance(p, str) for p in data.get("phones", [])):
+        raise IdentityError("identité mal formée")
+    if not data["birth_name"].strip() or not data["first_names"].strip():
+        raise IdentityError("identité sans nom")
+    _identity(data)

@@ -2,7 +2,7 @@
 
 The manifest holds the SHA-256 of every sub-archive, so signing it signs the whole archive.
 Checked offline (no certificate fetching): integrity and the signer's identity; whether that
-certificate chains to a trusted authority is reported apart, not required.
+certificate chains to the practice's trust anchors is reported in the import's summary.
 The card signs through the same `DocumentSigner` as the PDFs; pyHanko builds and checks the
 CMS structure (`openssl cms -verify -binary -content MANIFEST.XML -inform DER -in
 MANIFEST.P7S -noverify` checks it too).
@@ -11,9 +11,10 @@ MANIFEST.P7S -noverify` checks it too).
 import asyncio
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asn1crypto import cms
+from asn1crypto import cms, x509
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
@@ -33,11 +34,15 @@ class SignatureError(KnownError):
 
 @dataclass(frozen=True)
 class ManifestSigner:
-    """Who signed the manifest, read from the certificate in the signature."""
+    """Who signed the manifest, as the certificate in the signature says.
+
+    `trusted`: the certificate chains to one of the practice's trust anchors (IGC-Santé).
+    """
 
     name: str
     rpps: str
     certificate_sha256: str
+    trusted: bool = False
 
 
 def sign_manifest(manifest: bytes, signer: DocumentSigner) -> bytes:
@@ -47,14 +52,15 @@ def sign_manifest(manifest: bytes, signer: DocumentSigner) -> bytes:
     return bytes(content_info.dump())
 
 
-def verify_manifest(manifest: bytes, signature: bytes) -> ManifestSigner:
+def verify_manifest(manifest: bytes, signature: bytes,
+                    anchors: Sequence[x509.Certificate] = ()) -> ManifestSigner:
     """The signer of an intact manifest, or `SignatureError` in French."""
     try:
         content_info = cms.ContentInfo.load(signature)
         signed_data = content_info["content"]
         if content_info["content_type"].native != "signed_data":
             raise ValueError("not SignedData")
-        offline = ValidationContext(trust_roots=[], allow_fetching=False,
+        offline = ValidationContext(trust_roots=list(anchors), allow_fetching=False,
                                     revocation_mode="soft-fail")
         status = asyncio.run(async_validate_detached_cms(
             manifest, signed_data, signer_validation_context=offline,
@@ -68,4 +74,5 @@ def verify_manifest(manifest: bytes, signature: bytes) -> ManifestSigner:
                              "l'archive a été modifiée après sa signature.")
     der = certificate.dump()
     holder = holder_of(der)
-    return ManifestSigner(holder.name, holder.rpps, hashlib.sha256(der).hexdigest())
+    return ManifestSigner(holder.name, holder.rpps, hashlib.sha256(der).hexdigest(),
+                          trusted=bool(anchors) and bool(status.trusted))

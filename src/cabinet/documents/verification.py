@@ -10,6 +10,7 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from asn1crypto import pem, x509
 from pyhanko.pdf_utils.misc import PdfError
@@ -20,6 +21,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from cabinet.documents.typography import date_and_time
+from cabinet.errors import KnownError
 
 # pyHanko logs an unrecognised certificate as a warning with a traceback (naming the signer);
 # the report already says it in French, and the log must stay free of people's names.
@@ -44,6 +46,9 @@ class VerificationReport:
         return self.lines[0] if self.lines else "Vérification impossible."
 
 
+CERTIFICATE_SUFFIXES = {".pem", ".cer", ".crt", ".der"}
+
+
 def load_anchors(blobs: Sequence[bytes]) -> list[x509.Certificate]:
     """Trust anchors from PEM or DER certificate files."""
     anchors: list[x509.Certificate] = []
@@ -52,6 +57,29 @@ def load_anchors(blobs: Sequence[bytes]) -> list[x509.Certificate]:
             anchors.extend(x509.Certificate.load(der) for _, _, der in pem.unarmor(blob, True))
         else:
             anchors.append(x509.Certificate.load(blob))
+    return anchors
+
+
+def trust_anchors(folder: str) -> list[x509.Certificate]:
+    """The root certificates in the trust folder (none when the setting is empty)."""
+    if not folder:
+        return []
+    path = Path(folder)
+    if not path.is_dir():
+        raise KnownError("Le dossier des autorités de confiance indiqué dans les paramètres "
+                         "n'existe pas ou n'est pas accessible.")
+    anchors: list[x509.Certificate] = []
+    for file in sorted(path.iterdir()):
+        if file.suffix.lower() not in CERTIFICATE_SUFFIXES or not file.is_file():
+            continue
+        try:
+            loaded = load_anchors([file.read_bytes()])
+            for anchor in loaded:
+                anchor.native  # noqa: B018 - parse fully now, not during the verification
+        except (OSError, ValueError, TypeError):
+            raise KnownError(f"Le certificat « {file.name} » du dossier des autorités de "
+                             "confiance est illisible : retirez-le ou remplacez-le.") from None
+        anchors.extend(loaded)
     return anchors
 
 

@@ -297,12 +297,15 @@ class ArchiveImportDialog(QDialog):
 
     def check_archive(self) -> None:
         """Open the archive and check all of it on a worker thread; then show the summary."""
+        from cabinet.documents.verification import trust_anchors
+
+        anchors = trust_anchors(self.ctx.settings.current()["trust_folder"])
         self._close_reader()
         reader = self._open()
         importer = self.ctx.archive_importer
         try:
             prepared = BackgroundJob(self, "Vérification de l'archive…", CHECK_STOPPED).run(
-                lambda progress: importer.prepare(reader, progress))
+                lambda progress: importer.prepare(reader, progress, anchors))
         except BaseException:
             reader.close()
             raise

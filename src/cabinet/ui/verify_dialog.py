@@ -21,37 +21,9 @@ from cabinet.errors import KnownError
 from cabinet.ui.dialogs import close_buttons, result_label
 
 if TYPE_CHECKING:
-    from asn1crypto.x509 import Certificate
-
     from cabinet.documents.verification import VerificationReport
 
-CERTIFICATE_SUFFIXES = {".pem", ".cer", ".crt", ".der"}
 INTACT, MODIFIED = "#1b5e20", "#b00020"
-
-
-def trust_anchors(folder: str) -> list["Certificate"]:
-    """The root certificates in the trust folder (none when the setting is empty)."""
-    from cabinet.documents.verification import load_anchors
-
-    if not folder:
-        return []
-    path = Path(folder)
-    if not path.is_dir():
-        raise KnownError("Le dossier des autorités de confiance indiqué dans les paramètres "
-                         "n'existe pas ou n'est pas accessible.")
-    anchors: list[Certificate] = []
-    for file in sorted(path.iterdir()):
-        if file.suffix.lower() not in CERTIFICATE_SUFFIXES or not file.is_file():
-            continue
-        try:
-            loaded = load_anchors([file.read_bytes()])
-            for anchor in loaded:
-                anchor.native  # noqa: B018 - parse fully now, not during the verification
-        except (OSError, ValueError, TypeError):
-            raise KnownError(f"Le certificat « {file.name} » du dossier des autorités de "
-                             "confiance est illisible : retirez-le ou remplacez-le.") from None
-        anchors.extend(loaded)
-    return anchors
 
 
 class VerifyDialog(QDialog):
@@ -81,7 +53,7 @@ class VerifyDialog(QDialog):
 
 def verify_file(parent: QWidget, path: Path, trust_folder: str) -> VerifyDialog:
     """Check one file and build the dialog that tells the result."""
-    from cabinet.documents.verification import verify_pdf
+    from cabinet.documents.verification import trust_anchors, verify_pdf
 
     anchors = trust_anchors(trust_folder)
     try:

@@ -16,7 +16,7 @@ CREATE TABLE imported_archive (
     imported_by TEXT NOT NULL
 );
 
--- kind: 'patient', 'identity' or 'entry'; local_id: the row here; source_id: the predecessor's.
+-- kind: 'patient' or 'entry'; local_id: the row here; source_id: the predecessor's.
 CREATE TABLE provenance (
     kind TEXT NOT NULL,
     local_id INTEGER NOT NULL,
