@@ -108,7 +108,8 @@ def test_wrong_passphrase(exported, successor, tmp_path):
 def test_mistyped_passphrase(exported, tmp_path):
     path = archives.rebuild(exported, tmp_path / "a.cabarch")
     with pytest.raises(KnownError, match="faute de frappe"):
-        archives.open_reader(path, archives.PASSPHRASE[:-1] + "Z")
+        typo = "B" if archives.PASSPHRASE.endswith("A") else "A"  # never the same letter
+        archives.open_reader(path, archives.PASSPHRASE[:-1] + typo)
 
 
 def test_not_an_archive(successor, tmp_path):
