@@ -1,6 +1,7 @@
 """Every malformed or attacked archive is refused in French, and nothing is written (CONT-3)."""
 
 import dataclasses
+import hashlib
 import json
 import stat
 import zipfile
@@ -13,6 +14,7 @@ from cabinet.archive.reader import ArchiveRefused
 from cabinet.archive.signature import sign_manifest
 from cabinet.demo.generator import DemoSize, generate
 from cabinet.errors import KnownError
+from cabinet.keys.card import digest_info
 from helpers import archives
 from helpers.certificates import card_certificate, signer
 from helpers.vaults import new_context
@@ -52,20 +54,36 @@ def with_member(files, name, content):
     return {**files, name: content}
 
 
-def patched_patient(files, change):
-    """PAT00001.ZIP with `change(inner files)` applied, manifest updated and signed again."""
-    content = archives.inner(files["PAT00001.ZIP"])
+def patched(files, name, change):
+    """Sub-archive `name` with `change(inner files)` applied, and the manifest's change that
+    announces it as it now is (so only the attacked check can refuse it)."""
+    content = archives.inner(files[name])
     change(content)
     rebuilt = archives.zipped(content)
 
     def announce(listed):
         listed.archives = [
-            dataclasses.replace(a, size=len(rebuilt), sha256=__import__("hashlib").sha256(
-                rebuilt).hexdigest(), files=len(content),
-                expanded_size=sum(len(v) for v in content.values()))
-            if a.name == "PAT00001.ZIP" else a for a in listed.archives]
+            dataclasses.replace(a, size=len(rebuilt), sha256=hashlib.sha256(rebuilt).hexdigest(),
+                                files=len(content),
+                                expanded_size=sum(len(v) for v in content.values()))
+            if a.name == name else a for a in listed.archives]
 
-    return with_member(files, "PAT00001.ZIP", rebuilt), announce
+    return with_member(files, name, rebuilt), announce
+
+
+def patched_patient(files, change):
+    """PAT00001.ZIP changed and announced (see `patched`)."""
+    return patched(files, "PAT00001.ZIP", change)
+
+
+def journal_changed(exported, tmp_path, change_lines):
+    """The archive with TRACES.JSONL's lines changed by `change_lines`, re-announced."""
+    def edit(content):
+        lines = content["TRACES.JSONL"].splitlines()
+        content["TRACES.JSONL"] = b"\n".join(change_lines(lines)) + b"\n"
+
+    files, announce = patched(exported, "TRANSV.ZIP", edit)
+    return archives.rebuild(files, tmp_path / "a.cabarch", change_manifest=announce)
 
 
 def test_a_valid_rebuild_is_accepted(exported, successor, tmp_path):
@@ -241,7 +259,7 @@ def test_signed_by_someone_else_than_announced(exported, successor, tmp_path):
 
     key, certificate = card_certificate("DUPONT Usurpateur", "19999999999")
     impostor = DocumentSigner(certificate, lambda data: signer(key)(
-        __import__("cabinet.keys.card", fromlist=["digest_info"]).digest_info(data)),
+        digest_info(data)),
         holder="DUPONT Usurpateur", rpps="19999999999")
     files = with_member(exported, manifest.MANIFEST_P7S,
                         sign_manifest(exported[manifest.MANIFEST_XML], impostor))
@@ -269,20 +287,11 @@ def test_archive_refused_is_a_known_error():
 def test_a_predecessor_journal_altered_before_export_is_flagged(exported, successor, tmp_path):
     """The signature covers TRANSV.ZIP, so a broken chain was broken at the predecessor's:
     the records still import, and the summary says the journal is altered."""
-    content = archives.inner(exported["TRANSV.ZIP"])
-    lines = content["TRACES.JSONL"].splitlines()
-    lines[1] = lines[1].replace(b'"action": "', b'"action": "x')
-    content["TRACES.JSONL"] = b"\n".join(lines) + b"\n"
-    rebuilt = archives.zipped(content)
+    def alter(lines):
+        lines[1] = lines[1].replace(b'"action": "', b'"action": "x')
+        return lines
 
-    def announce(listed):
-        listed.archives = [
-            dataclasses.replace(a, size=len(rebuilt), sha256=__import__("hashlib").sha256(
-                rebuilt).hexdigest(), expanded_size=sum(len(v) for v in content.values()))
-            if a.name == "TRANSV.ZIP" else a for a in listed.archives]
-
-    path = archives.rebuild(with_member(exported, "TRANSV.ZIP", rebuilt),
-                            tmp_path / "a.cabarch", change_manifest=announce)
+    path = journal_changed(exported, tmp_path, alter)
     prepared = successor.archive_importer.prepare(archives.open_reader(path))
     assert not prepared.checked.journal.intact
     assert any("journal des accès du prédécesseur est altéré" in line
@@ -358,19 +367,7 @@ def test_a_record_the_application_could_not_use_is_refused(exported, successor, 
 
 
 def test_journal_lines_out_of_order_are_refused(exported, successor, tmp_path):
-    content = archives.inner(exported["TRANSV.ZIP"])
-    lines = content["TRACES.JSONL"].splitlines()
-    content["TRACES.JSONL"] = b"\n".join([lines[0], *lines]) + b"\n"  # the first one twice
-    rebuilt = archives.zipped(content)
-
-    def announce(listed):
-        listed.archives = [
-            dataclasses.replace(a, size=len(rebuilt), sha256=__import__("hashlib").sha256(
-                rebuilt).hexdigest(), expanded_size=sum(len(v) for v in content.values()))
-            if a.name == "TRANSV.ZIP" else a for a in listed.archives]
-
-    path = archives.rebuild(with_member(exported, "TRANSV.ZIP", rebuilt),
-                            tmp_path / "a.cabarch", change_manifest=announce)
+    path = journal_changed(exported, tmp_path, lambda lines: [lines[0], *lines])  # one twice
     refused(successor, path, "dans le désordre")
 
 
@@ -394,3 +391,13 @@ def test_the_summary_says_whether_the_signer_is_vouched_for(exported, successor,
     vouched = successor.archive_importer.prepare(archives.open_reader(path), anchors=[anchor])
     assert any("Certificat du signataire : reconnu" in line for line in vouched.summary())
     assert not any("aucune autorité" in line for line in vouched.summary())
+
+
+def test_a_refusal_never_quotes_the_archives_content(exported, successor, tmp_path):
+    """What a crafted field holds may be patient data: the message names the field only."""
+    path = distorted(exported, tmp_path,
+                     lambda r: r["entries"][0].__setitem__("effective_date", "Lefèvre 1961"))
+    with pytest.raises(KnownError) as caught:
+        successor.archive_importer.prepare(archives.open_reader(path))
+    assert "date ou texte mal formé" in caught.value.message
+    assert "Lefèvre" not in caught.value.message

@@ -4,17 +4,15 @@ Runs the real window (offscreen Qt) over the real pcscd, a virtual reader and a 
 """
 
 import time
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from cabinet.bootstrap import VaultDoor, build_context
+from cabinet.bootstrap import build_context
 from cabinet.domain.record import EntryKind
 from cabinet.services.ports import DraftKey
-from cabinet.ui.main_window import MainWindow
 from cabinet.vault.session import create_vault
-from helpers.qt import answer_dialogs
+from helpers.qt import answer_dialogs, card_lock_screen, type_pin
 from helpers.vaults import OWNER, identity
 
 REMOVAL_BUDGET_MS = 1000
@@ -28,18 +26,7 @@ def card_window(qtbot, vault_dir, clock, physician_card):
     ctx = build_context(vault, clock)
     ctx.patients.create(identity())
     ctx.lock()
-    window = MainWindow(VaultDoor(vault_dir, clock, card_module=Path(physician_card.module_path)))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: "Carte insérée" in window.lock_screen.card_status.text(),
-                    timeout=2000)
-    return window
-
-
-def type_pin(qtbot, window, pin):
-    assert window.lock_screen.current_way().title == "Carte CPS et code PIN"
-    qtbot.keyClicks(window.lock_screen.secret, pin)
-    qtbot.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
+    return card_lock_screen(qtbot, vault_dir, clock, physician_card)
 
 
 def test_card_and_pin_unlock_then_pulling_the_card_locks_within_a_second(

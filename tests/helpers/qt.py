@@ -1,8 +1,10 @@
 """Answer modal dialogs from a test: each answer runs once the next new dialog is shown."""
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 Answer = Callable[[QWidget], None]
@@ -32,3 +34,23 @@ def answer_dialogs(*answers: Answer, poll_ms: int = 10,
 
     QTimer.singleShot(poll_ms, poll)
     return seen
+
+
+def card_lock_screen(qtbot: Any, folder: Path, clock: Any, card: Any) -> Any:
+    """The main window on the vault in `folder`, at its lock screen, `card` seen in its reader."""
+    from cabinet.bootstrap import VaultDoor
+    from cabinet.ui.main_window import MainWindow
+
+    window = MainWindow(VaultDoor(folder, clock, card_module=Path(card.module_path)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "Carte insérée" in window.lock_screen.card_status.text(),
+                    timeout=2000)
+    return window
+
+
+def type_pin(qtbot: Any, window: Any, pin: str) -> None:
+    """Type the card's PIN on the lock screen and press Enter."""
+    assert window.lock_screen.current_way().title == "Carte CPS et code PIN"
+    qtbot.keyClicks(window.lock_screen.secret, pin)
+    qtbot.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)

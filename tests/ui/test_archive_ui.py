@@ -24,7 +24,7 @@ from cabinet.documents.demo_certificate import demo_signer
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
 from cabinet.ui.main_window import MainWindow
-from helpers.qt import answer_dialogs
+from helpers.qt import answer_dialogs, card_lock_screen, type_pin
 from helpers.vaults import identity, new_context, valid_nir
 
 SEED = 20261102
@@ -519,13 +519,8 @@ def card_window(qtbot, tmp_path, clock, physician_card):
     exports.mkdir()
     ctx.settings.change({"export_folder": str(exports)})
     ctx.lock()
-    window = MainWindow(VaultDoor(folder, clock, card_module=Path(physician_card.module_path)))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: "Carte insérée" in window.lock_screen.card_status.text(),
-                    timeout=2000)
-    qtbot.keyClicks(window.lock_screen.secret, physician_card.pin)
-    qtbot.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
+    window = card_lock_screen(qtbot, folder, clock, physician_card)
+    type_pin(qtbot, window, physician_card.pin)
     assert window.ctx is not None
     window.record.open_patient(patient)
     yield window, exports

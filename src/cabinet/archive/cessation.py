@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cabinet.archive.export import Selection
+from cabinet.archive.export import PracticeService, Selection
 from cabinet.domain.audit import Action
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken, WrittenFile, staged_folder, write_file
-from cabinet.services.auditing import AuditTrail, audited
-from cabinet.services.issuing import Issuer, Output
-from cabinet.services.ports import PortabilityStore, RecordStore, SuccessorChoice
+from cabinet.services.auditing import audited
+from cabinet.services.issuing import Output
+from cabinet.services.ports import SuccessorChoice
 
 if TYPE_CHECKING:
     from cabinet.documents.layout import Document
@@ -40,15 +40,8 @@ class Closure:
     kept_at: str = ""
 
 
-class CessationService:
+class CessationService(PracticeService):
     """Choices, letters and the declaration; exports go through `ArchiveExporter`."""
-
-    def __init__(self, store: RecordStore, portability: PortabilityStore, trail: AuditTrail,
-                 issuer: Issuer) -> None:
-        self._store = store
-        self._portability = portability
-        self._trail = trail
-        self._issuer = issuer
 
     @audited
     def record_choice(self, patient_id: int, choice: str, physician: str = "",

@@ -27,8 +27,10 @@ from cryptography import x509
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from cabinet.errors import KnownError
+from cabinet.exchange.envelope import NOT_FOR_ENCRYPTION
 from cabinet.keys.recovery import format_recovery_key, parse_recovery_key
 from cabinet.keys.wrapping import KEY_BYTES, derive_key
 
@@ -77,10 +79,9 @@ class Recipient:
         if self.certificate is not None:
             public_key = self.certificate.public_key()
             if not isinstance(public_key, rsa.RSAPublicKey):
-                raise KnownError("Ce certificat ne permet pas le chiffrement (clé RSA attendue).")
+                raise KnownError(NOT_FOR_ENCRYPTION)
             return {"kind": "certificate",
-                    "certificate": _b64(self.certificate.public_bytes(
-                        encoding=_der())),
+                    "certificate": _b64(self.certificate.public_bytes(Encoding.DER)),
                     "wrapped_key": _b64(public_key.encrypt(content_key, padding.PKCS1v15()))}
         salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
         kek = derive_key(parse_recovery_key(self.passphrase), salt=salt,
@@ -88,12 +89,6 @@ class Recipient:
         return {"kind": "passphrase", "kdf": "HKDF-SHA256", "salt": _b64(salt),
                 "nonce": _b64(nonce),
                 "wrapped_key": _b64(AESGCM(kek).encrypt(nonce, content_key, MAGIC))}
-
-
-def _der() -> Any:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return Encoding.DER
 
 
 def _key_check(content_key: bytes) -> bytes:

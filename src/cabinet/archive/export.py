@@ -89,8 +89,8 @@ class _HashingSink:
         self._handle.flush()
 
 
-class ArchiveExporter:
-    """Writes portability archives (CONT-2, CONT-4); every export is journaled per patient."""
+class PracticeService:
+    """What the services over the whole practice share: both stores, the trail, the issuer."""
 
     def __init__(self, store: RecordStore, portability: PortabilityStore, trail: AuditTrail,
                  issuer: Issuer) -> None:
@@ -98,6 +98,10 @@ class ArchiveExporter:
         self._portability = portability
         self._trail = trail
         self._issuer = issuer
+
+
+class ArchiveExporter(PracticeService):
+    """Writes portability archives (CONT-2, CONT-4); every export is journaled per patient."""
 
     def patients(self, selection: Selection) -> list[int]:
         """The patient numbers the selection covers, in order."""

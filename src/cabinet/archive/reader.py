@@ -402,9 +402,12 @@ def _check_content(record: dict[str, Any], where: str) -> None:
             if entry["kind"] == EntryKind.DOCUMENT.value and \
                     entry["payload"]["sha256"] not in files:
                 raise RecordError("document sans fichier")
-    except (IdentityError, RecordError, ValueError, TypeError, AttributeError) as error:
+    except (IdentityError, RecordError) as error:  # their messages name fields, not values
         raise ArchiveRefused(f"{where} : une entrée du dossier est invalide ({error}) : import "
                              "refusé.") from None
+    except (ValueError, TypeError, AttributeError):  # these may quote the value: never shown
+        raise ArchiveRefused(f"{where} : une entrée du dossier est invalide (date ou texte mal "
+                             "formé) : import refusé.") from None
 
 
 def _check_identity(data: dict[str, Any]) -> None:

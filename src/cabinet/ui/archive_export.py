@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import InvalidInput, KnownError
-from cabinet.ui.dialogs import ServiceDialog, close_buttons, result_label
+from cabinet.ui.dialogs import (
+    ServiceDialog,
+    certificate_to_open,
+    close_buttons,
+    result_label,
+    side_by_side,
+)
 from cabinet.ui.signing import Exporter
 from cabinet.ui.worker import BackgroundJob
 
@@ -174,11 +180,7 @@ class ArchiveExportDialog(ServiceDialog):
         self.certificate_name = QLabel("aucun certificat choisi")
         choose = QPushButton("Choisir le cert&ificat…")
         choose.clicked.connect(self.choose_certificate)
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(24, 0, 0, 0)
-        line.addWidget(self.certificate_name, 1)
-        line.addWidget(choose)
+        row = side_by_side(self.certificate_name, choose, indent=24)
         layout.addWidget(self.to_certificate)
         layout.addWidget(row)
         layout.addWidget(self.to_passphrase)
@@ -208,27 +210,17 @@ class ArchiveExportDialog(ServiceDialog):
 
     def choose_certificate(self) -> None:
         """Read the successor's certificate (PEM or DER)."""
-        name, _ = QFileDialog.getOpenFileName(self, "Certificat du successeur", "",
-                                              "Certificats (*.pem *.cer *.crt *.der)")
-        if name:
-            self.use_certificate(Path(name))
+        if (chosen := certificate_to_open(self, "Certificat du successeur")) is not None:
+            self.use_certificate(chosen)
 
     def use_certificate(self, path: Path) -> None:
         """Encrypt for the certificate in `path`, or say in French why it cannot be used."""
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        from cabinet.exchange.envelope import recipient_certificate
+        from cabinet.exchange.envelope import certificate_file
 
         try:
-            certificate = recipient_certificate(path.read_bytes())
-        except OSError:
-            self.error.setText("Ce fichier ne peut pas être lu.")
-            return
+            _, certificate = certificate_file(path)
         except KnownError as error:
             self.error.setText(error.message)
-            return
-        if not isinstance(certificate.public_key(), rsa.RSAPublicKey):
-            self.error.setText("Ce certificat ne permet pas le chiffrement (clé RSA attendue).")
             return
         self.error.clear()
         self.certificate = certificate

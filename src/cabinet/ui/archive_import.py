@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -45,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import InvalidInput, KnownError
-from cabinet.ui.dialogs import result_label
+from cabinet.ui.dialogs import result_label, side_by_side
 from cabinet.ui.worker import BackgroundJob
 
 if TYPE_CHECKING:
@@ -151,12 +150,7 @@ class ArchiveImportDialog(QDialog):
         self.path.setAccessibleName("Archive")
         choose = QPushButton("&Choisir l'archive…")
         choose.clicked.connect(self.choose_archive)
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.path, 1)
-        line.addWidget(choose)
-        form.addRow("Archive", row)
+        form.addRow("Archive", side_by_side(self.path, choose))
         self.opening = QLabel("Choisissez le fichier « .cabarch » reçu du prédécesseur.")
         self.opening.setWordWrap(True)
         form.addRow(self.opening)
@@ -165,22 +159,14 @@ class ArchiveImportDialog(QDialog):
         shown = QCheckBox("Afficher")
         shown.toggled.connect(lambda on: self.passphrase.setEchoMode(
             QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
-        self.passphrase_row = QWidget()
-        line = QHBoxLayout(self.passphrase_row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.passphrase, 1)
-        line.addWidget(shown)
+        self.passphrase_row = side_by_side(self.passphrase, shown)
         form.addRow("&Phrase secrète", self.passphrase_row)
         self.key_path = QLineEdit()
         self.key_path.setReadOnly(True)
         self.key_path.setAccessibleName("Clé privée")
         choose_key = QPushButton("Choisir la c&lé…")
         choose_key.clicked.connect(self.choose_key)
-        self.key_row = QWidget()
-        line = QHBoxLayout(self.key_row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.key_path, 1)
-        line.addWidget(choose_key)
+        self.key_row = side_by_side(self.key_path, choose_key)
         self.key_password = _secret_field("Mot de passe de la clé")
         self.key_password.setPlaceholderText("Vide si la clé n'en a pas")
         form.addRow("Clé &privée (fichier PEM)", self.key_row)

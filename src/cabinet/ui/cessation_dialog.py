@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -41,7 +40,7 @@ from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.wording import french_datetime
 from cabinet.ui.archive_export import ArchiveExportDialog, date_edit, day_of
-from cabinet.ui.dialogs import close_buttons, result_label
+from cabinet.ui.dialogs import close_buttons, result_label, side_by_side
 from cabinet.ui.signing import Exporter
 from cabinet.ui.worker import BackgroundJob
 
@@ -236,11 +235,7 @@ class CessationDialog(QDialog):
         self.to_remainder.clicked.connect(lambda: self._guarded(self.export_remainder))
         declaration = QPushButton("Décl&aration au conseil de l'Ordre…")
         declaration.clicked.connect(lambda: self._guarded(self.write_declaration))
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.physicians, 1)
-        line.addWidget(self.to_physician)
+        row = side_by_side(self.physicians, self.to_physician)
         grid.addWidget(letters, 0, 0)
         grid.addWidget(self.to_successor, 0, 1)
         grid.addWidget(row, 1, 0, 1, 2)
@@ -313,5 +308,7 @@ class CessationDialog(QDialog):
         with self.exporter.output(self, destination) as out:
             if out is None:
                 raise KnownError(ABANDONED)
-            written = ctx.cessation.declaration(closure, out)
+            written = BackgroundJob(self, "Déclaration au conseil de l'Ordre…", ABANDONED,
+                                    cancel=out.cancel).run(
+                lambda _progress: ctx.cessation.declaration(closure, out))
         self.outcome.setText(f"Déclaration signée enregistrée : {destination / written.name}")

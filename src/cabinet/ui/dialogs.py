@@ -7,12 +7,15 @@ draft is kept inside the vault while typing so that a lock loses nothing.
 import logging
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -161,3 +164,21 @@ def ask_reason(parent: QWidget) -> str | None:
     reason, ok = QInputDialog.getText(parent, "Motif de la correction",
                                       "Pourquoi corrigez-vous cette entrée ?")
     return reason if ok else None
+
+
+def certificate_to_open(parent: QWidget, title: str) -> Path | None:
+    """A certificate file (PEM or DER) the physician picks, or None."""
+    name, _ = QFileDialog.getOpenFileName(parent, title, "",
+                                          "Certificats (*.pem *.cer *.crt *.der)")
+    return Path(name) if name else None
+
+
+def side_by_side(stretched: QWidget, *others: QWidget, indent: int = 0) -> QWidget:
+    """A row: `stretched` takes the room left, `others` (buttons, a checkbox) follow it."""
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(indent, 0, 0, 0)
+    line.addWidget(stretched, 1)
+    for widget in others:
+        line.addWidget(widget)
+    return row

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,7 +24,7 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.issuing import ExportResult, Output
-from cabinet.ui.dialogs import ServiceDialog
+from cabinet.ui.dialogs import ServiceDialog, certificate_to_open
 from cabinet.ui.signing import Exporter
 
 PART_LABELS = {
@@ -180,21 +179,15 @@ class TransmitDialog(ExportDialog):
 
     def choose_certificate(self) -> None:
         """Read the recipient's certificate (PEM or DER) to encrypt the archive for them."""
-        name, _ = QFileDialog.getOpenFileName(self, "Certificat du destinataire", "",
-                                              "Certificats (*.pem *.cer *.crt *.der)")
-        if name:
-            self.use_certificate(Path(name))
+        if (chosen := certificate_to_open(self, "Certificat du destinataire")) is not None:
+            self.use_certificate(chosen)
 
     def use_certificate(self, path: Path) -> None:
         """Take the certificate in `path`, or say in French why it cannot be used."""
-        from cabinet.exchange.envelope import recipient_certificate
+        from cabinet.exchange.envelope import certificate_file
 
         try:
-            blob = path.read_bytes()
-            recipient_certificate(blob)
-        except OSError:
-            self.error.setText("Ce fichier ne peut pas être lu.")
-            return
+            blob, _ = certificate_file(path)
         except KnownError as error:
             self.error.setText(error.message)
             return
