@@ -204,3 +204,48 @@ def test_line_breaks_and_tabs_in_names_are_rejected(
     # A name is one line: the newline/tab tolerance of free text does not apply to it.
     with pytest.raises(IdentityError, match=message):
         validate_identity(identity(**changes), TODAY)
+
+
+IDENTITY_FIELDS = [
+    ("birth_name", "Le nom de naissance", "DUPONT"),
+    ("first_names", "Le ou les prénoms", "Jeanne"),
+    ("used_name", "Le nom utilisé", "MARTIN"),
+    ("birth_place_code", "Le code du lieu de naissance", "75056"),
+    ("nir", "Le NIR", NIR),
+    ("ins_number", "Le matricule INS", NIR),
+    ("address", "L'adresse", "12 rue des Lilas"),
+    ("postal_code", "Le code postal", "75011"),
+    ("city", "La ville", "Paris"),
+    ("email", "Le courriel", "jeanne@example.fr"),
+    ("insurer", "La caisse", "CPAM de Paris"),
+]
+# Right-to-left override, left-to-right isolate, right-to-left mark, zero-width space,
+# zero-width joiner, word joiner, byte-order mark (zero-width no-break space).
+INVISIBLES = ["\u202e", "\u2066", "\u200f", "\u200b", "\u200d", "\u2060", "\ufeff"]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLES)
+@pytest.mark.parametrize(("field", "label", "value"), IDENTITY_FIELDS)
+def test_bidi_and_zero_width_characters_are_refused_in_every_identity_field(
+    field: str, label: str, value: str, invisible: str
+) -> None:
+    changes: dict[str, object] = {field: value[:2] + invisible + value[2:]}
+    if field == "ins_number":
+        changes["ins_oid"] = "1.2.250.1.213.1.4.8"
+    with pytest.raises(IdentityError) as refused:
+        validate_identity(identity(**changes), TODAY)
+    assert refused.value.args[0].startswith(f"{label} contient un caractère invisible")
+    assert value[2:] not in refused.value.args[0], "the message never quotes the value"
+
+
+@pytest.mark.parametrize("invisible", INVISIBLES)
+def test_bidi_and_zero_width_characters_are_refused_in_phone_numbers(invisible: str) -> None:
+    with pytest.raises(IdentityError, match=r"^Le téléphone contient un caractère invisible"):
+        validate_identity(identity(phones=("01 23 45 67 89", f"06{invisible} 12")), TODAY)
+
+
+def test_the_same_fields_without_invisible_characters_are_accepted() -> None:
+    values = {field: value for field, _, value in IDENTITY_FIELDS}
+    checked = validate_identity(identity(**values, ins_oid="1.2.250.1.213.1.4.8",
+                                         phones=("06 12 34 56 78",)), TODAY)
+    assert checked.birth_name == "DUPONT" and checked.nir == NIR

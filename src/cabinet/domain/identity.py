@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from cabinet.domain.text import has_forbidden_control
+from cabinet.domain.text import has_forbidden_control, has_invisible_format
 
 _NIR_RE = re.compile(r"^[1-478]\d{4}(\d{2}|2A|2B)\d{6}\d{2}$")
 _BIRTH_PLACE_RE = re.compile(r"^(\d{5}|2A\d{3}|2B\d{3})$")
@@ -127,6 +127,7 @@ def validate_identity(identity: Identity, today: dt.date) -> Identity:
 
     Raises `IdentityError` with a French message naming the faulty field.
     """
+    _refuse_invisible_characters(identity)
     _check_name(identity.birth_name, "Le nom de naissance")
     _check_name(identity.first_names, "Le ou les prénoms")
     if identity.used_name:
@@ -159,6 +160,28 @@ def validate_identity(identity: Identity, today: dt.date) -> Identity:
     if identity.email and "@" not in identity.email:
         raise IdentityError("Le courriel n'a pas la forme nom@domaine.")
     return replace(identity, nir=nir, ins_number=ins_number)
+
+
+def _refuse_invisible_characters(identity: Identity) -> None:
+    """Refuse bidi controls and zero-width characters in every text field, by its label."""
+    for label, value in (
+        ("Le nom de naissance", identity.birth_name),
+        ("Le ou les prénoms", identity.first_names),
+        ("Le nom utilisé", identity.used_name),
+        ("Le code du lieu de naissance", identity.birth_place_code),
+        ("Le NIR", identity.nir),
+        ("Le matricule INS", identity.ins_number),
+        ("L'adresse", identity.address),
+        ("Le code postal", identity.postal_code),
+        ("La ville", identity.city),
+        ("Le courriel", identity.email),
+        ("La caisse", identity.insurer),
+        *(("Le téléphone", p) for p in identity.phones),
+    ):
+        if has_invisible_format(value):
+            raise IdentityError(
+                f"{label} contient un caractère invisible (sens d'écriture ou espace sans "
+                "largeur, souvent venu d'un copier-coller) : retapez ce champ au clavier.")
 
 
 def _check_name(value: str, label: str) -> None:

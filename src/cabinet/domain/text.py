@@ -1,7 +1,9 @@
 """Text normalisation shared by search and validation.
 
 French names are searched without accents or case ("lefevre" finds "LEFÈVRE"), and every
-free text is checked for control characters before it is stored.
+free text is checked for control characters before it is stored. Identity fields also refuse
+invisible formatting characters: a right-to-left override shows a name other than the one
+stored, and a zero-width space makes two identical-looking names differ (missed duplicates).
 """
 
 import unicodedata
@@ -34,3 +36,12 @@ def has_forbidden_control(text: str) -> bool:
     return any(
         unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text
     )
+
+
+def has_invisible_format(text: str) -> bool:
+    """Tell whether `text` holds a Unicode format character (category Cf).
+
+    That is bidi embeddings, overrides, isolates and marks, zero-width spaces and joiners,
+    the word joiner, the byte-order mark and the soft hyphen: none is typed in a name.
+    """
+    return any(unicodedata.category(c) == "Cf" for c in text)
