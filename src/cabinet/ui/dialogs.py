@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -117,6 +119,7 @@ class ServiceDialog(QDialog):
         super().reject()
 
     def _save(self) -> None:
+        commit_editing(self)
         try:
             self.save()
         except KnownError as error:
@@ -127,6 +130,15 @@ class ServiceDialog(QDialog):
             drafts, key, _ = self._draft
             drafts.discard(key)
         self.accept()
+
+
+def commit_editing(window: QWidget) -> None:
+    """Keep the text of a table cell still being typed: a shortcut (Alt+E) leaves it open."""
+    editor = window.focusWidget()
+    for view in window.findChildren(QAbstractItemView):
+        if editor is not None and editor.parent() is view.viewport():
+            view.commitData(editor)
+            view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
 
 def patient_banner(text: str) -> QLabel:

@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -48,6 +49,13 @@ class PrescriptionDialog(ServiceDialog):
         self.body.addWidget(self.table)
         self.save = lambda: save_with(self.payload())
         self.resize(760, 360)
+        self.table.setCurrentCell(0, 0)
+        self.table.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """Open on the first cell, ready to type: keys typed at once are not lost."""
+        super().showEvent(event)
+        self.table.edit(self.table.currentIndex())
 
     def add_line(self, line: Mapping[str, Any]) -> None:
         """Append a line, pre-filled from `line`."""

@@ -1,0 +1,91 @@
+"""Writing at the keyboard only: what is typed lands where the physician looks (issue 12, 4)."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from cabinet.domain.record import EntryKind
+from helpers.qt import answer_dialogs
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def open_emilie(window, qtbot):
+    qtbot.keyClicks(window.search.field, "emi")
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+
+
+def focused(dialog):
+    """Whatever has the keyboard focus inside `dialog` (typing anywhere else is lost)."""
+    widget = QApplication.focusWidget()
+    assert widget is not None and dialog.isAncestorOf(widget), "nothing has the focus"
+    return widget
+
+
+def type_here(qtbot, dialog, text):
+    """Type into whatever has the keyboard focus, as a physician does."""
+    qtbot.keyClicks(focused(dialog), text)
+
+
+def press(qtbot, dialog, key, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(focused(dialog), key, modifier)
+
+
+def save_with_alt_e(qtbot, dialog):
+    """Alt+E (« Enregistrer »): the button animates its click, then the dialog closes or
+    says what is wrong."""
+    press(qtbot, dialog, Qt.Key.Key_E, ALT)
+    qtbot.waitUntil(lambda: not dialog.isVisible() or bool(dialog.error.text()), timeout=2000)
+
+
+def at_keyboard(qtbot, answer):
+    """Once the dialog is the active window, run `answer`, then close the dialog if it is
+    still open (a failed check must not leave it waiting)."""
+    def run(dialog):
+        try:
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+            answer(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.done(0)
+    return run
+
+
+def prescriptions(window):
+    return window.ctx.records.open_record(window.record.patient_id).of_kind(
+        EntryKind.PRESCRIPTION)
+
+
+def test_a_new_prescription_is_typed_straight_away_and_alt_e_keeps_the_last_cell(
+        unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    errors = []
+
+    def type_prescription(dialog):
+        type_here(qtbot, dialog, "Doliprane 1 g")
+        press(qtbot, dialog, Qt.Key.Key_Tab)
+        type_here(qtbot, dialog, "1 cp si douleur")
+        press(qtbot, dialog, Qt.Key.Key_Tab)
+        type_here(qtbot, dialog, "7 jours")
+        save_with_alt_e(qtbot, dialog)
+        errors.append(dialog.error.text())
+
+    answer_dialogs(at_keyboard(qtbot, type_prescription))
+    qtbot.keyClick(unlocked, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert errors == [""]
+    latest = prescriptions(unlocked)[0].payload["lines"]
+    assert [(x["drug"], x["dosage"], x["duration"]) for x in latest] == [
+        ("Doliprane 1 g", "1 cp si douleur", "7 jours")]
+
+
+def test_a_renewed_prescription_opens_on_its_first_cell(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    unlocked.record.tabs.setCurrentWidget(unlocked.record.prescriptions)
+
+    def change_the_drug(dialog):
+        assert dialog.table.currentRow() == 0 and dialog.table.currentColumn() == 0
+        type_here(qtbot, dialog, "Amoxicilline 500 mg")
+        save_with_alt_e(qtbot, dialog)
+
+    answer_dialogs(at_keyboard(qtbot, change_the_drug))
+    qtbot.keyClick(unlocked, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert prescriptions(unlocked)[0].payload["lines"][0]["drug"] == "Amoxicilline 500 mg"
