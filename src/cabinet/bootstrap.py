@@ -38,6 +38,7 @@ from cabinet.services.settings import SettingsService
 from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import (
+    ConfirmOutside,
     Credential,
     OpenVault,
     journal_failed_attempt,
@@ -175,13 +176,18 @@ class VaultDoor:
                           detail="carte de développement logicielle (sans valeur)")
         return ctx
 
-    def enrol_card(self, ctx: AppContext, reader: str, pin: str) -> None:
-        """Enrol the card in `reader` into the open vault (renewed card, remplaçant)."""
+    def enrol_card(self, ctx: AppContext, reader: str, pin: str,
+                   confirm_outside: ConfirmOutside | None = None) -> None:
+        """Enrol the card in `reader` into the open vault (renewed card, remplaçant).
+
+        `confirm_outside` asks, while the card is logged in, whether to enrol a card the
+        IGC-Santé authorities do not vouch for: the PIN is given once.
+        """
         from cabinet.card import token
 
         card_token = self._card_token(self.card_module or default_card_module(), reader)
         with token.signer(card_token, pin) as (certificate, sign):
-            ctx.vault.enrol_card(certificate, sign, ctx.clock)
+            ctx.vault.enrol_card(certificate, sign, ctx.clock, confirm_outside=confirm_outside)
 
     @contextlib.contextmanager
     def document_signer(self, reader: str, pin: str) -> Iterator["DocumentSigner"]:

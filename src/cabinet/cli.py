@@ -8,6 +8,7 @@ import argparse
 import getpass
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from cabinet.bootstrap import (
 from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError, WrongKey
+from cabinet.keys.card import CardHolder
 from cabinet.keys.demo import DEMO_PASSWORD
 from cabinet.vault import database
 from cabinet.vault.header import read_header
@@ -135,8 +137,21 @@ def _enrol_first_card(folder: Path, opened: OpenVault, module: Path | None) -> N
         raise KnownError("Aucune carte dans le lecteur : le coffre est créé, enregistrez la "
                          "carte plus tard (Fichier › Cartes enregistrées).")
     VaultDoor(folder, card_module=module).enrol_card(build_context(opened), readers[0],
-                                 _ask("Code PIN de la carte CPS : "))
+                                 _ask("Code PIN de la carte CPS : "), confirm_outside_igc_sante)
     print("Carte CPS enregistrée : elle ouvre désormais le coffre.")
+
+
+def confirm_outside_igc_sante(holder: CardHolder) -> bool:
+    """The typed « hors IGC-Santé » confirmation for a card no IGC-Santé authority vouches for."""
+    print(f"La carte de {holder.name} (RPPS {holder.rpps}) n'est pas émise par l'IGC-Santé "
+          "(carte de test, de développement ou étrangère) : elle ne prouve pas que son "
+          "titulaire est un professionnel de santé.", file=sys.stderr)
+    try:
+        answer = input("Pour l'enregistrer quand même, tapez HORS IGC-SANTÉ : ")
+    except EOFError:
+        return False
+    unaccented = unicodedata.normalize("NFKD", answer).encode("ascii", "ignore").decode()
+    return " ".join(unaccented.upper().split()) == "HORS IGC-SANTE"
 
 
 def write_recovery_sheet(path: Path, owner: Owner, vault_id: str, recovery_key: str) -> None:

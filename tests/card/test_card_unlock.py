@@ -112,8 +112,10 @@ def test_vault_create_enrols_the_card_in_the_reader(physician_card, tmp_path, cl
     folder = tmp_path / "coffre"
     result = cabinet("vault", "create", "--vault", folder, "--card", "--card-module",
                      physician_card.module_path,
-                     stdin=f"Dr Jeanne Martin\n10101010101\n{physician_card.pin}\n")
+                     stdin=f"Dr Jeanne Martin\n10101010101\n{physician_card.pin}\n"
+                           "hors igc-sante\n")  # a test card: typed confirmation
     assert result.returncode == 0, result.stderr
+    assert "n'est pas émise par l'IGC-Santé" in result.stderr
     assert "Carte CPS enregistrée" in result.stdout
     door = VaultDoor(folder, clock, card_module=Path(physician_card.module_path))
     ctx = door.open_with_card(physician_card.reader, physician_card.pin)

@@ -80,7 +80,10 @@ class PhysicianCard:
             self.stack.wait_for_card(self.reader, present=False)
 
     def enrol_into(self, vault: Any, clock: Any) -> Any:
-        """Enrol this (inserted) card into an open vault through the product's token code."""
+        """Enrol this (inserted) card into an open vault through the product's token code.
+
+        Test cards are outside IGC-Santé: the enrolment confirms it, as the physician would.
+        """
         from pathlib import Path
 
         from cabinet.card import token
@@ -88,7 +91,8 @@ class PhysicianCard:
         library = token.load_module(Path(self.module_path))
         with token.signer(token.find_token(library, self.reader, self.serial), self.pin) as (
                 certificate, sign):
-            return vault.enrol_card(certificate, sign, clock)
+            return vault.enrol_card(certificate, sign, clock,
+                                    confirm_outside=lambda holder: True)  # a test card
 
     def open_session(self, pin: str | None = None) -> Any:
         """A logged-in PKCS#11 session on this card's token (use as a context manager)."""

@@ -29,7 +29,7 @@ def practice_with_substitute(folder: Path, clock) -> Practice:
     """Create the vault, enrol LEROY Marc's card, two patients; leave it locked."""
     opened, recovery_key = create_vault(folder, OWNER, clock, "poste")
     key, certificate = card_certificate("LEROY Marc", "10303030303")
-    opened.enrol_card(certificate, signer(key), clock)
+    opened.enrol_card(certificate, signer(key), clock, confirm_outside=lambda holder: True)
     ctx = build_context(opened, clock)
     objecting = ctx.patients.create(identity("Secret", "Anne"))
     ctx.records.add_entry(objecting, EntryKind.ENCOUNTER, {

@@ -169,7 +169,7 @@ class SoftHsm:
         builder = (x509.CertificateBuilder()
                    .subject_name(name).issuer_name(name).public_key(public_key)
                    .serial_number(int.from_bytes(secrets.token_bytes(8), "big"))
-                   .not_valid_before(now - timedelta(days=1))
+                   .not_valid_before(now - timedelta(days=365))  # before any test clock
                    .not_valid_after(not_after or now + timedelta(days=3 * 365))
                    .add_extension(x509.KeyUsage(True, False, False, False, False, False,
                                                 False, False, False), critical=True)

@@ -111,7 +111,8 @@ def test_card_unlock_makes_the_holder_the_actor_of_every_event(vault_dir, clock)
 
     opened, _ = create_vault(vault_dir, OWNER, clock, "poste")
     substitute_key, substitute = card_certificate("LEROY Marc", "10303030303")
-    opened.enrol_card(substitute, signer(substitute_key), clock)
+    opened.enrol_card(substitute, signer(substitute_key), clock,
+                      confirm_outside=lambda holder: True)
     opened.lock(clock)
     stranger_key, stranger = card_certificate("DURAND Paul", "10202020202")
     with pytest.raises(WrongKey):

@@ -27,9 +27,11 @@ from cryptography.x509.oid import NameOID
 
 from cabinet.errors import WrongKey
 from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
+from cabinet.trust import anchors
 from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "card"
+OUTSIDE_IGC_SANTE = "hors IGC-Santé"
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
 Signer = Callable[[bytes], bytes]
 """Signs a DigestInfo with the card's authentication key (CKM_RSA_PKCS), PIN already given."""
@@ -90,9 +92,34 @@ def _verified_signature(certificate_der: bytes, challenge: bytes, sign: Signer) 
     return signature
 
 
+class OutsideIgcSante(WrongKey):
+    """A card the IGC-Santé authorities do not vouch for, enrolled only once confirmed."""
+
+
+def vouched_for(certificate_der: bytes, now: dt.datetime,
+                trusted: anchors.Anchors | None = None) -> bool:
+    """Whether the IGC-Santé authorities vouch for a card; a card out of its validity is refused.
+
+    No confirmation can enrol an expired card: it would not open the vault (see
+    `unlock_with_card`) and its holder may no longer be entitled to it.
+    """
+    certificate = x509.load_der_x509_certificate(certificate_der)
+    if now > certificate.not_valid_after_utc:
+        raise WrongKey("Le certificat de cette carte a expiré : elle ne peut pas être "
+                       "enregistrée. Utilisez votre nouvelle carte.")
+    if now < certificate.not_valid_before_utc:
+        raise WrongKey("Le certificat de cette carte n'est pas encore valable : vérifiez la "
+                       "date et l'heure de ce poste.")
+    return anchors.chains_to(certificate, trusted or anchors.igc_sante(), now)
+
+
 def enrol_card(header: KeyHeader, data_key: bytes, certificate_der: bytes, sign: Signer,
-               created_at: str) -> CardHolder:
-    """Add a slot for a card (the first one, a renewed one, a remplaçant's)."""
+               created_at: str, *, outside_igc_sante: bool = False) -> CardHolder:
+    """Add a slot for a card (the first one, a renewed one, a remplaçant's).
+
+    `outside_igc_sante` marks, in the slot's authenticated parameters, a card enrolled on its
+    user's confirmation although the IGC-Santé authorities do not vouch for it.
+    """
     holder = holder_of(certificate_der)
     if any(s.params.get("fingerprint") == holder.fingerprint
            for s in header.slots_of(SLOT_TYPE)):
@@ -105,7 +132,8 @@ def enrol_card(header: KeyHeader, data_key: bytes, certificate_der: bytes, sign:
         type=SLOT_TYPE, id=slot_id, created_at=created_at, wrapped={},
         params={"challenge": b64(challenge), "salt": b64(salt),
                 "certificate": b64(certificate_der), "fingerprint": holder.fingerprint,
-                "holder": holder.name, "rpps": holder.rpps},
+                "holder": holder.name, "rpps": holder.rpps,
+                **({"trust": OUTSIDE_IGC_SANTE} if outside_igc_sante else {})},
         label=f"Carte de {holder.name}"), key, data_key))
     return holder
 

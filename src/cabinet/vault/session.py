@@ -7,6 +7,7 @@ Locking closes the connection and drops the key; nothing in clear stays behind.
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from cabinet.vault.layout import VaultLayout
 from cabinet.vault.store import SqlRecordStore
 
 UNKNOWN_PERSON = "personne non identifiée"
+ConfirmOutside = Callable[[card.CardHolder], bool]
+"""Asks the user whether to enrol a card outside IGC-Santé, naming its holder."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,26 @@ class OpenVault:
                                    store=store, params=params)
         self._save_header(clock, "mot de passe du mode dégradé défini")
 
-    def enrol_card(self, certificate_der: bytes, sign: card.Signer,
-                   clock: Clock) -> card.CardHolder:
-        """Enrol a card (first card, renewed card, a remplaçant's) while unlocked."""
+    def enrol_card(self, certificate_der: bytes, sign: card.Signer, clock: Clock, *,
+                   confirm_outside: ConfirmOutside | None = None) -> card.CardHolder:
+        """Enrol a card (first card, renewed card, a remplaçant's) while unlocked.
+
+        A card the IGC-Santé authorities do not vouch for (a test or development card, a
+        foreign eID) is enrolled only if `confirm_outside` says yes, and journaled as such.
+        """
+        now = clock.now()
+        outside = not card.vouched_for(certificate_der, now)
+        if outside and not (confirm_outside and confirm_outside(card.holder_of(certificate_der))):
+            raise card.OutsideIgcSante(
+                "Cette carte n'est pas émise par l'IGC-Santé (carte de test, de développement "
+                "ou étrangère) : elle n'est enregistrée qu'après confirmation « hors "
+                "IGC-Santé ».")
         holder = card.enrol_card(self.header, bytes(self.data_key), certificate_der, sign,
-                                 clock.now().isoformat(timespec="seconds"))
-        self._save_header(clock, f"carte enregistrée : {holder.name} (RPPS {holder.rpps})")
+                                 now.isoformat(timespec="seconds"), outside_igc_sante=outside)
+        detail = f"carte enregistrée : {holder.name} (RPPS {holder.rpps})"
+        if outside:
+            detail += f", {card.OUTSIDE_IGC_SANTE} (confirmé à l'enregistrement)"
+        self._save_header(clock, detail)
         return holder
 
     def revoke_card(self, fingerprint: str, clock: Clock) -> None:
