@@ -1,6 +1,12 @@
 import pytest
 
-from cabinet.domain.password import REQUIRED_BITS, assess
+from cabinet.domain import password as rule
+from cabinet.domain.password import REQUIRED_BITS, alphabet_bits
+
+
+def assess(password: str) -> rule.Strength:
+    """The CNIL rule with its own table: every character counted as random."""
+    return rule.assess(password, estimate=alphabet_bits)
 
 # Alphabet sizes used by the CNIL table: 26 lower, 26 upper, 10 digits, 37 specials.
 # 12 x log2(99) = 79.55 -> 80 bits; 14 x log2(62) = 83.36 -> 83; 13 x log2(62) = 77.40 -> 77.
@@ -81,3 +87,10 @@ def test_empty_password_is_refused() -> None:
     strength = assess("")
     assert strength.bits == 0
     assert not strength.acceptable
+
+
+def test_an_estimator_finding_patterns_lowers_the_score_and_says_why() -> None:
+    strength = rule.assess("Kx7!pQ2#mRw9", estimate=lambda p: 40.0)
+    assert strength.bits == 40
+    assert "motifs prévisibles" in strength.explanation()
+    assert "ajoutez au moins 6 caractère(s)" in strength.explanation()  # 39.5 / 6.63 bits

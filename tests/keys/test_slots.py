@@ -2,6 +2,7 @@
 
 import copy
 import json
+import unicodedata
 
 import pytest
 
@@ -9,9 +10,14 @@ from cabinet.domain.audit import AccessMode
 from cabinet.errors import InvalidInput, VaultError, WrongKey
 from cabinet.keys import recovery
 from cabinet.keys.demo import DEMO_PASSWORD, add_demo_slot
-from cabinet.keys.password import Argon2Parameters, set_password_slot, unlock_with_password
-from cabinet.keys.wrapping import new_data_key
-from cabinet.vault.header import KeyHeader, read_header, write_header
+from cabinet.keys.password import (
+    Argon2Parameters,
+    derive_wrapping_key,
+    set_password_slot,
+    unlock_with_password,
+)
+from cabinet.keys.wrapping import new_data_key, seal_slot
+from cabinet.vault.header import KeyHeader, Slot, b64, read_header, write_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, create_vault, unlock
 from helpers.secret_store import MemorySecretStore
@@ -154,3 +160,54 @@ def test_demo_slot_smuggled_into_a_real_vault_header_is_refused(vault_dir, clock
     # marked demo, but the smuggled slot wraps another key: the vault stays shut
     with pytest.raises(VaultError):
         unlock(vault_dir, Credential(AccessMode.DEMO, DEMO_PASSWORD), clock, "poste")
+
+
+ACCENTED = "Pédiatrie-Éphémère-2026!"
+
+
+@pytest.mark.parametrize("typed_form", ["NFC", "NFD"])
+@pytest.mark.parametrize("set_form", ["NFC", "NFD"])
+def test_password_unlocks_whatever_its_unicode_form(set_form, typed_form):
+    header, data_key, store = empty_header(), new_data_key(), MemorySecretStore()
+    set_password_slot(header, data_key, unicodedata.normalize(set_form, ACCENTED),
+                      created_at="t", store=store, params=FAST)
+    typed = unicodedata.normalize(typed_form, ACCENTED)
+    assert unlock_with_password(header, typed, store) == data_key
+
+
+def test_compatibility_forms_are_the_same_password():
+    # A no-break space (French keyboards, pastes) and full-width letters read the same.
+    header, data_key, store = empty_header(), new_data_key(), MemorySecretStore()
+    set_password_slot(header, data_key, "Visite du Lundi 07h30 !", created_at="t",
+                      store=store, params=FAST)
+    assert unlock_with_password(header, "Visite du Lundi 07h30\u00a0!", store) == data_key
+    assert unlock_with_password(header, "Ｖisite du Lundi 07h30 !", store) == data_key
+
+
+def old_slot(header, data_key, password, store):
+    """A slot as Cabinet made it before normalisation: the raw password, no form recorded."""
+    salt = b"s" * 16
+    key = derive_wrapping_key(password, salt, FAST, store.installation_secret(create=True))
+    header.slots.append(seal_slot(header, Slot(
+        type="password", id="old", created_at="t", wrapped={},
+        params={"kdf": "argon2id", "salt": b64(salt), "time_cost": FAST.time_cost,
+                "memory_kib": FAST.memory_kib, "parallelism": FAST.parallelism,
+                "installation_secret": True}, label="Mot de passe du mode dégradé"),
+        key, data_key))
+
+
+@pytest.mark.parametrize("set_form", ["NFC", "NFD"])
+def test_a_slot_made_before_normalisation_still_opens_in_either_form(set_form):
+    header, data_key, store = empty_header(), new_data_key(), MemorySecretStore()
+    old_slot(header, data_key, unicodedata.normalize(set_form, ACCENTED), store)
+    for typed_form in ("NFC", "NFD"):
+        typed = unicodedata.normalize(typed_form, ACCENTED)
+        assert unlock_with_password(header, typed, store) == data_key
+    with pytest.raises(WrongKey, match="Mot de passe incorrect"):
+        unlock_with_password(header, ACCENTED + "x", store)
+
+
+def test_a_new_slot_records_its_normalisation():
+    header, store = empty_header(), MemorySecretStore()
+    set_password_slot(header, new_data_key(), STRONG, created_at="t", store=store, params=FAST)
+    assert header.slots_of("password")[0].params["normalization"] == "NFKC"

@@ -2,13 +2,16 @@
 
 CNIL's recommendation (délibération 2022-100) asks for at least 80 bits of entropy when a
 password alone protects access: for instance 12 characters mixing lower case, upper case,
-digits and special characters, or 14 characters without special characters. Entropy is
-estimated as length × log2(size of the alphabet in use), rounded as CNIL's own table does,
-after refusing passwords made of one repeated character or a known weak word.
+digits and special characters, or 14 characters without special characters. A random
+character is worth log2(size of the alphabet in use), as in CNIL's own table; the estimator
+that finds patterns (repeats, sequences, keyboard rows, words, dates) is given by the caller,
+so the domain stays free of third-party code. Passwords made of one or two repeated
+characters or holding a known weak word are refused whatever the estimate.
 """
 
 import math
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 REQUIRED_BITS = 80
@@ -50,21 +53,35 @@ def _class_of(char: str) -> str:
     return "special"
 
 
-def assess(password: str) -> Strength:
-    """Estimate the entropy of `password` and explain in French what it lacks."""
+def bits_per_character(password: str) -> float:
+    """What one random character is worth: log2 of the CNIL alphabet `password` uses."""
+    pool = sum(size for name, size, _ in _CLASSES if name in {_class_of(c) for c in password})
+    return math.log2(pool) if pool else 0.0
+
+
+def alphabet_bits(password: str) -> float:
+    """CNIL's table: length × log2(alphabet), as if every character were drawn at random."""
+    return len(password) * bits_per_character(password)
+
+
+def assess(password: str, *, estimate: Callable[[str], float]) -> Strength:
+    """Judge `password` by the bits `estimate` gives it; explain in French what it lacks."""
     used = {_class_of(c) for c in password}
-    pool = sum(size for name, size, _ in _CLASSES if name in used)
-    bits = round(len(password) * math.log2(pool)) if pool else 0
+    estimated = estimate(password)
+    bits = round(estimated)
     problems: list[str] = []
     lowered = password.casefold()
     if password and len(set(password)) <= 2:
         problems.append("Le mot de passe répète un ou deux caractères seulement.")
     if any(word in lowered for word in _WEAK_WORDS):
         problems.append("Le mot de passe contient un mot trop courant.")
+    if bits < REQUIRED_BITS and bits < round(alphabet_bits(password)):
+        problems.append("Le mot de passe contient des motifs prévisibles (répétitions, suites, "
+                        "rangées du clavier, mots ou dates courants) : ils comptent peu.")
     if bits < REQUIRED_BITS:
         missing = [label for name, _, label in _CLASSES if name not in used]
-        per_char = math.log2(pool) if pool else math.log2(26)
-        extra = math.ceil((REQUIRED_BITS - 0.5) / per_char) - len(password)
+        per_char = bits_per_character(password) or math.log2(26)
+        extra = math.ceil((REQUIRED_BITS - 0.5 - estimated) / per_char)
         advice = f"ajoutez au moins {max(extra, 1)} caractère(s)"
         if missing:
             advice += " ou ajoutez " + ", ".join(missing)

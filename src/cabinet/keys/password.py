@@ -2,13 +2,22 @@
 
 Argon2id stretches the password with the parameters recorded in the slot; the result is
 mixed with the installation secret from the OS keyring through HKDF. The password must meet
-the CNIL 80-bit rule before a slot is made. Changing it requires the vault to be unlocked
-(the caller holds the data key).
+the CNIL 80-bit rule, judged on its patterns, before a slot is made. Changing it requires
+the vault to be unlocked (the caller holds the data key).
+
+The password is normalised to NFKC before anything else: "é" typed as one character or as
+"e" plus an accent (another keyboard, a paste), a no-break space or full-width letters are
+the same password. NFKC rather than NFC because the compatibility forms look identical on
+screen (NIST SP 800-63B advises NFKC or NFKD); the strength is judged on the normalised form.
+The slot records the form; a slot made before it holds the password as it was typed, so it
+is tried as typed, then composed and decomposed.
 """
 
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Final
 
 from argon2.low_level import Type, hash_secret_raw
 
@@ -19,6 +28,8 @@ from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
 from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "password"
+NORMALIZATION: Final = "NFKC"
+REFUSAL = "Mot de passe incorrect."
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,10 @@ def derive_wrapping_key(password: str, salt: bytes, params: Argon2Parameters,
 def set_password_slot(header: KeyHeader, data_key: bytes, password: str, *, created_at: str,
                       store: SecretStore, params: Argon2Parameters | None = None) -> None:
     """Create or replace the password slot; refuse a password below the CNIL rule."""
-    strength = assess(password)
+    from cabinet.keys.strength import pattern_bits  # zxcvbn's dictionaries load in 0.16 s
+
+    password = unicodedata.normalize(NORMALIZATION, password)
+    strength = assess(password, estimate=pattern_bits)
     if not strength.acceptable:
         raise InvalidInput(strength.explanation())
     params = params or Argon2Parameters()
@@ -58,7 +72,7 @@ def set_password_slot(header: KeyHeader, data_key: bytes, password: str, *, crea
         type=SLOT_TYPE, id=slot_id, created_at=created_at, wrapped={},
         params={"kdf": "argon2id", "salt": b64(salt), "time_cost": params.time_cost,
                 "memory_kib": params.memory_kib, "parallelism": params.parallelism,
-                "installation_secret": True},
+                "installation_secret": True, "normalization": NORMALIZATION},
         label="Mot de passe du mode dégradé",
     ), key, data_key))
 
@@ -72,6 +86,20 @@ def unlock_with_password(header: KeyHeader, password: str, store: SecretStore) -
     params = Argon2Parameters(time_cost=int(slot.params["time_cost"]),
                               memory_kib=int(slot.params["memory_kib"]),
                               parallelism=int(slot.params["parallelism"]))
-    key = derive_wrapping_key(password, unb64(slot.params["salt"]), params,
-                        store.installation_secret(create=False))
-    return unwrap(header, slot, key, refusal="Mot de passe incorrect.")
+    installation_secret = store.installation_secret(create=False)
+    for candidate in _typed_forms(slot, password):
+        key = derive_wrapping_key(candidate, unb64(slot.params["salt"]), params,
+                                  installation_secret)
+        try:
+            return unwrap(header, slot, key, refusal=REFUSAL)
+        except WrongKey:
+            continue
+    raise WrongKey(REFUSAL)
+
+
+def _typed_forms(slot: Slot, password: str) -> list[str]:
+    """The forms of `password` to try, each costing one Argon2id derivation."""
+    if slot.params.get("normalization") == NORMALIZATION:
+        return [unicodedata.normalize(NORMALIZATION, password)]
+    return list(dict.fromkeys([password, unicodedata.normalize("NFC", password),
+                               unicodedata.normalize("NFD", password)]))
