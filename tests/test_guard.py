@@ -123,6 +123,19 @@ def test_a_module_in_the_working_directory_is_never_imported(tmp_path, marker):
     assert not marker.exists()
 
 
+def test_the_exports_worker_processes_never_import_from_the_working_directory(tmp_path,
+                                                                              marker):
+    """Worker processes start as `python -c …`, which would put the working directory first."""
+    vault, media, folder = tmp_path / "coffre", tmp_path / "media", tmp_path / "dossier"
+    assert cabinet("demo", "--no-gui", "--patients", "41", "--vault", str(vault)).returncode == 0
+    media.mkdir()
+    code_module(folder, "multiprocessing", marker)  # what a worker imports first
+    result = cabinet("archive", "export", "--vault", str(vault), "--to", str(media), cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "41 patient(s)" in result.stdout
+    assert not marker.exists()
+
+
 def test_a_fake_qt_plugin_is_refused_and_not_loaded(tmp_path, marker):
     platforms = tmp_path / "qt" / "platforms"
     platforms.mkdir(parents=True)

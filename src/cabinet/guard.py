@@ -51,7 +51,12 @@ def frozen() -> bool:
 
 
 def installation_roots() -> tuple[Path, ...]:
-    """Where code may come from: stdlib, packages, installed scripts, Cabinet's own folder."""
+    """Where code may come from: stdlib, packages, installed scripts, Cabinet's own folder.
+
+    Cabinet's folder is the one holding the `cabinet` package: site-packages once installed,
+    the project's `src` in the editable install `uv sync` makes. It stays on `sys.path`, so
+    the export's worker processes, which start from the parent's `sys.path`, import Cabinet.
+    """
     if frozen():
         from cabinet import installation
 
@@ -59,7 +64,7 @@ def installation_roots() -> tuple[Path, ...]:
     paths = sysconfig.get_paths()
     roots = {Path(paths[key]).resolve()
              for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts")}
-    roots.add(Path(__file__).resolve().parent)
+    roots.add(Path(__file__).resolve().parents[1])  # the folder `import cabinet` finds
     roots.add(Path(sys.base_prefix).resolve() / "lib")
     return tuple(sorted(roots))
 
@@ -241,7 +246,9 @@ def note_refusal(doors: Sequence[str]) -> None:
 def enforce() -> None:
     """Refuse to start (French message, exit code 3) when a door is open; then lock them.
 
-    A refusal is noted for the audit journal, which records it at the next unlock.
+    A refusal is noted for the audit journal, which records it at the next unlock. The
+    processes Cabinet starts (an export's workers) inherit PYTHONSAFEPATH: their working
+    directory never comes first on their `sys.path` either.
     """
     doors = open_doors()
     if doors:
@@ -255,4 +262,5 @@ def enforce() -> None:
         os._exit(EXIT_REFUSED)  # not SystemExit: PYTHONINSPECT would catch it
     roots = installation_roots()
     close_working_directory(roots)
+    os.environ["PYTHONSAFEPATH"] = "1"  # nor first on the path of a worker (`python -c …`)
     sys.addaudithook(audit_hook(roots))  # type: ignore[arg-type]
