@@ -200,9 +200,17 @@ def command_audit_verify(args: argparse.Namespace) -> int:
 
 def command_vault_check(args: argparse.Namespace) -> int:
     """Check page integrity, schema version and audit chain."""
-    opened = open_vault(args.vault)
     try:
-        problems = database.integrity_problems(opened.conn)
+        opened = open_vault(args.vault)
+        damaged = database.damaged_pages(opened.conn)
+        if damaged:
+            opened.abandon()
+            raise database.DamagedVault(damaged)
+    except database.DamagedVault as damage:
+        _print_damage(damage)
+        return EXIT_CHECK_FAILED
+    try:
+        problems = database.structure_problems(opened.conn)
         version = opened.conn.execute("PRAGMA user_version").fetchone()[0]
         report = journal.verify(opened.conn)
         anchor_problem = anchor.anchor_problem(opened.conn, opened.header,
@@ -219,6 +227,15 @@ def command_vault_check(args: argparse.Namespace) -> int:
     healthy = (not problems and report.intact and not anchor_problem
                and version == database.latest_schema_version())
     return 0 if healthy else EXIT_CHECK_FAILED
+
+
+def _print_damage(damage: database.DamagedVault) -> None:
+    """The check's report on a damaged file: which pages, what to do; nothing else is read."""
+    print(f"Intégrité des pages chiffrées : {len(damage.pages)} page(s) endommagée(s)")
+    for page in damage.pages[:20]:
+        print(f"  - page {page} : contenu altéré ou illisible")
+    print(damage.message)
+    print("Les autres contrôles (schéma, journal) ne sont pas faits sur un coffre endommagé.")
 
 
 def has_screen() -> bool:

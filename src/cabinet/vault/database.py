@@ -5,6 +5,7 @@ raise with the key in any message, and never load SQLite extensions.
 """
 
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator
 from importlib import resources
@@ -19,6 +20,20 @@ DatabaseError = sqlcipher3.DatabaseError
 IntegrityError = sqlcipher3.IntegrityError
 REQUIRED_CIPHER_MAJOR = "4."
 CACHE_SIZE_KIB = 65536
+
+
+class DamagedVault(VaultError):
+    """Pages of the vault file fail SQLCipher's authentication: the file changed on disk."""
+
+    def __init__(self, pages: list[int]) -> None:
+        super().__init__(
+            f"Le coffre est endommagé : {len(pages)} page(s) du coffre ne passent plus le "
+            "contrôle d'authenticité (erreur ou panne du disque, copie interrompue, fichier "
+            "modifié hors de Cabinet). N'écrivez plus rien dans ce coffre : restaurez la "
+            "dernière sauvegarde du dossier du coffre, puis relancez « cabinet vault check ». "
+            "Sans sauvegarde intacte, gardez une copie du dossier en l'état et contactez le "
+            "support : les pages intactes peuvent encore être relues.")
+        self.pages = pages
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -50,9 +65,10 @@ def connect(path: Path, data_key: bytes, *, create: bool = False) -> Connection:
     conn: Connection = sqlcipher3.connect(str(path), isolation_level=None,
                                           check_same_thread=False)
     try:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # its errors are reported in French
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         _check_cipher(conn)
-        _check_readable(conn)
+        _check_readable(conn, path)
         for pragma in (
             "journal_mode = WAL",
             "synchronous = FULL",
@@ -75,10 +91,11 @@ def _check_cipher(conn: Connection) -> None:
         raise VaultError("La bibliothèque de chiffrement installée n'est pas SQLCipher 4.")
 
 
-def _check_readable(conn: Connection) -> None:
+def _check_readable(conn: Connection, path: Path) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError:
+        raise_if_damaged(conn, path)
         raise VaultError(
             "Le fichier du coffre ne correspond pas à sa clé : il est endommagé, "
             "ou ce n'est pas le fichier de ce coffre."
@@ -129,8 +146,32 @@ def transaction(conn: Connection) -> Iterator[Connection]:
     conn.execute("COMMIT")
 
 
+def damaged_pages(conn: Connection) -> list[int]:
+    """The pages SQLCipher's authentication check refuses (numbered from 1), in order."""
+    found = (re.search(r"page (\d+)", str(row[0]))
+             for row in conn.execute("PRAGMA cipher_integrity_check"))
+    return [int(match.group(1)) if match else 0 for match in found]
+
+
+def raise_if_damaged(conn: Connection, path: Path) -> None:
+    """After a failed read with a key that opened a slot: name damage, not a wrong key.
+
+    A wrong key or another vault's file fails on every page; damage on some of them.
+    """
+    pages = damaged_pages(conn)
+    page_size = int(conn.execute("PRAGMA cipher_page_size").fetchone()[0])
+    if pages and len(pages) * page_size < path.stat().st_size:
+        raise DamagedVault(pages)
+
+
+def structure_problems(conn: Connection) -> list[str]:
+    """SQLite's own integrity check, once every page has passed authentication."""
+    return [str(r[0]) for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+
+
 def integrity_problems(conn: Connection) -> list[str]:
     """Run SQLCipher's page authentication check and SQLite's own; return what they report."""
-    problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
-    problems += [str(r[0]) for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-    return problems
+    pages = damaged_pages(conn)
+    if pages:
+        return [f"page {page} : contenu altéré ou illisible" for page in pages]
+    return structure_problems(conn)

@@ -118,6 +118,12 @@ class OpenVault:
         self._save_header(clock, "clé de secours renouvelée")
         return new_key
 
+    def abandon(self) -> None:
+        """Close without journaling, for a damaged file that must not be written to."""
+        self.locked = True
+        self.conn.close()
+        self.data_key[:] = bytes(len(self.data_key))
+
     def lock(self, clock: Clock) -> None:
         """Journal the lock, close the connection and wipe the key held in memory.
 
@@ -234,6 +240,12 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         _restore_pending_key(opened, unb64(meta["audit_private_key"]), clock)
         _journal_refused_starts(opened, clock)
         opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
+    except database.DatabaseError:
+        try:
+            database.raise_if_damaged(conn, layout.database)
+        finally:
+            conn.close()
+        raise
     except BaseException:
         conn.close()
         raise
