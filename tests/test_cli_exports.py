@@ -55,7 +55,7 @@ def test_sign_a_prescription_then_verify_it(demo, out):
 def test_verify_with_the_signers_certificate_as_trust_anchor(demo, out, tmp_path):
     folder, practice = demo
     pdf = written(cabinet("sign", "certificate", "--vault", folder, "--patient",
-                          practice.patient, "--to", out, stdin="Apte au sport.\n\n"))
+                          practice.patient, "--to", out, stdin="Apte au sport.\n\nOUI\n"))
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     with pdf.open("rb") as handle:
@@ -116,3 +116,50 @@ def test_seizure_from_the_command_line_needs_confirmation(demo, out):
     seized = written(done)
     assert OTHER_PATIENT_MARKER not in pdf_checks.pdf_text(seized / "01-synthese.pdf")
     assert (seized / "INVENTAIRE.txt").exists()
+
+
+def test_a_certificate_shows_its_whole_text_and_is_signed_only_after_oui(demo, out):
+    folder, practice = demo
+    command = ("sign", "certificate", "--vault", folder, "--patient", practice.patient, "--to",
+               out)
+    abandoned = cabinet(*command, stdin="Apte au sport.\n\nnon\n")
+    assert abandoned.returncode == 1
+    assert "Certificat abandonné : rien n'a été signé." in abandoned.stderr
+    assert list(out.iterdir()) == []
+    shown = abandoned.stderr.split("Le document qui sera signé dit exactement :")[1]
+    for words in ("Dr Jeanne Martin", "RPPS 10101010105", "Certificat médical",
+                  "Apte au sport.", "Patient : LEFÈVRE Émilie, née le 12/03/1961"):
+        assert words in shown
+    assert "Je soussignée" not in shown  # offered above the prompt, never added
+    signed = cabinet(*command, stdin="Apte au sport.\n\nOUI\n")
+    assert signed.returncode == 0, signed.stderr
+    text = " ".join(pdf_checks.pdf_text(written(signed)).split())
+    assert text.count("Apte au sport.") == 1 and "soussign" not in text
+
+
+def test_without_the_prescriber_the_command_line_signs_nothing(tmp_path, out):
+    from helpers.clock import SteppingClock
+
+    folder = tmp_path / "coffre"
+    opened, _ = create_vault(folder, OWNER, SteppingClock(), "poste", demo_vault=True)
+    ctx = build_context(opened)
+    practice = marked_practice(ctx)
+    ctx.settings.change({"rpps": ""})
+    ctx.lock()
+    for command in (("sign", "prescription", "--entry", practice.prescription),
+                    ("sign", "certificate", "--patient", practice.patient)):
+        result = cabinet(*command, "--vault", folder, "--to", out, stdin="Apte.\n\nOUI\n")
+        assert result.returncode == 2
+        assert "indiquez votre numéro RPPS dans Fichier › Paramètres du cabinet" in result.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_the_demo_signs_as_its_fictitious_physician(tmp_path, out):
+    folder = tmp_path / "demo"
+    assert cabinet("demo", "--vault", folder, "--patients", 2, "--seed", 3,
+                   "--no-gui").returncode == 0
+    result = cabinet("sign", "certificate", "--vault", folder, "--patient", 1, "--to", out,
+                     stdin="Apte.\n\nOUI\n")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(pdf_checks.pdf_text(written(result)).split())
+    assert "Dr Claire Martin (démonstration)" in text and "RPPS 99999999990" in text

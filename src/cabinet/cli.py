@@ -21,6 +21,7 @@ from cabinet.bootstrap import (
     system_secret_store,
     workstation_name,
 )
+from cabinet.demo.prescriber import DEMO_PHYSICIAN, name_demo_prescriber
 from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError, WrongKey
@@ -31,7 +32,7 @@ from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, OpenVault, Owner, create_vault, unlock
 
-DEMO_OWNER = Owner("Dr Camille Démo", "DEMO-00000000")
+DEMO_OWNER = Owner(DEMO_PHYSICIAN, "DEMO-00000000")
 EXIT_KNOWN_ERROR = 2
 EXIT_CHECK_FAILED = 1
 
@@ -89,6 +90,7 @@ def command_demo(args: argparse.Namespace) -> int:
               file=sys.stderr)
         generate(ctx, DemoSize(args.patients), args.seed)
     try:
+        name_demo_prescriber(ctx.settings)
         _print_summary(ctx)
         print("Identifiants de démonstration (sans valeur, patients fictifs) :")
         print(f"  Mot de passe de démonstration : {DEMO_PASSWORD}")

@@ -23,6 +23,7 @@ SEIZURE_RULE = (
     "du conseil de l'Ordre des médecins, porte sur un dossier précisément désigné ; seul ce "
     "dossier est exporté.")
 PARTS = {kind.value: kind for kind in EntryKind if kind is not EntryKind.PRIVATE_NOTE}
+RULE = "─" * 60
 
 
 def _line(prompt: str) -> str:
@@ -71,7 +72,8 @@ def _output(ctx: Any, args: argparse.Namespace) -> Iterator[Any]:
     if not readers:
         raise KnownError("Insérez votre carte CPS dans le lecteur pour signer.")
     door = VaultDoor(args.vault)
-    with door.document_signer(readers[0], _ask("Code PIN de la carte CPS : ")) as signer:
+    pin = _ask(" ".join(filter(None, (door.pin_notice(readers[0]), "Code PIN de la carte CPS : "))))
+    with door.document_signer(readers[0], pin, ctx) as signer:
         yield Output(signer, destination, CancelToken())
 
 
@@ -105,9 +107,22 @@ def command_prescription(args: argparse.Namespace) -> int:
 
 
 def command_certificate(args: argparse.Namespace) -> int:
-    """Sign a medical certificate typed at the prompt."""
-    with _opened(args) as ctx, _output(ctx, args) as out:
-        return _done(ctx.exports.certificate(args.patient, _text("Texte du certificat"), out))
+    """Sign a medical certificate typed at the prompt, once its whole text is shown and confirmed.
+
+    The customary formulas are offered, never added: what is typed is what is signed.
+    """
+    with _opened(args) as ctx:
+        formula = ctx.exports.certificate_formula(args.patient)
+        print(f"Formules d'usage, à reprendre dans votre texte si vous le souhaitez :\n"
+              f"  {formula.opening}\n  {formula.closing}", file=sys.stderr)
+        prepared = ctx.exports.prepare_certificate(args.patient, _text("Texte du certificat"))
+        print(f"Le document qui sera signé dit exactement :\n{RULE}\n{prepared.text.strip()}\n"
+              f"{RULE}", file=sys.stderr)
+        if _line("Signer ce certificat ? Tapez OUI : ").strip() != "OUI":
+            print("Certificat abandonné : rien n'a été signé.", file=sys.stderr)
+            return 1
+        with _output(ctx, args) as out:
+            return _done(ctx.exports.sign_prepared(prepared, out))
 
 
 def command_copy_request(args: argparse.Namespace) -> int:

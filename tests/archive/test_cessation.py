@@ -18,7 +18,7 @@ CLOSURE = Closure(dt.date(2027, 3, 31), "Dr Paul Successeur", council="Conseil d
 
 @pytest.fixture
 def practice(ctx):
-    ctx.settings.change({"physician_name": "Dr Jeanne Martin", "rpps": "10101010101",
+    ctx.settings.change({"physician_name": "Dr Jeanne Martin", "rpps": "10101010105",
                          "address": "3 rue des Lilas\n75011 Paris"})
     return [ctx.patients.create(identity(name, "Alex")) for name in
             ("Suivant", "Ailleurs", "Silencieux", "Hésitant")]

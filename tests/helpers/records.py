@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.record import EntryKind
-from helpers.vaults import identity, valid_nir
+from helpers.vaults import PRESCRIBER, identity, valid_nir
 
 PRIVATE_MARKER = "Zorglubnote"
 OTHER_PATIENT_MARKER = "Quenouillex"
@@ -25,8 +25,8 @@ class MarkedPractice:
 
 def marked_practice(ctx: AppContext) -> MarkedPractice:
     """Fill an open vault: a full record for one patient, a marked record for another."""
-    ctx.settings.change({"physician_name": "Dr Jeanne Martin", "rpps": "10101010101",
-                         "address": "3 rue des Lilas 75011 Paris", "phone": "01 23 45 67 89"})
+    ctx.settings.change({**PRESCRIBER, "address": "3 rue des Lilas 75011 Paris",
+                         "phone": "01 23 45 67 89"})
     patient = ctx.patients.create(identity("Lefèvre", "Émilie", nir=valid_nir("2610375056123")))
     records = ctx.records
     records.add_entry(patient, EntryKind.ALLERGY, {"substance": "Pénicilline",

@@ -8,12 +8,20 @@ from cabinet.domain.identity import Identity, Sex
 from cabinet.vault.session import Owner, create_vault
 
 OWNER = Owner("Dr Jeanne Martin", "10101010101")
+# The settings' prescriber; 10101010105 ends with its Luhn key (computed by hand in test_rpps).
+PRESCRIBER = {"physician_name": "Dr Jeanne Martin", "rpps": "10101010105"}
+
+
+def as_prescriber(ctx: AppContext) -> AppContext:
+    """Name the prescriber in the settings, as a practice that signs documents has."""
+    ctx.settings.change(PRESCRIBER)
+    return ctx
 
 
 def new_context(folder: Path, clock, *, demo: bool = False) -> tuple[AppContext, str]:
-    """A fresh vault, open, wired; and its recovery key."""
+    """A fresh vault, open, wired, its prescriber set; and its recovery key."""
     opened, recovery_key = create_vault(folder, OWNER, clock, "poste-test", demo_vault=demo)
-    return build_context(opened, clock), recovery_key
+    return as_prescriber(build_context(opened, clock)), recovery_key
 
 
 def valid_nir(body13: str) -> str:

@@ -130,6 +130,8 @@ def export_calls(ctx, patient, tmp_path):
         "ExportService.certificate": lambda: ctx.exports.certificate(patient, "Apte.", out()),
         "ExportService.letter": lambda: ctx.exports.letter(patient, "Dr Durand", "Avis ?",
                                                            out()),
+        "ExportService.sign_prepared": lambda: ctx.exports.sign_prepared(
+            ctx.exports.prepare_certificate(patient, "Apte."), out()),
         "ExportService.transmit": lambda: ctx.exports.transmit(patient, Transmission(
             frozenset({EntryKind.RISK_FACTOR}), "Dr Durand", "À sa demande"), out()),
         "ExportService.seize": lambda: ctx.exports.seize(patient, Seizure(

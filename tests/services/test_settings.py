@@ -7,7 +7,7 @@ from cabinet.errors import InvalidInput
 
 def test_defaults_then_changes_are_kept_and_journaled(ctx):
     assert ctx.settings.current()["inactivity_minutes"] == "10"
-    ctx.settings.change({"inactivity_minutes": "3", "rpps": "10101010101"})
+    ctx.settings.change({"inactivity_minutes": "3", "rpps": "10023456782"})
     assert ctx.settings.current()["inactivity_minutes"] == "3"
     event = ctx.vault.store.audit_rows(None, 1)[0]
     assert event["action"] == "admin" and "inactivity_minutes, rpps" in event["detail"]
@@ -18,6 +18,8 @@ def test_defaults_then_changes_are_kept_and_journaled(ctx):
     ("inactivity_minutes", "dix", "de 1 à 60"),
     ("inactivity_minutes", "600", "de 1 à 60"),
     ("rpps", "12345", "11 chiffres"),
+    ("rpps", "10101010101", "clé de contrôle"),  # one digit mistyped: the Luhn key breaks
+    ("physician_sex", "X", "choisissez une valeur"),
     ("physician_name", "Dr\x1bX", "non admis"),
     ("inconnu", "x", "n'existe pas"),
 ])
@@ -26,3 +28,13 @@ def test_refused_values_change_nothing(ctx, key, value, words):
     with pytest.raises(InvalidInput, match=words):
         ctx.settings.change({"physician_name": "Dr Autre", key: value})
     assert ctx.settings.current()["physician_name"] == "Dr Martin"
+
+
+def test_the_physicians_civility_is_a_setting_with_a_french_label(ctx):
+    from cabinet.domain.settings import SETTINGS_BY_KEY
+
+    setting = SETTINGS_BY_KEY["physician_sex"]
+    assert setting.label == "Civilité du médecin"
+    assert ctx.settings.current()["physician_sex"] == ""
+    ctx.settings.change({"physician_sex": "F"})
+    assert ctx.settings.current()["physician_sex"] == "F"

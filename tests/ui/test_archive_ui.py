@@ -25,7 +25,7 @@ from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
 from cabinet.ui.main_window import MainWindow
 from helpers.qt import answer_dialogs, card_lock_screen, type_pin
-from helpers.vaults import identity, new_context, valid_nir
+from helpers.vaults import PRESCRIBER, identity, new_context, valid_nir
 
 SEED = 20261102
 PROGRESS = (QProgressDialog,)
@@ -517,7 +517,7 @@ def card_window(qtbot, tmp_path, clock, physician_card):
     patient = ctx.patients.create(identity())
     exports = tmp_path / "exports-carte"
     exports.mkdir()
-    ctx.settings.change({"export_folder": str(exports)})
+    ctx.settings.change({**PRESCRIBER, "export_folder": str(exports)})
     ctx.lock()
     window = card_lock_screen(qtbot, folder, clock, physician_card)
     type_pin(qtbot, window, physician_card.pin)

@@ -28,7 +28,7 @@ from cabinet.ui.main_window import MainWindow
 from cabinet.vault.session import create_vault
 from helpers.pdf_checks import tamper_inside_signed_range
 from helpers.qt import answer_dialogs, card_lock_screen, type_pin
-from helpers.vaults import OWNER, identity, new_context
+from helpers.vaults import OWNER, PRESCRIBER, identity, new_context
 
 PRESCRIPTION = {"date": "2026-10-05", "lines": [
     {"drug": "Amoxicilline 1 g", "dosage": "1 cp matin et soir", "duration": "7 jours"}]}
@@ -379,7 +379,7 @@ def card_window(qtbot, tmp_path, clock, physician_card):
     ctx.records.add_entry(patient, EntryKind.PRESCRIPTION, PRESCRIPTION)
     exports = tmp_path / "exports"
     exports.mkdir()
-    ctx.settings.change({"export_folder": str(exports)})
+    ctx.settings.change({**PRESCRIBER, "export_folder": str(exports)})
     ctx.lock()
     window = card_lock_screen(qtbot, folder, clock, physician_card)
     type_pin(qtbot, window, physician_card.pin)

@@ -124,6 +124,7 @@ class ArchiveExporter(PracticeService):
     def export(self, selection: Selection, recipient: Recipient, out: Output,
                progress: Progress | None = None) -> ArchiveResult:
         """Write the archive into `out.destination`; raise `KnownError` in French."""
+        self._issuer.require_prescriber()
         patient_ids = self.patients(selection)
         if not patient_ids or (selection.export_type == "UNITAIRE" and len(patient_ids) != 1):
             raise manifest.ManifestError("La sélection ne contient aucun patient à exporter."

@@ -14,6 +14,7 @@ from reportlab.platypus import Spacer
 from cabinet.documents.content import patient_line
 from cabinet.documents.layout import HEADING, Document, Letterhead, text
 from cabinet.documents.typography import long_date
+from cabinet.domain.agreement import undersigned
 from cabinet.domain.identity import Identity
 
 
@@ -49,8 +50,8 @@ def council_declaration(letterhead: Letterhead, council: str, closing_on: dt.dat
     lines = "".join(f"• {label} : {number}<br/>" for label, number in counts.items())
     body = [text(f"À l'attention du conseil départemental de l'Ordre des médecins — "
                  f"{council}", HEADING),
-            text(f"Je soussigné(e), {letterhead.physician}, RPPS {letterhead.rpps}, déclare "
-                 f"cesser mon activité le {long_date(closing_on)}."),
+            text(f"{undersigned(letterhead.sex, letterhead.physician, f'RPPS {letterhead.rpps}')} "
+                 f"déclare cesser mon activité le {long_date(closing_on)}."),
             Spacer(1, 2 * mm),
             text("Devenir des dossiers médicaux de ma patientèle :"), text(lines),
             text(f"Successeur : {successor or 'aucun'}."),

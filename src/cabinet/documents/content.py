@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table
 from cabinet.documents import fonts
 from cabinet.documents.layout import BODY, HEADING, SMALL, Document, Letterhead, style, text
 from cabinet.documents.typography import date_and_time, long_date
+from cabinet.domain.agreement import born_on
 from cabinet.domain.identity import INS_OIDS, Identity
 from cabinet.domain.record import EntryKind
 from cabinet.domain.rights import Seizure
@@ -56,8 +57,7 @@ _FIELD_TITLES = {"history": "Histoire de la maladie", "examination": "Examen cli
 
 def patient_line(identity: Identity) -> str:
     """Who the document is about, printed on every page."""
-    born = "née" if identity.sex.value == "F" else "né"
-    line = f"Patient : {identity.display_name()}, {born} le {identity.birth_date:%d/%m/%Y}"
+    line = f"Patient : {identity.display_name()}, {_born(identity)}"
     if identity.used_name and identity.used_name != identity.birth_name:
         line += f" (nom de naissance {identity.birth_name.upper()})"
     return line
@@ -95,29 +95,26 @@ def prescription(letterhead: Letterhead, identity: Identity, entry: StoredVersio
                     subject=f"{title} du {day:%d/%m/%Y}")
 
 
+def _born(identity: Identity) -> str:
+    return born_on(identity.sex.value, identity.birth_date)
+
+
 def certificate(letterhead: Letterhead, identity: Identity, statement: str,
                 day: dt.date) -> Document:
-    """A medical certificate: the physician's statement, handed to the patient."""
-    born = "née" if identity.sex.value == "F" else "né"
-    body = [_place_and_date(letterhead, day),
-            text(f"Je soussigné(e), {letterhead.physician or 'docteur en médecine'}, certifie "
-                 f"avoir examiné ce jour {identity.display_name()}, {born} le "
-                 f"{identity.birth_date:%d/%m/%Y}."),
-            Spacer(1, 3 * mm), text(statement), Spacer(1, 3 * mm),
-            text("Certificat établi à la demande de l'intéressé(e) et remis en main propre pour "
-                 "faire valoir ce que de droit.")]
+    """A medical certificate: the physician's text as typed, nothing added to it.
+
+    The customary formulas are offered in the form (`cabinet.documents.formulas`).
+    """
+    body = [_place_and_date(letterhead, day), Spacer(1, 3 * mm), text(statement)]
     return Document("Certificat médical", letterhead, patient_line(identity), body)
 
 
 def letter(letterhead: Letterhead, identity: Identity, recipient: str, message: str,
            day: dt.date) -> Document:
-    """A letter to a colleague about the patient."""
+    """A letter to a colleague about the patient: recipient, subject, the text as typed."""
     body = [_place_and_date(letterhead, day), text(f"À l'attention de {recipient}", HEADING),
-            text(f"Objet : {identity.display_name()}, né(e) le {identity.birth_date:%d/%m/%Y}"),
-            Spacer(1, 3 * mm), text("Cher confrère, chère consœur,"), Spacer(1, 2 * mm),
-            text(message), Spacer(1, 3 * mm),
-            text("Je vous prie de croire, cher confrère, chère consœur, à l'assurance de mes "
-                 "sentiments confraternels.")]
+            text(f"Objet : {identity.display_name()}, {_born(identity)}"),
+            Spacer(1, 3 * mm), text(message)]
     return Document("Courrier", letterhead, patient_line(identity), body)
 
 
@@ -235,7 +232,7 @@ def access_history(letterhead: Letterhead, identity: Identity,
     """The record's access history (TRACE-4): who, when, how, what."""
     table_rows = [["Date", "Personne", "Accès", "Action", "Objet"]]
     table_rows += [[french_datetime(r["at"]), r["actor"], mode_label(r["mode"]), r["action"],
-                    f"{target_text(r['target'])} {detail_text(r['detail'])}".strip()]
+                    f"{target_text(r['target'])} {detail_text(r['detail'], r['action'])}".strip()]
                    for r in rows]
     body = [text("Chaque consultation et chaque modification du dossier, du plus récent au plus "
                  "ancien, telles qu'enregistrées par le journal des accès."),
@@ -259,7 +256,7 @@ def seizure_report(letterhead: Letterhead, identity: Identity, seizure: Seizure,
              "la saisie du seul dossier médical désigné ci-dessous, en présence de :"),
         *(text(f"• {line}") for line in present),
         text("Dossier saisi", HEADING),
-        text(f"{identity.display_name()}, né(e) le {identity.birth_date:%d/%m/%Y}"
+        text(f"{identity.display_name()}, {_born(identity)}"
              + (f", NIR {identity.nir}" if identity.nir else "")),
         text("Fichiers remis", HEADING),
         text("Chaque fichier est identifié par son empreinte SHA-256, qui permet d'en vérifier "

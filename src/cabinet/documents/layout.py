@@ -36,17 +36,19 @@ class Letterhead:
     rpps: str
     address: str
     phone: str
+    sex: str = ""  # the physician's, for « Je soussignée » / « Je soussigné »
 
 
 @dataclass(frozen=True)
 class SignatureStamp:
-    """What the visible signature block says."""
+    """What the visible signature block says (`heading`: an unsigned preview says so)."""
 
     signer: str
     rpps: str
     signed_at: str
     time_source: str
     demo: bool = False
+    heading: str = "Signé électroniquement"
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class SignatureBlock(Flowable):  # type: ignore[misc]
         c.setStrokeColor(colors.HexColor("#1f4e79"))
         c.setLineWidth(0.8)
         c.rect(0, 0, self.width, self.height)
-        lines = [("Signé électroniquement", fonts.BOLD, 9),
+        lines = [(self.stamp.heading, fonts.BOLD, 9),
                  (self.stamp.signer, fonts.BOLD, 9),
                  (f"RPPS {self.stamp.rpps}" if self.stamp.rpps else "", fonts.REGULAR, 8),
                  (f"le {self.stamp.signed_at}", fonts.REGULAR, 8),

@@ -5,8 +5,10 @@ delay, where exports go. They live inside the vault and their changes are journa
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cabinet.domain.rpps import is_valid_rpps
 from cabinet.domain.text import has_forbidden_control
 
 
@@ -22,8 +24,9 @@ class Setting:
     label: str
     default: str
     description: str
-    kind: str = "text"  # text, minutes, rpps, folder
+    kind: str = "text"  # text, minutes, rpps, url, folder, choice
     group: str = "Cabinet"
+    choices: tuple[tuple[str, str], ...] = ()  # (value, French label) of a choice
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -33,6 +36,11 @@ SETTINGS: tuple[Setting, ...] = (
             group="Identité du médecin"),
     Setting("rpps", "Numéro RPPS", "", "11 chiffres, imprimé sur les ordonnances.",
             kind="rpps", group="Identité du médecin"),
+    Setting("physician_sex", "Civilité du médecin", "",
+            "Accorde les formules signées (« Je soussignée » ou « Je soussigné »).",
+            kind="choice", group="Identité du médecin",
+            choices=(("", "non précisée : « Dr … certifie »"),
+                     ("F", "Madame : « Je soussignée »"), ("M", "Monsieur : « Je soussigné »"))),
     Setting("address", "Adresse du cabinet", "", "Adresse imprimée sur les en-têtes.",
             group="Identité du médecin"),
     Setting("phone", "Téléphone du cabinet", "", "Numéro imprimé sur les en-têtes.",
@@ -69,6 +77,27 @@ def check_setting(key: str, value: str) -> str:
         raise SettingError(f"{setting.label} : un nombre entier de 1 à {MAX_MINUTES}.")
     if setting.kind == "url" and value and not re.fullmatch(r"https?://[^\s]+", value):
         raise SettingError(f"{setting.label} : une adresse commençant par https://.")
-    if setting.kind == "rpps" and value and not re.fullmatch(r"\d{11}", value):
-        raise SettingError(f"{setting.label} : 11 chiffres.")
+    if setting.kind == "rpps" and value and not is_valid_rpps(value):
+        raise SettingError(f"{setting.label} : 11 chiffres dont le dernier est la clé de "
+                           "contrôle ; ce numéro n'en est pas un, vérifiez-le sur votre carte "
+                           "CPS.")
+    if setting.kind == "choice" and value not in dict(setting.choices):
+        raise SettingError(f"{setting.label} : choisissez une valeur de la liste.")
     return value
+
+
+def signing_identity_missing(values: Mapping[str, str]) -> str | None:
+    """Why no document may be signed with these settings (French), or None when it may.
+
+    A signed document names its prescriber: the physician's name and a valid RPPS number.
+    """
+    missing = [label for key, label in (("physician_name", "votre nom"),
+                                        ("rpps", "votre numéro RPPS"))
+               if not values.get(key, "").strip()]
+    if not missing and not is_valid_rpps(values["rpps"]):
+        missing = ["un numéro RPPS valide (celui enregistré n'a pas sa clé de contrôle)"]
+    if not missing:
+        return None
+    return ("Aucun document ne peut être signé sans l'identité du prescripteur : indiquez "
+            f"{' et '.join(missing)} dans Fichier › Paramètres du cabinet (Identité du "
+            "médecin).")

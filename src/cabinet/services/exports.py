@@ -6,6 +6,7 @@ their hashes. A seizure exports exactly one record, chosen by the physician (RIG
 transmission first records the patient's consent (CONT-1).
 """
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
@@ -13,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cabinet.documents import content
+from cabinet.documents import content, formulas
 from cabinet.documents.layout import Document
 from cabinet.domain.record import DOCUMENT_TYPES, PRIVATE_NOTE_CATEGORIES, EntryKind
 from cabinet.domain.rights import RightsError, Seizure
 from cabinet.errors import InvalidInput
 from cabinet.exchange import envelope, xdm
 from cabinet.exchange.staging import Stage, staged_folder, write_file
-from cabinet.services.auditing import audited
+from cabinet.services.auditing import audited, not_audited
 from cabinet.services.issuing import ExportBase, ExportResult, Output, inventory
 from cabinet.services.ports import StoredVersion
 
@@ -35,6 +36,25 @@ SEIZURE_PARTS: tuple[tuple[str, str, frozenset[EntryKind]], ...] = (
      frozenset({EntryKind.PRIVATE_NOTE})),
 )
 STRUCTURED_SCHEMA = "cabinet.record/1"
+_SHOWN_ONLY = ("lays out in memory the text the physician typed under the administrative "
+               "identity of the record already open (its opening is journaled); nothing is "
+               "written or signed, the signature that follows is journaled")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A certificate or a letter as laid out for the physician to read before « Signer ».
+
+    `sign_prepared` signs this very `document`; `preview` is its unsigned PDF/A and `text`
+    that PDF's whole text, the way a text extractor reads it.
+    """
+
+    patient_id: int
+    purpose: str  # "certificate" or "letter"
+    recipient: str
+    document: Document
+    preview: bytes = b""
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,30 +117,76 @@ class ExportService(ExportBase):
                                     target=f"entry:{lineage}")
         return ExportResult(str(out.destination / written.name), (written,))
 
+    @not_audited("reads the physician's settings and the administrative identity of the "
+                 "record already open, to offer the customary formula")
+    def certificate_formula(self, patient_id: int) -> formulas.Formula:
+        """« Je soussignée, Dr …, certifie avoir examiné ce jour … » and the usual closing.
+
+        Refused (French) while the settings name no prescriber: nothing could be signed.
+        """
+        self._issuer.require_prescriber()
+        letterhead = self._issuer.letterhead()
+        return formulas.certificate(letterhead.physician, letterhead.sex,
+                                    self._issuer.identity(patient_id))
+
+    @not_audited("the same greeting and closing for every letter; reads the settings only")
+    def letter_formula(self) -> formulas.Formula:
+        """« Cher confrère, chère consœur, » and the usual closing (refused without prescriber)."""
+        self._issuer.require_prescriber()
+        return formulas.letter()
+
+    @not_audited(_SHOWN_ONLY)
+    def prepare_certificate(self, patient_id: int, statement: str) -> Prepared:
+        """The certificate laid out as it will be signed, for the physician to read first."""
+        return self._shown(self._certificate(patient_id, statement))
+
+    @not_audited(_SHOWN_ONLY)
+    def prepare_letter(self, patient_id: int, recipient: str, message: str) -> Prepared:
+        """The letter laid out as it will be signed, for the physician to read first."""
+        return self._shown(self._letter(patient_id, recipient, message))
+
+    @audited
+    def sign_prepared(self, prepared: Prepared, out: Output) -> ExportResult:
+        """Sign the document the physician read, write it, keep it in the record."""
+        return self._issue_and_keep(prepared, out)
+
     @audited
     def certificate(self, patient_id: int, statement: str, out: Output) -> ExportResult:
-        """A signed medical certificate, also kept in the record."""
-        if not statement.strip():
-            raise InvalidInput("Le texte du certificat est vide.")
-        document = content.certificate(self._issuer.letterhead(),
-                                       self._issuer.identity(patient_id), statement,
-                                       self._issuer.today())
-        return self._issue_and_keep(patient_id, document, ("certificate", "patient"), out)
+        """A signed medical certificate, also kept in the record: the text as typed."""
+        return self._issue_and_keep(self._certificate(patient_id, statement), out)
 
     @audited
     def letter(self, patient_id: int, recipient: str, message: str,
                out: Output) -> ExportResult:
         """A signed letter to a colleague, also kept in the record."""
+        return self._issue_and_keep(self._letter(patient_id, recipient, message), out)
+
+    def _certificate(self, patient_id: int, statement: str) -> Prepared:
+        if not statement.strip():
+            raise InvalidInput("Le texte du certificat est vide.")
+        self._issuer.require_prescriber()
+        document = content.certificate(self._issuer.letterhead(),
+                                       self._issuer.identity(patient_id), statement,
+                                       self._issuer.today())
+        return Prepared(patient_id, "certificate", "patient", document)
+
+    def _letter(self, patient_id: int, recipient: str, message: str) -> Prepared:
         if not recipient.strip() or not message.strip():
             raise InvalidInput("Indiquez le destinataire et le texte du courrier.")
+        self._issuer.require_prescriber()
         document = content.letter(self._issuer.letterhead(), self._issuer.identity(patient_id),
                                   recipient, message, self._issuer.today())
-        return self._issue_and_keep(patient_id, document, ("letter", recipient), out)
+        return Prepared(patient_id, "letter", recipient, document)
 
-    def _issue_and_keep(self, patient_id: int, document: Document,
-                        purpose_and_recipient: tuple[str, str], out: Output) -> ExportResult:
-        purpose, recipient = purpose_and_recipient
-        pdf = self._issuer.sign(document, out.signer)
+    def _shown(self, prepared: Prepared) -> Prepared:
+        from cabinet.documents.issue import text_of
+
+        pdf = self._issuer.preview(prepared.document)
+        return dataclasses.replace(prepared, preview=pdf, text=text_of(pdf))
+
+    def _issue_and_keep(self, prepared: Prepared, out: Output) -> ExportResult:
+        patient_id, purpose = prepared.patient_id, prepared.purpose
+        pdf = self._issuer.sign(prepared.document, out.signer)
         name = f"{'certificat' if purpose == 'certificate' else 'courrier'}-{self._issuer.stamp()}"
         written = write_file(out.destination, f"{name}.pdf", pdf, out.cancel)
         doc_type = "certificate" if purpose == "certificate" else "letter_sent"
@@ -128,7 +194,7 @@ class ExportService(ExportBase):
             "doc_type": doc_type, "title": f"{DOCUMENT_TYPES[doc_type]} signé",
             "origin": self._trail.actor.name, "date": self._issuer.today().isoformat(),
             "filename": written.name, "media_type": "application/pdf"}, pdf)
-        self._issuer.journal_export(purpose, patient_id, recipient, [written])
+        self._issuer.journal_export(purpose, patient_id, prepared.recipient, [written])
         return ExportResult(str(out.destination / written.name), (written,))
 
     @audited

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from cabinet.domain.audit import Action
 from cabinet.domain.identity import Identity
+from cabinet.domain.settings import signing_identity_missing
+from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken, WrittenFile
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.patients import identity_from_dict
@@ -65,7 +67,12 @@ class Issuer:
 
         values = self._settings.current()
         return Letterhead(values["physician_name"], values["specialty"], values["rpps"],
-                          values["address"], values["phone"])
+                          values["address"], values["phone"], values["physician_sex"])
+
+    def require_prescriber(self) -> None:
+        """Refuse, in French, to sign anything until the settings name the prescriber."""
+        if (missing := signing_identity_missing(self._settings.current())) is not None:
+            raise InvalidInput(missing)
 
     def identity(self, patient_id: int) -> Identity:
         """The current identity of a patient (the caller journals its own reading)."""
@@ -83,8 +90,16 @@ class Issuer:
         """The signed PDF/A of `document`, time-stamped when an authority is configured."""
         from cabinet.documents.issue import issue  # pyHanko takes most of a second to import
 
+        self.require_prescriber()
         return issue(document, signer, self._trail.clock.now(),
                      tsa_url=self._settings.current()["tsa_url"])
+
+    def preview(self, document: "Document") -> bytes:
+        """The unsigned PDF/A of `document` as `sign` will lay it out, for the physician to read."""
+        from cabinet.documents.issue import preview
+
+        self.require_prescriber()
+        return preview(document, tsa_url=self._settings.current()["tsa_url"])
 
     def journal_export(self, purpose: str, patient_id: int | None, recipient: str,
                        files: Sequence[WrittenFile], target: str = "export") -> None:

@@ -1,0 +1,36 @@
+"""French words that agree with the person: « née »/« né », « l'intéressée »/« l'intéressé ».
+
+Printed documents never write « né(e) » or « soussigné(e) »: the patient's recorded sex,
+and the physician's own setting, decide. When the sex is unknown the sentence is turned so
+that nothing needs agreeing.
+"""
+
+import datetime as dt
+
+from cabinet.domain.identity import Sex
+
+FEMALE, MALE = Sex.FEMALE.value, Sex.MALE.value
+
+
+def born_on(sex: str, birth_date: dt.date) -> str:
+    """'née le 12/03/1961', 'né le …', or 'date de naissance : …' when the sex is unknown."""
+    day = f"{birth_date:%d/%m/%Y}"
+    return {FEMALE: f"née le {day}", MALE: f"né le {day}"}.get(sex, f"date de naissance : {day}")
+
+
+def the_person(sex: str) -> str:
+    """'l'intéressée', 'l'intéressé', or 'la personne intéressée' when the sex is unknown."""
+    return {FEMALE: "l'intéressée", MALE: "l'intéressé"}.get(sex, "la personne intéressée")
+
+
+def undersigned(physician_sex: str, physician: str, details: str = "") -> str:
+    """The subject of a physician's attestation, up to its verb (« certifie », « déclare »).
+
+    'Je soussignée, Dr X, RPPS …,' / 'Je soussigné, …,'; without the civility setting, the
+    physician in the third person ('Dr X', 'Dr X, RPPS …,'), which the same verb follows.
+    """
+    designation = f"{physician}, {details}" if details else physician
+    word = {FEMALE: "soussignée", MALE: "soussigné"}.get(physician_sex)
+    if word is not None:
+        return f"Je {word}, {designation},"
+    return f"{designation}," if details else designation

@@ -1,0 +1,23 @@
+"""No signed document without its prescriber: a name and a valid RPPS in the settings."""
+
+import pytest
+
+from cabinet.domain.settings import signing_identity_missing
+
+NAME, RPPS = "Dr Claire Martin", "10101010105"  # key 5, computed by hand (test_rpps.py)
+
+
+def test_a_name_and_a_valid_rpps_allow_signing():
+    assert signing_identity_missing({"physician_name": NAME, "rpps": RPPS}) is None
+
+
+@pytest.mark.parametrize(("values", "words"), [
+    ({"physician_name": "", "rpps": ""}, "indiquez votre nom et votre numéro RPPS"),
+    ({"physician_name": "  ", "rpps": RPPS}, "indiquez votre nom dans"),
+    ({"physician_name": NAME, "rpps": ""}, "indiquez votre numéro RPPS dans"),
+    ({"physician_name": NAME, "rpps": "10101010101"}, "un numéro RPPS valide"),
+])
+def test_what_is_missing_is_said_with_where_to_set_it(values, words):
+    message = signing_identity_missing(values)
+    assert message is not None and words in message
+    assert "Fichier › Paramètres du cabinet" in message
