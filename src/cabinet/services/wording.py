@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from cabinet.domain.audit import ACCESS_MODE_LABELS
+from cabinet.domain.audit import ACCESS_MODE_LABELS, Action
 from cabinet.domain.identity import age_on
 from cabinet.domain.record import (
     CONSENT_CHOICES,
@@ -19,6 +19,7 @@ from cabinet.domain.record import (
     EntryKind,
     body_mass_index,
 )
+from cabinet.domain.settings import SETTINGS_BY_KEY
 from cabinet.services.ports import StoredVersion
 
 
@@ -98,15 +99,15 @@ TARGET_LABELS = {
     "break-glass": "Bris de glace", "break-glass review": "Revue des bris de glace",
     "export": "Export", "copy requests": "Registre des demandes de copie",
 }
-DETAIL_LABELS = {
-    "history": "historique des versions", "document content": "contenu du document",
-    **{kind.value: label for kind, label in (
-        (EntryKind.HISTORY, "antécédent"), (EntryKind.ALLERGY, "allergie"),
-        (EntryKind.RISK_FACTOR, "facteur de risque"), (EntryKind.TREATMENT, "traitement"),
-        (EntryKind.ENCOUNTER, "consultation"), (EntryKind.PRESCRIPTION, "ordonnance"),
-        (EntryKind.DOCUMENT, "document"), (EntryKind.ADVANCE_DIRECTIVE, "directives anticipées"),
-        (EntryKind.PRIVATE_NOTE, "note non communicable"))},
-}
+KIND_LABELS = {kind.value: label for kind, label in (
+    (EntryKind.HISTORY, "antécédent"), (EntryKind.ALLERGY, "allergie"),
+    (EntryKind.RISK_FACTOR, "facteur de risque"), (EntryKind.TREATMENT, "traitement"),
+    (EntryKind.ENCOUNTER, "consultation"), (EntryKind.PRESCRIPTION, "ordonnance"),
+    (EntryKind.DOCUMENT, "document"), (EntryKind.ADVANCE_DIRECTIVE, "directives anticipées"),
+    (EntryKind.PRIVATE_NOTE, "note non communicable"), (EntryKind.CONSENT, "consentement"))}
+# A read's detail says what was read; a write's names the kind written ("history" is both).
+READ_LABELS = {"history": "historique des versions", "document content": "contenu du document"}
+SETTINGS_CHANGED = "paramètres modifiés : "
 
 
 def target_text(target: str) -> str:
@@ -115,7 +116,7 @@ def target_text(target: str) -> str:
         return f"Entrée n° {target.split(':', 1)[1]}"
     if target.startswith("draft:"):
         kind = target.split(":")[1]
-        return f"Brouillon ({DETAIL_LABELS.get(kind, kind)})"
+        return f"Brouillon ({KIND_LABELS.get(kind, kind)})"
     if target.startswith("pending:"):
         return "Tentative de connexion"
     if target.startswith("copy request:"):
@@ -135,8 +136,12 @@ EXPORT_PURPOSES = {
 }
 
 
-def detail_text(detail: str) -> str:
-    """A journal event's detail, with internal codes put in French (exports summarised)."""
+def detail_text(detail: str, action: str = "") -> str:
+    """A journal event's detail, with internal codes put in French (exports summarised).
+
+    `action` tells a read's detail from a write's: "history" is the versions read or an
+    antécédent written.
+    """
     if detail.startswith('{"purpose"'):
         try:
             export = json.loads(detail)
@@ -145,7 +150,12 @@ def detail_text(detail: str) -> str:
                     f"{export['sha256'][:16]}…")
         except (ValueError, KeyError, TypeError):
             return detail
-    return DETAIL_LABELS.get(detail, detail)
+    if detail.startswith(SETTINGS_CHANGED):
+        keys = detail.removeprefix(SETTINGS_CHANGED).split(", ")
+        return SETTINGS_CHANGED + ", ".join(
+            SETTINGS_BY_KEY[k].label if k in SETTINGS_BY_KEY else k for k in keys)
+    labels = READ_LABELS if action == Action.READ.value else KIND_LABELS
+    return labels.get(detail, detail)
 
 
 def mode_label(mode: str) -> str:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -46,6 +45,7 @@ from cabinet.ui.dialogs import (
     result_label,
     side_by_side,
 )
+from cabinet.ui.file_choice import folder_to_use
 from cabinet.ui.signing import Exporter
 from cabinet.ui.worker import BackgroundJob
 
@@ -229,10 +229,9 @@ class ArchiveExportDialog(ServiceDialog):
 
     def choose_folder(self) -> None:
         """Pick the folder (a USB key, an external disk) the archive goes to."""
-        chosen = QFileDialog.getExistingDirectory(self, "Dossier où enregistrer l'archive",
-                                                  self.folder.text())
-        if chosen:
-            self.folder.setText(chosen)
+        chosen = folder_to_use(self, "Dossier où enregistrer l'archive", self.folder.text())
+        if chosen is not None:
+            self.folder.setText(str(chosen))
 
     # --- what the form says --------------------------------------------------------------
     def selection(self) -> "Selection":

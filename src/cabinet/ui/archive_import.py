@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.ui.dialogs import result_label, side_by_side
+from cabinet.ui.file_choice import file_to_open
 from cabinet.ui.worker import BackgroundJob
 
 if TYPE_CHECKING:
@@ -187,11 +187,10 @@ class ArchiveImportDialog(QDialog):
 
     def choose_archive(self) -> None:
         """Pick the archive file."""
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Archive de portabilité", "",
-            "Archives de portabilité (*.cabarch);;Tous les fichiers (*)")
-        if name:
-            self.use_archive(Path(name))
+        chosen = file_to_open(self, "Archive de portabilité",
+                              "Archives de portabilité (*.cabarch);;Tous les fichiers (*)")
+        if chosen is not None:
+            self.use_archive(chosen)
 
     def use_archive(self, path: Path) -> None:
         """Read the archive's header to tell how it opens (passphrase or private key)."""
@@ -233,10 +232,10 @@ class ArchiveImportDialog(QDialog):
 
     def choose_key(self) -> None:
         """Pick the recipient's private key file."""
-        name, _ = QFileDialog.getOpenFileName(self, "Clé privée du destinataire", "",
-                                              "Clés privées (*.pem *.key);;Tous les fichiers (*)")
-        if name:
-            self.key_path.setText(name)
+        chosen = file_to_open(self, "Clé privée du destinataire",
+                              "Clés privées (*.pem *.key);;Tous les fichiers (*)")
+        if chosen is not None:
+            self.key_path.setText(str(chosen))
 
     def _open(self) -> "ArchiveReader":
         """The archive opened with the passphrase, the key file, or else the card."""

@@ -131,7 +131,7 @@ class AuditViewer(QDialog):
                      mode_label(row["mode"]),
                      ACTION_LABELS.get(row["action"], row["action"]),
                      str(row["patient_id"] or ""), target_text(row["target"]),
-                     detail_text(row["detail"]), row["workstation"])
+                     detail_text(row["detail"], row["action"]), row["workstation"])
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

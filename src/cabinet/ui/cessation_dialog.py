@@ -15,13 +15,11 @@ council, signed. The archive services load on use.
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -41,6 +39,7 @@ from cabinet.exchange.staging import CancelToken
 from cabinet.services.wording import french_datetime
 from cabinet.ui.archive_export import ArchiveExportDialog, date_edit, day_of
 from cabinet.ui.dialogs import close_buttons, result_label, side_by_side
+from cabinet.ui.file_choice import folder_to_use
 from cabinet.ui.signing import Exporter
 from cabinet.ui.worker import BackgroundJob
 
@@ -285,16 +284,15 @@ class CessationDialog(QDialog):
         """The information letters of the patients without an answer, in a chosen folder."""
         closure = self.closure()
         ctx = self._context()
-        chosen = QFileDialog.getExistingDirectory(
-            self, "Dossier où enregistrer les lettres",
-            ctx.settings.current()["export_folder"])
-        if not chosen:
+        chosen = folder_to_use(self, "Dossier où enregistrer les lettres",
+                               ctx.settings.current()["export_folder"])
+        if chosen is None:
             return
         cessation = ctx.cessation
         cancel = CancelToken()
         files = BackgroundJob(self, "Lettres d'information…", LETTERS_STOPPED,
                               cancel=cancel).run(
-            lambda _progress: cessation.letters(closure, Path(chosen), cancel))
+            lambda _progress: cessation.letters(closure, chosen, cancel))
         self.outcome.setText(f"{len(files)} lettre(s) enregistrée(s) dans {chosen} (dossier « "
                              "lettres-cessation-… »), à imprimer et envoyer.")
 

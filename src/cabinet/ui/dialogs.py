@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -30,6 +29,7 @@ from cabinet.errors import KnownError
 from cabinet.services.drafts import DraftService
 from cabinet.services.ports import DraftKey
 from cabinet.services.wording import french_datetime
+from cabinet.ui.file_choice import file_to_open
 
 DRAFT_DELAY_MS = 3000
 log = logging.getLogger(__name__)
@@ -180,9 +180,7 @@ def ask_reason(parent: QWidget) -> str | None:
 
 def certificate_to_open(parent: QWidget, title: str) -> Path | None:
     """A certificate file (PEM or DER) the physician picks, or None."""
-    name, _ = QFileDialog.getOpenFileName(parent, title, "",
-                                          "Certificats (*.pem *.cer *.crt *.der)")
-    return Path(name) if name else None
+    return file_to_open(parent, title, "Certificats (*.pem *.cer *.crt *.der)")
 
 
 def side_by_side(stretched: QWidget, *others: QWidget, indent: int = 0) -> QWidget:

@@ -9,7 +9,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QLineEdit,
     QSplitter,
@@ -25,6 +24,7 @@ from cabinet.ui.dialogs import ServiceDialog
 from cabinet.ui.document_viewer import DocumentViewer
 from cabinet.ui.entry_list import EntryList
 from cabinet.ui.errors import show_known_error
+from cabinet.ui.file_choice import file_to_open
 
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg);;Tous les fichiers (*)"
 
@@ -109,9 +109,9 @@ class DocumentsTab(QWidget):
 
     def choose_file(self) -> None:
         """Import through the file dialog."""
-        name, _ = QFileDialog.getOpenFileName(self, "Importer un document", "", FILE_FILTER)
-        if name:
-            self.import_file(Path(name))
+        chosen = file_to_open(self, "Importer un document", FILE_FILTER)
+        if chosen is not None:
+            self.import_file(chosen)
 
     def import_file(self, path: Path) -> None:
         """Describe and store one file inside the vault."""

@@ -6,7 +6,6 @@ The window title never carries a patient's name. Locking drops the application c
 
 import datetime as dt
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
@@ -19,7 +18,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -43,6 +41,7 @@ from cabinet.ui.card_bridge import CardBridge
 from cabinet.ui.cards_dialog import CardsDialog
 from cabinet.ui.cessation_dialog import CessationDialog
 from cabinet.ui.dialogs import ServiceDialog
+from cabinet.ui.file_choice import FOLDERS, file_to_save
 from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 from cabinet.ui.patient_dialog import PatientDialog
@@ -53,6 +52,7 @@ from cabinet.ui.settings_dialog import SettingsDialog
 from cabinet.ui.signing import Exporter
 from cabinet.ui.verify_dialog import verify_chosen_file
 from cabinet.ui.worker import stop_jobs
+from cabinet.vault.session import ConfirmOutside
 
 TITLE = "Cabinet"
 SHORTCUTS = (
@@ -242,14 +242,13 @@ class MainWindow(QMainWindow):
         from cabinet.vault.atomic import write_atomically
 
         assert self.ctx is not None
-        path, _ = QFileDialog.getSaveFileName(self, "Feuille de secours",
-                                              "feuille-de-secours.pdf", "PDF (*.pdf)")
-        if not path:
+        path = file_to_save(self, "Feuille de secours", "feuille-de-secours.pdf", "PDF (*.pdf)")
+        if path is None:
             return
-        write_atomically(Path(path), recovery_sheet(
+        write_atomically(path, recovery_sheet(
             self.ctx.letterhead(), self.ctx.vault.header.vault_id, recovery_key,
             self.ctx.clock.now().astimezone().date()))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.statusBar().showMessage("Feuille de secours enregistrée : imprimez-la, puis "
                                      "supprimez le fichier.", 15000)
 
@@ -326,6 +325,7 @@ class MainWindow(QMainWindow):
             self.inactivity.stop()
             self.search.clear()
             self.record.clear()
+            FOLDERS.forget()
             clipboard = QGuiApplication.clipboard()
             clipboard.clear(QClipboard.Mode.Clipboard)
             clipboard.clear(QClipboard.Mode.Selection)
@@ -370,8 +370,9 @@ class MainWindow(QMainWindow):
 
     def _apply_settings(self) -> None:
         assert self.ctx is not None
-        minutes = int(self.ctx.settings.current()["inactivity_minutes"])
-        self.inactivity.delay = dt.timedelta(minutes=minutes)
+        settings = self.ctx.settings.current()
+        self.inactivity.delay = dt.timedelta(minutes=int(settings["inactivity_minutes"]))
+        FOLDERS.export_folder = settings["export_folder"]
 
     def show_cards(self) -> None:
         """Enrol or revoke cards (titular physician only)."""
@@ -379,11 +380,11 @@ class MainWindow(QMainWindow):
         if not ctx.journal.is_titular():
             raise KnownError("Seul le médecin titulaire gère les cartes du coffre.")
 
-        def enrol(pin: str) -> None:
+        def enrol(pin: str, confirm_outside: ConfirmOutside) -> None:
             readers = self.cards.current.card_readers()
             if not readers:
                 raise KnownError("Insérez d'abord la carte à enregistrer.")
-            self.door.enrol_card(ctx, readers[0], pin)
+            self.door.enrol_card(ctx, readers[0], pin, confirm_outside)
 
         CardsDialog(ctx, enrol, parent=self).exec()
 

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.domain.settings import SETTINGS, Setting
 from cabinet.ui.dialogs import ServiceDialog
+from cabinet.ui.file_choice import folder_to_use
 
 
 def _folder_row(edit: QLineEdit) -> QWidget:
@@ -23,7 +23,7 @@ def _folder_row(edit: QLineEdit) -> QWidget:
     layout.addWidget(edit)
     choose = QPushButton("Choisir…")
     choose.clicked.connect(lambda: edit.setText(
-        QFileDialog.getExistingDirectory(row, "Choisir un dossier", edit.text()) or edit.text()))
+        str(folder_to_use(row, "Choisir un dossier", edit.text()) or edit.text())))
     layout.addWidget(choose)
     return row
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.errors import KnownError
@@ -24,12 +24,15 @@ from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import ExportResult, Output
 from cabinet.ui.card_bridge import CardBridge
 from cabinet.ui.dialogs import ask_pin
+from cabinet.ui.file_choice import folder_to_use
+from cabinet.ui.worker import BackgroundJob
 
 if TYPE_CHECKING:
     from cabinet.archive.container import Decrypter
     from cabinet.documents.signing import DocumentSigner
 
 NO_CARD = "Insérez votre carte CPS pour signer ce document."
+CANCELLED = "Export annulé : aucun fichier n'a été écrit."
 MISSING_FOLDER = ("Le dossier des exports indiqué dans les paramètres du cabinet n'existe pas "
                   "ou n'est pas branché : branchez le support ou changez le paramètre.")
 
@@ -55,8 +58,7 @@ class Exporter:
             if not Path(folder).is_dir():
                 raise KnownError(MISSING_FOLDER)
             return Path(folder)
-        chosen = QFileDialog.getExistingDirectory(parent, "Dossier où enregistrer l'export")
-        return Path(chosen) if chosen else None
+        return folder_to_use(parent, "Dossier où enregistrer l'export")
 
     def signing_reader(self) -> str:
         """The first reader holding a card, or the French request to insert one."""
@@ -77,11 +79,13 @@ class Exporter:
             yield demo_signer(), ""
             return
         reader = self.signing_reader()
-        pin = ask_pin(parent, "Signature", "Code PIN de votre carte CPS pour signer :")
+        notice = self._door.pin_notice(reader)
+        pin = ask_pin(parent, "Signature", "\n".join(filter(None, (
+            notice, "Code PIN de votre carte CPS pour signer :"))))
         if pin is None:
             yield None
             return
-        with self._door.document_signer(reader, pin) as card_signer:
+        with self._door.document_signer(reader, pin, self._context()) as card_signer:
             yield card_signer, reader
 
     @contextlib.contextmanager
@@ -95,14 +99,15 @@ class Exporter:
         if pin is None:
             yield None
             return
-        with self._door.archive_decrypter(reader, pin) as decrypt:
+        with self._door.archive_decrypter(reader, pin, self._context()) as decrypt:
             yield decrypt
 
-    def run(self, parent: QWidget, export: Export,
-            what: str = "Export enregistré") -> ExportResult | None:
+    def run(self, parent: QWidget, export: Export, what: str = "Export enregistré", *,
+            job: str = "") -> ExportResult | None:
         """Run `export` signed and cancellable; None if the physician gave up on the way.
 
-        `what` starts the status-bar message that gives the written path.
+        `what` starts the status-bar message that gives the written path; with `job` (what
+        runs, in French) the export runs on a worker thread behind a modal progress.
 
         Raises `KnownError` in French: no card, wrong PIN, refused input, export cancelled.
         """
@@ -112,7 +117,8 @@ class Exporter:
         with self.output(parent, destination) as out:
             if out is None:
                 return None
-            result = export(out)
+            result = (BackgroundJob(parent, job, CANCELLED, cancel=out.cancel).run(
+                lambda _progress: export(out)) if job else export(out))
         self.notify(f"{what} : {result.path}")
         return result
 

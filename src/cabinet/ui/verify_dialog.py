@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.errors import KnownError
 from cabinet.ui.dialogs import close_buttons, result_label
+from cabinet.ui.file_choice import file_to_open
 
 if TYPE_CHECKING:
     from cabinet.documents.verification import VerificationReport
@@ -65,7 +65,6 @@ def verify_file(parent: QWidget, path: Path, trust_folder: str) -> VerifyDialog:
 
 def verify_chosen_file(parent: QWidget, trust_folder: str) -> None:
     """Choose a PDF, check it, show the verdict."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Vérifier un document signé", "",
-                                          "Documents PDF (*.pdf)")
-    if name:
-        verify_file(parent, Path(name), trust_folder).exec()
+    chosen = file_to_open(parent, "Vérifier un document signé", "Documents PDF (*.pdf)")
+    if chosen is not None:
+        verify_file(parent, chosen, trust_folder).exec()
