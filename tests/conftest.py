@@ -53,8 +53,13 @@ use_private_socket()
 from helpers.card_fixtures import (  # noqa: E402, F401
     card_document_signer,
     card_reader,
+    decrypt_only_key_card,
+    long_reader_card,
+    odd_tokens,
+    openpgp_card,
     other_physician_card,
     physician_card,
     physician_tokens,
     softhsm,
+    stale_certificate_card,
 )

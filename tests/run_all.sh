@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # poppler-utils (pdfsig, pdffonts, pdftotext) and qpdf: the independent PDF verifiers.
 DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon
                  pcscd vsmartcard-vpcd softhsm2 libpcsclite-dev gcc libc6-dev pkg-config
-                 poppler-utils qpdf)
+                 poppler-utils qpdf opensc opensc-pkcs11)
 . installer/debian-packages.sh
 install_debian_packages "${DEBIAN_PACKAGES[@]}"
 command -v uv >/dev/null || python3 -m pip install --quiet uv

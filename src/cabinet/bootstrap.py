@@ -157,9 +157,8 @@ class VaultDoor:
         from cabinet.card import token
 
         slots_tried = False  # from then on, unlock_with_card journals its own failures
-        module = self.card_module or default_card_module()
         try:
-            card_token = self._card_token(module, reader)
+            module, card_token = self._card_token(reader)
             with token.signer(card_token, pin) as (certificate, sign):
                 slots_tried = True
                 vault = unlock_with_card(self.folder, certificate, sign, self.clock,
@@ -181,46 +180,74 @@ class VaultDoor:
         """Enrol the card in `reader` into the open vault (renewed card, remplaçant).
 
         `confirm_outside` asks, while the card is logged in, whether to enrol a card the
-        IGC-Santé authorities do not vouch for: the PIN is given once.
+        IGC-Santé authorities do not vouch for: the PIN is given once. The slot remembers
+        the module that served the card.
         """
         from cabinet.card import token
 
-        card_token = self._card_token(self.card_module or default_card_module(), reader)
+        module, card_token = self._card_token(reader, ctx)
         with token.signer(card_token, pin) as (certificate, sign):
-            ctx.vault.enrol_card(certificate, sign, ctx.clock, confirm_outside=confirm_outside)
+            ctx.vault.enrol_card(certificate, sign, ctx.clock, confirm_outside=confirm_outside,
+                                 module=str(module))
+
+    def pin_notice(self, reader: str) -> str:
+        """What to say before the PIN is asked: tries running out, or a blocked card."""
+        from cabinet.card import token
+
+        try:
+            return token.pin_notice(self._card_token(reader)[1])
+        except token.CardError:
+            return ""
 
     @contextlib.contextmanager
-    def document_signer(self, reader: str, pin: str) -> Iterator["DocumentSigner"]:
+    def document_signer(self, reader: str, pin: str,
+                        ctx: AppContext | None = None) -> Iterator["DocumentSigner"]:
         """The card in `reader` as a document signer, its signature key preferred (SIGN-3).
 
-        The development card signs as "sans valeur", like the demo certificate.
+        With the open vault's `ctx`, the card must be one of its holders' (the RPPS of an
+        enrolled card, or the owner's when none is): a certificate naming someone else (a
+        stale middleware cache) signs nothing. The development card signs as "sans valeur",
+        like the demo certificate.
         """
         from cabinet.card import token
         from cabinet.documents.signing import DocumentSigner
 
-        module = self.card_module or default_card_module()
-        card_token = self._card_token(module, reader)
+        module, card_token = self._card_token(reader, ctx)
         with token.signer(card_token, pin, for_documents=True) as (certificate, sign):
             holder = holder_of(certificate)
+            if ctx is not None and holder.rpps not in signing_holders(ctx):
+                raise token.CardError(
+                    f"Le certificat de signature de cette carte est au nom de {holder.name} "
+                    f"(RPPS {holder.rpps}), qui n'est pas le titulaire d'une carte enregistrée "
+                    "pour ce coffre : rien n'a été signé ni écrit.")
             yield DocumentSigner(certificate, lambda data: sign(digest_info(data)),
                                  holder=holder.name, rpps=holder.rpps,
                                  demo=module in token.DEVELOPMENT_MODULES)
 
     @contextlib.contextmanager
-    def archive_decrypter(self, reader: str, pin: str) -> Iterator["Decrypter"]:
+    def archive_decrypter(self, reader: str, pin: str,
+                          ctx: AppContext | None = None) -> Iterator["Decrypter"]:
         """The card in `reader` opening a portability archive encrypted to its certificate."""
         from cabinet.card import token
 
-        module = self.card_module or default_card_module()
-        with token.decrypter(self._card_token(module, reader), pin) as (_, decrypt):
+        with token.decrypter(self._card_token(reader, ctx)[1], pin) as (_, decrypt):
             yield decrypt
 
-    @staticmethod
-    def _card_token(module: Path, reader: str) -> Any:
-        from cabinet.card import development, token
+    def _card_token(self, reader: str, ctx: AppContext | None = None) -> tuple[Path, Any]:
+        """(module, token) of the card in `reader`.
 
-        library = token.load_module(module)
-        return token.find_token(library, reader, development.card_serial(reader))
+        Asked first: the module given to this door, the middleware chosen in Paramètres, the
+        modules that served the enrolled cards; then every other allowed module installed.
+        """
+        from cabinet.card import token
+
+        chosen = ctx.settings.current().get("card_module", "") if ctx else ""
+        layout = VaultLayout(self.folder)
+        slots = read_header(layout.header).slots_of("card") if layout.header.exists() else []
+        preferred = [*([self.card_module] if self.card_module else []),
+                     *token.MODULE_FAMILIES.get(chosen, ()),
+                     *(Path(s.params["module"]) for s in slots if s.params.get("module"))]
+        return token.locate(reader, preferred)
 
     def open(self, mode: AccessMode, secret: str) -> AppContext:
         """Unlock with one credential and wire the services; raise `KnownError` in French."""
@@ -232,15 +259,11 @@ class VaultDoor:
         return build_context(vault, self.clock)
 
 
-def default_card_module() -> Path:
-    """The first PKCS#11 module installed among the allowed ones (CPS first)."""
-    from cabinet.card.token import CardError, allowed_modules
-
-    for path in allowed_modules():
-        if path.exists():
-            return path
-    raise CardError("Le logiciel de la carte CPS (Cryptolib CPS) n'est pas installé sur ce "
-                    "poste : la carte ne peut pas être lue. Utilisez un autre moyen d'accès.")
+def signing_holders(ctx: AppContext) -> frozenset[str]:
+    """The RPPS numbers a card may sign as: its enrolled cards' holders, else the owner."""
+    enrolled = frozenset(slot.params.get("rpps", "") for slot in
+                         ctx.vault.header.slots_of("card")) - {""}
+    return enrolled or frozenset({ctx.vault.owner.identifier})
 
 
 def system_secret_store() -> SecretStore:

@@ -7,6 +7,7 @@ never appear in a command line or a shell history.
 import argparse
 import getpass
 import os
+import shutil
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -112,17 +113,27 @@ def run_gui(folder: Path) -> int:
 
 
 def command_vault_create(args: argparse.Namespace) -> int:
-    """Create an empty vault for the physician and print its recovery key once."""
+    """Create an empty vault for the physician and print its recovery key once.
+
+    With --card, a creation that fails on the way (no card, a wrong PIN, a refused card)
+    leaves nothing on disk: a vault whose recovery key was never shown could never be opened,
+    and the physician simply runs the command again.
+    """
     name = input("Nom du médecin titulaire : ").strip()
     identifier = input("Numéro RPPS : ").strip()
+    reader = _card_reader() if args.card else ""
+    created_folder = not args.vault.exists()
     opened, recovery_key = create_vault(args.vault, Owner(name, identifier), SystemClock(),
                                         workstation_name())
     vault_id = opened.header.vault_id
     try:
-        if args.card:
-            _enrol_first_card(args.vault, opened, args.card_module)
-    finally:
+        if reader:
+            _enrol_first_card(args.vault, opened, args.card_module, reader)
+    except BaseException:
         opened.lock(SystemClock())
+        _discard_vault(args.vault, created_folder)
+        raise
+    opened.lock(SystemClock())
     print("Coffre créé. Clé de secours, à imprimer et à mettre sous pli scellé :")
     print(f"  {recovery_key}")
     if args.sheet:
@@ -130,17 +141,40 @@ def command_vault_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _enrol_first_card(folder: Path, opened: OpenVault, module: Path | None) -> None:
-    """Enrol the CPS card in the reader as the vault's first card (its PIN is asked)."""
+def _card_reader() -> str:
+    """The reader holding the card to enrol first, asked before anything is created."""
     from cabinet.card.presence import read_readers
 
     readers = read_readers().card_readers()
     if not readers:
-        raise KnownError("Aucune carte dans le lecteur : le coffre est créé, enregistrez la "
-                         "carte plus tard (Fichier › Cartes enregistrées).")
-    VaultDoor(folder, card_module=module).enrol_card(build_context(opened), readers[0],
-                                 _ask("Code PIN de la carte CPS : "), confirm_outside_igc_sante)
+        raise KnownError("Aucune carte dans le lecteur : le coffre n'a pas été créé. Insérez "
+                         "votre carte CPS et recommencez (ou créez le coffre sans --card).")
+    return readers[0]
+
+
+def _enrol_first_card(folder: Path, opened: OpenVault, module: Path | None,
+                      reader: str) -> None:
+    """Enrol the CPS card in `reader` as the vault's first card (its PIN is asked)."""
+    door = VaultDoor(folder, card_module=module)
+    notice = door.pin_notice(reader)
+    if notice:
+        print(notice, file=sys.stderr)
+    door.enrol_card(build_context(opened), reader, _ask("Code PIN de la carte CPS : "),
+                    confirm_outside_igc_sante)
     print("Carte CPS enregistrée : elle ouvre désormais le coffre.")
+
+
+def _discard_vault(folder: Path, created_folder: bool) -> None:
+    """Remove a vault whose creation failed: its files, and its folder if made for it."""
+    if created_folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        layout = VaultLayout(folder)
+        for path in (layout.database, layout.header, layout.pending_log,
+                     *layout.sidecar_files(), *layout.stale_temporary_files()):
+            path.unlink(missing_ok=True)
+    print("La création du coffre a échoué : rien n'a été gardé. Corrigez la cause "
+          "ci-dessous et recommencez.", file=sys.stderr)
 
 
 def confirm_outside_igc_sante(holder: CardHolder) -> bool:

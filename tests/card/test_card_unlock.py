@@ -125,11 +125,30 @@ def test_vault_create_enrols_the_card_in_the_reader(physician_card, tmp_path, cl
         ctx.lock()
 
 
-def test_vault_create_without_a_card_says_so_and_keeps_the_vault(card_reader, tmp_path):
+def test_vault_create_without_a_card_says_so_and_creates_nothing(card_reader, tmp_path):
     from test_cli import cabinet
 
     result = cabinet("vault", "create", "--vault", tmp_path / "coffre", "--card",
                      stdin="Dr Jeanne Martin\n10101010101\n")
     assert result.returncode == 2
     assert "Aucune carte dans le lecteur" in result.stderr
-    assert (tmp_path / "coffre" / "cabinet.keys").exists()
+    assert not (tmp_path / "coffre").exists()  # no vault whose recovery key was never shown
+
+
+def test_vault_create_with_a_wrong_pin_leaves_nothing_and_can_be_run_again(
+        physician_card, tmp_path):
+    from test_cli import cabinet
+
+    physician_card.insert()
+    folder = tmp_path / "coffre"
+    command = ("vault", "create", "--vault", folder, "--card", "--card-module",
+               physician_card.module_path)
+    failed = cabinet(*command, stdin="Dr Jeanne Martin\n10101010101\n0000\n")
+    assert failed.returncode == 2
+    assert "Code PIN incorrect" in failed.stderr
+    assert "rien n'a été gardé" in failed.stderr
+    assert not folder.exists()
+    again = cabinet(*command, stdin=f"Dr Jeanne Martin\n10101010101\n{physician_card.pin}\n"
+                                    "hors igc-sante\n")
+    assert again.returncode == 0, again.stderr
+    assert "Clé de secours" in again.stdout

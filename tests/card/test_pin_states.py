@@ -37,3 +37,21 @@ def test_a_card_already_blocked_says_so_at_once():
 
 def test_a_pin_of_the_wrong_length_is_explained():
     assert "4 chiffres" in refusal(FakeToken(raises=pkcs11.exceptions.PinLenRange))
+
+
+def test_a_card_its_token_says_blocked_never_receives_the_pin():
+    fake = FakeToken(flags=LOCKED, flags_before=LOCKED)
+    with pytest.raises(token.CardError, match="Carte bloquée"), token.signer(fake, "1234"):
+        pass
+    assert fake.logins == []
+
+
+def test_the_physician_is_warned_before_typing_the_last_try():
+    assert "un seul essai" in token.pin_notice(FakeToken(flags_before=FINAL_TRY))
+    assert "Carte bloquée" in token.pin_notice(FakeToken(flags_before=LOCKED))
+    assert token.pin_notice(FakeToken()) == ""
+
+
+def test_opensc_s_not_logged_in_after_a_pin_is_a_wrong_pin():
+    message = refusal(FakeToken(raises=pkcs11.exceptions.UserNotLoggedIn, flags=FINAL_TRY))
+    assert message == "Code PIN incorrect. Attention : dernier essai avant blocage de la carte."

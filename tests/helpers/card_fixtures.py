@@ -14,7 +14,13 @@ Fixtures (registered in tests/conftest.py):
 - `softhsm` / `physician_tokens` (session): one private SoftHSM2 with a token for each of
   JEANNE_MARTIN (the titular physician) and PAUL_DURAND (another physician, "remplaçant");
 - `physician_card`, `other_physician_card`: one card each, both for reader 0 (one reader
-  holds one card at a time, as on a desk); removed at the end of the test.
+  holds one card at a time, as on a desk); removed at the end of the test;
+- `long_reader_card`: Dr Martin's card in a reader whose name exceeds 64 characters;
+- `stale_certificate_card`, `decrypt_only_key_card`: Dr Martin's tokens that go wrong as real
+  ones did: a certificate for another key (a stale middleware cache), and a certificate saying
+  non-repudiation on a key that may only decrypt;
+- `openpgp_card`: an OpenPGP card read through OpenSC (openpgp_card.py), in the long-named
+  reader, fresh for each test (its PIN tries are real).
 
 Must never: be imported by src/; everything here is for the tests on this machine only.
 """
@@ -25,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from helpers.openpgp_card import OpenPgpCard
 from helpers.pcsc_stack import PcscStack, PcscStackError, use_private_socket
 from helpers.softhsm_token import CardToken, SoftHsm
 from helpers.virtual_card import DEFAULT_ATR, VirtualCard
@@ -130,8 +137,9 @@ def physician_tokens(softhsm: SoftHsm) -> dict[Physician, CardToken]:
             for physician in (JEANNE_MARTIN, PAUL_DURAND)}
 
 
-def _card(stack: PcscStack, token: CardToken) -> Iterator[PhysicianCard]:
-    card = PhysicianCard(stack, token)
+def _card(stack: PcscStack, token: CardToken,
+          reader_index: int = 0) -> Iterator[PhysicianCard]:
+    card = PhysicianCard(stack, token, reader_index)
     yield card
     if stack.process is None or stack.process.poll() is not None:
         stack.stop()  # the test stopped pcscd (or it died): the next tests need it
@@ -152,6 +160,47 @@ def other_physician_card(card_reader: PcscStack,
     """Dr Paul Durand's card (another physician), for the same reader."""
     yield from _card(card_reader, physician_tokens[PAUL_DURAND])
 
+
+
+@pytest.fixture
+def long_reader_card(card_reader: PcscStack,
+                     physician_tokens: dict[Physician, CardToken]) -> Iterator[PhysicianCard]:
+    """Dr Martin's card in a reader whose name is longer than a slot description."""
+    yield from _card(card_reader, physician_tokens[JEANNE_MARTIN], reader_index=2)
+
+
+@pytest.fixture(scope="session")
+def odd_tokens(softhsm: SoftHsm) -> dict[str, CardToken]:
+    name, rpps = JEANNE_MARTIN.name, JEANNE_MARTIN.rpps
+    return {"stale": softhsm.create_token(name, rpps, label="CACHE PERIME",
+                                          stale_certificate=True),
+            "decrypt_only": softhsm.create_token(name, rpps, label="CLE DECHIFFREMENT",
+                                                 decrypt_only_key=True)}
+
+
+@pytest.fixture
+def stale_certificate_card(card_reader: PcscStack,
+                           odd_tokens: dict[str, CardToken]) -> Iterator[PhysicianCard]:
+    """Dr Martin's card whose token shows her certificate for another key."""
+    yield from _card(card_reader, odd_tokens["stale"])
+
+
+@pytest.fixture
+def decrypt_only_key_card(card_reader: PcscStack,
+                          odd_tokens: dict[str, CardToken]) -> Iterator[PhysicianCard]:
+    """Dr Martin's card with a decrypt-only key behind a non-repudiation certificate."""
+    yield from _card(card_reader, odd_tokens["decrypt_only"])
+
+
+@pytest.fixture
+def openpgp_card(card_reader: PcscStack) -> Iterator[OpenPgpCard]:
+    """Dr Martin's OpenPGP card, through OpenSC, in the long-named reader (not inserted)."""
+    try:
+        card = OpenPgpCard(card_reader, JEANNE_MARTIN.name, JEANNE_MARTIN.rpps, reader_index=2)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield card
+    card.close()
 
 
 @pytest.fixture

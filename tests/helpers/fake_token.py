@@ -15,19 +15,24 @@ import pkcs11.exceptions
 
 @dataclass
 class FakeToken:
-    """Refuses every PIN; `flags` is what the token reports after the refusal."""
+    """Refuses every PIN; `flags` is what the token reports after the refusal, `flags_before`
+    what it reports before any login."""
 
     flags: int = 0
     raises: type[Exception] = pkcs11.exceptions.PinIncorrect
     logins: list[str] = field(default_factory=list)
+    flags_before: int = 0
 
     @property
     def slot(self) -> Any:
         token = self
 
+        class Now:
+            flags = token.flags if token.logins else token.flags_before
+
         class Slot:
-            def get_token(self) -> "FakeToken":
-                return token
+            def get_token(self) -> Now:
+                return Now()
 
         return Slot()
 

@@ -10,9 +10,11 @@ How it stays apart from the machine's own pcscd and from real cards:
   for its socket path; the client library reads PCSCLITE_CSOCK_NAME, once per process, so
   `use_private_socket()` must run before the first PC/SC call (tests/conftest.py does it at
   import: no test can ever reach the physician's real reader);
-- the reader list comes from a private reader.conf.d (`pcscd -c DIR`) naming only vpcd, on two
-  free TCP ports picked at start (vpcd gives one reader per port: "Virtual PCD 00 00" on the
-  first, "Virtual PCD 00 01" on the second).
+- the reader list comes from a private reader.conf.d (`pcscd -c DIR`) naming only vpcd, twice,
+  on four free TCP ports picked at start (vpcd gives one reader per port): "Virtual PCD 00 00"
+  and "Virtual PCD 00 01", then two readers named like a real USB CCID reader whose name is
+  longer than the 64 characters of a PKCS#11 slot description (`LONG_READER`), so that the
+  forms middlewares cut such names into are met on a real pcscd.
 
 Must never: be used outside the tests, nor vpcd be installed on a user's machine: vpcd listens
 on every interface (0.0.0.0), and whoever connects to its port is a card in the reader.
@@ -39,6 +41,8 @@ INSTALL_HINT = (
 )
 VPCD_DRIVERS = ("/usr/lib/pcsc/drivers/serial/libifdvpcd.so",)
 PCSCD_PROGRAMS = ("pcscd", "/usr/sbin/pcscd")
+LONG_READER = "Identiv uTrust 3700 F CL Reader [uTrust 3700 F Contact Reader] (55041823603442)"
+READERS = ("Virtual PCD", LONG_READER)  # each vpcd's FRIENDLYNAME: "<name> 00 00", "… 00 01"
 
 
 class PcscStackError(RuntimeError):
@@ -71,27 +75,27 @@ def _find_vpcd_driver() -> str:
     raise PcscStackError(f"the vpcd driver (vsmartcard-vpcd) is not installed: {INSTALL_HINT}")
 
 
-def _free_port_pair() -> int:
-    """A port P such that P and P + 1 are free on 127.0.0.1 (vpcd takes both)."""
+def _free_ports(count: int = 2 * len(READERS)) -> int:
+    """A port P such that P to P + count - 1 are free on every interface (vpcd binds them)."""
     for _ in range(50):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        if port >= 65535:
+        if port + count > 65536:
             continue
         try:
-            with socket.socket() as first, socket.socket() as second:
-                first.bind(("0.0.0.0", port))  # vpcd binds every interface
-                second.bind(("0.0.0.0", port + 1))
+            with contextlib.ExitStack() as probes:
+                for offset in range(count):
+                    probes.enter_context(socket.socket()).bind(("0.0.0.0", port + offset))
         except OSError:
             continue
         return int(port)
-    raise PcscStackError("no two consecutive free TCP ports for vpcd")
+    raise PcscStackError(f"no {count} consecutive free TCP ports for vpcd")
 
 
 @dataclass
 class PcscStack:
-    """One pcscd with two vpcd readers; `start()` returns when pyscard lists them."""
+    """One pcscd with four vpcd readers; `start()` returns when pyscard lists them."""
 
     socket_path: Path
     port: int = 0
@@ -100,8 +104,9 @@ class PcscStack:
     occupants: dict[str, object] = field(default_factory=dict)  # reader -> card in it
 
     @property
-    def reader_names(self) -> tuple[str, str]:
-        return ("Virtual PCD 00 00", "Virtual PCD 00 01")
+    def reader_names(self) -> tuple[str, ...]:
+        """Two short-named readers, then two whose names exceed 64 characters."""
+        return tuple(f"{name} 00 {slot:02d}" for name in READERS for slot in (0, 1))
 
     def port_of(self, reader_index: int) -> int:
         """The TCP port a card emulator connects to, to sit in that reader."""
@@ -115,12 +120,17 @@ class PcscStack:
         self.workdir = Path(tempfile.mkdtemp(prefix="cabinet-pcsc-stack-"))
         config = self.workdir / "reader.conf.d"
         config.mkdir()
-        self.port = self.port or _free_port_pair()  # kept across a restart: cards keep theirs
-        (config / "vpcd").write_text(
-            'FRIENDLYNAME "Virtual PCD"\n'
-            f"DEVICENAME /dev/null:0x{self.port:04X}\n"
-            f"LIBPATH {driver}\n"
-            f"CHANNELID 0x{self.port:04X}\n")
+        self.port = self.port or _free_ports()  # kept across a restart: cards keep theirs
+        for number, name in enumerate(READERS):
+            channel = self.port + 2 * number
+            # One copy of the driver per vpcd: two loads of one file would share its state.
+            library = self.workdir / f"libifdvpcd-{number}.so"
+            shutil.copyfile(driver, library)
+            (config / f"vpcd-{number}").write_text(
+                f'FRIENDLYNAME "{name}"\n'
+                f"DEVICENAME /dev/null:0x{channel:04X}\n"
+                f"LIBPATH {library}\n"
+                f"CHANNELID 0x{channel:04X}\n")
         self.socket_path.parent.mkdir(mode=0o700, exist_ok=True)
         self.socket_path.unlink(missing_ok=True)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

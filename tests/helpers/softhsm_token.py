@@ -119,8 +119,15 @@ class SoftHsm:
 
     def create_token(self, holder: str, rpps: str, *, label: str | None = None,
                      pin: str = "1234", so_pin: str = "12345678",
-                     not_after: datetime | None = None) -> CardToken:
-        """A new token holding an "auth" key pair and a certificate for this holder."""
+                     not_after: datetime | None = None, stale_certificate: bool = False,
+                     decrypt_only_key: bool = False) -> CardToken:
+        """A new token holding an "auth" key pair and a certificate for this holder.
+
+        `stale_certificate`: the certificate object shown is this holder's, but for another
+        key (what a middleware's stale cache returns). `decrypt_only_key`: a second key pair,
+        "dec", that may decrypt but not sign, whose certificate says non-repudiation (so a
+        choice by certificate alone would pick it to sign documents).
+        """
         import pkcs11
 
         label = label or f"CARTE TEST {rpps}"
@@ -141,6 +148,10 @@ class SoftHsm:
                 int.from_bytes(public[pkcs11.Attribute.PUBLIC_EXPONENT], "big"),
                 int.from_bytes(public[pkcs11.Attribute.MODULUS], "big")).public_key()
             certificate = self._certificate(session, public_key, holder, rpps, not_after)
+            if stale_certificate:
+                certificate = self._software_certificate(holder, rpps, non_repudiation=False)
+            if decrypt_only_key:
+                self._add_decrypt_only_key(session, holder, rpps)
             session.create_object({
                 pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE,
                 pkcs11.Attribute.CERTIFICATE_TYPE: pkcs11.CertificateType.X_509,
@@ -182,6 +193,46 @@ class SoftHsm:
         certificate = x509.load_der_x509_certificate(der)
         certificate.verify_directly_issued_by(certificate)  # the token really signed it
         return certificate
+
+    @classmethod
+    def _add_decrypt_only_key(cls, session: Any, holder: str, rpps: str) -> None:
+        import pkcs11
+
+        public, _ = session.generate_keypair(
+            pkcs11.KeyType.RSA, 2048, label="dec", id=b"dec", store=True,
+            capabilities=pkcs11.MechanismFlag.DECRYPT | pkcs11.MechanismFlag.ENCRYPT,
+            private_template={pkcs11.Attribute.SENSITIVE: True, pkcs11.Attribute.SIGN: False,
+                              pkcs11.Attribute.EXTRACTABLE: False})
+        public_key = rsa.RSAPublicNumbers(
+            int.from_bytes(public[pkcs11.Attribute.PUBLIC_EXPONENT], "big"),
+            int.from_bytes(public[pkcs11.Attribute.MODULUS], "big")).public_key()
+        certificate = cls._software_certificate(holder, rpps, non_repudiation=True,
+                                                public_key=public_key)
+        session.create_object({
+            pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE,
+            pkcs11.Attribute.CERTIFICATE_TYPE: pkcs11.CertificateType.X_509,
+            pkcs11.Attribute.TOKEN: True, pkcs11.Attribute.LABEL: "dec",
+            pkcs11.Attribute.ID: b"dec",
+            pkcs11.Attribute.SUBJECT: certificate.subject.public_bytes(),
+            pkcs11.Attribute.ISSUER: certificate.issuer.public_bytes(),
+            pkcs11.Attribute.VALUE: certificate.public_bytes(Encoding.DER)})
+
+    @staticmethod
+    def _software_certificate(holder: str, rpps: str, *, non_repudiation: bool,
+                              public_key: rsa.RSAPublicKey | None = None) -> x509.Certificate:
+        """This holder's certificate for `public_key` (else a throw-away key's)."""
+        issuer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        now = datetime.now(UTC)
+        name = x509.Name([x509.NameAttribute(NameOID.SERIAL_NUMBER, rpps),
+                          x509.NameAttribute(NameOID.COMMON_NAME, holder)])
+        return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                .public_key(public_key or issuer_key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - timedelta(days=365))
+                .not_valid_after(now + timedelta(days=3 * 365))
+                .add_extension(x509.KeyUsage(True, non_repudiation, not non_repudiation, False,
+                                             False, False, False, False, False), critical=True)
+                .sign(issuer_key, hashes.SHA256()))
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

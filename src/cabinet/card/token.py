@@ -1,22 +1,30 @@
 """The card's keys through PKCS#11 (python-pkcs11), loaded only from allowed modules.
 
-Which token belongs to the card in a reader: the slot whose description names the reader (how
-the CPS Cryptolib and OpenSC present readers), else, for the development software card, the
-token whose serial the card reports. The PIN is passed to the token once, inside `signer`,
-and never kept, logged or retried; the certificate a token returns is used only to find the
-slot, never trusted for verification (see `cabinet.keys.card`).
+Which token belongs to the card in a reader: among the allowed modules installed here (the one
+recorded at the card's enrolment, or chosen in Paramètres, asked first), the slot whose
+description names the reader in any form a middleware cuts a long name to (`readers`); for
+the development software card only, and only outside a release build, the token whose serial
+the card reports. Keys are chosen by what their attributes allow (CKA_SIGN, CKA_DECRYPT). The
+token's PIN flags are read before C_Login: a blocked card never receives the PIN. The PIN is
+passed to the token once, inside `signer`, and never kept, logged or retried. Every signature
+the card returns is checked against the certificate before anyone uses it; that certificate
+is the token's and is never trusted on its own (see `cabinet.keys.card`). Every failure of
+the token or of python-pkcs11 becomes a French `CardError`.
 """
 
 import contextlib
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pkcs11
 import pkcs11.exceptions
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from cabinet.card import development, readers
+from cabinet.card.development import release_build
 from cabinet.errors import KnownError
 from cabinet.keys.card import Signer
 
@@ -38,14 +46,12 @@ DEVELOPMENT_MODULES = (
     Path("/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"),
 )
 
+MODULE_FAMILIES = {"cryptolib": CPS_MODULES, "opensc": OPENSC_MODULES}
+"""The middlewares a physician may choose in Paramètres (setting `card_module`)."""
+
 
 class CardError(KnownError):
     """The card or its token refused; the French message says what to do."""
-
-
-def release_build() -> bool:
-    """A frozen (installed) build never accepts the development software card."""
-    return bool(getattr(sys, "frozen", False))
 
 
 def allowed_modules() -> tuple[Path, ...]:
@@ -64,27 +70,75 @@ def load_module(path: Path) -> Any:
     return pkcs11.lib(str(path))
 
 
+def installed_modules(preferred: Sequence[Path] = ()) -> list[Path]:
+    """The allowed modules installed here, `preferred` ones first (each once)."""
+    allowed = allowed_modules()
+    order = [p for p in preferred if p in allowed] + list(allowed)
+    return [p for p in dict.fromkeys(order) if p.exists()]
+
+
+def locate(reader: str, preferred: Sequence[Path] = ()) -> tuple[Path, Any]:
+    """(module, token) of the card in `reader`, asking the allowed modules in turn.
+
+    With several middlewares installed (Cryptolib CPS and OpenSC are often both), the card
+    decides: the first module that has a token for this reader serves it.
+    """
+    modules = installed_modules(preferred)
+    if not modules:
+        raise CardError("Le logiciel de la carte CPS (Cryptolib CPS) n'est pas installé sur ce "
+                        "poste : la carte ne peut pas être lue. Utilisez un autre moyen "
+                        "d'accès.")
+    for module in modules:
+        serial = (development.card_serial(reader) if module in DEVELOPMENT_MODULES
+                  and not release_build() else None)
+        token = _token_in(load_module(module), reader, serial)
+        if token is not None:
+            return module, token
+    raise _not_found()
+
+
 def find_token(library: Any, reader: str, card_serial: str | None) -> Any:
-    """The token of the card in `reader`."""
+    """The token of the card in `reader` in one module, or a French refusal."""
+    token = _token_in(library, reader, card_serial)
+    if token is None:
+        raise _not_found()
+    return token
+
+
+def _not_found() -> CardError:
+    return CardError("Le logiciel de la carte ne trouve pas la carte insérée : retirez-la et "
+                     "insérez-la de nouveau.")
+
+
+def _token_in(library: Any, reader: str, card_serial: str | None) -> Any:
+    """The token of the reader's slot, else the development card's by its serial, else None.
+
+    OpenSC gives an OpenPGP card two tokens for one reader (User PIN, then User PIN (sig)):
+    the first serves. A slot whose card the module does not know is passed over.
+    """
+    try:
+        slots = list(library.get_slots(token_present=True))
+    except (pkcs11.exceptions.PKCS11Error, AttributeError):
+        return None
     tokens = []
-    for slot in library.get_slots(token_present=True):
-        token = slot.get_token()
-        if reader and reader in str(slot.slot_description):
-            return token
-        tokens.append(token)
-    for token in tokens:
-        if card_serial and token.serial.decode("ascii", "replace").strip() == card_serial:
-            return token
-    raise CardError("Le logiciel de la carte ne trouve pas la carte insérée : retirez-la et "
-                    "insérez-la de nouveau.")
+    for slot in slots:
+        with contextlib.suppress(pkcs11.exceptions.PKCS11Error, AttributeError):
+            token = slot.get_token()
+            if readers.describes(str(slot.slot_description), reader):
+                return token
+            tokens.append(token)
+    return next((token for token in tokens if card_serial
+                 and token.serial.decode("ascii", "replace").strip() == card_serial), None)
 
 
-def _certificate_and_key(session: Any, for_documents: bool) -> tuple[bytes, bytes]:
-    """(certificate DER, key id) of the authentication key, or of the signature key.
+def _certificate_and_key(session: Any, purpose: Any,
+                         for_documents: bool) -> tuple[bytes, Any]:
+    """(certificate DER, private key) of a certificate whose key allows `purpose`.
 
-    A certificate with a private key: to unlock, preferring one not meant for
-    non-repudiation; to sign documents, preferring the one that is (the CPS's signature
-    certificate), else the authentication key.
+    `purpose` is CKA_SIGN or CKA_DECRYPT: a key is chosen only if its own attributes allow
+    the operation (an OpenPGP card's decryption key must never be asked to sign). Among
+    those: to unlock or decrypt, preferring a certificate not meant for non-repudiation; to
+    sign documents, preferring the one that is (the CPS's signature certificate).
     """
     # One search at a time per session: list the certificates before looking for keys.
     certificates = [(bytes(c[pkcs11.Attribute.VALUE]), bytes(c[pkcs11.Attribute.ID]))
@@ -92,15 +146,24 @@ def _certificate_and_key(session: Any, for_documents: bool) -> tuple[bytes, byte
                                                   pkcs11.ObjectClass.CERTIFICATE})]
     candidates = []
     for der, key_id in certificates:
-        keys = list(session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY,
-                                         pkcs11.Attribute.ID: key_id}))
+        keys = [key for key in session.get_objects(
+                    {pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY,
+                     pkcs11.Attribute.ID: key_id}) if _allows(key, purpose)]
         if keys:
-            candidates.append((_non_repudiation(der), der, key_id))
+            candidates.append((_non_repudiation(der), der, keys[0]))
     if not candidates:
-        raise CardError("Cette carte ne porte pas de certificat d'authentification.")
+        raise CardError("Cette carte ne porte pas de certificat dont la clé puisse "
+                        + ("signer." if purpose == pkcs11.Attribute.SIGN else "déchiffrer."))
     choose = max if for_documents else min
-    _, der, key_id = choose(candidates, key=lambda c: c[0])
-    return der, key_id
+    _, der, key = choose(candidates, key=lambda c: c[0])
+    return der, key
+
+
+def _allows(key: Any, purpose: Any) -> bool:
+    try:
+        return bool(key[purpose])
+    except pkcs11.exceptions.PKCS11Error:  # the attribute is absent: not allowed
+        return False
 
 
 def _non_repudiation(der: bytes) -> bool:
@@ -114,10 +177,7 @@ def _non_repudiation(der: bytes) -> bool:
 
 def pin_refusal(token: Any) -> CardError:
     """The French message after a wrong PIN, with what the token says now of the tries left."""
-    try:
-        flags = token.slot.get_token().flags  # fresh: `token.flags` predates the login
-    except pkcs11.exceptions.PKCS11Error:
-        flags = token.flags
+    flags = _fresh_flags(token)  # `token.flags` predates the login
     if flags & pkcs11.TokenFlag.USER_PIN_LOCKED:
         return blocked_card()
     if flags & pkcs11.TokenFlag.USER_PIN_FINAL_TRY:
@@ -126,7 +186,30 @@ def pin_refusal(token: Any) -> CardError:
     if flags & pkcs11.TokenFlag.USER_PIN_COUNT_LOW:
         return CardError("Code PIN incorrect. Il reste peu d'essais avant le blocage de la "
                          "carte.")
-    return CardError("Code PIN incorrect.")
+    # OpenSC says nothing of an OpenPGP card's counter: never let that pass for many tries.
+    return CardError("Code PIN incorrect. Le logiciel de la carte n'indique pas les essais "
+                     "restants : la carte se bloque après trois codes erronés, vérifiez votre "
+                     "code avant de réessayer.")
+
+
+def pin_notice(token: Any) -> str:
+    """What to tell the physician before the PIN is typed: "" unless tries are running out."""
+    flags = _fresh_flags(token)
+    if flags & pkcs11.TokenFlag.USER_PIN_LOCKED:
+        return blocked_card().message
+    if flags & pkcs11.TokenFlag.USER_PIN_FINAL_TRY:
+        return ("Attention : un seul essai reste avant le blocage de la carte. Vérifiez votre "
+                "code PIN avant de le saisir.")
+    if flags & pkcs11.TokenFlag.USER_PIN_COUNT_LOW:
+        return "Attention : un code PIN erroné a déjà été saisi sur cette carte."
+    return ""
+
+
+def _fresh_flags(token: Any) -> Any:
+    try:
+        return token.slot.get_token().flags
+    except (pkcs11.exceptions.PKCS11Error, AttributeError):
+        return token.flags
 
 
 def blocked_card() -> CardError:
@@ -136,26 +219,51 @@ def blocked_card() -> CardError:
                      "utilisez le mode dégradé (mot de passe).")
 
 
+def _refused(error: BaseException) -> CardError:
+    """Any other failure of the token or of python-pkcs11, in French."""
+    if isinstance(error, (pkcs11.exceptions.TokenNotPresent, pkcs11.exceptions.DeviceRemoved,
+                          pkcs11.exceptions.SessionHandleInvalid)):
+        return CardError("La carte a été retirée.")
+    return CardError("La carte ou son logiciel a refusé l'opération "
+                     f"({type(error).__name__}) : retirez-la et réessayez.")
+
+
 @contextlib.contextmanager
 def _session(token: Any, pin: str) -> Iterator[Any]:
-    """Log in once with `pin`; French messages for every refusal; closed on exit."""
+    """Log in once with `pin`; French messages for every refusal; closed on exit.
+
+    A token whose flags say the PIN is blocked is refused before C_Login: the PIN is not sent.
+    OpenSC reports a wrong PIN on an OpenPGP card as CKR_USER_NOT_LOGGED_IN.
+    """
+    if _fresh_flags(token) & pkcs11.TokenFlag.USER_PIN_LOCKED:
+        raise blocked_card()
     try:
         session = token.open(user_pin=pin)
-    except pkcs11.exceptions.PinIncorrect:
+    except (pkcs11.exceptions.PinIncorrect, pkcs11.exceptions.UserNotLoggedIn):
         raise pin_refusal(token) from None
     except pkcs11.exceptions.PinLocked:
         raise blocked_card() from None
     except (pkcs11.exceptions.PinLenRange, pkcs11.exceptions.PinInvalid):
         raise CardError("Le code PIN de la carte CPS comporte 4 chiffres.") from None
-    except (pkcs11.exceptions.TokenNotPresent, pkcs11.exceptions.DeviceRemoved):
-        raise CardError("La carte a été retirée.") from None
-    except pkcs11.exceptions.PKCS11Error as error:
-        raise CardError("La carte ou son logiciel a refusé l'opération "
-                        f"({type(error).__name__}) : retirez-la et réessayez.") from None
+    except (pkcs11.exceptions.PKCS11Error, AttributeError) as error:
+        raise _refused(error) from None
     try:
         yield session
     finally:
-        session.close()
+        with contextlib.suppress(pkcs11.exceptions.PKCS11Error):
+            session.close()
+
+
+@contextlib.contextmanager
+def _keys(token: Any, pin: str, purpose: Any,
+          for_documents: bool) -> Iterator[tuple[bytes, Any]]:
+    """A logged-in session's (certificate, private key allowing `purpose`)."""
+    with _session(token, pin) as session:
+        try:
+            certificate, key = _certificate_and_key(session, purpose, for_documents)
+        except (pkcs11.exceptions.PKCS11Error, AttributeError) as error:
+            raise _refused(error) from None
+        yield certificate, key
 
 
 @contextlib.contextmanager
@@ -163,36 +271,56 @@ def signer(token: Any, pin: str, *,
            for_documents: bool = False) -> Iterator[tuple[bytes, Signer]]:
     """Log in once with `pin`; yield the certificate and a signer bound to this session.
 
-    `for_documents` picks the card's signature key where it has one (SIGN-3).
+    `for_documents` picks the card's signature key where it has one (SIGN-3). Each signature
+    is verified against the certificate as soon as the card returns it: a card whose
+    certificate is not its key's (a stale middleware cache) signs nothing.
     """
-    with _session(token, pin) as session:
-        certificate, key_id = _certificate_and_key(session, for_documents)
-        key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, id=key_id)
+    with _keys(token, pin, pkcs11.Attribute.SIGN, for_documents) as (certificate, key):
+        public_key = _rsa_key(certificate)
 
         def sign(digest_info: bytes) -> bytes:
             try:
-                return bytes(key.sign(digest_info, mechanism=pkcs11.Mechanism.RSA_PKCS))
-            except pkcs11.exceptions.PKCS11Error:
+                signature = bytes(key.sign(digest_info, mechanism=pkcs11.Mechanism.RSA_PKCS))
+            except (pkcs11.exceptions.PKCS11Error, AttributeError):
                 raise CardError("La carte a été retirée ou n'a pas pu signer.") from None
+            try:
+                signed = public_key.recover_data_from_signature(signature, padding.PKCS1v15(),
+                                                                None)
+            except InvalidSignature:
+                signed = b""
+            if signed != digest_info:
+                raise CardError(MISMATCHED_CERTIFICATE)
+            return signature
 
         yield certificate, sign
 
 
+MISMATCHED_CERTIFICATE = (
+    "La signature de la carte ne correspond pas au certificat que son logiciel présente "
+    "(certificat périmé en cache, ou carte défectueuse) : rien n'a été signé ni écrit. "
+    "Retirez la carte, videz le cache du logiciel de la carte CPS, puis réessayez.")
+
+
+def _rsa_key(certificate_der: bytes) -> rsa.RSAPublicKey:
+    key = x509.load_der_x509_certificate(certificate_der).public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise CardError("Cette carte n'a pas de clé RSA utilisable par Cabinet.")
+    return key
+
+
 @contextlib.contextmanager
 def decrypter(token: Any, pin: str) -> Iterator[tuple[bytes, Callable[[bytes], bytes]]]:
-    """Log in once; yield the authentication certificate and a decrypter with its key.
+    """Log in once; yield the certificate and a decrypter with a key allowing CKA_DECRYPT.
 
     RSA PKCS#1 v1.5 (CKM_RSA_PKCS), what the CPS's authentication key deciphers: an archive
     encrypted to the successor's certificate opens with the successor's card.
     """
-    with _session(token, pin) as session:
-        certificate, key_id = _certificate_and_key(session, for_documents=False)
-        key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, id=key_id)
+    with _keys(token, pin, pkcs11.Attribute.DECRYPT, False) as (certificate, key):
 
         def decrypt(wrapped: bytes) -> bytes:
             try:
                 return bytes(key.decrypt(wrapped, mechanism=pkcs11.Mechanism.RSA_PKCS))
-            except pkcs11.exceptions.PKCS11Error:
+            except (pkcs11.exceptions.PKCS11Error, AttributeError):
                 raise CardError("Cette carte ne déchiffre pas l'archive : elle a été chiffrée "
                                 "pour une autre carte.") from None
 

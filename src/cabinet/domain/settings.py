@@ -54,6 +54,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tsa_url", "Autorité d'horodatage (adresse)", "",
             "Adresse RFC 3161 d'une autorité d'horodatage ; vide : aucune connexion, les "
             "documents portent l'heure du poste.", kind="url", group="Signature"),
+    Setting("card_module", "Logiciel de la carte", "",
+            "Le logiciel (module PKCS#11) interrogé en premier pour lire la carte ; les autres "
+            "installés le sont ensuite.", kind="choice", group="Signature",
+            choices=(("", "automatique : celui qui reconnaît la carte"),
+                     ("cryptolib", "Cryptolib CPS (cartes CPS de l'ANS)"),
+                     ("opensc", "OpenSC (cartes PIV, OpenPGP…)"))),
     Setting("trust_folder", "Dossier des autorités de confiance", "",
             "Certificats racines (IGC-Santé…) reconnus à la vérification des signatures.",
             kind="folder", group="Signature"),

@@ -114,11 +114,13 @@ def vouched_for(certificate_der: bytes, now: dt.datetime,
 
 
 def enrol_card(header: KeyHeader, data_key: bytes, certificate_der: bytes, sign: Signer,
-               created_at: str, *, outside_igc_sante: bool = False) -> CardHolder:
+               created_at: str, *, outside_igc_sante: bool = False,
+               module: str = "") -> CardHolder:
     """Add a slot for a card (the first one, a renewed one, a remplaçant's).
 
     `outside_igc_sante` marks, in the slot's authenticated parameters, a card enrolled on its
-    user's confirmation although the IGC-Santé authorities do not vouch for it.
+    user's confirmation although the IGC-Santé authorities do not vouch for it. `module` is
+    the PKCS#11 module that served the card, asked first when it comes back.
     """
     holder = holder_of(certificate_der)
     if any(s.params.get("fingerprint") == holder.fingerprint
@@ -133,7 +135,8 @@ def enrol_card(header: KeyHeader, data_key: bytes, certificate_der: bytes, sign:
         params={"challenge": b64(challenge), "salt": b64(salt),
                 "certificate": b64(certificate_der), "fingerprint": holder.fingerprint,
                 "holder": holder.name, "rpps": holder.rpps,
-                **({"trust": OUTSIDE_IGC_SANTE} if outside_igc_sante else {})},
+                **({"trust": OUTSIDE_IGC_SANTE} if outside_igc_sante else {}),
+                **({"module": module} if module else {})},
         label=f"Carte de {holder.name}"), key, data_key))
     return holder
 

@@ -1,13 +1,17 @@
 """Enrolled cards: enrol the card in the reader (a renewed card, a remplaçant's), revoke one.
 
-Only the titular physician manages cards; each change is journaled by the vault.
+Only the titular physician manages cards; each change is journaled by the vault. A card the
+IGC-Santé authorities do not vouch for is enrolled only once its outside status is confirmed
+by ticking a box, and stays marked « hors IGC-Santé » in the list.
 """
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -20,10 +24,42 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import KnownError
+from cabinet.keys.card import OUTSIDE_IGC_SANTE, CardHolder
 from cabinet.ui.dialogs import ask_pin
 from cabinet.ui.errors import show_known_error
+from cabinet.vault.session import ConfirmOutside
 
-Enrol = Callable[[str], object]
+Enrol = Callable[[str, ConfirmOutside], object]
+"""Enrols the inserted card with its PIN, asking the given question for a card outside IGC-Santé."""
+
+
+class OutsideConfirmation(QDialog):
+    """Asks to confirm, by ticking a box, a card the IGC-Santé authorities do not vouch for."""
+
+    def __init__(self, holder: CardHolder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Carte hors IGC-Santé")
+        explanation = QLabel(
+            f"La carte de {holder.name} (RPPS {holder.rpps}) n'est pas émise par l'IGC-Santé : "
+            "carte de test, de développement ou étrangère. Elle ne prouve pas que son "
+            "titulaire est un professionnel de santé. Elle sera signalée « hors IGC-Santé » "
+            "dans la liste des cartes et dans le journal.")
+        explanation.setWordWrap(True)
+        self.confirmed = QCheckBox("Je confirme l'enregistrement de cette carte &hors IGC-Santé")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("&Enregistrer")
+        self.ok.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        self.confirmed.toggled.connect(self.ok.setEnabled)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addWidget(self.confirmed)
+        layout.addWidget(buttons)
+        self.resize(480, 180)
 
 
 class CardsDialog(QDialog):
@@ -56,8 +92,10 @@ class CardsDialog(QDialog):
         """List the card slots."""
         self.cards.clear()
         for slot in self._ctx.vault.header.slots_of("card"):
+            outside = slot.params.get("trust") == OUTSIDE_IGC_SANTE
             item = QListWidgetItem(f"{slot.params['holder']} — RPPS {slot.params['rpps']} "
-                                   f"(enregistrée le {slot.created_at[:10]})")
+                                   f"(enregistrée le {slot.created_at[:10]})"
+                                   + (f" — {OUTSIDE_IGC_SANTE.upper()}" if outside else ""))
             item.setData(Qt.ItemDataRole.UserRole, slot.params["fingerprint"])
             self.cards.addItem(item)
 
@@ -67,10 +105,16 @@ class CardsDialog(QDialog):
         if pin is None:
             return
         try:
-            self._enrol(pin)
+            self._enrol(pin, self.confirm_outside)
         except KnownError as error:
             show_known_error(self, error)
         self.refresh()
+
+    def confirm_outside(self, holder: CardHolder) -> bool:
+        """Whether the physician ticks the « hors IGC-Santé » confirmation for this card."""
+        confirmation = OutsideConfirmation(holder, self)
+        return bool(confirmation.exec() == QDialog.DialogCode.Accepted
+                    and confirmation.confirmed.isChecked())
 
     def revoke_selected(self) -> None:
         """Revoke the selected card after confirmation."""

@@ -85,11 +85,13 @@ class OpenVault:
         self._save_header(clock, "mot de passe du mode dégradé défini")
 
     def enrol_card(self, certificate_der: bytes, sign: card.Signer, clock: Clock, *,
-                   confirm_outside: ConfirmOutside | None = None) -> card.CardHolder:
+                   confirm_outside: ConfirmOutside | None = None,
+                   module: str = "") -> card.CardHolder:
         """Enrol a card (first card, renewed card, a remplaçant's) while unlocked.
 
         A card the IGC-Santé authorities do not vouch for (a test or development card, a
         foreign eID) is enrolled only if `confirm_outside` says yes, and journaled as such.
+        `module` (the PKCS#11 module that served the card) is kept in its slot.
         """
         now = clock.now()
         outside = not card.vouched_for(certificate_der, now)
@@ -99,7 +101,8 @@ class OpenVault:
                 "ou étrangère) : elle n'est enregistrée qu'après confirmation « hors "
                 "IGC-Santé ».")
         holder = card.enrol_card(self.header, bytes(self.data_key), certificate_der, sign,
-                                 now.isoformat(timespec="seconds"), outside_igc_sante=outside)
+                                 now.isoformat(timespec="seconds"), outside_igc_sante=outside,
+                                 module=module)
         detail = f"carte enregistrée : {holder.name} (RPPS {holder.rpps})"
         if outside:
             detail += f", {card.OUTSIDE_IGC_SANTE} (confirmé à l'enregistrement)"
