@@ -47,12 +47,18 @@ def _ask(prompt: str) -> str:
 
 
 def open_vault(folder: Path) -> OpenVault:
-    """Open a vault from the command line: a demo vault without prompt, else ask."""
+    """Open a vault from the command line: a demo vault without prompt, else ask.
+
+    The one place where every command chooses the way in: an enrolled card in a reader and
+    its PIN first, then the degraded-mode password, then the recovery key.
+    """
     clock, workstation = SystemClock(), workstation_name()
     header = read_header(VaultLayout(folder).header)
     if header.demo:
         print("Coffre de DÉMONSTRATION (patients fictifs).", file=sys.stderr)
         return unlock(folder, Credential(AccessMode.DEMO, DEMO_PASSWORD), clock, workstation)
+    if header.slots_of("card") and (opened := _open_with_inserted_card(folder)):
+        return opened
     if header.slots_of("password"):
         password = _ask("Mot de passe du mode dégradé (vide : utiliser la clé de secours) : ")
         if password:
@@ -60,6 +66,20 @@ def open_vault(folder: Path) -> OpenVault:
                           secrets=system_secret_store())
     secret = _ask("Clé de secours (ABCD-EFGH-…) : ")
     return unlock(folder, Credential(AccessMode.RECOVERY, secret), clock, workstation)
+
+
+def _open_with_inserted_card(folder: Path) -> OpenVault | None:
+    """Unlock with the card in a reader and its PIN; None without a card or with no PIN typed."""
+    from cabinet.card.presence import read_readers
+
+    readers = read_readers().card_readers()
+    if not readers:
+        return None
+    door = VaultDoor(folder)
+    if notice := door.pin_notice(readers[0]):
+        print(notice, file=sys.stderr)
+    pin = _ask("Code PIN de la carte CPS (vide : utiliser un autre moyen d'accès) : ")
+    return door.open_with_card(readers[0], pin).vault if pin else None
 
 
 def _print_summary(ctx: AppContext) -> None:
