@@ -76,7 +76,7 @@ def test_tampered_journal_fails_the_check_and_names_the_event(tmp_path, clock):
     opened, recovery_key = create_vault(tmp_path / "v", OWNER, clock, "poste")
     opened.conn.execute("DROP TRIGGER audit_append_only_update")
     opened.conn.execute("UPDATE audit SET actor = 'autre' WHERE id = 1")
-    opened.conn.close()
+    opened.abandon()
     result = cabinet("vault", "check", "--vault", tmp_path / "v", stdin=recovery_key + "\n")
     assert result.returncode == 1
     assert "altéré à partir de l'évènement n° 1" in result.stdout

@@ -31,6 +31,7 @@ from cabinet.keys.demo import DEMO_PASSWORD
 from cabinet.vault import database
 from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
+from cabinet.vault.occupancy import VaultLock
 from cabinet.vault.session import Credential, OpenVault, Owner, create_vault, unlock
 
 DEMO_OWNER = Owner(DEMO_PHYSICIAN, "DEMO-00000000")
@@ -53,7 +54,9 @@ def open_vault(folder: Path) -> OpenVault:
     its PIN first, then the degraded-mode password, then the recovery key.
     """
     clock, workstation = SystemClock(), workstation_name()
-    header = read_header(VaultLayout(folder).header)
+    layout = VaultLayout(folder)
+    header = read_header(layout.header)
+    VaultLock.acquire(layout.lock_file).release()  # refused now, before any secret is typed
     if header.demo:
         print("Coffre de DÉMONSTRATION (patients fictifs).", file=sys.stderr)
         return unlock(folder, Credential(AccessMode.DEMO, DEMO_PASSWORD), clock, workstation)

@@ -199,7 +199,7 @@ def test_killed_header_rewrite_keeps_a_whole_header(tmp_path: Path) -> None:
     (variants_dir / "a.json").write_bytes(variant_a)
     (variants_dir / "b.json").write_bytes(variant_b)
     known = {variant_a: "a", variant_b: "b", original.to_bytes(): "original"}
-    vault_files = {layout.database.name, layout.header.name,
+    vault_files = {layout.database.name, layout.header.name, layout.lock_file.name,
                    *(p.name for p in layout.sidecar_files())}
 
     rng = random.Random(1961)

@@ -100,7 +100,7 @@ def test_header_from_a_newer_version_asks_for_an_update(vault_dir, clock, closed
 def test_schema_from_a_newer_version_asks_for_an_update(vault_dir, clock, closed_vault):
     opened = open_with(vault_dir, clock, closed_vault)
     opened.conn.execute(f"PRAGMA user_version = {database.latest_schema_version() + 1}")
-    opened.conn.close()
+    opened.abandon()
     with pytest.raises(VaultError, match="version plus récente"):
         open_with(vault_dir, clock, closed_vault)
 

@@ -25,6 +25,11 @@ class VaultLayout:
         """Sealed connection attempts waiting for the next unlock to enter the journal."""
         return self.folder / "pending-connections.log"
 
+    @property
+    def lock_file(self) -> Path:
+        """Locked by the process that has the vault open (see `occupancy`)."""
+        return self.folder / "cabinet.lock"
+
     def stale_temporary_files(self) -> list[Path]:
         """Leftovers of a header write interrupted by a crash (never read as a header)."""
         return list(self.folder.glob(f".{self.header.name}.*.tmp"))

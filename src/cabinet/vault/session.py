@@ -5,9 +5,10 @@ journal itself, a failure sealed in the pending log until the next successful un
 Locking closes the connection and drops the key; nothing in clear stays behind.
 """
 
+import contextlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from cabinet.keys.wrapping import new_data_key
 from cabinet.vault import database
 from cabinet.vault.header import KeyHeader, b64, read_header, unb64, write_header
 from cabinet.vault.layout import VaultLayout
+from cabinet.vault.occupancy import VaultLock
 from cabinet.vault.store import SqlRecordStore
 
 UNKNOWN_PERSON = "personne non identifiée"
@@ -47,7 +49,7 @@ class Owner:
 
 @dataclass
 class OpenVault:
-    """An unlocked vault: its connection, its store and the person at the keyboard."""
+    """An unlocked vault: its connection, its store, the person at the keyboard, its lock."""
 
     layout: VaultLayout
     header: KeyHeader
@@ -55,6 +57,7 @@ class OpenVault:
     actor: Actor
     store: SqlRecordStore
     data_key: bytearray = field(repr=False)
+    hold: VaultLock = field(repr=False)
     owner: Owner = Owner("", "")
     locked: bool = False
 
@@ -126,6 +129,7 @@ class OpenVault:
         self.locked = True
         self.conn.close()
         self.data_key[:] = bytes(len(self.data_key))
+        self.hold.release()
 
     def lock(self, clock: Clock) -> None:
         """Journal the lock, close the connection and wipe the key held in memory.
@@ -142,6 +146,7 @@ class OpenVault:
             self.locked = True
             self.conn.close()
             self.data_key[:] = bytes(len(self.data_key))
+            self.hold.release()
 
 
 def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
@@ -151,6 +156,16 @@ def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
     if layout.header.exists() or layout.database.exists():
         raise VaultError("Un coffre existe déjà à cet emplacement.")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    hold = VaultLock.acquire(layout.lock_file)
+    try:
+        return _create(layout, owner, clock, workstation, demo_vault=demo_vault, hold=hold)
+    except BaseException:
+        hold.release()
+        raise
+
+
+def _create(layout: VaultLayout, owner: Owner, clock: Clock, workstation: str, *,
+            demo_vault: bool, hold: VaultLock) -> tuple[OpenVault, str]:
     layout.database.touch(mode=0o600)  # SQLite gives its WAL the database file's mode
     now = clock.now().isoformat(timespec="seconds")
     private_key, public_key = pending.new_keypair()
@@ -170,7 +185,7 @@ def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
     mode = AccessMode.DEMO if demo_vault else AccessMode.RECOVERY
     actor = Actor(owner.name, owner.identifier, mode, workstation)
     opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn), bytearray(data_key),
-                       owner)
+                       hold, owner)
     opened.journal(Action.ADMIN, clock, detail="création du coffre")
     return opened, recovery_key
 
@@ -181,28 +196,30 @@ def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str,
 
     The person at the keyboard is the vault's titular physician, reached by another way in.
     """
-    layout, header = _read(folder)
-    try:
-        data_key = _unwrap(header, credential, secrets)
-    except KnownError as error:
-        _journal_failure(layout, header, credential.mode, clock=clock, workstation=workstation,
-                         error=error)
-        raise
-    return _open(layout, header, data_key, clock, Actor("", "", credential.mode, workstation))
+    with _entering(folder) as (layout, header, hold):
+        try:
+            data_key = _unwrap(header, credential, secrets)
+        except KnownError as error:
+            _journal_failure(layout, header, credential.mode, clock=clock,
+                             workstation=workstation, error=error)
+            raise
+        return _open(layout, header, data_key, clock,
+                     Actor("", "", credential.mode, workstation), hold=hold)
 
 
 def unlock_with_card(folder: Path, certificate_der: bytes, sign: card.Signer, clock: Clock,
                      workstation: str) -> OpenVault:
     """Open the vault with a card whose PIN was given; its holder becomes the actor (AUTH-5)."""
-    layout, header = _read(folder)
-    try:
-        data_key, holder = card.unlock_with_card(header, certificate_der, sign, clock.now())
-    except KnownError as error:
-        _journal_failure(layout, header, AccessMode.CARD, clock=clock, workstation=workstation,
-                         error=error)
-        raise
-    return _open(layout, header, data_key, clock,
-                 Actor(holder.name, holder.rpps, AccessMode.CARD, workstation))
+    with _entering(folder) as (layout, header, hold):
+        try:
+            data_key, holder = card.unlock_with_card(header, certificate_der, sign,
+                                                     clock.now())
+        except KnownError as error:
+            _journal_failure(layout, header, AccessMode.CARD, clock=clock,
+                             workstation=workstation, error=error)
+            raise
+        return _open(layout, header, data_key, clock,
+                     Actor(holder.name, holder.rpps, AccessMode.CARD, workstation), hold=hold)
 
 
 def journal_failed_attempt(folder: Path, mode: AccessMode, clock: Clock, workstation: str,
@@ -213,16 +230,31 @@ def journal_failed_attempt(folder: Path, mode: AccessMode, clock: Clock, worksta
 
 
 def _read(folder: Path) -> tuple[VaultLayout, KeyHeader]:
-    """The vault's files and header; leftovers of an interrupted header write are removed."""
+    """The vault's files and header, or a French refusal when no vault lives there."""
     layout = VaultLayout(folder)
-    header = read_header(layout.header)
-    for leftover in layout.stale_temporary_files():
-        leftover.unlink(missing_ok=True)
-    return layout, header
+    return layout, read_header(layout.header)
+
+
+@contextlib.contextmanager
+def _entering(folder: Path) -> Iterator[tuple[VaultLayout, KeyHeader, VaultLock]]:
+    """Take the vault for this process, then read its header; let it go if opening fails.
+
+    Leftovers of an interrupted header write are removed only under the lock: another
+    process could be writing one.
+    """
+    layout, _ = _read(folder)
+    hold = VaultLock.acquire(layout.lock_file)
+    try:
+        for leftover in layout.stale_temporary_files():
+            leftover.unlink(missing_ok=True)
+        yield layout, read_header(layout.header), hold
+    except BaseException:
+        hold.release()
+        raise
 
 
 def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
-          actor: Actor) -> OpenVault:
+          actor: Actor, *, hold: VaultLock) -> OpenVault:
     """Connect, check the pair of files, import pending attempts, journal the connection.
 
     An actor without a name stands for the titular physician recorded in the vault.
@@ -235,7 +267,7 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         if not actor.name:
             actor = Actor(meta["owner_name"], meta["owner_id"], actor.mode, actor.workstation)
         opened = OpenVault(layout, header, conn, actor, SqlRecordStore(conn),
-                           bytearray(data_key), Owner(meta["owner_name"], meta["owner_id"]))
+                           bytearray(data_key), hold, Owner(meta["owner_name"], meta["owner_id"]))
         _import_pending(opened, unb64(meta["audit_private_key"]), clock)
         problem = anchor.anchor_problem(conn, header, data_key)
         if problem:
