@@ -86,11 +86,11 @@ def _done(result: Any) -> int:
 
 def command_verify(args: argparse.Namespace) -> int:
     """Say whether a signed PDF is intact and who signed it; exit 1 when it is not intact."""
-    from cabinet.documents.verification import load_anchors, verify_pdf
+    from cabinet.documents.verification import default_anchors, load_anchors, verify_pdf
 
     try:
         content = Path(args.file).read_bytes()
-        anchors = load_anchors([Path(p).read_bytes() for p in args.trust])
+        anchors = default_anchors() + load_anchors([Path(p).read_bytes() for p in args.trust])
     except OSError:
         raise KnownError("Fichier introuvable ou illisible.") from None
     except ValueError:
@@ -199,7 +199,8 @@ def add_commands(commands: Any) -> None:
     verify = commands.add_parser("verify", help="vérifier un PDF signé")
     verify.add_argument("file", help="fichier PDF à vérifier")
     verify.add_argument("--trust", action="append", default=[],
-                        help="certificat d'une autorité de confiance (PEM ou DER)")
+                        help="certificat d'une autorité de confiance (PEM ou DER), en plus "
+                             "des autorités IGC-Santé")
     verify.set_defaults(handler=command_verify)
 
     def with_output(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

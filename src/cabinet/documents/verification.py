@@ -60,6 +60,15 @@ def load_anchors(blobs: Sequence[bytes]) -> list[x509.Certificate]:
     return anchors
 
 
+def default_anchors() -> list[x509.Certificate]:
+    """Cabinet's default trust anchors, the IGC-Santé authorities (fingerprints checked)."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from cabinet.trust.anchors import igc_sante
+
+    return load_anchors([c.public_bytes(Encoding.DER) for c in igc_sante().all()])
+
+
 def trust_anchors(folder: str) -> list[x509.Certificate]:
     """The root certificates in the trust folder (none when the setting is empty)."""
     if not folder:
