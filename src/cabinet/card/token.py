@@ -74,7 +74,13 @@ def installed_modules(preferred: Sequence[Path] = ()) -> list[Path]:
     """The allowed modules installed here, `preferred` ones first (each once)."""
     allowed = allowed_modules()
     order = [p for p in preferred if p in allowed] + list(allowed)
-    return [p for p in dict.fromkeys(order) if p.exists()]
+    modules: list[Path] = []
+    files: set[Path] = set()
+    for path in order:  # a symlink names the same module: loading it twice is refused
+        if path.exists() and path.resolve() not in files:
+            files.add(path.resolve())
+            modules.append(path)
+    return modules
 
 
 def locate(reader: str, preferred: Sequence[Path] = ()) -> tuple[Path, Any]:
