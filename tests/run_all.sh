@@ -16,7 +16,7 @@ DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon
 install_debian_packages "${DEBIAN_PACKAGES[@]}"
 command -v uv >/dev/null || python3 -m pip install --quiet uv
 
-uv sync --frozen --quiet
+uv sync --frozen --quiet  # tests/acceptance installs it once more this way, in a fresh folder
 echo "== ruff"; uv run --frozen ruff check .
 echo "== mypy"; uv run --frozen mypy
 echo "== import contracts"; uv run --frozen lint-imports

@@ -51,7 +51,7 @@ def _user_environment(home: Path, scripts: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """A fresh virtual environment where `uv sync --frozen` installed the project."""
-    uv = shutil.which("uv")
+    uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` names itself in UV
     if uv is None:
         pytest.fail("uv is missing: python3 -m pip install uv (or run: bash tests/run_all.sh)",
                     pytrace=False)
