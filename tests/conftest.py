@@ -60,6 +60,7 @@ from helpers.card_fixtures import (  # noqa: E402, F401
     other_physician_card,
     physician_card,
     physician_tokens,
+    pin_counter,
     softhsm,
     stale_certificate_card,
 )

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cabinet.archive.container import Decrypter
     from cabinet.archive.export import ArchiveExporter
     from cabinet.archive.importer import ArchiveImporter
+    from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
     from cabinet.services.copies import CopyService
@@ -192,12 +193,19 @@ class VaultDoor:
 
     def pin_notice(self, reader: str) -> str:
         """What to say before the PIN is asked: tries running out, or a blocked card."""
+        return self.pin_state(reader).notice
+
+    def pin_state(self, reader: str) -> "PinState":
+        """The PIN state of the card in `reader`; a card its software cannot read yet has none.
+
+        Read from the token's flags: nothing is sent to the card, least of all a PIN.
+        """
         from cabinet.card import token
 
         try:
-            return token.pin_notice(self._card_token(reader)[1])
+            return token.pin_state(self._card_token(reader)[1])
         except token.CardError:
-            return ""
+            return token.PinState()
 
     @contextlib.contextmanager
     def document_signer(self, reader: str, pin: str,

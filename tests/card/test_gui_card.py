@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from cabinet.bootstrap import build_context
 from cabinet.domain.record import EntryKind
+from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
 from cabinet.vault.session import create_vault
 from helpers.qt import answer_dialogs, card_lock_screen, type_pin
@@ -107,3 +108,47 @@ def test_three_wrong_pins_are_three_journaled_refusals_never_retried(qtbot, card
     failed = [e for e in events if e["action"] == "connect_failed"]
     assert len(failed) == 3 and {e["mode"] for e in failed} == {"card"}
     assert not any(f"000{n}" in str(events) for n in range(3))
+
+
+def card_way(window):
+    return next(b for b in window.lock_screen.choices.buttons()
+                if b.text() == "Carte CPS et code PIN")
+
+
+def test_the_lock_screen_counts_the_tries_down_and_never_asks_a_blocked_card_for_its_pin(
+        qtbot, pin_counter, card_window, physician_card):
+    notice = card_window.lock_screen.pin_notice
+    assert notice.text() == ""
+    type_pin(qtbot, card_window, "0000")
+    assert "Code PIN incorrect" in card_window.lock_screen.error.text()
+    assert notice.text() == "Attention : un code PIN erroné a déjà été saisi sur cette carte."
+    type_pin(qtbot, card_window, "0001")
+    assert "dernier essai" in card_window.lock_screen.error.text()
+    assert notice.text().startswith("Attention : un seul essai reste avant le blocage")
+    type_pin(qtbot, card_window, "0002")
+    assert notice.text().startswith("Carte bloquée après trois codes PIN erronés")
+    assert "mode dégradé" in notice.text() and card_window.lock_screen.error.text() == ""
+    assert not card_way(card_window).isEnabled()
+    assert card_window.lock_screen.current_way().title == "Clé de secours"
+
+    physician_card.remove()
+    physician_card.insert()
+    qtbot.waitUntil(lambda: "Carte insérée" in card_window.lock_screen.card_status.text(),
+                    timeout=2000)
+    assert notice.text().startswith("Carte bloquée") and not card_way(card_window).isEnabled()
+    with pytest.raises(KnownError, match="Carte bloquée"):
+        card_window.door.open_with_card(physician_card.reader, physician_card.pin)
+    assert pin_counter.logins == ["0000", "0001", "0002"]  # the right PIN never reached it
+
+
+def test_a_card_with_one_try_left_is_said_so_as_soon_as_it_is_inserted(
+        qtbot, pin_counter, card_window, physician_card):
+    physician_card.remove()
+    qtbot.waitUntil(lambda: not card_way(card_window).isEnabled(), timeout=2000)
+    pin_counter.left = 1  # two wrong PINs typed elsewhere (another workstation, a signature)
+    physician_card.insert()
+    qtbot.waitUntil(lambda: "un seul essai" in card_window.lock_screen.pin_notice.text(),
+                    timeout=2000)
+    assert card_window.lock_screen.current_way().title == "Carte CPS et code PIN"
+    type_pin(qtbot, card_window, physician_card.pin)
+    assert card_window.ctx is not None and pin_counter.logins == [physician_card.pin]

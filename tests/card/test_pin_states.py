@@ -47,9 +47,10 @@ def test_a_card_its_token_says_blocked_never_receives_the_pin():
 
 
 def test_the_physician_is_warned_before_typing_the_last_try():
-    assert "un seul essai" in token.pin_notice(FakeToken(flags_before=FINAL_TRY))
-    assert "Carte bloquée" in token.pin_notice(FakeToken(flags_before=LOCKED))
-    assert token.pin_notice(FakeToken()) == ""
+    assert "un seul essai" in token.pin_state(FakeToken(flags_before=FINAL_TRY)).notice
+    assert token.pin_state(FakeToken(flags_before=LOCKED)) == (
+        token.blocked_card().message, True)
+    assert token.pin_state(FakeToken()) == ("", False)
 
 
 def test_opensc_s_not_logged_in_after_a_pin_is_a_wrong_pin():

@@ -19,6 +19,8 @@ Fixtures (registered in tests/conftest.py):
 - `stale_certificate_card`, `decrypt_only_key_card`: Dr Martin's tokens that go wrong as real
   ones did: a certificate for another key (a stale middleware cache), and a certificate saying
   non-repudiation on a key that may only decrypt;
+- `pin_counter`: a CPS card's three-try PIN counter (fake_token.py) over every token Cabinet
+  finds, for the PIN states SoftHSM2 never reaches;
 - `openpgp_card`: an OpenPGP card read through OpenSC (openpgp_card.py), in the long-named
   reader, fresh for each test (its PIN tries are real).
 
@@ -31,6 +33,7 @@ from typing import Any
 
 import pytest
 
+from helpers.fake_token import PinCounter
 from helpers.openpgp_card import OpenPgpCard
 from helpers.pcsc_stack import PcscStack, PcscStackError, use_private_socket
 from helpers.softhsm_token import CardToken, SoftHsm
@@ -190,6 +193,22 @@ def decrypt_only_key_card(card_reader: PcscStack,
                           odd_tokens: dict[str, CardToken]) -> Iterator[PhysicianCard]:
     """Dr Martin's card with a decrypt-only key behind a non-repudiation certificate."""
     yield from _card(card_reader, odd_tokens["decrypt_only"])
+
+
+@pytest.fixture
+def pin_counter(monkeypatch: pytest.MonkeyPatch) -> PinCounter:
+    """Every token Cabinet locates counts wrong PINs as a CPS card does (3 tries, then blocked)."""
+    from cabinet.card import token
+
+    counter = PinCounter()
+    locate = token.locate
+
+    def counted(reader: str, preferred: Any = ()) -> tuple[Any, Any]:
+        module, found = locate(reader, preferred)
+        return module, counter.wrap(found)
+
+    monkeypatch.setattr(token, "locate", counted)
+    return counter
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ the token or of python-pkcs11 becomes a French `CardError`.
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pkcs11
 import pkcs11.exceptions
@@ -198,17 +198,24 @@ def pin_refusal(token: Any) -> CardError:
                      "code avant de réessayer.")
 
 
-def pin_notice(token: Any) -> str:
-    """What to tell the physician before the PIN is typed: "" unless tries are running out."""
+class PinState(NamedTuple):
+    """What the token's flags say before the PIN is typed."""
+
+    notice: str = ""  # "" unless tries are running out or the card is blocked
+    blocked: bool = False  # the PIN must not be sent: the card would refuse it anyway
+
+
+def pin_state(token: Any) -> PinState:
+    """The token's PIN state, read from its flags without sending anything to the card."""
     flags = _fresh_flags(token)
     if flags & pkcs11.TokenFlag.USER_PIN_LOCKED:
-        return blocked_card().message
+        return PinState(blocked_card().message, blocked=True)
     if flags & pkcs11.TokenFlag.USER_PIN_FINAL_TRY:
-        return ("Attention : un seul essai reste avant le blocage de la carte. Vérifiez votre "
-                "code PIN avant de le saisir.")
+        return PinState("Attention : un seul essai reste avant le blocage de la carte. "
+                        "Vérifiez votre code PIN avant de le saisir.")
     if flags & pkcs11.TokenFlag.USER_PIN_COUNT_LOW:
-        return "Attention : un code PIN erroné a déjà été saisi sur cette carte."
-    return ""
+        return PinState("Attention : un code PIN erroné a déjà été saisi sur cette carte.")
+    return PinState()
 
 
 def _fresh_flags(token: Any) -> Any:

@@ -53,6 +53,10 @@ class LockScreen(QWidget):
         self.card_status = QLabel("Recherche des lecteurs de carte…")
         self.card_status.setObjectName("cardStatus")
         self.card_status.setWordWrap(True)
+        self.pin_notice = QLabel()  # tries running out, or a blocked card, before any PIN
+        self.pin_notice.setObjectName("pinNotice")
+        self.pin_notice.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.pin_notice.setWordWrap(True)
         self.choices = QButtonGroup(self)
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
@@ -78,6 +82,7 @@ class LockScreen(QWidget):
         title = QLabel("<h2>Cabinet — coffre verrouillé</h2>")
         layout.addWidget(title)
         layout.addWidget(self.card_status)
+        layout.addWidget(self.pin_notice)
         for index, way in enumerate(self._ways):
             button = QRadioButton(way.title)
             button.setAccessibleName(way.title)
@@ -104,16 +109,29 @@ class LockScreen(QWidget):
             self.secret.setAccessibleName(way.field_label)
             self.secret.setFocus()
 
-    def show_card_status(self, text: str, card_present: bool) -> None:
-        """Say what the readers hold; the card way is usable only with a card inserted."""
+    def offers_card(self) -> bool:
+        """Whether the card is one of the ways in."""
+        return any(way.mode is AccessMode.CARD for way in self._ways)
+
+    def show_card_status(self, text: str, card_present: bool, pin_notice: str = "",
+                         blocked: bool = False) -> None:
+        """Say what the readers hold and what the card's PIN state is.
+
+        The card way is usable only with a card inserted that is not blocked: a blocked
+        card's PIN is never asked (the notice says so and points to the degraded mode).
+        """
         self.card_status.setText(text)
+        self.pin_notice.setText(pin_notice)
+        if pin_notice and self.error.text() == pin_notice:
+            self.error.clear()  # said once, where it stays true
+        usable = card_present and not blocked
         for index, way in enumerate(self._ways):
             if way.mode is AccessMode.CARD:
                 button = self.choices.button(index)
-                button.setEnabled(card_present)
-                if card_present and not button.isChecked() and not self.secret.text():
+                button.setEnabled(usable)
+                if usable and not button.isChecked() and not self.secret.text():
                     button.setChecked(True)  # never while something is typed for another way
-                elif not card_present and button.isChecked():
+                elif not usable and button.isChecked():
                     self._check_first_enabled()
 
     def _check_first_enabled(self) -> None:

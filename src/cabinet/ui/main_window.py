@@ -206,6 +206,8 @@ class MainWindow(QMainWindow):
                 self.ctx = self.door.open(AccessMode(mode), secret)
         except KnownError as error:
             self.lock_screen.show_error(error.message)
+            if AccessMode(mode) is AccessMode.CARD:
+                self.card_changed(self.cards.current)  # the tries left have changed
             return
         self._show_unlocked()
 
@@ -276,9 +278,16 @@ class MainWindow(QMainWindow):
             journal.mark_break_glass_reviewed(max(e["id"] for e in pending))
 
     def card_changed(self, readers: Readers) -> None:
-        """Show the readers' state; lock at once when the card that unlocked is gone."""
-        self.lock_screen.show_card_status(readers.describe(), bool(readers.card_readers()))
-        if self.card_reader and self.card_reader not in readers.card_readers():
+        """Show the readers' state; lock at once when the card that unlocked is gone.
+
+        While locked, the card's PIN state is read from its token before any PIN is typed:
+        tries running out are said, and a blocked card is never asked for its PIN.
+        """
+        present = readers.card_readers()
+        notice, blocked = (self.door.pin_state(present[0]) if present and self.ctx is None
+                           and self.lock_screen.offers_card() else ("", False))
+        self.lock_screen.show_card_status(readers.describe(), bool(present), notice, blocked)
+        if self.card_reader and self.card_reader not in present:
             self.lock()
 
     def _show_unlocked(self) -> None:
