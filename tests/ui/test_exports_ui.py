@@ -111,30 +111,6 @@ def test_without_a_pdf_viewer_the_path_is_given(unlocked, qtbot, exports, monkey
     assert "Aucune application" in seen[0] and str(pdf) in seen[0]
 
 
-# --- certificate ---------------------------------------------------------------------------
-
-def test_a_certificate_is_refused_empty_then_signed_and_kept(unlocked, qtbot, exports):
-    open_emilie(unlocked, qtbot)
-    seen, results = [], []
-
-    def write(dialog):
-        assert "LEFÈVRE Émilie" in dialog.findChild(QLabel, "patientBanner").text()
-        assert "LEFÈVRE" not in dialog.windowTitle()
-        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.click()
-        seen.append(dialog.error.text())
-        dialog.statement.setPlainText("Certifie que l'état de santé permet le tennis.")
-        save.click()
-
-    answer_dialogs(write, close_box(results))
-    menu_action(unlocked, "Certificat médical").trigger()
-    assert seen == ["Le texte du certificat est vide."]
-    [written] = list(exports.glob("certificat-*.pdf"))
-    assert str(written) in results[0]
-    assert verify_pdf(written.read_bytes()).intact
-    assert unlocked.record.documents.list.list.count() == 1  # kept in the record
-
-
 # --- copy requests ---------------------------------------------------------------------------
 
 def test_the_copy_register_records_a_request_and_shows_its_legal_dates(unlocked, qtbot, exports):

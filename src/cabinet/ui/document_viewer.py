@@ -49,6 +49,10 @@ class DocumentViewer(QScrollArea):
         else:
             image = QImage.fromData(content)
             images = [] if image.isNull() else [image]
+        self.show_pages(images)
+
+    def show_pages(self, images: list[QImage]) -> None:
+        """Display pages already rendered (off the GUI thread, by `render_pdf`)."""
         if not images:
             self._show_text("Ce document ne peut pas être affiché (format non reconnu "
                             "ou fichier endommagé).")

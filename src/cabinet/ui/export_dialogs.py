@@ -6,8 +6,10 @@ its French message. The patient is named inside the form, never in its title.
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
@@ -25,7 +27,13 @@ from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.issuing import ExportResult, Output
 from cabinet.ui.dialogs import ServiceDialog, certificate_to_open
+from cabinet.ui.document_viewer import DocumentViewer, render_pdf
 from cabinet.ui.signing import Exporter
+from cabinet.ui.worker import BackgroundJob
+
+if TYPE_CHECKING:
+    from cabinet.documents.formulas import Formula
+    from cabinet.services.exports import Prepared
 
 PART_LABELS = {
     EntryKind.HISTORY: "Antécédents",
@@ -39,6 +47,11 @@ PART_LABELS = {
     EntryKind.CONSENT: "Consentements et oppositions",
 }
 ABANDONED = "Export abandonné : aucun fichier n'a été écrit."
+PREVIEW_STOPPED = "Aperçu abandonné."
+READ_FIRST = ("Relisez le document tel qu'il sera signé (à droite), puis « Signer et "
+              "enregistrer ».")
+PREVIEW_WIDTH = 520
+PREVIEW_SCALE = 0.85
 
 
 def text_box(name: str) -> QPlainTextEdit:
@@ -87,8 +100,100 @@ class ExportDialog(ServiceDialog):
         self.written = result
 
 
-class CertificateDialog(ExportDialog):
-    """A medical certificate: its text, signed, kept in the record."""
+class ReadThenSignDialog(ExportDialog):
+    """A document the physician writes (certificate, letter): shown as it will be, then signed.
+
+    The text starts with the customary formulas, to keep or change; the application adds
+    none. « Aperçu » lays the document out on a worker thread and shows its pages; « Signer
+    et enregistrer » signs that very document, and shows it first if it was not shown since
+    the last change. Typing goes to the text from the start: no button is the default one.
+    """
+
+    job = "Signature du document…"
+
+    def __init__(self, ctx: AppContext, patient_id: int, exporter: Exporter,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, patient_id, exporter, parent)
+        self.text = text_box("Texte")
+        self.prepared: Prepared | None = None
+        self.preview = DocumentViewer()
+        self.preview.setMinimumWidth(PREVIEW_WIDTH)
+        self.show_preview = self.buttons.addButton(
+            "&Aperçu", QDialogButtonBox.ButtonRole.ActionRole)
+        self.show_preview.clicked.connect(self._preview_clicked)
+        for button in self.buttons.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.body.removeWidget(self.fields)
+        row = QHBoxLayout()
+        row.addWidget(self.fields, 1)
+        row.addWidget(self.preview, 1)
+        self.body.addLayout(row)
+        self.resize(1040, 680)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """The button box makes « Signer » the default when shown: Enter must never sign."""
+        super().showEvent(event)
+        for button in self.buttons.findChildren(QPushButton):
+            button.setDefault(False)
+
+    def start_with(self, formula: "Formula") -> None:
+        """Put the formula in the text, the cursor between its two parts, the focus there."""
+        self.text.setPlainText(formula.text())
+        cursor = self.text.textCursor()
+        cursor.setPosition(formula.cursor())
+        self.text.setTextCursor(cursor)
+        self.text.setFocus()
+
+    def watch(self, *edits: QLineEdit | QPlainTextEdit) -> None:
+        """Any change to these fields makes the preview stale and clears the last error."""
+        for edit in edits:
+            edit.textChanged.connect(self._changed)
+
+    def prepare(self) -> "Prepared":
+        """Lay the document out (worker thread)."""
+        raise NotImplementedError
+
+    def _changed(self) -> None:
+        self.error.clear()
+        if self.prepared is not None:
+            self.prepared = None
+            self.preview.clear()
+
+    def _preview_clicked(self) -> None:
+        try:
+            self.show_document()
+        except KnownError as error:
+            self.error.setText(error.message)
+
+    def show_document(self) -> None:
+        """Lay out and show the document as it will be signed; nothing is written."""
+        self.check()
+        prepared, pages = BackgroundJob(self, "Mise en page du document…", PREVIEW_STOPPED).run(
+            lambda _progress: self._laid_out())
+        self.prepared = prepared
+        self.preview.show_pages(pages)
+        self.preview.setFocus()  # arrows scroll the pages; typing triggers nothing
+
+    def _laid_out(self) -> tuple["Prepared", list[QImage]]:
+        prepared = self.prepare()
+        return prepared, render_pdf(prepared.preview, scale=PREVIEW_SCALE)
+
+    def _export(self) -> None:
+        if self.prepared is None:
+            self.show_document()
+            raise KnownError(READ_FIRST)
+        prepared = self.prepared
+        result = self.exporter.run(
+            self, lambda out: self.ctx.exports.sign_prepared(prepared, out), self.what,
+            job=self.job)
+        if result is None:
+            raise KnownError(ABANDONED)
+        self.written = result
+
+
+class CertificateDialog(ReadThenSignDialog):
+    """A medical certificate: its text, shown, signed, kept in the record."""
 
     title = "Certificat médical"
     what = "Certificat signé enregistré"
@@ -96,22 +201,29 @@ class CertificateDialog(ExportDialog):
     def __init__(self, ctx: AppContext, patient_id: int, exporter: Exporter,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, patient_id, exporter, parent)
-        self.statement = text_box("Texte du certificat")
-        self.statement.setPlaceholderText("Je soussigné(e)… certifie avoir examiné…")
+        self.formula = ctx.exports.certificate_formula(patient_id)
+        self.statement = self.text
+        self.statement.setAccessibleName("Texte du certificat")
         self.form.addRow("&Texte du certificat", self.statement)
+        self.start_with(self.formula)
+        self.watch(self.statement)
 
     def check(self) -> None:
-        """The statement is required."""
-        if not self.statement.toPlainText().strip():
+        """Something is certified beyond the formulas."""
+        typed = self.statement.toPlainText()
+        if not typed.strip():
             raise InvalidInput("Le texte du certificat est vide.")
+        if self.formula.untouched(typed):
+            raise InvalidInput("Écrivez ce que vous certifiez entre les deux formules.")
 
-    def export(self, out: Output) -> ExportResult:
-        """Sign and write the certificate."""
-        return self.ctx.exports.certificate(self.patient_id, self.statement.toPlainText(), out)
+    def prepare(self) -> "Prepared":
+        """The certificate as it will be signed."""
+        return self.ctx.exports.prepare_certificate(self.patient_id,
+                                                    self.statement.toPlainText())
 
 
-class LetterDialog(ExportDialog):
-    """A letter to a colleague: recipient and text, signed, kept in the record."""
+class LetterDialog(ReadThenSignDialog):
+    """A letter to a colleague: recipient and text, shown, signed, kept in the record."""
 
     title = "Courrier à un confrère"
     what = "Courrier signé enregistré"
@@ -119,22 +231,30 @@ class LetterDialog(ExportDialog):
     def __init__(self, ctx: AppContext, patient_id: int, exporter: Exporter,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, patient_id, exporter, parent)
+        self.formula = ctx.exports.letter_formula()
         self.recipient = QLineEdit()
         self.recipient.setAccessibleName("Destinataire")
         self.recipient.setPlaceholderText("Dr Paul Durand, cardiologue, Paris")
-        self.message = text_box("Texte du courrier")
+        self.message = self.text
+        self.message.setAccessibleName("Texte du courrier")
         self.form.addRow("&Destinataire", self.recipient)
         self.form.addRow("&Texte du courrier", self.message)
+        self.start_with(self.formula)
+        self.recipient.setFocus()  # who it goes to comes first
+        self.watch(self.recipient, self.message)
 
     def check(self) -> None:
-        """Recipient and text are required."""
+        """Recipient and text are required, the text beyond the formulas."""
         if not self.recipient.text().strip() or not self.message.toPlainText().strip():
             raise InvalidInput("Indiquez le destinataire et le texte du courrier.")
+        if self.formula.untouched(self.message.toPlainText()):
+            raise InvalidInput("Écrivez le courrier entre la formule d'appel et la formule de "
+                               "politesse.")
 
-    def export(self, out: Output) -> ExportResult:
-        """Sign and write the letter."""
-        return self.ctx.exports.letter(self.patient_id, self.recipient.text(),
-                                       self.message.toPlainText(), out)
+    def prepare(self) -> "Prepared":
+        """The letter as it will be signed."""
+        return self.ctx.exports.prepare_letter(self.patient_id, self.recipient.text(),
+                                               self.message.toPlainText())
 
 
 class TransmitDialog(ExportDialog):

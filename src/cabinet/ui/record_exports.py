@@ -90,7 +90,11 @@ class RecordExports:
         opened = self._open_record()
         if opened is None:
             return
-        dialog = dialog_class(*opened, self.exporter, parent=self.record)
+        try:
+            dialog = dialog_class(*opened, self.exporter, parent=self.record)
+        except KnownError as error:  # no prescriber in the settings: nothing could be signed
+            show_known_error(self.record, error)
+            return
         dialog.show_patient(self.record.patient_text())
         dialog.exec()
         if dialog.written is not None and self.record.patient_id is not None:

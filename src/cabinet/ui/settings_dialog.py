@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +36,7 @@ class SettingsDialog(ServiceDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__("Paramètres du cabinet", parent)
         form = QFormLayout()
-        self.fields: dict[str, QLineEdit] = {}
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
         group = ""
         for setting in SETTINGS:
             if setting.group != group:
@@ -43,13 +44,27 @@ class SettingsDialog(ServiceDialog):
                 form.addRow(QLabel(f"<b>{group}</b>"))
             form.addRow(setting.label, self._field(setting, values[setting.key]))
         self.body.addLayout(form)
-        self.save = lambda: save_with({key: edit.text() for key, edit in self.fields.items()})
+        self.save = lambda: save_with({key: _value(edit) for key, edit in self.fields.items()})
         self.resize(620, 420)
 
     def _field(self, setting: Setting, value: str) -> QWidget:
-        edit = QLineEdit(value)
+        edit = _choice(setting, value) if setting.kind == "choice" else QLineEdit(value)
         edit.setToolTip(setting.description)
         edit.setAccessibleName(setting.label)
         edit.setAccessibleDescription(setting.description)
         self.fields[setting.key] = edit
-        return _folder_row(edit) if setting.kind == "folder" else edit
+        return _folder_row(edit) if isinstance(edit, QLineEdit) and setting.kind == "folder" \
+            else edit
+
+
+def _choice(setting: Setting, value: str) -> QComboBox:
+    """A list of the setting's choices, its current value selected."""
+    box = QComboBox()
+    for choice, label in setting.choices:
+        box.addItem(label, choice)
+    box.setCurrentIndex(max(box.findData(value), 0))
+    return box
+
+
+def _value(edit: QLineEdit | QComboBox) -> str:
+    return str(edit.currentData()) if isinstance(edit, QComboBox) else edit.text()
