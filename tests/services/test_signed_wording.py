@@ -139,3 +139,18 @@ def test_the_civility_agrees_the_councils_declaration(ctx, out):
         kept_at="Hébergeur agréé"), out)
     text = flat(out.destination / written.name)
     assert "Je soussignée, Dr Jeanne Martin, RPPS 10101010105, déclare cesser" in text
+
+
+def test_a_generated_demo_practice_signs_as_its_marked_physician(tmp_path, clock, out):
+    from cabinet.bootstrap import build_context
+    from cabinet.demo.generator import DemoSize, generate
+    from cabinet.vault.session import create_vault
+    from helpers.vaults import OWNER
+
+    opened, _ = create_vault(tmp_path / "demo", OWNER, clock, "poste", demo_vault=True)
+    ctx = build_context(opened, clock)
+    [patient] = generate(ctx, DemoSize(1, documents_per_patient=0), 5)
+    prescription = ctx.records.open_record(patient).of_kind(EntryKind.PRESCRIPTION)[0]
+    text = flat(Path(ctx.exports.prescription(prescription.lineage, out).path))
+    assert "Dr Claire Martin (démonstration)" in text and "RPPS 99999999990" in text
+    ctx.lock()

@@ -16,6 +16,7 @@ from faker import Faker
 
 from cabinet.bootstrap import AppContext
 from cabinet.demo import catalogue
+from cabinet.demo.prescriber import name_demo_prescriber
 from cabinet.domain.identity import Identity, IdentityStatus, Sex, nir_key
 from cabinet.domain.record import EntryKind
 
@@ -140,7 +141,11 @@ class DemoGenerator:
 
 def generate(ctx: AppContext, size: DemoSize, seed: int,
              progress: Callable[[int, int], None] | None = None) -> list[int]:
-    """Create `size.patients` synthetic records; return their numbers."""
+    """Create `size.patients` synthetic records; return their numbers.
+
+    A vault that names no prescriber yet gets the fictitious one, so that it signs.
+    """
+    name_demo_prescriber(ctx.settings)
     generator = DemoGenerator(seed, ctx.clock.now().date())
     created: list[int] = []
     while len(created) < size.patients:
