@@ -139,8 +139,8 @@ def test_a_practice_vault_opens_with_the_recovery_key_typed_and_refuses_another(
     assert "Intégrité des pages chiffrées : correcte" in checked.stdout
     wrong = successor.recovery_key[:-1] + ("A" if successor.recovery_key[-1] != "A" else "B")
     refused = installed.run("vault", "check", "--vault", successor.folder, stdin=f"{wrong}\n")
-    assert refused.returncode != 0
-    assert "Traceback" not in refused.stderr
+    assert refused.returncode == 2
+    assert "Accès refusé" in refused.stderr and "Traceback" not in refused.stderr
     assert successor.recovery_key not in refused.stdout + refused.stderr
 
 
@@ -154,19 +154,33 @@ def test_a_signed_prescription_is_intact_and_a_changed_byte_is_refused(installed
                  ctx.vault.store.entry_versions(practice.prescription)[-1].payload["lines"]]
     text = " ".join(pdf_checks.pdf_text(pdf).split())
     assert all(" ".join(drug.split()) in text for drug in drugs)
+    assert re.search(r"RPPS \d{11}\b", text), text  # the prescriber is named
     changed = installed.run("verify", pdf_checks.tamper_inside_signed_range(pdf))
     assert changed.returncode == 1
     assert "Document modifié après signature" in changed.stdout
 
 
-def test_a_certificate_typed_at_the_prompt_is_signed(installed, practice, out):
+def certificate(installed, practice: Practice, out: Path, statement: str, answer: str):
+    return installed.run("sign", "certificate", "--vault", practice.folder, "--patient",
+                         practice.patient, "--to", out, stdin=f"{statement}\n\n{answer}\n")
+
+
+def test_a_certificate_typed_at_the_prompt_is_shown_then_signed(installed, practice, out):
     statement = "Apte à la pratique de la course à pied en compétition."
-    pdf = written(installed.run("sign", "certificate", "--vault", practice.folder,
-                                "--patient", practice.patient, "--to", out,
-                                stdin=f"{statement}\n\n"))
+    result = certificate(installed, practice, out, statement, "OUI")
+    pdf = written(result)
+    shown = " ".join(result.stderr.split())
+    assert statement in shown[:shown.index("Tapez OUI")]  # read before it was confirmed
     assert_signed(installed, pdf)
     assert statement in " ".join(pdf_checks.pdf_text(pdf).split())
     assert statement not in pdf.name
+
+
+def test_a_certificate_not_confirmed_is_not_signed(installed, practice, out):
+    result = certificate(installed, practice, out, "Certificat à ne pas signer.", "non")
+    assert result.returncode != 0
+    assert "rien n'a été signé" in result.stdout + result.stderr
+    assert list(out.iterdir()) == []
 
 
 def test_a_copy_request_is_registered_listed_then_delivered_signed(installed, practice, out):
@@ -194,11 +208,37 @@ def test_a_copy_request_is_registered_listed_then_delivered_signed(installed, pr
     assert re.search(rf"n° {number} .* remise le ", register.stdout)
 
 
-def test_a_transmission_is_an_xdm_zip_of_signed_parts(installed, practice, out, tmp_path):
+def colleague_certificate(folder: Path) -> tuple[Path, Path]:
+    """The receiving colleague's certificate (DER) and private key (PEM), as files."""
+    from cryptography.hazmat.primitives import serialization
+
+    from helpers.certificates import card_certificate
+
+    key, certificate = card_certificate("Dr Paul Roux", "10003456786")
+    (folder / "confrere.der").write_bytes(certificate)
+    (folder / "confrere.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return folder / "confrere.der", folder / "confrere.pem"
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["en-clair", "chiffre-cms"])
+def test_a_transmission_is_an_xdm_zip_of_signed_parts(installed, practice, out, tmp_path,
+                                                      encrypted):
+    certificate, key = colleague_certificate(tmp_path)
     package = written(installed.run(
         "transmit", "--vault", practice.folder, "--patient", practice.patient, "--parts",
         "encounter,allergy,prescription", "--to", out,
+        *(["--recipient-certificate", certificate] if encrypted else []),
         stdin="Dr Paul Roux, cardiologue\nDemande orale du patient le 02/03/2026\n"))
+    if encrypted:  # what the colleague's own tools do with it
+        assert not zipfile.is_zipfile(package)
+        opened_cms = subprocess.run(
+            ["openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in", package,
+             "-inkey", key, "-out", tmp_path / "recu.zip"],
+            capture_output=True, text=True, timeout=60, check=False)
+        assert opened_cms.returncode == 0, opened_cms.stderr
+        package = tmp_path / "recu.zip"
     with zipfile.ZipFile(package) as archive:
         names = archive.namelist()
         assert any(name.endswith("METADATA.XML") for name in names), names
