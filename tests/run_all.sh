@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 # the card test stack (tests/helpers/card_fixtures.py; vpcd listens on the network: never on a
 # user's machine). libpcsclite-dev, gcc, pkg-config: `uv sync` builds pyscard from source (no
 # Linux wheel; swig comes from PyPI as its build requirement), so they come before it.
-# poppler-utils (pdfsig, pdffonts, pdftotext) and qpdf: the independent PDF verifiers.
+# poppler-utils (pdfsig, pdffonts, pdftotext) and qpdf: the independent PDF verifiers; openssl
+# opens a CMS envelope as the colleague would. opensc, opensc-pkcs11: the second middleware.
 DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon
                  pcscd vsmartcard-vpcd softhsm2 libpcsclite-dev gcc libc6-dev pkg-config
-                 poppler-utils qpdf opensc opensc-pkcs11)
+                 poppler-utils qpdf opensc opensc-pkcs11 openssl)
 . installer/debian-packages.sh
 install_debian_packages "${DEBIAN_PACKAGES[@]}"
 command -v uv >/dev/null || python3 -m pip install --quiet uv
