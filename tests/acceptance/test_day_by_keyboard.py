@@ -171,6 +171,32 @@ def test_a_search_by_nir_finds_her_and_entree_opens_her_record(day, keys):
         == "Synthèse"
 
 
+def cut_texts_of_tabs(tabs) -> list[str]:
+    """Tab titles drawn narrower than they need (elided: « Accès au d… »)."""
+    bar = tabs.tabBar()
+    return [plain(bar.tabText(i)) for i in range(bar.count())
+            if bar.tabRect(i).width() < bar.tabSizeHint(i).width()]
+
+
+def cut_cells(table) -> list[str]:
+    """Cells of a table whose text is wider than their column."""
+    metrics = table.fontMetrics()
+    return [table.item(r, c).text() for r in range(table.rowCount())
+            for c in range(table.columnCount())
+            if table.item(r, c) is not None and not table.isColumnHidden(c)
+            and metrics.horizontalAdvance(table.item(r, c).text()) > table.columnWidth(c)]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 8: tabs and names cut at 1280×800")
+def test_at_1280_by_800_tabs_names_and_nir_read_whole(day, keys, qtbot):
+    record_open(day, keys)
+    day.window.resize(1280, 800)
+    search(keys, day.patient.birth_name)
+    qtbot.wait(50)  # the layout settles
+    assert cut_texts_of_tabs(day.window.record.tabs) == []
+    assert cut_cells(day.window.search.results) == []
+
+
 @pytest.mark.xfail(strict=True, reason="issue 12 item 7: an empty search says nothing")
 def test_a_name_nobody_has_says_aucun_patient(day, keys):
     unlocked(day, keys)
@@ -316,7 +342,7 @@ def test_ctrl_maj_p_prints_the_selected_prescription_signed(day, keys):
     assert pdfsig_valid(pdf)
     text = pdf_text(pdf)
     assert day.patient.birth_name.upper() in text and day.patient.first_names in text
-    drug = prescriptions.current().payload["lines"][0]["drug"]
+    drug = prescriptions.list.currentItem().text().split(" — ", 1)[1].split(", ")[0]
     assert drug in shown and drug in text
 
 
@@ -484,7 +510,7 @@ def test_ctrl_l_locks_and_nothing_of_the_patient_stays_on_screen(day, keys):
     keys.press("Ctrl+L")
     window = day.window
     assert window.who.text() == "Verrouillé"
-    assert window.ctx is None
+    assert window.lock_screen.isVisible() and not window.search.isVisible()
     shown = " ".join(visible_texts(window))
     assert day.patient.birth_name.upper() not in shown
     assert day.patient.nir not in shown
