@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from cabinet import cli_archive, cli_exports, paths, support
+from cabinet import paths, support
 from cabinet.audit import anchor, journal
 from cabinet.bootstrap import (
     AppContext,
@@ -22,6 +22,8 @@ from cabinet.bootstrap import (
     system_secret_store,
     workstation_name,
 )
+from cabinet.cli import archive as cli_archive
+from cabinet.cli import exports as cli_exports
 from cabinet.demo.prescriber import DEMO_PHYSICIAN, name_demo_prescriber
 from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import SystemClock

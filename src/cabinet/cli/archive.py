@@ -29,7 +29,7 @@ def command_export(args: argparse.Namespace) -> int:
     """Export the practice, a selection or one patient."""
     from cabinet.archive.container import Recipient
     from cabinet.archive.export import Selection
-    from cabinet.cli_exports import _opened, _output
+    from cabinet.cli.exports import _opened, _output
     from cabinet.exchange.envelope import recipient_certificate
 
     if args.certificate:
@@ -116,7 +116,7 @@ def command_verify(args: argparse.Namespace) -> int:
 
 def command_import(args: argparse.Namespace) -> int:
     """Check, summarise, decide duplicates, confirm, import."""
-    from cabinet.cli_exports import _line, _opened
+    from cabinet.cli.exports import _line, _opened
 
     with _opened(args) as ctx, _reader(args) as reader:
         from cabinet.documents.verification import trust_anchors
