@@ -388,13 +388,19 @@ def test_a_certificate_is_shown_as_it_will_be_signed_then_signed(day, keys):
 
     def write(dialog):
         assert keys.focused_name() == "Texte du certificat"
+        error = dialog.findChild(QLabel, "dialogError")
+        keys.press("Alt+S")  # nothing certified yet
+        seen["refused"] = [error.text()]
         keys.type("Je n'ai constaté aucune contre-indication à la pratique du tennis en "
                   "compétition.")
+        seen["typing"] = [error.text()]
         read_then_sign(keys, dialog, seen)
 
     with keys.dialogs(write, result_box(keys, seen)):
         keys.press("Alt+G")
         keys.press("C")
+    assert seen["refused"] == ["Écrivez ce que vous certifiez entre les deux formules."]
+    assert seen["typing"] == [""]  # the refusal goes as typing resumes
     assert seen["before signing"] == ["Relisez le document tel qu'il sera signé (à droite), "
                                       "puis « Signer et enregistrer »."]
     pdf = written_pdf(seen)
