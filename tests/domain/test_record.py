@@ -7,6 +7,7 @@ from cabinet.domain.record import (
     EntryKind,
     RecordError,
     body_mass_index,
+    french_number,
     is_non_communicable,
     searchable_text,
     validate_entry,
@@ -248,3 +249,35 @@ def test_searchable_text_of_an_encounter_skips_vital_signs() -> None:
     assert "Crépitants\ndroits" in text
     assert "72.5" not in text
     assert "kg" not in text
+
+
+def test_every_bad_vital_sign_is_named_at_once() -> None:
+    with pytest.raises(RecordError) as refused:
+        encounter({"code": "temperature", "value": 52}, {"code": "spo2", "value": 120},
+                  {"code": "weight", "value": "soixante"})
+    lines = str(refused.value).splitlines()
+    assert [line.split(" :")[0] for line in lines] == [
+        "Température", "Saturation en oxygène", "Poids"]
+
+
+@pytest.mark.parametrize("diastolic", [80, 120])
+def test_the_systolic_pressure_must_be_above_the_diastolic(diastolic: int) -> None:
+    with pytest.raises(RecordError, match="systolique doit être supérieure à la "
+                                          "pression diastolique"):
+        encounter({"code": "systolic", "value": 80}, {"code": "diastolic", "value": diastolic})
+    assert len(encounter({"code": "systolic", "value": 120},
+                         {"code": "diastolic", "value": 80})["vitals"]) == 2
+
+
+def test_a_weight_and_height_giving_an_impossible_bmi_are_refused() -> None:
+    with pytest.raises(RecordError, match=r"IMC de 2 358,8 kg/m² est invraisemblable"):
+        encounter({"code": "weight", "value": 94.353}, {"code": "height", "value": 20})
+    newborn = encounter({"code": "weight", "value": 3.2}, {"code": "height", "value": 50})
+    assert body_mass_index(newborn["vitals"]) == 12.8
+
+
+@pytest.mark.parametrize(("value", "text"), [(72.5, "72,5"), (98.0, "98"), (0.95, "0,95"),
+                                             (2358830.0, "2 358 830"), (1e-7, "0")])
+def test_numbers_are_written_the_french_way_never_in_scientific_notation(
+        value: float, text: str) -> None:
+    assert french_number(value) == text

@@ -1,53 +1,10 @@
 """Writing at the keyboard only: what is typed lands where the physician looks (issue 12, 4)."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from cabinet.domain.record import EntryKind
+from helpers.dialog_keys import at_keyboard, open_emilie, press, save_with_alt_e, type_here
 from helpers.qt import answer_dialogs
-
-ALT = Qt.KeyboardModifier.AltModifier
-
-
-def open_emilie(window, qtbot):
-    qtbot.keyClicks(window.search.field, "emi")
-    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
-
-
-def focused(dialog):
-    """Whatever has the keyboard focus inside `dialog` (typing anywhere else is lost)."""
-    widget = QApplication.focusWidget()
-    assert widget is not None and dialog.isAncestorOf(widget), "nothing has the focus"
-    return widget
-
-
-def type_here(qtbot, dialog, text):
-    """Type into whatever has the keyboard focus, as a physician does."""
-    qtbot.keyClicks(focused(dialog), text)
-
-
-def press(qtbot, dialog, key, modifier=Qt.KeyboardModifier.NoModifier):
-    qtbot.keyClick(focused(dialog), key, modifier)
-
-
-def save_with_alt_e(qtbot, dialog):
-    """Alt+E (« Enregistrer »): the button animates its click, then the dialog closes or
-    says what is wrong."""
-    press(qtbot, dialog, Qt.Key.Key_E, ALT)
-    qtbot.waitUntil(lambda: not dialog.isVisible() or bool(dialog.error.text()), timeout=2000)
-
-
-def at_keyboard(qtbot, answer):
-    """Once the dialog is the active window, run `answer`, then close the dialog if it is
-    still open (a failed check must not leave it waiting)."""
-    def run(dialog):
-        try:
-            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
-            answer(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.done(0)
-    return run
 
 
 def prescriptions(window):

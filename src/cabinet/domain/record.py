@@ -58,6 +58,7 @@ VITAL_SIGNS: Mapping[str, VitalSign] = {
     "glycemia": VitalSign("Glycémie capillaire", "g/L", 0.2, 10),
 }
 
+BMI_RANGE = (5.0, 150.0)  # kg/m²: outside, a weight or a height was mistyped
 HISTORY_CATEGORIES = {"medical": "médical", "surgical": "chirurgical", "family": "familial"}
 DOCUMENT_TYPES = {
     "letter_received": "Courrier reçu",
@@ -143,40 +144,65 @@ def _treatment(p: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _vitals(raw: Any) -> list[dict[str, Any]]:
+def check_vitals(raw: Any) -> list[dict[str, Any]]:
+    """The measures of an encounter, each with its unit; every mistake named at once."""
     if not isinstance(raw, list):
         raise RecordError("Les constantes doivent être une liste de mesures.")
-    measures = []
+    measures, problems = [], []
     for item in raw:
         code = item.get("code") if isinstance(item, Mapping) else None
         sign = VITAL_SIGNS.get(str(code))
         if sign is None:
-            raise RecordError("Une constante n'est pas d'un type connu.")
+            problems.append("Une constante n'est pas d'un type connu.")
+            continue
         try:
             value = float(item["value"])
         except (KeyError, TypeError, ValueError):
-            raise RecordError(f"{sign.label} : la valeur n'est pas un nombre.") from None
+            problems.append(f"{sign.label} : la valeur n'est pas un nombre.")
+            continue
         if not sign.low <= value <= sign.high:
-            raise RecordError(
-                f"{sign.label} : la valeur saisie est hors des valeurs possibles "
-                f"({_french(sign.low)} à {_french(sign.high)} {sign.unit})."
-            )
+            problems.append(f"{sign.label} : la valeur saisie est hors des valeurs possibles "
+                            f"({french_number(sign.low)} à {french_number(sign.high)} "
+                            f"{sign.unit}).")
+            continue
         measures.append({"code": str(code), "value": value, "unit": sign.unit})
+    problems += _inconsistencies(measures)
+    if problems:
+        raise RecordError("\n".join(problems))
     return measures
 
 
-def _french(number: float) -> str:
-    """A number written the French way (decimal comma)."""
-    return f"{number:g}".replace(".", ",")
+def _inconsistencies(measures: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Measures each possible but impossible together."""
+    values = {m["code"]: m["value"] for m in measures}
+    found = []
+    if "systolic" in values and "diastolic" in values and values["systolic"] <= values["diastolic"]:
+        found.append("La pression systolique doit être supérieure à la pression diastolique.")
+    bmi = body_mass_index(measures)
+    if bmi is not None and not plausible_bmi(bmi):
+        found.append(f"L'IMC de {french_number(bmi)} kg/m² est invraisemblable : vérifiez le "
+                     "poids et la taille.")
+    return found
+
+
+def french_number(number: float) -> str:
+    """A number the French way: decimal comma, spaced thousands, never an exponent."""
+    text = f"{number:,.3f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",")
 
 
 def body_mass_index(vitals: Sequence[Mapping[str, Any]]) -> float | None:
     """BMI from the weight (kg) and height (cm) of one encounter, rounded to 0.1."""
     values = {v["code"]: float(v["value"]) for v in vitals}
-    if "weight" not in values or "height" not in values:
+    if "weight" not in values or values.get("height", 0) <= 0:
         return None
     metres = values["height"] / 100
     return round(values["weight"] / (metres * metres), 1)
+
+
+def plausible_bmi(bmi: float) -> bool:
+    """Whether a BMI can be a person's (a premature newborn's to the heaviest recorded)."""
+    return BMI_RANGE[0] <= bmi <= BMI_RANGE[1]
 
 
 def _encounter(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -185,7 +211,7 @@ def _encounter(p: Mapping[str, Any]) -> dict[str, Any]:
         "reason": _text(p, "reason", "Le motif", required=True, limit=MAX_SHORT_TEXT),
         "history": _text(p, "history", "L'histoire de la maladie"),
         "examination": _text(p, "examination", "L'examen clinique"),
-        "vitals": _vitals(p.get("vitals", [])),
+        "vitals": check_vitals(p.get("vitals", [])),
         "conclusion": _text(p, "conclusion", "La conclusion"),
         "plan": _text(p, "plan", "La conduite à tenir"),
     }

@@ -18,6 +18,8 @@ from cabinet.domain.record import (
     VITAL_SIGNS,
     EntryKind,
     body_mass_index,
+    french_number,
+    plausible_bmi,
 )
 from cabinet.domain.settings import SETTINGS_BY_KEY
 from cabinet.services.ports import StoredVersion
@@ -49,15 +51,15 @@ def age_text(birth_iso: str, today: dt.date) -> str:
 def vital_text(vital: dict[str, Any]) -> str:
     """'Poids 72,5 kg'."""
     sign = VITAL_SIGNS[vital["code"]]
-    return f"{sign.label} {vital['value']:g} {sign.unit}".replace(".", ",")
+    return f"{sign.label} {french_number(vital['value'])} {sign.unit}"
 
 
 def vitals_text(vitals: list[dict[str, Any]]) -> str:
-    """Every measure of an encounter, and the BMI when weight and height are there."""
+    """Every measure of an encounter, and the BMI when weight and height give a possible one."""
     text = " · ".join(vital_text(v) for v in vitals)
     bmi = body_mass_index(vitals)
-    if bmi is not None:
-        text += f" · IMC {bmi:g} kg/m²".replace(".", ",")
+    if bmi is not None and plausible_bmi(bmi):
+        text += f" · IMC {french_number(bmi)} kg/m²"
     return text
 
 

@@ -14,7 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cabinet.domain.record import VITAL_SIGNS, body_mass_index
+from cabinet.domain.record import (
+    VITAL_SIGNS,
+    RecordError,
+    body_mass_index,
+    check_vitals,
+    french_number,
+)
 from cabinet.errors import InvalidInput
 from cabinet.ui.dialogs import ServiceDialog
 
@@ -22,15 +28,9 @@ TEXT_FIELDS = (("history", "Histoire de la maladie"), ("examination", "Examen cl
                ("conclusion", "Conclusion"), ("plan", "Conduite à tenir"))
 
 
-def parse_french_number(text: str, label: str = "La valeur") -> float | None:
-    """'72,5' or '72.5' → 72.5; empty → None; raise InvalidInput (never echoing the text)."""
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise InvalidInput(f"{label} : la valeur saisie n'est pas un nombre.") from None
+def typed_number(text: str) -> str:
+    """'72,5' → '72.5' and '1 200' → '1200', for the domain to read; empty stays empty."""
+    return "".join(text.split()).replace(",", ".")
 
 
 class EncounterDialog(ServiceDialog):
@@ -73,7 +73,7 @@ class EncounterDialog(ServiceDialog):
             text.setPlainText(payload.get(key, ""))
         values = {v["code"]: v["value"] for v in payload.get("vitals", [])}
         for code, line in self.vitals.items():
-            line.setText(f"{values[code]:g}".replace(".", ",") if code in values else "")
+            line.setText(french_number(values[code]) if code in values else "")
 
     def watch_typing(self) -> None:
         """Every change schedules a draft."""
@@ -85,15 +85,13 @@ class EncounterDialog(ServiceDialog):
             line.textChanged.connect(self.typed)
 
     def draft_payload(self) -> dict[str, Any]:
-        """The fields as typed, even when a number is malformed (a draft keeps everything)."""
+        """The fields as typed; a malformed number is left out (a draft never refuses)."""
         vitals = []
-        for code, line in self.vitals.items():
+        for measure in self._typed():
             try:
-                value = parse_french_number(line.text())
-            except InvalidInput:
-                value = None
-            if value is not None:
-                vitals.append({"code": code, "value": value})
+                vitals.append({"code": measure["code"], "value": float(measure["value"])})
+            except ValueError:
+                continue
         return {**self.payload_texts(), "vitals": vitals}
 
     def payload_texts(self) -> dict[str, Any]:
@@ -115,7 +113,7 @@ class EncounterDialog(ServiceDialog):
         grid.setContentsMargins(0, 0, 0, 0)
         self.vitals: dict[str, QLineEdit] = {}
         for index, (code, sign) in enumerate(VITAL_SIGNS.items()):
-            edit = QLineEdit(f"{values[code]:g}".replace(".", ",") if code in values else "")
+            edit = QLineEdit(french_number(values[code]) if code in values else "")
             edit.setAccessibleName(f"{sign.label} en {sign.unit}")
             edit.setMaximumWidth(80)
             edit.textChanged.connect(self._update_bmi)
@@ -129,20 +127,29 @@ class EncounterDialog(ServiceDialog):
         self._update_bmi()
         return grid_widget
 
+    def _typed(self) -> list[dict[str, str]]:
+        return [{"code": code, "value": typed_number(edit.text())}
+                for code, edit in self.vitals.items() if edit.text().strip()]
+
     def _measures(self) -> list[dict[str, Any]]:
-        measures = []
-        for code, edit in self.vitals.items():
-            value = parse_french_number(edit.text(), VITAL_SIGNS[code].label)
-            if value is not None:
-                measures.append({"code": code, "value": value})
-        return measures
+        """The measures typed, checked all at once: every mistake is named in one message."""
+        try:
+            checked = check_vitals(self._typed())
+        except RecordError as error:
+            raise InvalidInput(str(error)) from None
+        return [{"code": m["code"], "value": m["value"]} for m in checked]
 
     def _update_bmi(self) -> None:
+        typed = [m for m in self._typed() if m["code"] in ("weight", "height")]
+        if len(typed) < 2:
+            self.bmi.setText("IMC : —")
+            return
         try:
-            bmi = body_mass_index(self._measures())
-        except (InvalidInput, ZeroDivisionError):
-            bmi = None
-        self.bmi.setText(f"IMC : {bmi:g} kg/m²".replace(".", ",") if bmi else "IMC : —")
+            bmi = body_mass_index(check_vitals(typed))
+        except RecordError:
+            self.bmi.setText("IMC : invraisemblable, vérifiez le poids et la taille")
+            return
+        self.bmi.setText(f"IMC : {french_number(bmi or 0)} kg/m²")
 
     def payload(self) -> dict[str, Any]:
         """The encounter as typed."""
