@@ -10,6 +10,7 @@ poppler reads in the PDFs produced.
 """
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +144,23 @@ def test_the_demo_vault_opens_with_its_password(day, keys):
     assert keys.focused_name() == "Rechercher un patient"
 
 
+def test_a_second_window_on_the_open_vault_is_refused(day, keys):
+    unlocked(day, keys)
+    second = MainWindow(VaultDoor(day.folder / "coffre"))
+    try:
+        second.show()
+        second.activateWindow()
+        keys.qtbot.waitUntil(lambda: QApplication.activeWindow() is second, timeout=2000)
+        unlock(day, keys)
+        refusal = second.lock_screen.error.text()
+        assert second.who.text() == "Verrouillé"
+    finally:
+        second.close()
+    assert refusal.startswith(f"Ce dossier est déjà ouvert sur ce poste (processus "
+                              f"{os.getpid()}, ")
+    assert day.window.who.text().startswith("Connecté : ")
+
+
 def test_a_search_by_name_lists_the_patients_of_that_name(day, keys):
     unlocked(day, keys)
     search(keys, day.patient.birth_name)
@@ -262,8 +280,6 @@ def abandon(keys: Keyboard):
     return answer
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 6: vital signs refused one at a time, "
-                                       "systolic under diastolic accepted, BMI in e-notation")
 def test_every_wrong_vital_sign_is_said_at_once(day, keys):
     record_open(day, keys)
     seen = {}
@@ -287,9 +303,11 @@ def test_every_wrong_vital_sign_is_said_at_once(day, keys):
 
     with keys.dialogs(write, abandon(keys)):
         keys.press("Ctrl+N")
-    for field_label in ("Poids", "Taille", "systolique"):
-        assert field_label in seen["error"]
-    assert "e+" not in seen["bmi"]
+    assert seen["error"].splitlines() == [
+        "Poids : la valeur n'est pas un nombre.",
+        "Taille : la valeur n'est pas un nombre.",
+        "La pression systolique doit être supérieure à la pression diastolique."]
+    assert seen["bmi"] == "IMC : invraisemblable, vérifiez le poids et la taille"
 
 
 # --- the prescription, printed signed ---------------------------------------------------------

@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.cli import main as cabinet_command
+from helpers.dialog_keys import ANIMATED_CLICK_MS
 
 PATIENTS = 300
 FOCUS_STEPS = 60  # Tab presses before giving up on reaching a field
 STUCK_AFTER_S = 30  # a dialog still open then is closed, failing the step, not the day
-ANIMATED_CLICK_MS = 150  # a button pressed by its Alt mnemonic clicks 100 ms later
 Script = Callable[[QDialog], None]
 
 
@@ -134,7 +134,7 @@ class Keyboard:
     def _click(self, combination: QKeyCombination) -> None:
         QTest.keyClick(self.target(), combination.key(), combination.keyboardModifiers())
         if combination.keyboardModifiers() & Qt.KeyboardModifier.AltModifier:
-            QTest.qWait(ANIMATED_CLICK_MS)
+            QTest.qWait(ANIMATED_CLICK_MS)  # a button's Alt mnemonic clicks 100 ms later
 
     def focused_name(self) -> str:
         """The accessible name (or text) of the widget with the focus."""
