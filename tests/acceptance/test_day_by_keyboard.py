@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from cabinet.bootstrap import VaultDoor
@@ -528,6 +528,16 @@ def test_f1_lists_the_shortcuts_of_the_day(day, keys):
     for shortcut in ("Ctrl+F", "Ctrl+N", "Ctrl+P", "Ctrl+Maj+P", "Alt+G", "Ctrl+I", "Ctrl+J",
                      "Ctrl+L"):
         assert shortcut in seen["help"]
+    assert "Ctrl+Maj+P" in menu_shortcuts(day.window)  # spelled in the menus as in the help
+
+
+def menu_shortcuts(window: MainWindow) -> set[str]:
+    """The shortcuts the menu bar's menus show beside their entries."""
+    shown = set()
+    for menu_action in window.menuBar().actions():
+        for action in menu_action.menu().actions():
+            shown.add(action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+    return shown
 
 
 def test_ctrl_l_locks_and_nothing_of_the_patient_stays_on_screen(day, keys):
