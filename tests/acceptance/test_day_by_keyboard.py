@@ -96,7 +96,7 @@ def keys(qtbot, day):
 
 # --- where each stage starts ----------------------------------------------------------------
 
-def unlock(day: Day, keys: Keyboard) -> None:
+def unlock(keys: Keyboard) -> None:
     """The lock screen's demo way: type the password, Entrée."""
     keys.tab_to("Mot de passe de démonstration")
     keys.type("demo")
@@ -105,7 +105,7 @@ def unlock(day: Day, keys: Keyboard) -> None:
 
 def unlocked(day: Day, keys: Keyboard) -> None:
     if day.window.ctx is None:
-        unlock(day, keys)
+        unlock(keys)
     assert day.window.ctx is not None
 
 
@@ -138,7 +138,7 @@ def test_the_demo_vault_opens_with_its_password(day, keys):
     window = day.window
     assert "Mot de passe de démonstration" in visible_texts(window.lock_screen)
     assert window.who.text() == "Verrouillé"
-    unlock(day, keys)
+    unlock(keys)
     assert window.who.text().startswith("Connecté : ")
     assert "démonstration" in window.who.text()
     assert keys.focused_name() == "Rechercher un patient"
@@ -151,7 +151,7 @@ def test_a_second_window_on_the_open_vault_is_refused(day, keys):
         second.show()
         second.activateWindow()
         keys.qtbot.waitUntil(lambda: QApplication.activeWindow() is second, timeout=2000)
-        unlock(day, keys)
+        unlock(keys)
         refusal = second.lock_screen.error.text()
         assert second.who.text() == "Verrouillé"
     finally:
