@@ -7,6 +7,14 @@ ALT = Qt.KeyboardModifier.AltModifier
 ANIMATED_CLICK_MS = 150
 
 
+def shortcut(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """Press a shortcut of the main window, given back the keyboard as a desktop's window
+    manager does once a dialog closed (the offscreen platform does not)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    qtbot.keyClick(window, key, modifier)
+
+
 def open_emilie(window, qtbot):
     """Search « emi » and open the only result with Entrée."""
     qtbot.keyClicks(window.search.field, "emi")

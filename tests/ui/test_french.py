@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QTable
 
 from cabinet.demo.generator import demo_pdf
 from cabinet.ui.app import prepare_application
+from helpers.dialog_keys import open_emilie, shortcut
 from helpers.qt import answer_dialogs
 
 Buttons = QDialogButtonBox.StandardButton
@@ -45,11 +46,6 @@ def test_the_file_dialog_speaks_french(french, qtbot, tmp_path):
     assert "Annuler" in texts and "Cancel" not in texts
 
 
-def open_emilie(window, qtbot):
-    qtbot.keyClicks(window.search.field, "emi")
-    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
-
-
 def test_file_dialogs_open_in_the_export_folder_then_in_the_last_folder_used(
         unlocked, qtbot, tmp_path):
     exports, scans = tmp_path / "exports", tmp_path / "scans"
@@ -76,8 +72,8 @@ def test_file_dialogs_open_in_the_export_folder_then_in_the_last_folder_used(
         dialog.reject()
 
     answer_dialogs(pick_the_scan, describe, look_and_cancel)
-    qtbot.keyClick(unlocked, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(unlocked, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, unlocked, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, unlocked, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert folders == [str(exports), str(scans)]
     assert unlocked.record.documents.list.list.count() == 1
 
@@ -93,7 +89,7 @@ def journal_rows(window, qtbot):
         dialog.reject()
 
     answer_dialogs(read)
-    qtbot.keyClick(window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     return rows
 
 

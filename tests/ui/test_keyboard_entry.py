@@ -3,7 +3,14 @@
 from PySide6.QtCore import Qt
 
 from cabinet.domain.record import EntryKind
-from helpers.dialog_keys import at_keyboard, open_emilie, press, save_with_alt_e, type_here
+from helpers.dialog_keys import (
+    at_keyboard,
+    open_emilie,
+    press,
+    save_with_alt_e,
+    shortcut,
+    type_here,
+)
 from helpers.qt import answer_dialogs
 
 
@@ -27,7 +34,7 @@ def test_a_new_prescription_is_typed_straight_away_and_alt_e_keeps_the_last_cell
         errors.append(dialog.error.text())
 
     answer_dialogs(at_keyboard(qtbot, type_prescription))
-    qtbot.keyClick(unlocked, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, unlocked, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert errors == [""]
     latest = prescriptions(unlocked)[0].payload["lines"]
     assert [(x["drug"], x["dosage"], x["duration"]) for x in latest] == [
@@ -44,5 +51,5 @@ def test_a_renewed_prescription_opens_on_its_first_cell(unlocked, qtbot):
         save_with_alt_e(qtbot, dialog)
 
     answer_dialogs(at_keyboard(qtbot, change_the_drug))
-    qtbot.keyClick(unlocked, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, unlocked, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert prescriptions(unlocked)[0].payload["lines"][0]["drug"] == "Amoxicilline 500 mg"

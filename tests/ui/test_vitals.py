@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 
 from cabinet.domain.record import EntryKind
 from cabinet.services.wording import vitals_text
-from helpers.dialog_keys import at_keyboard, open_emilie, save_with_alt_e
+from helpers.dialog_keys import at_keyboard, open_emilie, save_with_alt_e, shortcut
 from helpers.qt import answer_dialogs
 
 
@@ -29,7 +29,7 @@ def test_every_wrong_measure_is_reported_in_one_save(unlocked, qtbot):
         seen["closed"] = not dialog.isVisible()
 
     answer_dialogs(at_keyboard(qtbot, fill))
-    qtbot.keyClick(unlocked, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, unlocked, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert seen["closed"]
     first = seen["first"].splitlines()
     assert len(first) == 3
@@ -52,7 +52,7 @@ def test_the_bmi_reads_the_french_way_and_an_impossible_one_is_flagged(unlocked,
         shown.append(dialog.bmi.text())
 
     answer_dialogs(at_keyboard(qtbot, fill))
-    qtbot.keyClick(unlocked, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, unlocked, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert "e+" not in shown[0] and "invraisemblable" in shown[0]
     assert shown[1] == "IMC : 32,6 kg/m²"
 

@@ -23,6 +23,7 @@ from cabinet.domain.record import EntryKind
 BIRTH_PLACES = ("75056", "69123", "13055", "31555", "33063", "59350", "44109", "67482",
                 "2A004", "99134")
 PATIENTS_PER_TRANSACTION = 100
+README_EXAMPLE_BIRTH = dt.date(1961, 3, 12)  # the first patient: README's example search
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,16 @@ class DemoGenerator:
     def _days_ago(self, most: int) -> str:
         return (self._today - dt.timedelta(days=self._random.randint(0, most))).isoformat()
 
-    def identity(self) -> Identity:
-        """One synthetic identity with a valid NIR."""
+    def identity(self, birth_date: dt.date | None = None) -> Identity:
+        """One synthetic identity with a valid NIR, born on `birth_date` if given."""
         rnd, fake = self._random, self._faker
         sex = Sex.FEMALE if rnd.random() < 0.52 else Sex.MALE
         first = fake.first_name_female() if sex is Sex.FEMALE else fake.first_name_male()
         if rnd.random() < 0.15:
             first += "-" + (fake.first_name_female() if sex is Sex.FEMALE
                             else fake.first_name_male())
-        birth = self._today - dt.timedelta(days=rnd.randint(0, 95 * 365))
+        drawn = self._today - dt.timedelta(days=rnd.randint(0, 95 * 365))
+        birth = birth_date or drawn  # drawn all the same: the other patients stay as they were
         place = rnd.choice(BIRTH_PLACES)
         birth_name = fake.last_name()
         used_name = fake.last_name() if sex is Sex.FEMALE and rnd.random() < 0.3 else ""
@@ -152,7 +154,8 @@ def generate(ctx: AppContext, size: DemoSize, seed: int,
         batch = min(PATIENTS_PER_TRANSACTION, size.patients - len(created))
         with ctx.vault.store.transaction():
             for _ in range(batch):
-                patient_id = ctx.patients.create(generator.identity())
+                patient_id = ctx.patients.create(generator.identity(
+                    None if created else README_EXAMPLE_BIRTH))
                 generator.populate(ctx, patient_id, size)
                 created.append(patient_id)
         if progress:

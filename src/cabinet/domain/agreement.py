@@ -7,7 +7,7 @@ that nothing needs agreeing.
 
 import datetime as dt
 
-from cabinet.domain.identity import Sex
+from cabinet.domain.identity import Sex, age_on
 
 FEMALE, MALE = Sex.FEMALE.value, Sex.MALE.value
 
@@ -34,3 +34,24 @@ def undersigned(physician_sex: str, physician: str, details: str = "") -> str:
     if word is not None:
         return f"Je {word}, {designation},"
     return f"{designation}," if details else designation
+
+
+NEWBORN_DAYS = 28  # the neonatal period
+INFANT_YEARS, CHILD_YEARS, ADULT_YEARS = 2, 12, 18  # nourrisson, enfant, adolescent, adulte
+LIFE_STAGES = {  # (newborn, infant, child, adolescent, adult) by recorded sex
+    FEMALE: ("nouveau-née", "nourrisson (fille)", "fille", "adolescente", "femme"),
+    MALE: ("nouveau-né", "nourrisson (garçon)", "garçon", "adolescent", "homme"),
+}
+UNKNOWN_SEX_STAGES = tuple(f"{word} (sexe indéterminé)" for word in (
+    "nouveau-né", "nourrisson", "enfant", "enfant", "adulte"))
+
+
+def life_stage(sex: str, birth_date: dt.date, today: dt.date) -> str:
+    """How a physician names the patient at this age: 'nourrisson (garçon)', 'femme'…
+
+    Bands: newborn under 28 days, infant under 2 years, child under 12, adolescent under 18.
+    """
+    years = age_on(birth_date, today)
+    band = 4 if years >= ADULT_YEARS else 3 if years >= CHILD_YEARS else (
+        2 if years >= INFANT_YEARS else 1 if (today - birth_date).days >= NEWBORN_DAYS else 0)
+    return LIFE_STAGES.get(sex, UNKNOWN_SEX_STAGES)[band]

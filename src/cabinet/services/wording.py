@@ -39,13 +39,16 @@ def french_datetime(iso: str) -> str:
 
 
 def age_text(birth_iso: str, today: dt.date) -> str:
-    """'63 ans', or months for babies."""
+    """'63 ans', months for babies, days in their first month."""
     birth = dt.date.fromisoformat(birth_iso)
     years = age_on(birth, today)
     if years >= 2:
         return f"{years} ans"
     months = (today.year - birth.year) * 12 + today.month - birth.month - (today.day < birth.day)
-    return f"{max(months, 0)} mois"
+    if months >= 1:
+        return f"{months} mois"
+    days = max((today - birth).days, 0)
+    return f"{days} jour{'s' if days > 1 else ''}"
 
 
 def vital_text(vital: dict[str, Any]) -> str:

@@ -55,24 +55,15 @@ from cabinet.ui.worker import stop_jobs
 from cabinet.vault.session import ConfirmOutside
 
 TITLE = "Cabinet"
-SHORTCUTS = (
-    ("Ctrl+F / F2", "Rechercher un patient"),
-    ("Entrée", "Ouvrir le patient sélectionné"),
-    ("Ctrl+Maj+N", "Nouveau patient"),
-    ("Ctrl+N", "Nouvelle consultation"),
-    ("Ctrl+P", "Nouvelle ordonnance"),
-    ("Ctrl+R", "Renouveler l'ordonnance sélectionnée"),
-    ("Ctrl+Maj+P", "Imprimer l'ordonnance sélectionnée, signée"),
-    ("Ctrl+I", "Importer un document"),
-    ("Ctrl+J", "Journal des accès"),
-    ("Ctrl+L", "Verrouiller"),
-    ("F1", "Cette aide"),
-    ("Ctrl+Q", "Quitter"),
-)
 TITULAR_ONLY = ("Seul le médecin titulaire peut exporter ou importer une archive de portabilité "
                 "et conduire la cessation d'activité.")
 NOTICEABLE_MODES = {AccessMode.DEGRADED, AccessMode.RECOVERY, AccessMode.DEMO,
                     AccessMode.BREAK_GLASS}
+
+
+def native(keys: QKeySequence) -> str:
+    """Keys as Qt writes them in menus, in French once its translations are loaded."""
+    return keys.toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def ways_in(door: VaultDoor) -> list[WayIn]:
@@ -423,9 +414,24 @@ class MainWindow(QMainWindow):
         CessationDialog(self.context, self.exporter, self.record.patient_id,
                         self.record.patient_text(), parent=self).exec()
 
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """Every shortcut as the menus write it (« Ctrl+Maj+P »), with what it does."""
+        rows = [(native(QKeySequence("Enter")),
+                 "Ouvrir le patient sélectionné"),
+                (native(QKeySequence.mnemonic(self.record.exports.menu.title())),
+                 "Documents signés et exports du dossier ouvert")]
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if isinstance(menu, QMenu) else []:
+                if action.shortcuts():
+                    rows.append((" / ".join(native(k) for k in action.shortcuts()),
+                                 action.text().replace("&", "").rstrip("…")))
+        return rows
+
     def show_shortcuts(self) -> None:
         """The shortcut overlay (F1)."""
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in SHORTCUTS)
+        rows = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(t)}</td></tr>"
+                       for k, t in self.shortcuts())
         QMessageBox.information(self, "Raccourcis clavier", f"<table>{rows}</table>")
 
     def show_journal_notice(self) -> None:

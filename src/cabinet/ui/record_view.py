@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
+from cabinet.domain.agreement import born_on, life_stage
 from cabinet.domain.identity import Identity
 from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
@@ -43,7 +45,6 @@ from cabinet.ui.signing import Exporter
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)
-SEX_LABELS = {"F": "femme", "M": "homme", "I": "sexe indéterminé"}
 
 
 class RecordHeader(QLabel):
@@ -70,11 +71,11 @@ class RecordHeader(QLabel):
             allergy = "<span style='color:#e65100'><b>Allergies non renseignées</b></span>"
         treatments = ", ".join(e.payload["drug"] for e in record.of_kind(EntryKind.TREATMENT)
                                if not e.payload.get("stopped"))
-        birth = identity.birth_date
+        birth, sex = identity.birth_date, identity.sex.value
         self.setText(
             f"<span style='font-size:16pt'><b>{escape(identity.display_name())}</b></span> "
-            f"— {SEX_LABELS[identity.sex.value]}, {age_text(birth.isoformat(), today)} "
-            f"(né(e) le {birth.strftime('%d/%m/%Y')})"
+            f"— {life_stage(sex, birth, today)}, {age_text(birth.isoformat(), today)} "
+            f"({born_on(sex, birth)})"
             + (f" — NIR {escape(identity.nir)}" if identity.nir else "")
             + f"<br>{allergy}"
             + (f"<br>Traitements en cours : {escape(treatments)}" if treatments else ""))
@@ -147,7 +148,8 @@ class RecordView(QWidget):
         tab = EntryList("Ordonnances")
         tab.add_button("Nouvelle &ordonnance (Ctrl+P)", self.new_prescription)
         tab.add_button("&Renouveler (Ctrl+R)", self.renew_prescription)
-        tab.add_button(f"&Imprimer signée… ({PRINT_KEYS.replace('Shift', 'Maj')})",
+        keys = QKeySequence(PRINT_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
+        tab.add_button(f"&Imprimer signée… ({keys})",
                        self.exports.print_prescription)
         tab.add_button("Versions", lambda: self.show_versions(tab))
         tab.finish_buttons()
@@ -262,8 +264,8 @@ class RecordView(QWidget):
         """Whose record this is, as dialogs say it: name and birth date."""
         if self.identity is None:
             return ""
-        return (f"{self.identity.display_name()}, né(e) le "
-                f"{self.identity.birth_date.strftime('%d/%m/%Y')}")
+        return (f"{self.identity.display_name()}, "
+                f"{born_on(self.identity.sex.value, self.identity.birth_date)}")
 
     def _exec(self, dialog: ServiceDialog) -> None:
         """Show a dialog about the open record, saying whose record it is."""

@@ -53,6 +53,9 @@ class SearchPanel(QWidget):
         self.results.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.results.cellActivated.connect(lambda row, _: self._open_row(row))
         self.results.cellDoubleClicked.connect(lambda row, _: self._open_row(row))
+        self.status = QLabel("Aucun patient")
+        self.status.setObjectName("searchStatus")
+        self.status.hide()
         self.recent = QListWidget()
         self.recent.setAccessibleName("Patients récents")
         self.recent.itemActivated.connect(self._open_recent)
@@ -60,6 +63,7 @@ class SearchPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.field)
         layout.addWidget(self.results)
+        layout.addWidget(self.status)
         layout.addWidget(QLabel("Patients récents"))
         layout.addWidget(self.recent)
 
@@ -80,6 +84,7 @@ class SearchPanel(QWidget):
                 self.results.setItem(index, column, QTableWidgetItem(value))
         if self._rows:
             self.results.selectRow(0)
+        self.status.setVisible(bool(text.strip()) and not self._rows)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         """Up and Down in the search field move through the results."""
@@ -124,4 +129,5 @@ class SearchPanel(QWidget):
         self._rows = []
         self._recent = []
         self.results.setRowCount(0)
+        self.status.hide()
         self.recent.clear()
