@@ -47,7 +47,7 @@ UNKNOWN_SEX_STAGES = tuple(f"{word} (sexe indéterminé)" for word in (
 
 
 def life_stage(sex: str, birth_date: dt.date, today: dt.date) -> str:
-    """How a physician names the patient at this age: 'nourrisson (garçon)', 'femme'…
+    """How a physician names the patient at this age: 'nourrisson (garçon)', 'femme'.
 
     Bands: newborn under 28 days, infant under 2 years, child under 12, adolescent under 18.
     """
