@@ -71,10 +71,10 @@ class _Sampler(threading.Thread):
 def _export(vault: Path, media: Path) -> dict[str, Any]:
     from benchmarks.workload import open_context
     from cabinet.archive.container import Recipient
-    from cabinet.archive.export import Selection
     from cabinet.documents.demo_certificate import demo_signer
     from cabinet.exchange.staging import CancelToken
     from cabinet.services.issuing import Output
+    from cabinet.services.portability.export import Selection
 
     ctx = open_context(vault)
     recipient = Recipient.new_passphrase()

@@ -19,19 +19,19 @@ from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-    from cabinet.archive.cessation import CessationService
     from cabinet.archive.container import Decrypter
-    from cabinet.archive.export import ArchiveExporter
-    from cabinet.archive.importer import ArchiveImporter
     from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
     from cabinet.services.copies import CopyService
     from cabinet.services.exports import ExportService
+    from cabinet.services.portability.cessation import CessationService
+    from cabinet.services.portability.export import ArchiveExporter
+    from cabinet.services.portability.importer import ArchiveImporter
     from cabinet.vault.portability_store import SqlPortabilityStore
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.drafts import DraftService
-from cabinet.services.issuing import Issuer
+from cabinet.services.issuing import Issuer, Practice
 from cabinet.services.journal import JournalService
 from cabinet.services.patients import PatientService
 from cabinet.services.records import RecordService
@@ -67,16 +67,14 @@ class AppContext:
         """Signed documents and exports (built on first use: PDF libraries load slowly)."""
         from cabinet.services import exports
 
-        return exports.ExportService(self.vault.store, self.trail, self._issuer, self.records,
-                             self.journal)
+        return exports.ExportService(self._practice)
 
     @functools.cached_property
     def copies(self) -> "CopyService":
         """The copy-request register and the patient's copy (built on first use)."""
         from cabinet.services import copies
 
-        return copies.CopyService(self.vault.store, self.trail, self._issuer, self.records,
-                           self.journal)
+        return copies.CopyService(self._practice)
 
     @functools.cached_property
     def portability(self) -> "SqlPortabilityStore":
@@ -88,23 +86,24 @@ class AppContext:
     @functools.cached_property
     def archive_exporter(self) -> "ArchiveExporter":
         """Portability archives out (built on first use)."""
-        from cabinet.archive.export import ArchiveExporter
+        from cabinet.archive.writer import ArchiveWriter
+        from cabinet.services.portability.export import ArchiveExporter
 
-        return ArchiveExporter(self.vault.store, self.portability, self.trail, self._issuer)
+        return ArchiveExporter(self._practice, ArchiveWriter())
 
     @functools.cached_property
     def cessation(self) -> "CessationService":
         """Closing the practice: choices, letters, declaration (built on first use)."""
-        from cabinet.archive.cessation import CessationService
+        from cabinet.services.portability.cessation import CessationService
 
-        return CessationService(self.vault.store, self.portability, self.trail, self._issuer)
+        return CessationService(self._practice)
 
     @functools.cached_property
     def archive_importer(self) -> "ArchiveImporter":
         """Portability archives in (built on first use)."""
-        from cabinet.archive.importer import ArchiveImporter
+        from cabinet.services.portability.importer import ArchiveImporter
 
-        return ArchiveImporter(self.vault.store, self.portability, self.trail)
+        return ArchiveImporter(self._practice)
 
     def letterhead(self) -> "Letterhead":
         """The practice's identity for printed documents, from the settings."""
@@ -113,6 +112,11 @@ class AppContext:
     @functools.cached_property
     def _issuer(self) -> Issuer:
         return Issuer(self.vault.store, self.trail, self.settings)
+
+    @functools.cached_property
+    def _practice(self) -> Practice:
+        return Practice(self.vault.store, self.portability, self.trail, self._issuer,
+                        self.records, self.journal)
 
     def lock(self) -> None:
         """Lock: journal it, close the vault, drop the services."""

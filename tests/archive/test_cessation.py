@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from cabinet.archive.cessation import Closure
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
+from cabinet.services.portability.cessation import Closure
 from helpers import archives, pdf_checks
 from helpers.vaults import identity
 

@@ -11,10 +11,10 @@ from fhir.resources.R4B.bundle import Bundle
 
 from cabinet.archive import documentation, manifest
 from cabinet.archive.container import Recipient, key_opener, software_decrypter
-from cabinet.archive.export import Selection
 from cabinet.archive.reader import ArchiveReader
 from cabinet.demo.generator import DemoSize, generate
 from cabinet.exchange.staging import CancelToken, ExportCancelled
+from cabinet.services.portability.export import Selection
 from helpers import archives, pdf_checks
 from helpers.certificates import self_signed
 from helpers.vaults import new_context

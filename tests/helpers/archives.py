@@ -7,7 +7,6 @@ from pathlib import Path
 
 from cabinet.archive import manifest as manifest_module
 from cabinet.archive.container import EnvelopeReader, EnvelopeWriter, Recipient, key_opener
-from cabinet.archive.export import Selection
 from cabinet.archive.reader import ArchiveReader
 from cabinet.archive.signature import sign_manifest
 from cabinet.bootstrap import AppContext
@@ -16,6 +15,7 @@ from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
+from cabinet.services.portability.export import Selection
 from helpers.records import marked_practice
 
 __all__ = ["EntryKind", "KnownError"]

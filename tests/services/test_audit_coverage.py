@@ -1,52 +1,63 @@
 """No service method reads or writes medical data without its audit event (TRACE-1)."""
 
 import datetime as dt
+import importlib
 import inspect
+import pkgutil
 
 import pytest
 
-from cabinet import services
+import cabinet
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.domain.audit import ChainWalker
 from cabinet.domain.record import EntryKind
 from cabinet.domain.rights import CopyRequest, Seizure
 from cabinet.errors import AuditMissing
 from cabinet.exchange.staging import CancelToken
-from cabinet.services import (
-    copies,
-    drafts,
-    exports,
-    issuing,
-    journal,
-    patients,
-    records,
-    settings,
-    wording,
+from cabinet.services.auditing import (
+    AUDITED_MARK,
+    NOT_AUDITED_MARK,
+    AuditedService,
+    audited,
+    service_marks,
 )
-from cabinet.services.auditing import AuditedService, audited, service_marks
 from cabinet.services.exports import Transmission
 from cabinet.services.issuing import Output
+from cabinet.services.portability.cessation import Closure
 from cabinet.services.ports import DraftKey, JournalFilter
+from helpers import archives
 from helpers.vaults import identity
 
-SERVICE_MODULES = (patients, records, journal, drafts, settings, exports, copies, issuing, wording)
+
+def cabinet_modules():
+    """Every module of the application, wherever it lives (the entry point aside)."""
+    for info in pkgutil.walk_packages(cabinet.__path__, "cabinet."):
+        if not info.name.endswith("__main__"):
+            yield importlib.import_module(info.name)
+
+
+def is_service(cls):
+    marked = any(hasattr(member, AUDITED_MARK) or hasattr(member, NOT_AUDITED_MARK)
+                 for member in vars(cls).values())
+    return marked or (cls.__name__.endswith("Service") and bool(service_marks(cls))
+                      and not getattr(cls, "_is_protocol", False))
 
 
 def service_classes():
-    found = []
-    for module in SERVICE_MODULES:
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and cls.__name__.endswith("Service"):
-                found.append(cls)
-    return found
+    return sorted({cls for module in cabinet_modules()
+                   for _, cls in inspect.getmembers(module, inspect.isclass)
+                   if cls.__module__ == module.__name__ and is_service(cls)},
+                  key=lambda c: f"{c.__module__}.{c.__qualname__}")
 
 
-def test_every_service_module_is_walked():
-    import pkgutil
-
-    names = {m.name for m in pkgutil.iter_modules(services.__path__)}
-    assert names - {"auditing", "ports"} == {m.__name__.rsplit(".", 1)[1]
-                                             for m in SERVICE_MODULES}
+def test_every_audited_class_is_found_wherever_it_lives():
+    names = {f"{c.__module__}.{c.__name__}" for c in service_classes()}
+    assert {"cabinet.services.portability.importer.ArchiveImporter",
+            "cabinet.services.portability.export.ArchiveExporter",
+            "cabinet.services.portability.cessation.CessationService",
+            "cabinet.services.records.RecordService"} <= names
+    assert service_marks(next(c for c in service_classes() if c.__name__ == "ArchiveImporter"))[
+        "prepare"] == "audited"
 
 
 @pytest.mark.parametrize("cls", service_classes(), ids=lambda c: c.__name__)
@@ -99,7 +110,7 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
         "DraftService.restore": lambda: ctx.drafts.restore(DraftKey(patient, "encounter")),
         "DraftService.discard": lambda: ctx.drafts.discard(DraftKey(patient, "encounter")),
     }
-    exports = export_calls(ctx, patient, tmp_path)
+    exports = export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
     assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
@@ -140,6 +151,33 @@ def export_calls(ctx, patient, tmp_path):
         "CopyService.requests": lambda: ctx.copies.requests(patient),
         "CopyService.deliver": lambda: ctx.copies.deliver(
             ctx.copies.register(patient, request), out(), with_history=False),
+    }
+
+
+def portability_calls(ctx, tmp_path):
+    """The practice's own archive, read back into it: prepare, run, the kept journal."""
+    reader = archives.open_reader(archives.export(ctx, tmp_path / "archive"))
+    prepared = []
+    closure = Closure(dt.date(2027, 3, 31), "Dr Paul Successeur", council="Conseil de Paris",
+                      kept_at="au cabinet")
+    patient = ctx.portability.patient_ids(0, 1)[0]
+
+    def out():
+        folder = tmp_path / f"cessation-{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        return Output(demo_signer(), folder, CancelToken())
+
+    return {
+        "ArchiveImporter.prepare": lambda: prepared.append(ctx.archive_importer.prepare(reader)),
+        "ArchiveImporter.run": lambda: ctx.archive_importer.run(reader, prepared[0]),
+        "ArchiveImporter.verify_predecessor_journal":
+            lambda: ctx.archive_importer.verify_predecessor_journal(
+                ctx.portability.imported_archives()[-1].archive_ref),
+        "CessationService.letters": lambda: ctx.cessation.letters(
+            closure, out().destination, CancelToken()),
+        "CessationService.record_choice": lambda: ctx.cessation.record_choice(
+            patient, "successor"),
+        "CessationService.declaration": lambda: ctx.cessation.declaration(closure, out()),
     }
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from cabinet.archive.container import Recipient
-from cabinet.archive.export import Selection
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.domain.identity import Sex
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
+from cabinet.services.portability.export import Selection
 from helpers import pdf_checks
 from helpers.records import marked_practice
 from helpers.vaults import identity
@@ -130,7 +130,7 @@ def test_the_preview_shows_what_is_then_signed(ctx, out, tmp_path):
 
 
 def test_the_civility_agrees_the_councils_declaration(ctx, out):
-    from cabinet.archive.cessation import Closure
+    from cabinet.services.portability.cessation import Closure
 
     marked_practice(ctx)
     ctx.settings.change({"physician_sex": "F"})

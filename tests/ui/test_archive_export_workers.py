@@ -11,7 +11,7 @@ import pytest
 from test_archive_ui import PROGRESS, export_with_passphrase, menu_action
 
 from cabinet import guard
-from cabinet.archive.export import _PARALLEL_FROM
+from cabinet.archive.writer import _PARALLEL_FROM
 from cabinet.demo.generator import DemoSize, generate
 from helpers.qt import answer_dialogs
 

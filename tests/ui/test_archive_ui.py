@@ -62,7 +62,7 @@ def practice(unlocked, tmp_path):
 def archive(unlocked, practice):
     """The practice exported with a passphrase (through the service: the form is tested once)."""
     from cabinet.archive.container import Recipient
-    from cabinet.archive.export import Selection
+    from cabinet.services.portability.export import Selection
 
     recipient = Recipient.new_passphrase()
     result = unlocked.ctx.archive_exporter.export(

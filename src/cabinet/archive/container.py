@@ -74,6 +74,12 @@ class Recipient:
         """A random passphrase, to be shown once to the outgoing physician."""
         return cls(passphrase=format_recovery_key(secrets.token_bytes(23)))
 
+    def description(self) -> str:
+        """The recipient as the export's journal line names it (never the passphrase)."""
+        if self.certificate is not None:
+            return f"certificat {self.certificate.subject.rfc4514_string()}"
+        return "phrase secrète"
+
     def wrap(self, content_key: bytes) -> dict[str, str]:
         """The header's description of this recipient, holding the wrapped content key."""
         if self.certificate is not None:

@@ -15,13 +15,12 @@ from xml.etree import ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
+from cabinet.domain.portability import EXPORT_TYPES
 from cabinet.errors import KnownError
 
 SCHEMA_VERSION = "cabinet.archive/1"
 MANIFEST_XML = "MANIFEST.XML"
 MANIFEST_P7S = "MANIFEST.P7S"
-EXPORT_TYPES = {"UNITAIRE": "un patient", "CIBLE": "une sélection de patients",
-                "MASSIF": "toute la patientèle"}
 STATUSES = ("COMPLETE", "PARTIAL", "SAMPLE")
 KINDS = ("Patient", "Transverse", "Documentation", "Index")
 MAX_ARCHIVES = 10_000_000

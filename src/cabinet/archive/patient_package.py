@@ -18,7 +18,9 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from cabinet.archive import fhir
+from cabinet.domain.identity import identity_from_dict
 from cabinet.exchange import xdm
+from cabinet.services.portability.ports import PatientData
 from cabinet.services.ports import StoredVersion
 
 if TYPE_CHECKING:
@@ -29,19 +31,6 @@ RECORD_JSON = "DOSSIER.JSON"
 FHIR_JSON = "FHIR.JSON"
 RECORD_PDF = "DOSSIER.PDF"
 INS_NIR_OID = "1.2.250.1.213.1.4.8"
-
-
-@dataclass(frozen=True)
-class PatientData:
-    """Everything stored about one patient, read from the vault."""
-
-    archive: str
-    source_patient_id: int
-    created_at: str
-    created_by: str
-    identity_versions: Sequence[StoredVersion]
-    entries: Sequence[StoredVersion]
-    blobs: Mapping[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -108,7 +97,6 @@ def _record_pdf(letterhead: "Letterhead", data: PatientData,
                 entries: Sequence[StoredVersion]) -> bytes:
     from cabinet.documents.content import SECTION_TITLES
     from cabinet.documents.listing import record_listing
-    from cabinet.services.patients import identity_from_dict
 
     return record_listing(letterhead, identity_from_dict(data.identity_versions[-1].payload),
                           entries, frozenset(SECTION_TITLES), "Dossier médical transmis")

@@ -33,10 +33,9 @@ from cabinet.archive import documentation, manifest, patient_package, transverse
 from cabinet.archive.container import EnvelopeReader
 from cabinet.archive.signature import ManifestSigner, verify_manifest
 from cabinet.domain.audit import ChainReport, ChainWalker, JournalRow
-from cabinet.domain.identity import Identity, IdentityError
+from cabinet.domain.identity import Identity, IdentityError, identity_from_dict
 from cabinet.domain.record import EntryKind, RecordError, validate_entry
 from cabinet.errors import KnownError
-from cabinet.services.patients import identity_from_dict
 
 MAX_SUB_ARCHIVE = 1 << 30
 _READ = 1 << 20
@@ -323,6 +322,10 @@ class ArchiveReader:
                                  "refusé.")
         _check_content(record, where)
         return dict(record)
+
+    def journal_pages(self, entry: manifest.ArchiveEntry) -> Iterator[list[JournalRow]]:
+        """The predecessor's journal rows, checked, a page at a time (for the import)."""
+        return pages(self.journal(entry))
 
     def journal(self, entry: manifest.ArchiveEntry) -> Iterator[JournalRow]:
         """The predecessor's journal rows, streamed: checked, never held whole in memory."""

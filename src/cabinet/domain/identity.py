@@ -9,8 +9,9 @@ RNIV (référentiel national d'identitovigilance).
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from cabinet.domain.text import has_forbidden_control, has_invisible_format
 
@@ -120,6 +121,24 @@ class Identity:
         """Name as shown in lists: used name (or birth name) in capitals, then first names."""
         family = self.used_name or self.birth_name
         return f"{family.upper()} {self.first_names}"
+
+
+def identity_to_dict(identity: Identity) -> dict[str, Any]:
+    """Serialise an identity for storage and archives."""
+    data = asdict(identity)
+    data["birth_date"] = identity.birth_date.isoformat()
+    data["phones"] = list(identity.phones)
+    return data
+
+
+def identity_from_dict(data: dict[str, Any]) -> Identity:
+    """Rebuild an identity from storage or an archive."""
+    values = dict(data)
+    values["birth_date"] = dt.date.fromisoformat(values["birth_date"])
+    values["sex"] = Sex(values["sex"])
+    values["identity_status"] = IdentityStatus(values["identity_status"])
+    values["phones"] = tuple(values.get("phones", ()))
+    return Identity(**values)
 
 
 def validate_identity(identity: Identity, today: dt.date) -> Identity:

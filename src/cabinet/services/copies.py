@@ -26,7 +26,7 @@ from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.staging import staged_folder
 from cabinet.services.auditing import audited
 from cabinet.services.exports import original_name, withheld_categories
-from cabinet.services.issuing import ExportBase, ExportResult, Output, inventory
+from cabinet.services.issuing import ExportResult, Output, PracticeService, inventory
 from cabinet.services.patients import UnknownPatient
 from cabinet.services.ports import CopyRequestRow
 
@@ -44,7 +44,7 @@ class RegisteredRequest:
         return self.row.delivered_at is not None
 
 
-class CopyService(ExportBase):
+class CopyService(PracticeService):
     """Register requests for a copy of the record and deliver the copy."""
 
     def _dates(self, row: CopyRequestRow) -> LegalDates:

@@ -22,7 +22,7 @@ from cabinet.errors import InvalidInput
 from cabinet.exchange import envelope, xdm
 from cabinet.exchange.staging import Stage, staged_folder, write_file
 from cabinet.services.auditing import audited, not_audited
-from cabinet.services.issuing import ExportBase, ExportResult, Output, inventory
+from cabinet.services.issuing import ExportResult, Output, PracticeService, inventory
 from cabinet.services.ports import StoredVersion
 
 SEIZURE_PARTS: tuple[tuple[str, str, frozenset[EntryKind]], ...] = (
@@ -99,7 +99,7 @@ def structured_copy(patient_id: int, identity: dict[str, Any],
     }, ensure_ascii=False, indent=2).encode()
 
 
-class ExportService(ExportBase):
+class ExportService(PracticeService):
     """Issue signed documents and export records, one journaled event each."""
 
     @audited

@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cabinet.domain.audit import Action
-from cabinet.domain.identity import Identity
+from cabinet.domain.identity import Identity, identity_from_dict
 from cabinet.domain.settings import signing_identity_missing
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken, WrittenFile
 from cabinet.services.auditing import AuditTrail
-from cabinet.services.patients import identity_from_dict
-from cabinet.services.ports import RecordStore
+from cabinet.services.ports import PortabilityStore, RecordStore
 from cabinet.services.settings import SettingsService
 
 if TYPE_CHECKING:
@@ -111,13 +110,25 @@ class Issuer:
                            detail=json.dumps(detail, ensure_ascii=False))
 
 
-class ExportBase:
-    """What the export services share: the store, the trail, the issuer, records, journal."""
+@dataclass(frozen=True)
+class Practice:
+    """What the services over the practice are built on, wired once by the bootstrap."""
 
-    def __init__(self, store: RecordStore, trail: AuditTrail, issuer: Issuer,
-                 records: "RecordService", journal: "JournalService") -> None:
-        self._store = store
-        self._trail = trail
-        self._issuer = issuer
-        self._records = records
-        self._journal = journal
+    store: RecordStore
+    portability: PortabilityStore
+    trail: AuditTrail
+    issuer: Issuer
+    records: "RecordService"
+    journal: "JournalService"
+
+
+class PracticeService:
+    """The one base of the services that issue, export, import or close the practice."""
+
+    def __init__(self, practice: Practice) -> None:
+        self._store = practice.store
+        self._portability = practice.portability
+        self._trail = practice.trail
+        self._issuer = practice.issuer
+        self._records = practice.records
+        self._journal = practice.journal

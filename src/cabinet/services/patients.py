@@ -5,17 +5,14 @@ a birth date typed the French way, or NIR digits. It returns administrative iden
 never medical content, and is not journaled keystroke by keystroke; opening the record is.
 """
 
-import dataclasses
-import datetime as dt
 import re
-from typing import Any
 
 from cabinet.domain.audit import Action
 from cabinet.domain.identity import (
     Identity,
     IdentityError,
-    IdentityStatus,
-    Sex,
+    identity_from_dict,
+    identity_to_dict,
     parse_french_date,
     validate_identity,
 )
@@ -33,24 +30,6 @@ class UnknownPatient(KnownError):
 
     def __init__(self) -> None:
         super().__init__("Ce patient n'existe pas dans le coffre.")
-
-
-def identity_to_dict(identity: Identity) -> dict[str, Any]:
-    """Serialise an identity for storage."""
-    data = dataclasses.asdict(identity)
-    data["birth_date"] = identity.birth_date.isoformat()
-    data["phones"] = list(identity.phones)
-    return data
-
-
-def identity_from_dict(data: dict[str, Any]) -> Identity:
-    """Rebuild an identity from storage."""
-    values = dict(data)
-    values["birth_date"] = dt.date.fromisoformat(values["birth_date"])
-    values["sex"] = Sex(values["sex"])
-    values["identity_status"] = IdentityStatus(values["identity_status"])
-    values["phones"] = tuple(values.get("phones", ()))
-    return Identity(**values)
 
 
 def index_patient(store: RecordStore, patient_id: int, identity: Identity) -> None:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from cryptography import x509
 
     from cabinet.archive.container import Recipient
-    from cabinet.archive.export import ArchiveResult, Selection
+    from cabinet.services.portability.export import ArchiveResult, Selection
 
 ABANDONED = "Export abandonné : aucun fichier n'a été écrit."
 STOPPED = "Export annulé : aucun fichier n'a été écrit."
@@ -236,7 +236,7 @@ class ArchiveExportDialog(ServiceDialog):
     # --- what the form says --------------------------------------------------------------
     def selection(self) -> "Selection":
         """The patients chosen; raise `InvalidInput` in French."""
-        from cabinet.archive.export import Selection
+        from cabinet.services.portability.export import Selection
 
         if self.preset is not None:
             return self.preset

@@ -51,8 +51,8 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
     from cabinet.archive.container import Decrypter
-    from cabinet.archive.importer import Prepared
     from cabinet.archive.reader import ArchiveReader
+    from cabinet.services.portability.importer import Prepared
 
 CardDecrypter = Callable[[QWidget], AbstractContextManager["Decrypter | None"]]
 """The card in the reader for the block (`Exporter.decrypter`); None if the PIN is cancelled."""

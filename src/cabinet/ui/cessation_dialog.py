@@ -44,8 +44,8 @@ from cabinet.ui.signing import Exporter
 from cabinet.ui.worker import BackgroundJob
 
 if TYPE_CHECKING:
-    from cabinet.archive.cessation import Closure
-    from cabinet.archive.export import Selection
+    from cabinet.services.portability.cessation import Closure
+    from cabinet.services.portability.export import Selection
 
 COLUMNS = ("N° patient", "Choix", "Médecin choisi", "Décidé le", "Enregistré par")
 LETTERS_STOPPED = "Lettres annulées : aucun fichier n'a été écrit."
@@ -65,7 +65,7 @@ class CessationDialog(QDialog):
     def __init__(self, context: Callable[[], AppContext], exporter: Exporter,
                  current_patient: int | None = None, patient_text: str = "",
                  parent: QWidget | None = None) -> None:
-        from cabinet.archive.cessation import CHOICES
+        from cabinet.services.portability.cessation import CHOICES
 
         super().__init__(parent)
         self.setWindowTitle("Cessation d'activité")
@@ -107,7 +107,7 @@ class CessationDialog(QDialog):
 
     def closure(self) -> "Closure":
         """What the form says of the closure (the successor's name is required)."""
-        from cabinet.archive.cessation import Closure
+        from cabinet.services.portability.cessation import Closure
 
         if not self.successor.text().strip():
             raise InvalidInput("Indiquez le nom du successeur.")

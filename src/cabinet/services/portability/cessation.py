@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cabinet.archive.export import PracticeService, Selection
 from cabinet.domain.audit import Action
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken, WrittenFile, staged_folder, write_file
-from cabinet.services.auditing import audited
-from cabinet.services.issuing import Output
+from cabinet.services.auditing import audited, not_audited
+from cabinet.services.issuing import Output, PracticeService
+from cabinet.services.portability.export import Selection
 from cabinet.services.ports import SuccessorChoice
 
 if TYPE_CHECKING:
@@ -60,10 +60,13 @@ class CessationService(PracticeService):
         self._trail.record(Action.CREATE, patient_id=patient_id, target="successor choice",
                            detail=choice)
 
+    @not_audited("the successor each patient chose (administrative), recorded by an audited "
+                 "`record_choice`; no medical content")
     def choices(self) -> dict[int, SuccessorChoice]:
         """Each patient's latest choice (patients without one are "pending")."""
         return self._portability.latest_choices()
 
+    @not_audited("patient numbers grouped by destination; the exports journal each patient")
     def destinations(self) -> dict[str, Selection]:
         """One targeted export per destination: the successor, each named physician."""
         by_physician: dict[str, list[int]] = {}
@@ -77,6 +80,7 @@ class CessationService(PracticeService):
                                 if name else "Cessation d'activité : patients du successeur")
                 for name, ids in by_physician.items()}
 
+    @not_audited("patient numbers only; the export or letters journal each patient")
     def remainder_selection(self) -> Selection:
         """The patients whose record stays with the outgoing physician (no transfer chosen)."""
         chosen = {p for p, c in self.choices().items() if c.choice != "pending"}

@@ -1,6 +1,7 @@
 """Import a checked portability archive into the successor's vault, all or nothing (CONT-3).
 
-`prepare` checks the whole archive (see `cabinet.archive.reader`) and finds the patients who
+`prepare` has the opened archive check itself whole (`ArchiveSource`, implemented by
+`cabinet.archive.reader`) and finds the patients who
 may already be here (same NIR, or same birth name and birth date): the physician decides for
 each one, never the software. `run` then writes, in one transaction with its audit events,
 every chosen patient with every version of every entry under its original author and time,
@@ -8,29 +9,28 @@ each file, the provenance of every row, and the predecessor's journal, kept apar
 read-only. A failure anywhere rolls everything back.
 """
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from asn1crypto import x509
 
-from cabinet.archive import manifest
-from cabinet.archive.reader import (
-    ArchiveReader,
-    ArchiveRefused,
-    Checked,
-    PatientContent,
-    pages,
-)
 from cabinet.domain.audit import Action, ChainReport, ChainWalker
+from cabinet.domain.identity import identity_from_dict
+from cabinet.domain.portability import EXPORT_TYPES
 from cabinet.domain.record import searchable_text
 from cabinet.domain.text import fold
-from cabinet.services.auditing import AuditTrail, audited
-from cabinet.services.patients import identity_from_dict, index_patient
-from cabinet.services.ports import ImportedArchive, NewEntry, PortabilityStore, RecordStore
+from cabinet.errors import KnownError
+from cabinet.services.auditing import audited
+from cabinet.services.issuing import PracticeService
+from cabinet.services.patients import index_patient
+from cabinet.services.portability.ports import ArchiveSource, CheckedView, PatientView, Progress
+from cabinet.services.ports import ImportedArchive, NewEntry
 from cabinet.services.wording import french_datetime
 
-Progress = Callable[[int, int], None]
+
+class ImportRefused(KnownError):
+    """The archive cannot be imported here; the message says why, nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Duplicate:
 class Prepared:
     """A checked archive, what it holds, and what needs the physician's decision."""
 
-    checked: Checked
+    checked: CheckedView
     duplicates: list[Duplicate] = field(default_factory=list)
 
     def summary(self) -> list[str]:
@@ -60,7 +60,7 @@ class Prepared:
             f"les autorités de confiance du cabinet ; empreinte SHA-256 "
             f"{signer.certificate_sha256}",
             f"Date de l'export : {french_datetime(m.extract_time)}",
-            f"Type : {m.export_type} ({manifest.EXPORT_TYPES[m.export_type]}), statut "
+            f"Type : {m.export_type} ({EXPORT_TYPES[m.export_type]}), statut "
             f"{m.status}",
             f"Patients : {self.checked.patients} ; entrées (toutes versions) : "
             f"{self.checked.entries} ; documents : {self.checked.documents}",
@@ -75,16 +75,11 @@ class Prepared:
         return lines
 
 
-class ArchiveImporter:
+class ArchiveImporter(PracticeService):
     """Checks then imports archives; the successor's own journal records the import."""
 
-    def __init__(self, store: RecordStore, portability: PortabilityStore,
-                 trail: AuditTrail) -> None:
-        self._store = store
-        self._portability = portability
-        self._trail = trail
-
-    def prepare(self, reader: ArchiveReader, progress: Progress | None = None,
+    @audited
+    def prepare(self, reader: ArchiveSource, progress: Progress | None = None,
                 anchors: Sequence[x509.Certificate] = ()) -> Prepared:
         """Check the whole archive and list possible duplicates; nothing is written.
 
@@ -93,13 +88,13 @@ class ArchiveImporter:
         """
         duplicates: list[Duplicate] = []
 
-        def look_for_duplicate(patient: PatientContent) -> None:
+        def look_for_duplicate(patient: PatientView) -> None:
             if (duplicate := self._duplicate(patient)) is not None:
                 duplicates.append(duplicate)
 
         checked = reader.check(progress, look_for_duplicate, anchors)
         if self._portability.archive_imported(checked.manifest.export_id):
-            raise ArchiveRefused("Cette archive a déjà été importée dans ce coffre.")
+            raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
         if checked.journal is not None and not checked.journal.intact:
             checked.unusual.append("le journal des accès du prédécesseur est altéré")
         if not checked.signer.trusted:
@@ -108,9 +103,14 @@ class ArchiveImporter:
                                    "avec le médecin qui a exporté l'archive")
         if checked.manifest.status != "COMPLETE":
             checked.unusual.append(f"export de statut {checked.manifest.status}")
+        for patient_id in sorted({p for d in duplicates for p in d.existing}):
+            self._trail.record(Action.READ, patient_id=patient_id, target="possible duplicate",
+                               detail=checked.manifest.export_id)
+        self._trail.record(Action.READ, target="portability archive",
+                           detail=f"{checked.manifest.export_id} vérifiée")
         return Prepared(checked, duplicates)
 
-    def _duplicate(self, patient: PatientContent) -> Duplicate | None:
+    def _duplicate(self, patient: PatientView) -> Duplicate | None:
         identity = patient.record["identity_versions"][-1]["data"]
         nir, birth_date = identity.get("nir", ""), identity["birth_date"]
         same_nir, same_name = [], []
@@ -127,7 +127,7 @@ class ArchiveImporter:
                          tuple(same_nir + same_name), reason)
 
     @audited
-    def run(self, reader: ArchiveReader, prepared: Prepared, skip: Collection[str] = (),
+    def run(self, reader: ArchiveSource, prepared: Prepared, skip: Collection[str] = (),
             progress: Progress | None = None) -> dict[str, int]:
         """Import every patient but those in `skip` (archive names the physician set aside).
 
@@ -135,7 +135,7 @@ class ArchiveImporter:
         """
         checked = prepared.checked
         if self._portability.archive_imported(checked.manifest.export_id):
-            raise ArchiveRefused("Cette archive a déjà été importée dans ce coffre.")
+            raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
         archive_ref = self._portability.add_archive(ImportedArchive(
             checked.manifest.export_id, checked.manifest_xml, checked.signature,
             checked.signer.name, checked.signer.rpps, checked.signer.certificate_sha256,
@@ -154,19 +154,19 @@ class ArchiveImporter:
         for entry in checked.manifest.archives:
             if entry.kind == "Transverse":
                 walker = ChainWalker()
-                for page in pages(reader.journal(entry)):
+                for page in reader.journal_pages(entry):
                     if walker.broken is None:
                         walker.feed(page)
                     self._portability.add_predecessor_events(archive_ref, page)
                     imported["journal"] += len(page)
                 if walker.report() != checked.journal:
-                    raise ArchiveRefused("Le journal du prédécesseur a changé entre la "
+                    raise ImportRefused("Le journal du prédécesseur a changé entre la "
                                          "vérification et l'import : import annulé.")
         self._trail.record(Action.CREATE, target="portability import",
                            detail=f"{checked.manifest.export_id} {imported}")
         return imported
 
-    def _import_patient(self, patient: PatientContent, archive_ref: int,
+    def _import_patient(self, patient: PatientView, archive_ref: int,
                         export_id: str) -> tuple[int, int]:
         record: dict[str, Any] = patient.record
         patient_id = self._portability.add_patient_as(record["created_at"],
@@ -197,10 +197,12 @@ class ArchiveImporter:
                            detail=export_id)
         return len(pairs), len(patient.blobs)
 
+    @audited
     def verify_predecessor_journal(self, archive_ref: int) -> ChainReport:
-        """Check the chain of an imported predecessor journal, as kept here."""
+        """Check the chain of an imported predecessor journal, as kept here (it names patients)."""
         walker = ChainWalker()
         while page := self._portability.predecessor_events(archive_ref, walker.last_id, 5000):
             if not walker.feed(page):
                 break
+        self._trail.record(Action.READ, target="predecessor journal", detail=str(archive_ref))
         return walker.report()
