@@ -79,7 +79,7 @@ class DocumentsTab(QWidget):
         self._reload = reload
         self.patient_id: int | None = None
         self.setAcceptDrops(True)
-        self.list = EntryList("Documents")
+        self.list = EntryList("Documents", list_share=0.64)  # the viewer shows the rest
         self.list.add_button("&Importer… (Ctrl+I)", self.choose_file)
         self.list.finish_buttons()
         self.viewer = DocumentViewer()

@@ -26,10 +26,12 @@ class EntryList(QWidget):
 
     selection_changed = Signal()
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *,
+                 list_share: float = 0.36) -> None:
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setAccessibleName(name)
+        self.list.setWordWrap(True)  # a long line takes two rather than being cut
         self.detail = QTextBrowser()
         self.detail.setAccessibleName(f"Détail : {name}")
         self.detail.setOpenLinks(False)
@@ -38,7 +40,7 @@ class EntryList(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.list)
         splitter.addWidget(self.detail)
-        splitter.setSizes([320, 560])
+        splitter.setSizes([round(1000 * list_share), round(1000 * (1 - list_share))])
         layout = QVBoxLayout(self)
         layout.addLayout(self.buttons)
         layout.addWidget(splitter)

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         workspace = QSplitter(Qt.Orientation.Horizontal)
         workspace.addWidget(self.search)
         workspace.addWidget(self.record)
-        workspace.setSizes([460, 820])
+        workspace.setSizes([520, 760])  # names and NIR whole in the list, the tabs beside
         self.stack = QStackedWidget()
         self.stack.addWidget(self.lock_screen)
         self.stack.addWidget(workspace)

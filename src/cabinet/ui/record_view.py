@@ -9,7 +9,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -31,7 +31,7 @@ from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord, ReplacementObjection
 from cabinet.services.wording import age_text, french_datetime, mode_label, target_text
 from cabinet.ui.audit_viewer import ACTION_LABELS
-from cabinet.ui.dialogs import ServiceDialog, ask_reason
+from cabinet.ui.dialogs import ServiceDialog, ask_reason, side_by_side
 from cabinet.ui.documents_tab import DocumentsTab
 from cabinet.ui.encounter_dialog import EncounterDialog
 from cabinet.ui.entry_dialog import EntryDialog
@@ -106,14 +106,16 @@ class RecordView(QWidget):
         self.access.setAccessibleName("Historique des accès au dossier")
         for tab, title in ((self.summary, "&Synthèse"), (self.encounters, "&Consultations"),
                            (self.prescriptions, "&Ordonnances"), (self.documents, "Doc&uments"),
-                           (self.private_notes, "Notes &non communicables"),
-                           (self.access, "&Accès au dossier")):
+                           (self.private_notes, "&Notes privées"),
+                           (self.access, "&Accès")):
             self.tabs.addTab(tab, title)
+        self.tabs.setTabToolTip(4, "Notes non communicables : jamais dans une copie du dossier")
+        self.tabs.setTabToolTip(5, "Historique des accès au dossier")
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.tabs.setCornerWidget(self.exports.button, Qt.Corner.TopRightCorner)
         self.placeholder = QLabel("Recherchez un patient (Ctrl+F) pour ouvrir son dossier.")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
+        self.banner = side_by_side(self.header, self.exports.button)
+        layout.addWidget(self.banner)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.tabs)
         self.clear()
@@ -188,7 +190,7 @@ class RecordView(QWidget):
             self.patient_id = patient_id
             self.reload()
         self.placeholder.hide()
-        self.header.show()
+        self.banner.show()
         self.tabs.show()
 
     def _break_glass(self, patient_id: int, explanation: str) -> bool:
@@ -248,7 +250,7 @@ class RecordView(QWidget):
             tab.clear()
         self.documents.clear()
         self.access.setRowCount(0)
-        self.header.hide()
+        self.banner.hide()
         self.tabs.hide()
         self.placeholder.show()
 

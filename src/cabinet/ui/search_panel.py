@@ -48,9 +48,13 @@ class SearchPanel(QWidget):
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.verticalHeader().hide()
-        self.results.setWordWrap(False)
+        self.results.setWordWrap(True)  # a long name takes two lines rather than being cut
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setMinimumWidth(420)
-        self.results.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.results.resizeRowsToContents())
         self.results.cellActivated.connect(lambda row, _: self._open_row(row))
         self.results.cellDoubleClicked.connect(lambda row, _: self._open_row(row))
         self.status = QLabel("Aucun patient")
@@ -82,6 +86,7 @@ class SearchPanel(QWidget):
                      age_text(row.birth_date, today), row.nir)
             for column, value in enumerate(cells):
                 self.results.setItem(index, column, QTableWidgetItem(value))
+        self.results.resizeRowsToContents()
         if self._rows:
             self.results.selectRow(0)
         self.status.setVisible(bool(text.strip()) and not self._rows)
