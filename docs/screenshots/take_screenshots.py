@@ -1,11 +1,12 @@
 r"""Screenshots of Cabinet's main screens, taken from a real X server (Xvfb) on a demo vault.
 
-    xvfb-run -a -s "-screen 0 1440x900x24" uv run python \
+    xvfb-run -a -s "-screen 0 1366x768x24" uv run python \
         docs/screenshots/take_screenshots.py DEMO_VAULT_DIR [OUT_DIR]
 
 The demo vault is created (200 synthetic patients, seed 1) when the folder holds none.
 Screens are captured from the X server's framebuffer (`QScreen.grabWindow`), so they show
-what a physician would see, fonts and style included. Modal dialogs are driven from timers,
+what a physician would see, fonts and style included, the window filling a 1366×768 laptop
+screen, Qt's own texts in French as `cabinet` starts them. Modal dialogs are driven from timers,
 as `tests/helpers/qt.py` does. Each run adds an encounter and a prescription to the vault,
 and records (again) a few patients' choices for the cessation of activity.
 
@@ -42,6 +43,7 @@ from cabinet.domain.identity import Identity
 from cabinet.domain.rights import CopyRequest
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
+from cabinet.ui.app import prepare_application
 from cabinet.ui.archive_export import ArchiveExportDialog, ArchiveWrittenDialog
 from cabinet.ui.archive_import import SEPARATE, ArchiveImportDialog
 from cabinet.ui.audit_viewer import AuditViewer
@@ -53,6 +55,7 @@ from cabinet.ui.prescription_dialog import PrescriptionDialog
 from cabinet.ui.seizure_dialog import SeizureDialog
 
 SETTLE_MS = 400  # let the X server draw before grabbing
+SCREEN = (1366, 768)  # a common laptop screen, the smallest the window is laid out for
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every Qt call returning void,
 # and None is immortal only from 3.12: without these extra references the journal viewer's
 # 16,000 `setItem` calls abort the process ("none_dealloc"). Never released.
@@ -133,9 +136,10 @@ def ensure_demo_vault(folder: Path, patients: int = 200) -> None:
 
 
 def open_window(folder: Path) -> MainWindow:
-    """The main window on the vault in `folder`, shown at the screen's corner, locked."""
+    """The main window on the vault in `folder`, filling the laptop's screen, locked."""
     window = MainWindow(VaultDoor(folder))
     window.move(0, 0)
+    window.resize(*SCREEN)
     window.show()
     QTest.qWaitForWindowExposed(window)
     return window
@@ -401,8 +405,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     ensure_demo_vault(folder)
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Cabinet")
+    prepare_application()
     if QGuiApplication.platformName() != "xcb":
         print(f"warning: running on {QGuiApplication.platformName()}, not X11", file=sys.stderr)
     window = open_window(folder)
