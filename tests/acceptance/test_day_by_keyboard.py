@@ -205,7 +205,6 @@ def cut_cells(table) -> list[str]:
             and metrics.horizontalAdvance(table.item(r, c).text()) > table.columnWidth(c)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 8: the NIR cut in the results")
 @pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
 def test_on_a_laptop_screen_tabs_names_and_nir_read_whole(day, keys, qtbot, size):
     record_open(day, keys)
@@ -216,7 +215,6 @@ def test_on_a_laptop_screen_tabs_names_and_nir_read_whole(day, keys, qtbot, size
     assert cut_cells(day.window.search.results) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 7: an empty search says nothing")
 def test_a_name_nobody_has_says_aucun_patient(day, keys):
     unlocked(day, keys)
     search(keys, "Zzyzxwq")
@@ -224,7 +222,6 @@ def test_a_name_nobody_has_says_aucun_patient(day, keys):
     assert any("Aucun patient" in text for text in visible_texts(day.window.search))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 7: README's birth date finds nobody")
 def test_the_readme_example_birth_date_finds_a_patient(day, keys):
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     example = re.search(r"a birth date as (\d\d/\d\d/\d{4})", readme)
@@ -234,7 +231,6 @@ def test_the_readme_example_birth_date_finds_a_patient(day, keys):
     assert names_in(day)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 7: the header says « né(e) »")
 def test_her_record_says_nee(day, keys):
     record_open(day, keys)
     header = day.window.record.header.text()
@@ -518,7 +514,6 @@ def test_the_journal_names_the_settings_changed_in_french(day):
     assert not [row for row in rows if "export_folder" in row]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 7: Alt+G missing from F1")
 def test_f1_lists_the_shortcuts_of_the_day(day, keys):
     seen = {}
 
