@@ -36,12 +36,17 @@ def answer_dialogs(*answers: Answer, poll_ms: int = 10,
     return seen
 
 
-def card_lock_screen(qtbot: Any, folder: Path, clock: Any, card: Any) -> Any:
-    """The main window on the vault in `folder`, at its lock screen, `card` seen in its reader."""
+def card_lock_screen(qtbot: Any, folder: Path, clock: Any, card: Any,
+                     name_module: bool = True) -> Any:
+    """The main window on the vault in `folder`, at its lock screen, `card` seen in its reader.
+
+    With `name_module`, the door asks the card's module first, before the settings' choice.
+    """
     from cabinet.bootstrap import VaultDoor
     from cabinet.ui.main_window import MainWindow
 
-    window = MainWindow(VaultDoor(folder, clock, card_module=Path(card.module_path)))
+    module = Path(card.module_path) if name_module else None
+    window = MainWindow(VaultDoor(folder, clock, card_module=module))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: "Carte insérée" in window.lock_screen.card_status.text(),

@@ -55,8 +55,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Adresse RFC 3161 d'une autorité d'horodatage ; vide : aucune connexion, les "
             "documents portent l'heure du poste.", kind="url", group="Signature"),
     Setting("card_module", "Logiciel de la carte", "",
-            "Le logiciel (module PKCS#11) interrogé en premier pour lire la carte ; les autres "
-            "installés le sont ensuite.", kind="choice", group="Signature",
+            "Le logiciel (module PKCS#11) interrogé en premier pour signer, enregistrer une "
+            "carte ou ouvrir une archive ; s'il ne reconnaît pas la carte, les autres "
+            "installés le sont ensuite. Pour ouvrir le coffre, celui qui a lu la carte à son "
+            "enregistrement est interrogé en premier.", kind="choice", group="Signature",
             choices=(("", "automatique : celui qui reconnaît la carte"),
                      ("cryptolib", "Cryptolib CPS (cartes CPS de l'ANS)"),
                      ("opensc", "OpenSC (cartes PIV, OpenPGP…)"))),
