@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from cabinet.cli import confirm_outside_igc_sante
+from cabinet.cli.prompts import confirm_outside_igc_sante
 from cabinet.keys.card import holder_of
 from helpers.certificates import card_certificate
 

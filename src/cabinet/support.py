@@ -8,18 +8,18 @@ integrity, journal chain, counts) and the practice settings. Never a record, a n
 patient, a key or a key slot.
 """
 
-import argparse
 import importlib.metadata
 import io
 import json
 import platform
 import sys
 import zipfile
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cabinet import guard, paths
-from cabinet.errors import KnownError
+
+if TYPE_CHECKING:
+    from cabinet.bootstrap import AppContext
 
 
 def _versions() -> str:
@@ -45,33 +45,27 @@ def _logs(archive: zipfile.ZipFile) -> None:
         archive.write(log, f"journaux/{log.name}")
 
 
-def _vault_checks(folder: Path) -> dict[str, Any]:
-    """Self-checks and settings of the vault: counts and verdicts only."""
+def vault_checks(ctx: "AppContext") -> dict[str, Any]:
+    """Self-checks and settings of the open vault: counts and verdicts only."""
     from cabinet.audit import journal
-    from cabinet.bootstrap import build_context
-    from cabinet.cli import open_vault
     from cabinet.vault import database
 
-    ctx = build_context(open_vault(folder))
-    try:
-        conn = ctx.vault.conn
-        return {
-            "schema_version": conn.execute("PRAGMA user_version").fetchone()[0],
-            "schema_expected": database.latest_schema_version(),
-            "cipher_version": conn.execute("PRAGMA cipher_version").fetchone()[0],
-            "page_problems": len(database.integrity_problems(conn)),
-            "journal_intact": journal.verify(conn).intact,
-            "counts": ctx.vault.store.counts(),
-            "demo": ctx.vault.header.demo,
-            "key_slot_types": sorted({slot.type for slot in ctx.vault.header.slots}),
-            "settings": ctx.settings.current(),
-        }
-    finally:
-        ctx.lock()
+    conn = ctx.vault.conn
+    return {
+        "schema_version": conn.execute("PRAGMA user_version").fetchone()[0],
+        "schema_expected": database.latest_schema_version(),
+        "cipher_version": conn.execute("PRAGMA cipher_version").fetchone()[0],
+        "page_problems": len(database.integrity_problems(conn)),
+        "journal_intact": journal.verify(conn).intact,
+        "counts": ctx.vault.store.counts(),
+        "demo": ctx.vault.header.demo,
+        "key_slot_types": sorted({slot.type for slot in ctx.vault.header.slots}),
+        "settings": ctx.settings.current(),
+    }
 
 
-def bundle(vault: Path | None) -> bytes:
-    """The support bundle as zip bytes."""
+def bundle(checks: dict[str, Any] | None) -> bytes:
+    """The support bundle as zip bytes, with the vault's `checks` when one was given."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("versions.txt", _versions())
@@ -79,28 +73,6 @@ def bundle(vault: Path | None) -> bytes:
                          "\n".join(guard.open_doors()) or "Aucune anomalie.\n")
         archive.writestr("cartes.txt", _card_stack())
         _logs(archive)
-        if vault is not None:
-            archive.writestr("coffre.json", json.dumps(_vault_checks(vault), indent=2,
-                                                       ensure_ascii=False))
+        if checks is not None:
+            archive.writestr("coffre.json", json.dumps(checks, indent=2, ensure_ascii=False))
     return buffer.getvalue()
-
-
-def command_support(args: argparse.Namespace) -> int:
-    """Write the support bundle into a folder."""
-    from cabinet.vault.atomic import write_atomically
-
-    if not Path(args.to).is_dir():
-        raise KnownError("Le dossier de destination n'existe pas.")
-    target = Path(args.to) / "cabinet-diagnostic.zip"
-    write_atomically(target, bundle(args.vault))
-    print(f"Diagnostic écrit : {target} (aucune donnée de patient, aucune clé).")
-    return 0
-
-
-def add_command(commands: Any) -> None:
-    """Register `cabinet support-bundle`."""
-    support = commands.add_parser("support-bundle",
-                                  help="diagnostic pour le support, sans donnée de patient")
-    support.add_argument("--vault", type=Path, help="inclure les vérifications de ce coffre")
-    support.add_argument("--to", type=Path, required=True, help="dossier de destination")
-    support.set_defaults(handler=command_support)

@@ -1,7 +1,7 @@
 """The card as the command line's everyday way in (issue 13, item 9).
 
 `cabinet` runs as a real process over the real pcscd, a virtual reader and a SoftHSM token;
-every command that opens a vault goes through the same choice (cli.open_vault).
+every command that opens a vault goes through the same choice (cli.access.open_context).
 """
 
 from pathlib import Path

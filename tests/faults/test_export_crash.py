@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from cabinet.bootstrap import build_context
-from cabinet.cli import open_vault
+from cabinet.cli.access import open_context
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.domain.rights import Seizure
 from cabinet.exchange.staging import CancelToken
@@ -21,15 +21,14 @@ from helpers.vaults import OWNER
 KILLED_WRITER = """
 import dataclasses, os, signal, sys
 from pathlib import Path
-from cabinet.bootstrap import build_context
-from cabinet.cli import open_vault
+from cabinet.cli.access import open_context
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.domain.rights import Seizure
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
 
 folder, destination, patient = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-ctx = build_context(open_vault(folder))
+ctx = open_context(folder)
 signer, calls = demo_signer(), []
 
 def sign_then_die(data):
@@ -45,7 +44,7 @@ ctx.exports.seize(patient, Seizure("Mme Juge", "Ordonnance 4", "Dr Ordre"),
 
 
 def exports_journaled(folder: Path) -> list[dict]:
-    ctx = build_context(open_vault(folder))
+    ctx = open_context(folder)
     try:
         return [json.loads(e["detail"]) for e in ctx.vault.store.audit_rows(None, 500)
                 if e["action"] == "export"]
@@ -71,7 +70,7 @@ def test_killed_export_leaves_no_final_folder_and_its_stage_is_cleaned(tmp_path)
             for p in left] == [True]
     assert exports_journaled(folder) == []
 
-    ctx = build_context(open_vault(folder))
+    ctx = open_context(folder)
     try:
         result = ctx.exports.seize(patient, Seizure("Mme Juge", "Ordonnance 4", "Dr Ordre"),
                                    Output(demo_signer(), destination, CancelToken()))

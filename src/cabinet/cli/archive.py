@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from cabinet.cli.access import opened, signing_output
+from cabinet.cli.prompts import ask_line, ask_secret, confirmed
 from cabinet.errors import KnownError
 
 
@@ -28,9 +30,8 @@ def _progress(label: str) -> Callable[[int, int], None]:
 def command_export(args: argparse.Namespace) -> int:
     """Export the practice, a selection or one patient."""
     from cabinet.archive.container import Recipient
-    from cabinet.archive.export import Selection
-    from cabinet.cli.exports import _opened, _output
     from cabinet.exchange.envelope import recipient_certificate
+    from cabinet.services.portability.export import Selection
 
     if args.certificate:
         try:
@@ -48,7 +49,7 @@ def command_export(args: argparse.Namespace) -> int:
     if len(args.patient) == 1 and not period:
         export_type = "UNITAIRE"
     selection = Selection(export_type, tuple(args.patient), period, args.comment)
-    with _opened(args) as ctx, _output(ctx, args) as out:
+    with opened(args.vault) as ctx, signing_output(ctx, args.to) as out:
         result = ctx.archive_exporter.export(selection, recipient, out, _progress("Patients"))
     print(f"Archive écrite : {result.path}")
     print(f"  {result.patients} patient(s), {result.size} octets, SHA-256 {result.sha256}")
@@ -63,7 +64,6 @@ def command_export(args: argparse.Namespace) -> int:
 def _reader(args: argparse.Namespace) -> Iterator[Any]:
     from cabinet.archive.container import key_opener, read_header, software_decrypter
     from cabinet.archive.reader import ArchiveReader
-    from cabinet.cli import _ask
 
     try:
         with args.file.open("rb") as handle:
@@ -71,9 +71,9 @@ def _reader(args: argparse.Namespace) -> Iterator[Any]:
     except OSError:
         raise KnownError("Le fichier d'archive est introuvable ou illisible.") from None
     if kind == "certificate":
-        opener = key_opener(decrypter=software_decrypter(_private_key(args.key, _ask)))
+        opener = key_opener(decrypter=software_decrypter(_private_key(args.key)))
     else:
-        opener = key_opener(passphrase=_ask("Phrase secrète de l'archive : "))
+        opener = key_opener(passphrase=ask_secret("Phrase secrète de l'archive : "))
     reader = ArchiveReader.open(args.file, opener)
     try:
         yield reader
@@ -81,7 +81,7 @@ def _reader(args: argparse.Namespace) -> Iterator[Any]:
         reader.close()
 
 
-def _private_key(path: Path | None, ask: Callable[[str], str]) -> Any:
+def _private_key(path: Path | None) -> Any:
     """The recipient's private key from a PEM file (a card is used from the window)."""
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -92,7 +92,7 @@ def _private_key(path: Path | None, ask: Callable[[str], str]) -> Any:
         data = path.read_bytes()
     except OSError:
         raise KnownError("La clé privée est introuvable.") from None
-    password = ask("Mot de passe de la clé privée (vide si aucun) : ") if \
+    password = ask_secret("Mot de passe de la clé privée (vide si aucun) : ") if \
         b"ENCRYPTED" in data else ""
     try:
         return load_pem_private_key(data, password.encode() or None)
@@ -116,9 +116,7 @@ def command_verify(args: argparse.Namespace) -> int:
 
 def command_import(args: argparse.Namespace) -> int:
     """Check, summarise, decide duplicates, confirm, import."""
-    from cabinet.cli.exports import _line, _opened
-
-    with _opened(args) as ctx, _reader(args) as reader:
+    with opened(args.vault) as ctx, _reader(args) as reader:
         from cabinet.documents.verification import trust_anchors
 
         anchors = trust_anchors(ctx.settings.current()["trust_folder"])
@@ -127,7 +125,7 @@ def command_import(args: argparse.Namespace) -> int:
         print("\n".join(prepared.summary()))
         skip = set()
         for duplicate in prepared.duplicates:
-            answer = _line(f"{duplicate.archive} : {duplicate.incoming} ressemble au(x) "
+            answer = ask_line(f"{duplicate.archive} : {duplicate.incoming} ressemble au(x) "
                            f"patient(s) n° {', '.join(map(str, duplicate.existing))} "
                            f"({duplicate.reason}). Créer un dossier distinct (D) ou ne pas "
                            "importer ce patient (N) ? ").strip().upper()
@@ -135,7 +133,7 @@ def command_import(args: argparse.Namespace) -> int:
                 skip.add(duplicate.archive)
             elif answer != "D":
                 raise KnownError("Réponse attendue : D ou N. Rien n'a été importé.")
-        if _line("Importer cette archive ? Tapez OUI : ").strip() != "OUI":
+        if not confirmed("Importer cette archive ? Tapez OUI : "):
             print("Import abandonné : rien n'a été écrit.")
             return 1
         counts = ctx.archive_importer.run(reader, prepared, skip, _progress("Patients"))

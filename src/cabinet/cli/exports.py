@@ -6,16 +6,19 @@ the persons present at a seizure) is typed at the prompt or piped on standard in
 """
 
 import argparse
-import contextlib
 import datetime as dt
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cabinet.cli.access import opened, signing_output
+from cabinet.cli.prompts import ask_line, ask_text, confirmed
 from cabinet.domain.record import EntryKind
 from cabinet.domain.rights import HEIR_PURPOSES, IDENTITY_CHECKS, REQUESTERS
 from cabinet.errors import KnownError
+
+if TYPE_CHECKING:
+    from cabinet.services.issuing import ExportResult
 
 SEIZURE_RULE = (
     "Saisie judiciaire du dossier médical. Rappel : le secret médical s'oppose à une simple "
@@ -26,58 +29,8 @@ PARTS = {kind.value: kind for kind in EntryKind if kind is not EntryKind.PRIVATE
 RULE = "─" * 60
 
 
-def _line(prompt: str) -> str:
-    print(prompt, end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().rstrip("\n")
-
-
-def _text(prompt: str) -> str:
-    """Several lines, up to an empty line (or the end of what is piped)."""
-    print(f"{prompt} (terminez par une ligne vide)", file=sys.stderr, flush=True)
-    lines = []
-    while (line := sys.stdin.readline()) and line.strip():
-        lines.append(line.rstrip("\n"))
-    return "\n".join(lines)
-
-
-@contextlib.contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Any]:
-    from cabinet.bootstrap import build_context
-    from cabinet.cli import open_vault
-
-    ctx = build_context(open_vault(args.vault))
-    try:
-        yield ctx
-    finally:
-        ctx.lock()
-
-
-@contextlib.contextmanager
-def _output(ctx: Any, args: argparse.Namespace) -> Iterator[Any]:
-    """The signer (demo certificate, or the CPS card in a reader and its PIN) and the folder."""
-    from cabinet.bootstrap import VaultDoor
-    from cabinet.cli import _ask
-    from cabinet.exchange.staging import CancelToken
-    from cabinet.services.issuing import Output
-
-    destination = Path(args.to)
-    if ctx.vault.header.demo:
-        from cabinet.documents.demo_certificate import demo_signer
-
-        yield Output(demo_signer(), destination, CancelToken())
-        return
-    from cabinet.card.presence import read_readers
-
-    readers = read_readers().card_readers()
-    if not readers:
-        raise KnownError("Insérez votre carte CPS dans le lecteur pour signer.")
-    door = VaultDoor(args.vault)
-    pin = _ask(" ".join(filter(None, (door.pin_notice(readers[0]), "Code PIN de la carte CPS : "))))
-    with door.document_signer(readers[0], pin, ctx) as signer:
-        yield Output(signer, destination, CancelToken())
-
-
-def _done(result: Any) -> int:
+def _done(result: "ExportResult") -> int:
+    """Say what was written, with each file's SHA-256."""
     print(f"Écrit : {result.path}")
     for written in result.files:
         print(f"  {written.sha256}  {written.name}")
@@ -102,7 +55,7 @@ def command_verify(args: argparse.Namespace) -> int:
 
 def command_prescription(args: argparse.Namespace) -> int:
     """Sign a stored prescription."""
-    with _opened(args) as ctx, _output(ctx, args) as out:
+    with opened(args.vault) as ctx, signing_output(ctx, args.to) as out:
         return _done(ctx.exports.prescription(args.entry, out))
 
 
@@ -111,17 +64,17 @@ def command_certificate(args: argparse.Namespace) -> int:
 
     The customary formulas are offered, never added: what is typed is what is signed.
     """
-    with _opened(args) as ctx:
+    with opened(args.vault) as ctx:
         formula = ctx.exports.certificate_formula(args.patient)
         print(f"Formules d'usage, à reprendre dans votre texte si vous le souhaitez :\n"
               f"  {formula.opening}\n  {formula.closing}", file=sys.stderr)
-        prepared = ctx.exports.prepare_certificate(args.patient, _text("Texte du certificat"))
+        prepared = ctx.exports.prepare_certificate(args.patient, ask_text("Texte du certificat"))
         print(f"Le document qui sera signé dit exactement :\n{RULE}\n{prepared.text.strip()}\n"
               f"{RULE}", file=sys.stderr)
-        if _line("Signer ce certificat ? Tapez OUI : ").strip() != "OUI":
+        if not confirmed("Signer ce certificat ? Tapez OUI : "):
             print("Certificat abandonné : rien n'a été signé.", file=sys.stderr)
             return 1
-        with _output(ctx, args) as out:
+        with signing_output(ctx, args.to) as out:
             return _done(ctx.exports.sign_prepared(prepared, out))
 
 
@@ -129,8 +82,8 @@ def command_copy_request(args: argparse.Namespace) -> int:
     """Register a request for a copy of the record and print its legal dates."""
     from cabinet.domain.rights import CopyRequest
 
-    with _opened(args) as ctx:
-        name = _line("Nom du demandeur : ")
+    with opened(args.vault) as ctx:
+        name = ask_line("Nom du demandeur : ")
         received = dt.date.fromisoformat(args.received) if args.received else \
             ctx.clock.now().astimezone().date()
         request_id = ctx.copies.register(args.patient, CopyRequest(
@@ -145,10 +98,10 @@ def command_copy_request(args: argparse.Namespace) -> int:
 
 def command_copy_list(args: argparse.Namespace) -> int:
     """The register: one patient's requests, or every request still to answer."""
-    with _opened(args) as ctx:
+    with opened(args.vault) as ctx:
         for registered in ctx.copies.requests(args.patient):
             row, dates = registered.row, registered.dates
-            status = f"remise le {row.delivered_at[:10]}" if registered.delivered else \
+            status = f"remise le {row.delivered_at[:10]}" if row.delivered_at is not None else \
                 f"à remettre du {dates.earliest:%d/%m/%Y} au {dates.latest:%d/%m/%Y}"
             print(f"n° {row.request_id}  patient {row.patient_id}  reçue le "
                   f"{dt.date.fromisoformat(row.received_on):%d/%m/%Y}  {status}")
@@ -157,7 +110,7 @@ def command_copy_list(args: argparse.Namespace) -> int:
 
 def command_copy_deliver(args: argparse.Namespace) -> int:
     """Write the copy for a registered request."""
-    with _opened(args) as ctx, _output(ctx, args) as out:
+    with opened(args.vault) as ctx, signing_output(ctx, args.to) as out:
         return _done(ctx.copies.deliver(args.request, out, with_history=args.history))
 
 
@@ -167,9 +120,9 @@ def command_transmit(args: argparse.Namespace) -> int:
 
     certificate = Path(args.recipient_certificate).read_bytes() \
         if args.recipient_certificate else None
-    with _opened(args) as ctx, _output(ctx, args) as out:
-        recipient = _line("Destinataire (nom et qualité) : ")
-        consent = _line("Consentement ou demande du patient (date, forme) : ")
+    with opened(args.vault) as ctx, signing_output(ctx, args.to) as out:
+        recipient = ask_line("Destinataire (nom et qualité) : ")
+        consent = ask_line("Consentement ou demande du patient (date, forme) : ")
         unknown = set(args.parts.split(",")) - set(PARTS)
         if unknown:
             raise KnownError(f"Partie inconnue : {', '.join(sorted(unknown))}.")
@@ -183,12 +136,12 @@ def command_seizure(args: argparse.Namespace) -> int:
     from cabinet.domain.rights import Seizure
 
     print(SEIZURE_RULE, file=sys.stderr)
-    with _opened(args) as ctx, _output(ctx, args) as out:
-        seizure = Seizure(_line("Magistrat (nom et qualité) : "),
-                          _line("Référence de la décision : "),
-                          _line("Représentant du conseil de l'Ordre : "),
-                          _line("Autres personnes présentes : "), _line("Lieu : "))
-        if _line("Exporter ce seul dossier ? Tapez OUI : ").strip() != "OUI":
+    with opened(args.vault) as ctx, signing_output(ctx, args.to) as out:
+        seizure = Seizure(ask_line("Magistrat (nom et qualité) : "),
+                          ask_line("Référence de la décision : "),
+                          ask_line("Représentant du conseil de l'Ordre : "),
+                          ask_line("Autres personnes présentes : "), ask_line("Lieu : "))
+        if not confirmed("Exporter ce seul dossier ? Tapez OUI : "):
             print("Saisie abandonnée : rien n'a été exporté.", file=sys.stderr)
             return 1
         return _done(ctx.exports.seize(args.patient, seizure, out))
