@@ -475,7 +475,6 @@ def test_ctrl_i_imports_a_received_pdf_into_the_documents(day, keys):
 
     with keys.dialogs(choose, describe):
         keys.press("Ctrl+I")
-    keys.press("Alt+U")  # the « Documents » tab
     documents = day.window.record.documents
     assert day.window.record.tabs.currentWidget() is documents
     listed = [documents.list.list.item(i).text() for i in range(documents.list.list.count())]

@@ -160,8 +160,7 @@ class MainWindow(QMainWindow):
         self._action("&Dossier", "Nouvelle &ordonnance", ["Ctrl+P"], record.new_prescription)
         self._action("&Dossier", "&Renouveler l'ordonnance", ["Ctrl+R"],
                      record.renew_prescription)
-        self._action("&Dossier", "&Importer un document", ["Ctrl+I"],
-                     record.documents.choose_file)
+        self._action("&Dossier", "&Importer un document", ["Ctrl+I"], record.import_document)
         self._action("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
         self._action("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
         self._action("&Fichier", "&Cartes enregistrées…", [], self.show_cards)

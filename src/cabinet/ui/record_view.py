@@ -318,6 +318,13 @@ class RecordView(QWidget):
             lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p), parent=self))
         self.reload()
 
+    def import_document(self) -> None:
+        """Import a received file into the documents, shown in their tab (Ctrl+I)."""
+        if self.patient_id is None:
+            return
+        self.tabs.setCurrentWidget(self.documents)
+        self.documents.choose_file()
+
     def renew_prescription(self) -> None:
         """Start a new prescription from the selected one's lines (Ctrl+R)."""
         selected = self.prescriptions.current()
