@@ -6,7 +6,7 @@ The UI and the command line receive an `AppContext` and never build services the
 import contextlib
 import functools
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from cabinet.keys.card import digest_info, holder_of
 from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 
 if TYPE_CHECKING:
+    from cryptography import x509
     from keyring.backend import KeyringBackend
 
     from cabinet.archive.container import Decrypter
@@ -237,12 +238,26 @@ class VaultDoor:
                                  demo=module in token.DEVELOPMENT_MODULES)
 
     @contextlib.contextmanager
-    def archive_decrypter(self, reader: str, pin: str,
-                          ctx: AppContext | None = None) -> Iterator["Decrypter"]:
-        """The card in `reader` opening a portability archive encrypted to its certificate."""
+    def archive_decrypter(self, reader: str, recipient: "x509.Certificate",
+                          ask_pin: Callable[[str], str | None],
+                          ctx: AppContext | None = None) -> Iterator["Decrypter | None"]:
+        """The card in `reader` opening a portability archive encrypted to `recipient`.
+
+        `ask_pin(notice)` is called only once the card has shown the recipient's certificate
+        and is not blocked; `notice` says when tries are running out. None: no PIN given.
+        """
         from cabinet.card import token
 
-        with token.decrypter(self._card_token(reader, ctx)[1], pin) as (_, decrypt):
+        card_token = self._card_token(reader, ctx)[1]
+        token.check_recipient(card_token, recipient)
+        state = token.pin_state(card_token)
+        if state.blocked:
+            raise token.blocked_card()
+        pin = ask_pin(state.notice)
+        if not pin:
+            yield None
+            return
+        with token.decrypter(card_token, pin, recipient) as (_, decrypt):
             yield decrypt
 
     def _card_token(self, reader: str, ctx: AppContext | None = None) -> tuple[Path, Any]:

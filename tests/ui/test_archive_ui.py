@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QProgressDialog
 
 from cabinet.bootstrap import VaultDoor
 from cabinet.demo.generator import DemoSize, generate
@@ -639,3 +639,41 @@ def test_an_archive_for_the_card_holder_opens_with_the_card_and_its_pin(
     assert seen["asked"] == "Code PIN de votre carte CPS pour ouvrir l'archive :"
     assert "Patients : 2" in seen["summary"]
     assert "Patients importés : 2" in seen["result"]
+
+
+def test_an_archive_for_another_physician_is_refused_before_the_card_s_pin_is_asked(
+        card_window, tmp_path, clock, monkeypatch):
+    """Encrypted to Dr Paul Suivant's certificate, with Dr Martin's card in the reader: the
+    dialog says so at once and no PIN prompt appears."""
+    from cryptography import x509
+
+    from cabinet.archive.container import Recipient
+    from helpers import archives
+    from helpers.certificates import card_certificate
+    from helpers.records import marked_practice
+
+    window, _ = card_window
+    predecessor, _ = new_context(tmp_path / "predecesseur", clock)
+    marked_practice(predecessor)
+    _, certificate = card_certificate("Dr Paul Suivant", "10202020202")
+    path = archives.export(predecessor, tmp_path / "support", Recipient(
+        certificate=x509.load_der_x509_certificate(certificate)))
+    predecessor.lock()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
+    seen = {}
+
+    def run(dialog):
+        dialog.choose_archive()
+        dialog.check.click()
+        seen["error"] = dialog.error.text()
+        seen["page"] = dialog.pages.currentIndex()
+        dialog.reject()
+
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **_k: asked.append(a) or ("", False))
+    answer_dialogs(run, ignore=PROGRESS)
+    menu_action(window, "Importer une archive").trigger()
+    assert asked == []  # no PIN prompt
+    assert seen["error"].startswith("La carte insérée est celle de Dr Jeanne Martin ; son code "
+                                    "PIN n'a pas été demandé.")
+    assert seen["page"] == 0

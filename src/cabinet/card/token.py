@@ -22,11 +22,12 @@ import pkcs11.exceptions
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from cabinet.card import development, readers
 from cabinet.card.development import release_build
 from cabinet.errors import KnownError
-from cabinet.keys.card import Signer
+from cabinet.keys.card import Signer, holder_of
 
 CPS_MODULES = (
     Path("/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so"),
@@ -137,14 +138,15 @@ def _token_in(library: Any, reader: str, card_serial: str | None) -> Any:
                  and token.serial.decode("ascii", "replace").strip() == card_serial), None)
 
 
-def _certificate_and_key(session: Any, purpose: Any,
-                         for_documents: bool) -> tuple[bytes, Any]:
+def _certificate_and_key(session: Any, purpose: Any, for_documents: bool,
+                         public_key: bytes = b"") -> tuple[bytes, Any]:
     """(certificate DER, private key) of a certificate whose key allows `purpose`.
 
     `purpose` is CKA_SIGN or CKA_DECRYPT: a key is chosen only if its own attributes allow
     the operation (an OpenPGP card's decryption key must never be asked to sign). Among
     those: to unlock or decrypt, preferring a certificate not meant for non-repudiation; to
-    sign documents, preferring the one that is (the CPS's signature certificate).
+    sign documents, preferring the one that is (the CPS's signature certificate). With
+    `public_key` (DER SubjectPublicKeyInfo), only the certificate of that key serves.
     """
     # One search at a time per session: list the certificates before looking for keys.
     certificates = [(bytes(c[pkcs11.Attribute.VALUE]), bytes(c[pkcs11.Attribute.ID]))
@@ -152,17 +154,70 @@ def _certificate_and_key(session: Any, purpose: Any,
                                                   pkcs11.ObjectClass.CERTIFICATE})]
     candidates = []
     for der, key_id in certificates:
+        if public_key and _public_key_der(der) != public_key:
+            continue
         keys = [key for key in session.get_objects(
                     {pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY,
                      pkcs11.Attribute.ID: key_id}) if _allows(key, purpose)]
         if keys:
             candidates.append((_non_repudiation(der), der, keys[0]))
+    if not candidates and public_key:
+        raise CardError(NOT_THE_RECIPIENT)
     if not candidates:
         raise CardError("Cette carte ne porte pas de certificat dont la clé puisse "
                         + ("signer." if purpose == pkcs11.Attribute.SIGN else "déchiffrer."))
     choose = max if for_documents else min
     _, der, key = choose(candidates, key=lambda c: c[0])
     return der, key
+
+
+def _public_key_der(certificate_der: bytes) -> bytes:
+    return x509.load_der_x509_certificate(certificate_der).public_key().public_bytes(
+        Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+
+def public_certificates(token: Any) -> list[bytes]:
+    """The certificates the card shows without its PIN (public objects, as on a CPS)."""
+    try:
+        session = token.open()
+    except (pkcs11.exceptions.PKCS11Error, AttributeError) as error:
+        raise _refused(error) from None
+    try:
+        return [bytes(c[pkcs11.Attribute.VALUE]) for c in session.get_objects(
+            {pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE})]
+    except (pkcs11.exceptions.PKCS11Error, AttributeError) as error:
+        raise _refused(error) from None
+    finally:
+        with contextlib.suppress(pkcs11.exceptions.PKCS11Error):
+            session.close()
+
+
+NOT_THE_RECIPIENT = ("Cette archive n'est pas chiffrée pour la carte insérée : elle ne peut pas "
+                     "l'ouvrir. Insérez la carte du destinataire, ou choisissez le fichier de "
+                     "sa clé privée.")
+
+
+def check_recipient(token: Any, recipient: x509.Certificate) -> None:
+    """Refuse, before any PIN, a card that does not show the certificate of `recipient`'s key.
+
+    An archive opens only with its recipient's private key: any other card would be asked
+    its PIN for nothing. The refusal names the card's holder, never the archive's (it is not
+    vouched for until the archive is open), and tells a holder's other card (a previous one).
+    """
+    wanted = recipient.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    shown = public_certificates(token)
+    if any(_public_key_der(der) == wanted for der in shown):
+        return
+    if not shown:
+        raise CardError("La carte insérée ne présente aucun certificat : elle ne peut pas "
+                        "ouvrir cette archive et son code PIN n'a pas été demandé.")
+    holder = holder_of(shown[0])
+    if holder.rpps and holder.rpps == holder_of(recipient.public_bytes(Encoding.DER)).rpps:
+        raise CardError(f"Cette archive a été chiffrée pour une autre carte de {holder.name} "
+                        "(une carte précédente ?) : la carte insérée ne l'ouvre pas et son "
+                        "code PIN n'a pas été demandé.")
+    raise CardError(f"La carte insérée est celle de {holder.name} ; son code PIN n'a pas été "
+                    f"demandé. {NOT_THE_RECIPIENT}")
 
 
 def _allows(key: Any, purpose: Any) -> bool:
@@ -268,12 +323,13 @@ def _session(token: Any, pin: str) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def _keys(token: Any, pin: str, purpose: Any,
-          for_documents: bool) -> Iterator[tuple[bytes, Any]]:
+def _keys(token: Any, pin: str, purpose: Any, for_documents: bool,
+          public_key: bytes = b"") -> Iterator[tuple[bytes, Any]]:
     """A logged-in session's (certificate, private key allowing `purpose`)."""
     with _session(token, pin) as session:
         try:
-            certificate, key = _certificate_and_key(session, purpose, for_documents)
+            certificate, key = _certificate_and_key(session, purpose, for_documents,
+                                                    public_key)
         except (pkcs11.exceptions.PKCS11Error, AttributeError) as error:
             raise _refused(error) from None
         yield certificate, key
@@ -322,13 +378,17 @@ def _rsa_key(certificate_der: bytes) -> rsa.RSAPublicKey:
 
 
 @contextlib.contextmanager
-def decrypter(token: Any, pin: str) -> Iterator[tuple[bytes, Callable[[bytes], bytes]]]:
-    """Log in once; yield the certificate and a decrypter with a key allowing CKA_DECRYPT.
+def decrypter(token: Any, pin: str,
+              recipient: x509.Certificate) -> Iterator[tuple[bytes, Callable[[bytes], bytes]]]:
+    """Log in once; yield the certificate and a decrypter with the key `recipient` certifies.
 
     RSA PKCS#1 v1.5 (CKM_RSA_PKCS), what the CPS's authentication key deciphers: an archive
-    encrypted to the successor's certificate opens with the successor's card.
+    encrypted to the successor's certificate opens with the successor's card, with the key
+    of that very certificate (the key must allow CKA_DECRYPT).
     """
-    with _keys(token, pin, pkcs11.Attribute.DECRYPT, False) as (certificate, key):
+    public_key = recipient.public_key().public_bytes(Encoding.DER,
+                                                     PublicFormat.SubjectPublicKeyInfo)
+    with _keys(token, pin, pkcs11.Attribute.DECRYPT, False, public_key) as (certificate, key):
 
         def decrypt(wrapped: bytes) -> bytes:
             try:

@@ -48,14 +48,17 @@ from cabinet.ui.file_choice import file_to_open
 from cabinet.ui.worker import BackgroundJob
 
 if TYPE_CHECKING:
+    from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
     from cabinet.archive.container import Decrypter
     from cabinet.archive.reader import ArchiveReader
     from cabinet.services.portability.importer import Prepared
 
-CardDecrypter = Callable[[QWidget], AbstractContextManager["Decrypter | None"]]
-"""The card in the reader for the block (`Exporter.decrypter`); None if the PIN is cancelled."""
+CardDecrypter = Callable[[QWidget, "x509.Certificate"],
+                         AbstractContextManager["Decrypter | None"]]
+"""The card in the reader for the block (`Exporter.decrypter`), for the archive's recipient
+certificate; None if the PIN is cancelled."""
 BY_PHRASE, BY_CERTIFICATE = "passphrase", "certificate"  # the header's recipient kinds
 SEPARATE, SKIP = "separate", "skip"
 DECISIONS = (("— à décider —", None), ("Créer un dossier distinct", SEPARATE),
@@ -109,6 +112,7 @@ class ArchiveImportDialog(QDialog):
         self.ctx = ctx
         self.card = card
         self.kind = ""
+        self.recipient: x509.Certificate | None = None  # whom the archive is encrypted to
         self.reader: ArchiveReader | None = None
         self.prepared: Prepared | None = None
         self.decisions: dict[str, QComboBox] = {}
@@ -202,7 +206,7 @@ class ArchiveImportDialog(QDialog):
         try:
             with path.open("rb") as handle:
                 header = read_header(handle)
-            certificate = recipient_certificate_of(header)
+            certificate = self.recipient = recipient_certificate_of(header)
         except OSError:
             self._refuse("Ce fichier ne peut pas être lu.")
             return
@@ -250,9 +254,9 @@ class ArchiveImportDialog(QDialog):
         if self.key_path.text():
             key = load_private_key(Path(self.key_path.text()), self.key_password.text())
             return ArchiveReader.open(path, key_opener(decrypter=software_decrypter(key)))
-        if self.card is None:
+        if self.card is None or self.recipient is None:
             raise InvalidInput("Choisissez le fichier de la clé privée du destinataire.")
-        with self.card(self) as decrypt:
+        with self.card(self, self.recipient) as decrypt:
             if decrypt is None:
                 raise InvalidInput("Code PIN non saisi : l'archive n'a pas été ouverte.")
             return ArchiveReader.open(path, key_opener(decrypter=decrypt))

@@ -28,6 +28,8 @@ from cabinet.ui.file_choice import folder_to_use
 from cabinet.ui.worker import BackgroundJob
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from cabinet.archive.container import Decrypter
     from cabinet.documents.signing import DocumentSigner
 
@@ -89,17 +91,20 @@ class Exporter:
             yield card_signer, reader
 
     @contextlib.contextmanager
-    def decrypter(self, parent: QWidget) -> Iterator["Decrypter | None"]:
-        """The card in the reader, deciphering an archive sent to its certificate.
+    def decrypter(self, parent: QWidget,
+                  recipient: "x509.Certificate") -> Iterator["Decrypter | None"]:
+        """The card in the reader, deciphering an archive sent to `recipient`'s certificate.
 
-        Yields None when the PIN prompt is cancelled.
+        Another card is refused before its PIN is asked. Yields None when the PIN prompt is
+        cancelled.
         """
-        reader = self.signing_reader()
-        pin = ask_pin(parent, "Archive", "Code PIN de votre carte CPS pour ouvrir l'archive :")
-        if pin is None:
-            yield None
-            return
-        with self._door.archive_decrypter(reader, pin, self._context()) as decrypt:
+
+        def pin(notice: str) -> str | None:
+            return ask_pin(parent, "Archive", "\n".join(filter(None, (
+                notice, "Code PIN de votre carte CPS pour ouvrir l'archive :"))))
+
+        with self._door.archive_decrypter(self.signing_reader(), recipient, pin,
+                                          self._context()) as decrypt:
             yield decrypt
 
     def run(self, parent: QWidget, export: Export, what: str = "Export enregistré", *,
