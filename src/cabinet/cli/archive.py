@@ -117,9 +117,9 @@ def command_verify(args: argparse.Namespace) -> int:
 def command_import(args: argparse.Namespace) -> int:
     """Check, summarise, decide duplicates, confirm, import."""
     with opened(args.vault) as ctx, _reader(args) as reader:
-        from cabinet.documents.verification import trust_anchors
+        from cabinet.documents.verification import practice_anchors
 
-        anchors = trust_anchors(ctx.settings.current()["trust_folder"])
+        anchors = practice_anchors(ctx.settings.current()["trust_folder"])
         prepared = ctx.archive_importer.prepare(reader, _progress("Sous-archives vérifiées"),
                                                 anchors)
         print("\n".join(prepared.summary()))

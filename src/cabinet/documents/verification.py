@@ -69,6 +69,11 @@ def default_anchors() -> list[x509.Certificate]:
     return load_anchors([c.public_bytes(Encoding.DER) for c in igc_sante().all()])
 
 
+def practice_anchors(folder: str) -> list[x509.Certificate]:
+    """What the practice trusts: the IGC-Santé authorities, and the settings' trust folder's."""
+    return default_anchors() + trust_anchors(folder)
+
+
 def trust_anchors(folder: str) -> list[x509.Certificate]:
     """The root certificates in the trust folder (none when the setting is empty)."""
     if not folder:

@@ -63,7 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
                      ("cryptolib", "Cryptolib CPS (cartes CPS de l'ANS)"),
                      ("opensc", "OpenSC (cartes PIV, OpenPGP…)"))),
     Setting("trust_folder", "Dossier des autorités de confiance", "",
-            "Certificats racines (IGC-Santé…) reconnus à la vérification des signatures.",
+            "Certificats racines reconnus, en plus des autorités IGC-Santé fournies avec "
+            "Cabinet, à la vérification des documents signés et des archives.",
             kind="folder", group="Signature"),
     Setting("backup_folder", "Dossier des sauvegardes", "",
             "Support des sauvegardes chiffrées (disque externe de préférence).",

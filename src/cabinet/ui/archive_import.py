@@ -286,9 +286,9 @@ class ArchiveImportDialog(QDialog):
 
     def check_archive(self) -> None:
         """Open the archive and check all of it on a worker thread; then show the summary."""
-        from cabinet.documents.verification import trust_anchors
+        from cabinet.documents.verification import practice_anchors
 
-        anchors = trust_anchors(self.ctx.settings.current()["trust_folder"])
+        anchors = practice_anchors(self.ctx.settings.current()["trust_folder"])
         self._close_reader()
         reader = self._open()
         importer = self.ctx.archive_importer

@@ -1,7 +1,8 @@
 """Check a signed PDF chosen on disk: intact or modified, who signed it, whether to trust them.
 
-Everything is checked offline, against the root certificates of the settings' trust folder
-(IGC-Santé roots, for instance). The file is only read, never changed nor copied.
+Everything is checked offline, against the IGC-Santé authorities shipped with Cabinet and the
+root certificates of the settings' trust folder. The file is only read, never changed nor
+copied.
 """
 
 from html import escape
@@ -53,9 +54,9 @@ class VerifyDialog(QDialog):
 
 def verify_file(parent: QWidget, path: Path, trust_folder: str) -> VerifyDialog:
     """Check one file and build the dialog that tells the result."""
-    from cabinet.documents.verification import trust_anchors, verify_pdf
+    from cabinet.documents.verification import practice_anchors, verify_pdf
 
-    anchors = trust_anchors(trust_folder)
+    anchors = practice_anchors(trust_folder)
     try:
         content = path.read_bytes()
     except OSError:
