@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from cabinet.domain.audit import AccessMode, Action
 from cabinet.domain.clock import Clock, SystemClock
-from cabinet.keys.card import digest_info, holder_of
 from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
+from cabinet.vault.header import read_header
+from cabinet.vault.layout import VaultLayout
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold start)
     from cryptography import x509
     from keyring.backend import KeyringBackend
 
@@ -24,43 +25,34 @@ if TYPE_CHECKING:
     from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
+    from cabinet.services.auditing import AuditTrail
     from cabinet.services.copies import CopyService
+    from cabinet.services.drafts import DraftService
     from cabinet.services.exports import ExportService
+    from cabinet.services.issuing import Issuer, Practice
+    from cabinet.services.journal import JournalService
+    from cabinet.services.patients import PatientService
     from cabinet.services.portability.cessation import CessationService
     from cabinet.services.portability.export import ArchiveExporter
     from cabinet.services.portability.importer import ArchiveImporter
+    from cabinet.services.records import RecordService
+    from cabinet.services.settings import SettingsService
     from cabinet.vault.portability_store import SqlPortabilityStore
-from cabinet.services.auditing import AuditTrail
-from cabinet.services.drafts import DraftService
-from cabinet.services.issuing import Issuer, Practice
-from cabinet.services.journal import JournalService
-from cabinet.services.patients import PatientService
-from cabinet.services.records import RecordService
-from cabinet.services.settings import SettingsService
-from cabinet.vault.header import read_header
-from cabinet.vault.layout import VaultLayout
-from cabinet.vault.session import (
-    ConfirmOutside,
-    Credential,
-    OpenVault,
-    journal_failed_attempt,
-    unlock,
-    unlock_with_card,
-)
+    from cabinet.vault.session import ConfirmOutside, OpenVault
 
 
 @dataclass
 class AppContext:
     """Everything the UI or a command needs once the vault is open."""
 
-    vault: OpenVault
+    vault: "OpenVault"
     clock: Clock
-    patients: PatientService
-    records: RecordService
-    journal: JournalService
-    drafts: DraftService
-    settings: SettingsService
-    trail: AuditTrail
+    patients: "PatientService"
+    records: "RecordService"
+    journal: "JournalService"
+    drafts: "DraftService"
+    settings: "SettingsService"
+    trail: "AuditTrail"
     development_card: bool = False
 
     @functools.cached_property
@@ -111,11 +103,15 @@ class AppContext:
         return self._issuer.letterhead()
 
     @functools.cached_property
-    def _issuer(self) -> Issuer:
+    def _issuer(self) -> "Issuer":
+        from cabinet.services.issuing import Issuer
+
         return Issuer(self.vault.store, self.trail, self.settings)
 
     @functools.cached_property
-    def _practice(self) -> Practice:
+    def _practice(self) -> "Practice":
+        from cabinet.services.issuing import Practice
+
         return Practice(self.vault.store, self.portability, self.trail, self._issuer,
                         self.records, self.journal)
 
@@ -161,6 +157,7 @@ class VaultDoor:
         A refused PIN or a missing token is journaled as a failed card attempt too.
         """
         from cabinet.card import token
+        from cabinet.vault.session import journal_failed_attempt, unlock_with_card
 
         slots_tried = False  # from then on, unlock_with_card journals its own failures
         try:
@@ -182,7 +179,7 @@ class VaultDoor:
         return ctx
 
     def enrol_card(self, ctx: AppContext, reader: str, pin: str,
-                   confirm_outside: ConfirmOutside | None = None) -> None:
+                   confirm_outside: "ConfirmOutside | None" = None) -> None:
         """Enrol the card in `reader` into the open vault (renewed card, remplaçant).
 
         `confirm_outside` asks, while the card is logged in, whether to enrol a card the
@@ -224,6 +221,7 @@ class VaultDoor:
         """
         from cabinet.card import token
         from cabinet.documents.signing import DocumentSigner
+        from cabinet.keys.card import digest_info, holder_of
 
         module, card_token = self._card_token(reader, ctx)
         with token.signer(card_token, pin, for_documents=True) as (certificate, sign):
@@ -278,6 +276,8 @@ class VaultDoor:
 
     def open(self, mode: AccessMode, secret: str) -> AppContext:
         """Unlock with one credential and wire the services; raise `KnownError` in French."""
+        from cabinet.vault.session import Credential, unlock
+
         secrets = self._secrets
         if mode is AccessMode.DEGRADED and secrets is None:
             secrets = system_secret_store()
@@ -320,8 +320,15 @@ def platform_keyring() -> "KeyringBackend":
         return fail.Keyring()  # type: ignore[no-untyped-call]
 
 
-def build_context(vault: OpenVault, clock: Clock | None = None) -> AppContext:
+def build_context(vault: "OpenVault", clock: Clock | None = None) -> AppContext:
     """Wire the services over an unlocked vault."""
+    from cabinet.services.auditing import AuditTrail
+    from cabinet.services.drafts import DraftService
+    from cabinet.services.journal import JournalService
+    from cabinet.services.patients import PatientService
+    from cabinet.services.records import RecordService
+    from cabinet.services.settings import SettingsService
+
     clock = clock or SystemClock()
     store = vault.store
     trail = AuditTrail(store, vault.actor, clock, vault.owner.identifier)
