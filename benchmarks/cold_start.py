@@ -5,11 +5,13 @@
 
 The QApplication is created here first (the app's `run` reuses an existing one) only so an
 event filter can see the first paint; the application itself then starts through
-`cabinet.cli.main`, exactly as the `cabinet` command does. One event-loop turn after the
-first paint event, this notes the time on the `time.perf_counter` clock (the parent's clock
-too: CLOCK_MONOTONIC) and the modules loaded by then, unlocks the demo vault once through
-`MainWindow.unlock` (the first unlock of a fresh process, repainted), closes the window (which
-locks) and prints one JSON line.
+`cabinet.cli.main`, exactly as the `cabinet` command does. When the first paint pass is over
+(the first event after it, which is also when the application's own after-paint work
+begins), this notes the time on the `time.perf_counter` clock (the parent's clock too:
+CLOCK_MONOTONIC) and the modules loaded by then. One event-loop turn later, once that work is
+done, it notes the time again (`ready`), unlocks the demo vault once through
+`MainWindow.unlock` (the first unlock of a fresh process, repainted), closes the window
+(which locks) and prints one JSON line.
 """
 
 import json
@@ -27,17 +29,21 @@ class FirstPaint(QObject):
         super().__init__()
         self._app = app
         self._seen = False
+        self._painted: float | None = None
+        self._modules: list[str] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        """Wait for the first paint; report on the next turn of the event loop."""
+        """Wait for the first paint, note the end of its pass; report on a later turn."""
         if not self._seen and event.type() == QEvent.Type.Paint:
             self._seen = True
-            QTimer.singleShot(0, self._report)
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._report))
+        elif self._seen and self._painted is None and event.type() != QEvent.Type.Paint:
+            self._painted = time.perf_counter()
+            self._modules = sorted(sys.modules)
         return False
 
     def _report(self) -> None:
-        painted = time.perf_counter()
-        modules = sorted(sys.modules)
+        ready = time.perf_counter()
         unlock_ms = None
         if "cabinet.ui.main_window" in sys.modules:  # not in --bare mode
             from cabinet.ui.main_window import MainWindow
@@ -50,8 +56,8 @@ class FirstPaint(QObject):
                     elapsed = (time.perf_counter() - start) * 1000.0
                     unlock_ms = elapsed if window.ctx is not None else None
                     window.close()  # locks the vault
-        print(json.dumps({"painted": painted, "modules": modules, "unlock_ms": unlock_ms}),
-              flush=True)
+        print(json.dumps({"painted": self._painted, "ready": ready, "modules": self._modules,
+                          "unlock_ms": unlock_ms}), flush=True)
         self._app.quit()
 
 

@@ -5,7 +5,7 @@ The UI and the command line receive an `AppContext` and never build services the
 
 import contextlib
 import functools
-import socket
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +39,13 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.settings import SettingsService
     from cabinet.vault.portability_store import SqlPortabilityStore
     from cabinet.vault.session import ConfirmOutside, OpenVault
+
+# What an unlock runs: loaded by `load_unlock_code` once the lock screen is up.
+UNLOCK_MODULES = ("cabinet.vault.session", "cabinet.card.token", "cabinet.keys.card",
+                  "cabinet.services.auditing", "cabinet.services.drafts",
+                  "cabinet.services.issuing", "cabinet.services.journal",
+                  "cabinet.services.patients", "cabinet.services.records",
+                  "cabinet.services.settings")
 
 
 @dataclass
@@ -120,8 +127,20 @@ class AppContext:
         self.vault.lock(self.clock)
 
 
+def load_unlock_code() -> None:
+    """Import the unlock's code (cryptography, SQLCipher, the services) before it is needed.
+
+    Called after the lock screen's first paint, while the PIN is typed: the start paints
+    sooner and the first unlock does not pay for these imports.
+    """
+    for name in UNLOCK_MODULES:
+        importlib.import_module(name)
+
+
 def workstation_name() -> str:
     """The name of this workstation as the journal records it."""
+    import socket
+
     return socket.gethostname()
 
 

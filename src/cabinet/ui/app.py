@@ -1,15 +1,19 @@
-"""Start the Qt application on one vault folder."""
+"""Start the Qt application on one vault folder: the lock screen paints, then the rest loads."""
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from cabinet.bootstrap import VaultDoor
 from cabinet.logs import configure_logging
 from cabinet.ui.errors import ParentGetter, install_crash_hook
 from cabinet.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from cabinet.bootstrap import VaultDoor
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 log = logging.getLogger(__name__)
@@ -31,14 +35,36 @@ def prepare_application() -> QApplication:
     return app
 
 
-def run(door: VaultDoor) -> int:
-    """Show the lock screen of `door`'s vault and run until the window closes."""
+class AfterFirstPaint(QObject):
+    """Calls `then` on the event loop's turn after the first paint of any widget, once."""
+
+    def __init__(self, app: QApplication, then: Callable[[], None]) -> None:
+        super().__init__(app)
+        self._app = app
+        self._then = then
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """Schedule `then` at the first paint, and stop watching."""
+        if event.type() == QEvent.Type.Paint:
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
+
+
+def run(door: "VaultDoor") -> int:
+    """Show the lock screen of `door`'s vault and run until the window closes.
+
+    The lock screen paints first; the workspace (search, record, card watch, and the services,
+    PDF and card libraries they load) is built on the next turn, while the PIN is typed.
+    """
     configure_logging()
     app = prepare_application()
     parent = ParentGetter()
     install_crash_hook(parent)
-    window = MainWindow(door)
+    window = MainWindow(door, workspace=False)
     parent.window = window
     app.installEventFilter(window.inactivity)
+    AfterFirstPaint(app, window.complete)
     window.show()
     return int(app.exec())

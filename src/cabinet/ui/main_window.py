@@ -6,6 +6,7 @@ The window title never carries a patient's name. Locking drops the application c
 
 import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
@@ -29,30 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cabinet.bootstrap import AppContext, VaultDoor
-from cabinet.card.presence import Readers
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action
 from cabinet.errors import KnownError
-from cabinet.services.wording import french_datetime
-from cabinet.ui.archive_export import ArchiveExportDialog
-from cabinet.ui.archive_import import ArchiveImportDialog
-from cabinet.ui.audit_viewer import AuditViewer
-from cabinet.ui.card_bridge import CardBridge
-from cabinet.ui.cards_dialog import CardsDialog
-from cabinet.ui.cessation_dialog import CessationDialog
-from cabinet.ui.dialogs import ServiceDialog
-from cabinet.ui.file_choice import FOLDERS, file_to_save
 from cabinet.ui.inactivity import InactivityWatch
 from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
-from cabinet.ui.patient_dialog import PatientDialog
-from cabinet.ui.record_view import RecordView
-from cabinet.ui.search_panel import SearchPanel
-from cabinet.ui.session_lock import SessionLockWatch
-from cabinet.ui.settings_dialog import SettingsDialog
-from cabinet.ui.signing import Exporter
-from cabinet.ui.verify_dialog import verify_chosen_file
-from cabinet.ui.worker import stop_jobs
-from cabinet.vault.session import ConfirmOutside
+
+if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these after (`complete`)
+    from cabinet.bootstrap import AppContext, VaultDoor
+    from cabinet.card.presence import Readers
+    from cabinet.ui.card_bridge import CardBridge
+    from cabinet.ui.record_view import RecordView
+    from cabinet.ui.search_panel import SearchPanel
+    from cabinet.ui.session_lock import SessionLockWatch
+    from cabinet.ui.signing import Exporter
+    from cabinet.vault.session import ConfirmOutside
 
 TITLE = "Cabinet"
 TITULAR_ONLY = ("Seul le médecin titulaire peut exporter ou importer une archive de portabilité "
@@ -66,7 +57,7 @@ def native(keys: QKeySequence) -> str:
     return keys.toString(QKeySequence.SequenceFormat.NativeText)
 
 
-def ways_in(door: VaultDoor) -> list[WayIn]:
+def ways_in(door: "VaultDoor") -> list[WayIn]:
     """The ways in this vault offers, in the order a physician should try them."""
     if not door.exists():
         return []
@@ -79,9 +70,20 @@ def ways_in(door: VaultDoor) -> list[WayIn]:
 
 
 class MainWindow(QMainWindow):
-    """Locked or unlocked; everything goes through the context obtained at unlock."""
+    """Locked or unlocked; everything goes through the context obtained at unlock.
 
-    def __init__(self, door: VaultDoor, parent: QWidget | None = None) -> None:
+    With `workspace=False` only the lock screen, the status bar and the menus' titles are
+    built: the start paints them, then calls `complete` (the cold-start budget).
+    """
+
+    search: "SearchPanel"
+    cards: "CardBridge"
+    exporter: "Exporter"
+    record: "RecordView"
+    session_lock: "SessionLockWatch"
+
+    def __init__(self, door: "VaultDoor", parent: QWidget | None = None, *,
+                 workspace: bool = True) -> None:
         super().__init__(parent)
         self.door = door
         self.ctx: AppContext | None = None
@@ -93,21 +95,9 @@ class MainWindow(QMainWindow):
                 "Aucun coffre n'existe à cet emplacement : créez-le avec « cabinet vault "
                 "create », ou essayez « cabinet demo ».")
         self.lock_screen.unlock_requested.connect(self.unlock)
-        self.search = SearchPanel(self.context)
         self.card_reader = ""  # the reader of the card that unlocked, while unlocked by card
-        self.cards = CardBridge(self)
-        self.exporter = Exporter(door, self.cards, self.context, lambda: self.card_reader,
-                                 notify=lambda text: self.statusBar().showMessage(text))
-        self.record = RecordView(self.context, self.exporter)
-        self.search.patient_chosen.connect(self.record.open_patient)
-        self.record.break_glass_used.connect(self._show_break_glass)
-        workspace = QSplitter(Qt.Orientation.Horizontal)
-        workspace.addWidget(self.search)
-        workspace.addWidget(self.record)
-        workspace.setSizes([520, 760])  # names and NIR whole in the list, the tabs beside
         self.stack = QStackedWidget()
         self.stack.addWidget(self.lock_screen)
-        self.stack.addWidget(workspace)
         self.setCentralWidget(self.stack)
         self.who = QLabel()
         self.who.setObjectName("statusWho")
@@ -123,14 +113,48 @@ class MainWindow(QMainWindow):
         self.inactivity.remaining.connect(
             lambda s: self.countdown.setText(f"Verrouillage dans {s} s"))
         self.unlocked_actions: list[QAction] = []
+        self._menus = {title: self.menuBar().addMenu(title) for title in
+                       ("&Fichier", "&Patient", "&Dossier", "&Aide")}
+        self._show_locked()
+        if workspace:
+            self.complete()
+
+    def complete(self) -> None:
+        """Build the search, the record, the menus' actions and the card watch (once).
+
+        The unlock's own code loads here too: the first unlock does not wait for it.
+        """
+        if self.stack.count() > 1:
+            return
+        from cabinet.bootstrap import load_unlock_code
+        from cabinet.ui.card_bridge import CardBridge
+        from cabinet.ui.record_view import RecordView
+        from cabinet.ui.search_panel import SearchPanel
+        from cabinet.ui.session_lock import SessionLockWatch
+        from cabinet.ui.signing import Exporter
+
+        self.search = SearchPanel(self.context)
+        self.cards = CardBridge(self)
+        self.exporter = Exporter(self.door, self.cards, self.context, lambda: self.card_reader,
+                                 notify=lambda text: self.statusBar().showMessage(text))
+        self.record = RecordView(self.context, self.exporter)
+        self.search.patient_chosen.connect(self.record.open_patient)
+        self.record.break_glass_used.connect(self._show_break_glass)
+        workspace = QSplitter(Qt.Orientation.Horizontal)
+        workspace.addWidget(self.search)
+        workspace.addWidget(self.record)
+        workspace.setSizes([520, 760])  # names and NIR whole in the list, the tabs beside
+        self.stack.addWidget(workspace)
         self._build_menus()
+        for action in self.unlocked_actions:
+            action.setEnabled(False)
         self.cards.changed.connect(self.card_changed)
         self.session_lock = SessionLockWatch(parent=self)
         self.session_lock.session_locked.connect(self.lock)
-        self._show_locked()
         self.cards.start()
+        load_unlock_code()
 
-    def context(self) -> AppContext:
+    def context(self) -> "AppContext":
         """The services; only reachable while unlocked."""
         if self.ctx is None:
             raise KnownError("L'application est verrouillée.")
@@ -148,9 +172,9 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        from cabinet.ui.verify_dialog import verify_chosen_file
+
         bar = self.menuBar()
-        self._menus = {title: bar.addMenu(title) for title in
-                       ("&Fichier", "&Patient", "&Dossier", "&Aide")}
         record = self.record
         self._action("&Fichier", "&Verrouiller", ["Ctrl+L"], self.lock)
         self._action("&Fichier", "&Quitter", ["Ctrl+Q"], self.close, unlocked_only=False)
@@ -185,6 +209,7 @@ class MainWindow(QMainWindow):
     # --- lock and unlock --------------------------------------------------------------
     def unlock(self, mode: str, secret: str) -> None:
         """Try one credential from the lock screen (for the card, `secret` is the PIN)."""
+        self.complete()
         readers = self.cards.current.card_readers()
         try:
             if AccessMode(mode) is AccessMode.CARD:
@@ -231,6 +256,7 @@ class MainWindow(QMainWindow):
     def _save_recovery_sheet(self, recovery_key: str) -> None:
         """Write the recovery sheet where the physician says, and open it to print."""
         from cabinet.documents.recovery_sheet import recovery_sheet
+        from cabinet.ui.file_choice import file_to_save
         from cabinet.vault.atomic import write_atomically
 
         assert self.ctx is not None
@@ -250,6 +276,8 @@ class MainWindow(QMainWindow):
 
     def review_break_glass(self) -> None:
         """At the titular physician's unlock, list break-glass accesses since the last review."""
+        from cabinet.services.wording import french_datetime
+
         assert self.ctx is not None
         journal = self.ctx.journal
         if not journal.is_titular():
@@ -267,7 +295,7 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes and self.ctx is not None:
             journal.mark_break_glass_reviewed(max(e["id"] for e in pending))
 
-    def card_changed(self, readers: Readers) -> None:
+    def card_changed(self, readers: "Readers") -> None:
         """Show the readers' state; lock at once when the card that unlocked is gone.
 
         While locked, the card's PIN state is read from its token before any PIN is typed:
@@ -310,6 +338,11 @@ class MainWindow(QMainWindow):
         A job running on a worker thread (an archive's export, check or import) is stopped
         first and waited for: nothing is left of it, and the vault closes only once it is idle.
         """
+        from cabinet.ui.dialogs import ServiceDialog
+        from cabinet.ui.file_choice import FOLDERS
+        from cabinet.ui.worker import stop_jobs
+
+        self.complete()
         try:
             stop_jobs(self)
             for dialog in self.findChildren(ServiceDialog):
@@ -352,6 +385,8 @@ class MainWindow(QMainWindow):
     # --- patients and help --------------------------------------------------------------
     def new_patient(self) -> None:
         """Create a patient, then open their record."""
+        from cabinet.ui.patient_dialog import PatientDialog
+
         patients = self.context().patients
         created: list[int] = []
         dialog = PatientDialog(lambda identity: created.append(patients.create(identity)),
@@ -362,12 +397,16 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> None:
         """Practice settings; a new inactivity delay applies at once."""
+        from cabinet.ui.settings_dialog import SettingsDialog
+
         ctx = self.context()
         SettingsDialog(ctx.settings.current(), ctx.settings.change, parent=self).exec()
         if self.ctx is not None:
             self._apply_settings()
 
     def _apply_settings(self) -> None:
+        from cabinet.ui.file_choice import FOLDERS
+
         assert self.ctx is not None
         settings = self.ctx.settings.current()
         self.inactivity.delay = dt.timedelta(minutes=int(settings["inactivity_minutes"]))
@@ -375,11 +414,13 @@ class MainWindow(QMainWindow):
 
     def show_cards(self) -> None:
         """Enrol or revoke cards (titular physician only)."""
+        from cabinet.ui.cards_dialog import CardsDialog
+
         ctx = self.context()
         if not ctx.journal.is_titular():
             raise KnownError("Seul le médecin titulaire gère les cartes du coffre.")
 
-        def enrol(pin: str, confirm_outside: ConfirmOutside) -> None:
+        def enrol(pin: str, confirm_outside: "ConfirmOutside") -> None:
             readers = self.cards.current.card_readers()
             if not readers:
                 raise KnownError("Insérez d'abord la carte à enregistrer.")
@@ -389,10 +430,12 @@ class MainWindow(QMainWindow):
 
     def show_journal(self) -> None:
         """The audit viewer (Ctrl+J)."""
+        from cabinet.ui.audit_viewer import AuditViewer
+
         AuditViewer(self.context(), self.record.patient_id, parent=self).exec()
 
     # --- portability (CONT-2..4) ---------------------------------------------------------
-    def _titular_context(self) -> AppContext:
+    def _titular_context(self) -> "AppContext":
         ctx = self.context()
         if not ctx.journal.is_titular():
             raise KnownError(TITULAR_ONLY)
@@ -400,15 +443,21 @@ class MainWindow(QMainWindow):
 
     def export_archive(self) -> None:
         """Export the practice, a selection or the open record as a portability archive."""
+        from cabinet.ui.archive_export import ArchiveExportDialog
+
         ArchiveExportDialog(self._titular_context(), self.exporter,
                             current_patient=self.record.patient_id, parent=self).exec()
 
     def import_archive(self) -> None:
         """Check then import a predecessor's archive into this vault."""
+        from cabinet.ui.archive_import import ArchiveImportDialog
+
         ArchiveImportDialog(self._titular_context(), self.exporter.decrypter, parent=self).exec()
 
     def show_cessation(self) -> None:
         """The closure of the practice: choices, letters, exports, declaration."""
+        from cabinet.ui.cessation_dialog import CessationDialog
+
         self._titular_context()
         CessationDialog(self.context, self.exporter, self.record.patient_id,
                         self.record.patient_text(), parent=self).exec()
