@@ -136,7 +136,8 @@ def commit_editing(window: QWidget) -> None:
     """Keep the text of a table cell still being typed: a shortcut (Alt+E) leaves it open."""
     editor = window.focusWidget()
     for view in window.findChildren(QAbstractItemView):
-        if editor is not None and editor.parent() is view.viewport():
+        editing = view.state() == QAbstractItemView.State.EditingState
+        if editing and editor is not None and editor.parent() is view.viewport():
             view.commitData(editor)
             view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
