@@ -75,10 +75,6 @@ class Manifest:
         """How many sub-archives of one kind."""
         return sum(1 for a in self.archives if a.kind == kind)
 
-    def by_name(self) -> dict[str, ArchiveEntry]:
-        """Sub-archives by their file name."""
-        return {a.name: a for a in self.archives}
-
 
 def _add(parent: ET.Element, tag: str, text: str | int) -> None:
     ET.SubElement(parent, tag).text = str(text)

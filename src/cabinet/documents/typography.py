@@ -25,14 +25,6 @@ def long_date(day: dt.date) -> str:
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
-def short_date(iso: str) -> str:
-    """'2026-03-01' → '01/03/2026'; an empty or invalid date stays as it is."""
-    try:
-        return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
 def date_and_time(moment: dt.datetime) -> str:
     """'1er mars 2026 à 14 h 05' in the workstation's time zone."""
     local = moment.astimezone()

@@ -140,10 +140,3 @@ class ChainWalker:
     def report(self) -> ChainReport:
         """The verdict so far."""
         return self.broken or ChainReport(self.checked)
-
-
-def verify_chain(rows: Iterable[JournalRow]) -> ChainReport:
-    """Check rows in journal order; name the first break."""
-    walker = ChainWalker()
-    walker.feed(rows)
-    return walker.report()
