@@ -156,8 +156,9 @@ def test_forged_pending_lines_never_enter_the_journal_nor_block_unlock(vault_dir
     )
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    from cabinet.keys.header import unb64
     from cabinet.keys.wrapping import derive_key
-    from cabinet.vault.header import read_header, unb64
+    from cabinet.vault.header import read_header
 
     recovery_key = closed_vault
     layout = VaultLayout(vault_dir)
@@ -220,7 +221,8 @@ def test_a_normal_reopening_raises_no_alert(vault_dir, clock, closed_vault):
 def test_a_replaced_pending_key_in_the_header_is_restored_and_reported(vault_dir, clock,
                                                                       closed_vault):
     from cabinet.audit.pending import new_keypair
-    from cabinet.vault.header import b64, read_header, write_header
+    from cabinet.keys.header import b64
+    from cabinet.vault.header import read_header, write_header
 
     recovery_key = closed_vault
     layout = VaultLayout(vault_dir)

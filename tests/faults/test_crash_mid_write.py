@@ -23,8 +23,9 @@ from cabinet.audit import journal
 from cabinet.bootstrap import build_context
 from cabinet.domain.audit import AccessMode
 from cabinet.keys.demo import DEMO_PASSWORD
+from cabinet.keys.header import KeyHeader, Slot
 from cabinet.vault import database
-from cabinet.vault.header import KeyHeader, Slot, read_header
+from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, unlock
 from helpers.clock import SteppingClock

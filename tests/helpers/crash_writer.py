@@ -73,7 +73,8 @@ def write_records(folder: Path, patient_id: int, seed: int) -> None:
 
 def rewrite_header(header_path: Path, variant_a: Path, variant_b: Path) -> None:
     """Rewrite the header with two valid versions, alternately, until killed."""
-    from cabinet.vault.header import KeyHeader, write_header
+    from cabinet.keys.header import KeyHeader
+    from cabinet.vault.header import write_header
 
     variants = [KeyHeader.from_bytes(variant_a.read_bytes()),
                 KeyHeader.from_bytes(variant_b.read_bytes())]

@@ -6,9 +6,9 @@ import pytest
 
 from cabinet.errors import WrongKey
 from cabinet.keys.card import enrol_card, holder_of, revoke_card, unlock_with_card
+from cabinet.keys.header import KeyHeader
 from cabinet.keys.recovery import add_recovery_slot
 from cabinet.keys.wrapping import new_data_key
-from cabinet.vault.header import KeyHeader
 from helpers.certificates import card_certificate, signer
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -49,7 +49,7 @@ def test_a_replaced_certificate_in_the_slot_does_not_unwrap(enrolled):
     header, _, _, _ = enrolled
     forged_key, forged_certificate = card_certificate("MARTIN Jeanne", "10101010101")
     slot = header.slots_of("card")[0]
-    from cabinet.vault.header import b64
+    from cabinet.keys.header import b64
 
     slot.params["certificate"] = b64(forged_certificate)
     slot.params["fingerprint"] = holder_of(forged_certificate).fingerprint
@@ -130,7 +130,7 @@ def test_card_unlock_makes_the_holder_the_actor_of_every_event(vault_dir, clock)
 
 def test_the_holder_cannot_be_renamed_by_editing_the_slot(enrolled):
     """Same key, another name and a later expiry in the header: the slot no longer opens."""
-    from cabinet.vault.header import b64
+    from cabinet.keys.header import b64
 
     header, _, key, _ = enrolled
     _, renamed = card_certificate("DUPONT Titulaire", "19999999999", key=key,

@@ -4,10 +4,10 @@ import pytest
 
 from cabinet.domain.password import REQUIRED_BITS, assess
 from cabinet.errors import InvalidInput
+from cabinet.keys.header import KeyHeader
 from cabinet.keys.password import set_password_slot
 from cabinet.keys.strength import pattern_bits
 from cabinet.keys.wrapping import new_data_key
-from cabinet.vault.header import KeyHeader
 from helpers.secret_store import MemorySecretStore
 
 

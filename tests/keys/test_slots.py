@@ -10,6 +10,7 @@ from cabinet.domain.audit import AccessMode
 from cabinet.errors import InvalidInput, VaultError, WrongKey
 from cabinet.keys import recovery
 from cabinet.keys.demo import DEMO_PASSWORD, add_demo_slot
+from cabinet.keys.header import KeyHeader, Slot, b64
 from cabinet.keys.password import (
     Argon2Parameters,
     derive_wrapping_key,
@@ -17,7 +18,7 @@ from cabinet.keys.password import (
     unlock_with_password,
 )
 from cabinet.keys.wrapping import new_data_key, seal_slot
-from cabinet.vault.header import KeyHeader, Slot, b64, read_header, write_header
+from cabinet.vault.header import read_header, write_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, create_vault, unlock
 from helpers.secret_store import MemorySecretStore

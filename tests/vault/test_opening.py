@@ -9,8 +9,9 @@ import pytest
 from cabinet.domain.audit import AccessMode
 from cabinet.errors import VaultError, WrongKey
 from cabinet.keys.demo import DEMO_PASSWORD
+from cabinet.keys.header import FORMAT_VERSION
 from cabinet.vault import database
-from cabinet.vault.header import FORMAT_VERSION, read_header
+from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, create_vault, unlock
 from helpers.vaults import OWNER

@@ -10,9 +10,9 @@ journaled and reported by `vault check`; it never locks the physician out of the
 import hashlib
 import hmac
 
+from cabinet.keys.header import KeyHeader
 from cabinet.keys.wrapping import derive_key
 from cabinet.vault.database import Connection
-from cabinet.vault.header import KeyHeader
 
 
 def _mac(data_key: bytes, vault_id: str, event_id: str, event_hash: str) -> str:

@@ -26,9 +26,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 from cabinet.errors import WrongKey
+from cabinet.keys.header import KeyHeader, Slot, b64, unb64
 from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
 from cabinet.trust import anchors
-from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "card"
 OUTSIDE_IGC_SANTE = "hors IGC-Santé"

@@ -8,8 +8,8 @@ import secrets
 import uuid
 
 from cabinet.errors import VaultError
+from cabinet.keys.header import KeyHeader, Slot, b64, unb64
 from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
-from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "demo"
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed on purpose: demo vaults hold synthetic data

@@ -23,9 +23,9 @@ from argon2.low_level import Type, hash_secret_raw
 
 from cabinet.domain.password import assess
 from cabinet.errors import InvalidInput, WrongKey
+from cabinet.keys.header import KeyHeader, Slot, b64, unb64
 from cabinet.keys.installation_secret import SecretStore
 from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
-from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "password"
 NORMALIZATION: Final = "NFKC"

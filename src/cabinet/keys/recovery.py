@@ -10,8 +10,8 @@ import secrets
 import uuid
 
 from cabinet.errors import WrongKey
+from cabinet.keys.header import KeyHeader, Slot, b64, unb64
 from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
-from cabinet.vault.header import KeyHeader, Slot, b64, unb64
 
 SLOT_TYPE = "recovery"
 _SECRET_BYTES = 23

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from cabinet.errors import WrongKey
-from cabinet.vault.header import KeyHeader, Slot, b64, unb64
+from cabinet.keys.header import KeyHeader, Slot, b64, unb64
 
 KEY_BYTES = 32
 

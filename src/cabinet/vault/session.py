@@ -18,10 +18,11 @@ from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action, Actor, 
 from cabinet.domain.clock import Clock
 from cabinet.errors import KnownError, VaultError
 from cabinet.keys import card, demo, password, recovery
+from cabinet.keys.header import KeyHeader, b64, unb64
 from cabinet.keys.installation_secret import SecretStore
 from cabinet.keys.wrapping import new_data_key
 from cabinet.vault import database
-from cabinet.vault.header import KeyHeader, b64, read_header, unb64, write_header
+from cabinet.vault.header import read_header, write_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.occupancy import VaultLock
 from cabinet.vault.store import SqlRecordStore
