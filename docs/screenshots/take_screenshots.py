@@ -44,15 +44,15 @@ from cabinet.domain.rights import CopyRequest
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
 from cabinet.ui.app import prepare_application
-from cabinet.ui.archive_export import ArchiveExportDialog, ArchiveWrittenDialog
-from cabinet.ui.archive_import import SEPARATE, ArchiveImportDialog
-from cabinet.ui.audit_viewer import AuditViewer
-from cabinet.ui.cessation_dialog import CessationDialog
-from cabinet.ui.copy_requests import CopyRequestsDialog
-from cabinet.ui.encounter_dialog import EncounterDialog
+from cabinet.ui.exports.copy_requests import CopyRequestsDialog
+from cabinet.ui.exports.seizure_dialog import SeizureDialog
 from cabinet.ui.main_window import MainWindow
-from cabinet.ui.prescription_dialog import PrescriptionDialog
-from cabinet.ui.seizure_dialog import SeizureDialog
+from cabinet.ui.portability.archive_export import ArchiveExportDialog, ArchiveWrittenDialog
+from cabinet.ui.portability.archive_import import SEPARATE, ArchiveImportDialog
+from cabinet.ui.portability.cessation_dialog import CessationDialog
+from cabinet.ui.record.audit_viewer import AuditViewer
+from cabinet.ui.record.encounter_dialog import EncounterDialog
+from cabinet.ui.record.prescription_dialog import PrescriptionDialog
 
 SETTLE_MS = 400  # let the X server draw before grabbing
 SCREEN = (1366, 768)  # a common laptop screen, the smallest the window is laid out for

@@ -6,7 +6,7 @@ self-signed certificate no IGC-Santé authority vouches for, as on a test or for
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from cabinet.ui.cards_dialog import OutsideConfirmation
+from cabinet.ui.session.cards_dialog import OutsideConfirmation
 from helpers.qt import answer_dialogs, card_lock_screen
 from helpers.vaults import new_context
 

@@ -52,7 +52,7 @@ def fingerprints(anchors):
 
 def test_the_window_s_verification_checks_the_chain_against_igc_sante_without_a_folder(
         qtbot, pdf):
-    from cabinet.ui.verify_dialog import verify_file
+    from cabinet.ui.exports.verify_dialog import verify_file
 
     dialog = verify_file(None, pdf, trust_folder="")
     qtbot.addWidget(dialog)

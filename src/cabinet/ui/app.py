@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTran
 from PySide6.QtWidgets import QApplication
 
 from cabinet.logs import configure_logging
-from cabinet.ui.errors import ParentGetter, install_crash_hook
+from cabinet.ui.common.errors import ParentGetter, install_crash_hook
 from cabinet.ui.main_window import MainWindow
 
 if TYPE_CHECKING:

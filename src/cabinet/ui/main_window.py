@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
 
 from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action
 from cabinet.errors import KnownError
-from cabinet.ui.inactivity import InactivityWatch
-from cabinet.ui.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
+from cabinet.ui.session.inactivity import InactivityWatch
+from cabinet.ui.session.lock_screen import CARD, DEMO, PASSWORD, RECOVERY, LockScreen, WayIn
 
 if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these after (`complete`)
     from cabinet.bootstrap import AppContext, VaultDoor
     from cabinet.card.presence import Readers
-    from cabinet.ui.card_bridge import CardBridge
-    from cabinet.ui.record_view import RecordView
-    from cabinet.ui.search_panel import SearchPanel
-    from cabinet.ui.session_lock import SessionLockWatch
-    from cabinet.ui.signing import Exporter
+    from cabinet.ui.common.card_bridge import CardBridge
+    from cabinet.ui.exports.signing import Exporter
+    from cabinet.ui.record.record_view import RecordView
+    from cabinet.ui.record.search_panel import SearchPanel
+    from cabinet.ui.session.session_lock import SessionLockWatch
     from cabinet.vault.session import ConfirmOutside
 
 TITLE = "Cabinet"
@@ -127,11 +127,11 @@ class MainWindow(QMainWindow):
         if self.stack.count() > 1:
             return
         from cabinet.bootstrap import load_unlock_code
-        from cabinet.ui.card_bridge import CardBridge
-        from cabinet.ui.record_view import RecordView
-        from cabinet.ui.search_panel import SearchPanel
-        from cabinet.ui.session_lock import SessionLockWatch
-        from cabinet.ui.signing import Exporter
+        from cabinet.ui.common.card_bridge import CardBridge
+        from cabinet.ui.exports.signing import Exporter
+        from cabinet.ui.record.record_view import RecordView
+        from cabinet.ui.record.search_panel import SearchPanel
+        from cabinet.ui.session.session_lock import SessionLockWatch
 
         self.search = SearchPanel(self.context)
         self.cards = CardBridge(self)
@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        from cabinet.ui.verify_dialog import verify_chosen_file
+        from cabinet.ui.exports.verify_dialog import verify_chosen_file
 
         bar = self.menuBar()
         record = self.record
@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
     def _save_recovery_sheet(self, recovery_key: str) -> None:
         """Write the recovery sheet where the physician says, and open it to print."""
         from cabinet.documents.recovery_sheet import recovery_sheet
-        from cabinet.ui.file_choice import file_to_save
+        from cabinet.ui.common.file_choice import file_to_save
         from cabinet.vault.atomic import write_atomically
 
         assert self.ctx is not None
@@ -338,9 +338,9 @@ class MainWindow(QMainWindow):
         A job running on a worker thread (an archive's export, check or import) is stopped
         first and waited for: nothing is left of it, and the vault closes only once it is idle.
         """
-        from cabinet.ui.dialogs import ServiceDialog
-        from cabinet.ui.file_choice import FOLDERS
-        from cabinet.ui.worker import stop_jobs
+        from cabinet.ui.common.dialogs import ServiceDialog
+        from cabinet.ui.common.file_choice import FOLDERS
+        from cabinet.ui.common.worker import stop_jobs
 
         self.complete()
         try:
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
     # --- patients and help --------------------------------------------------------------
     def new_patient(self) -> None:
         """Create a patient, then open their record."""
-        from cabinet.ui.patient_dialog import PatientDialog
+        from cabinet.ui.record.patient_dialog import PatientDialog
 
         patients = self.context().patients
         created: list[int] = []
@@ -397,7 +397,7 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> None:
         """Practice settings; a new inactivity delay applies at once."""
-        from cabinet.ui.settings_dialog import SettingsDialog
+        from cabinet.ui.session.settings_dialog import SettingsDialog
 
         ctx = self.context()
         SettingsDialog(ctx.settings.current(), ctx.settings.change, parent=self).exec()
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
             self._apply_settings()
 
     def _apply_settings(self) -> None:
-        from cabinet.ui.file_choice import FOLDERS
+        from cabinet.ui.common.file_choice import FOLDERS
 
         assert self.ctx is not None
         settings = self.ctx.settings.current()
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
 
     def show_cards(self) -> None:
         """Enrol or revoke cards (titular physician only)."""
-        from cabinet.ui.cards_dialog import CardsDialog
+        from cabinet.ui.session.cards_dialog import CardsDialog
 
         ctx = self.context()
         if not ctx.journal.is_titular():
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
 
     def show_journal(self) -> None:
         """The audit viewer (Ctrl+J)."""
-        from cabinet.ui.audit_viewer import AuditViewer
+        from cabinet.ui.record.audit_viewer import AuditViewer
 
         AuditViewer(self.context(), self.record.patient_id, parent=self).exec()
 
@@ -443,20 +443,20 @@ class MainWindow(QMainWindow):
 
     def export_archive(self) -> None:
         """Export the practice, a selection or the open record as a portability archive."""
-        from cabinet.ui.archive_export import ArchiveExportDialog
+        from cabinet.ui.portability.archive_export import ArchiveExportDialog
 
         ArchiveExportDialog(self._titular_context(), self.exporter,
                             current_patient=self.record.patient_id, parent=self).exec()
 
     def import_archive(self) -> None:
         """Check then import a predecessor's archive into this vault."""
-        from cabinet.ui.archive_import import ArchiveImportDialog
+        from cabinet.ui.portability.archive_import import ArchiveImportDialog
 
         ArchiveImportDialog(self._titular_context(), self.exporter.decrypter, parent=self).exec()
 
     def show_cessation(self) -> None:
         """The closure of the practice: choices, letters, exports, declaration."""
-        from cabinet.ui.cessation_dialog import CessationDialog
+        from cabinet.ui.portability.cessation_dialog import CessationDialog
 
         self._titular_context()
         CessationDialog(self.context, self.exporter, self.record.patient_id,

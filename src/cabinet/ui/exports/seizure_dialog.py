@@ -22,8 +22,8 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.rights import RightsError, Seizure
 from cabinet.errors import InvalidInput
 from cabinet.services.issuing import ExportResult, Output
-from cabinet.ui.export_dialogs import ExportDialog
-from cabinet.ui.signing import Exporter
+from cabinet.ui.exports.export_dialogs import ExportDialog
+from cabinet.ui.exports.signing import Exporter
 
 RULE = (
     "<p><b>Le secret médical s'impose aussi aux enquêteurs.</b></p>"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cabinet.ui.dialogs import ServiceDialog
+from cabinet.ui.common.dialogs import ServiceDialog
 
 COLUMNS = ("Médicament", "Posologie", "Durée", "ALD")
 

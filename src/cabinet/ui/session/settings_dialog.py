@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.domain.settings import SETTINGS, Setting
-from cabinet.ui.dialogs import ServiceDialog
-from cabinet.ui.file_choice import folder_to_use
+from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.ui.common.file_choice import folder_to_use
 
 
 def _folder_row(edit: QLineEdit) -> QWidget:

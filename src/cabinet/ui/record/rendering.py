@@ -6,7 +6,7 @@ from typing import Any
 from cabinet.domain.record import EntryKind
 from cabinet.services.ports import StoredVersion
 from cabinet.services.wording import french_date, french_datetime, summary_line, vitals_text
-from cabinet.ui.forms import field_labels
+from cabinet.ui.record.forms import field_labels
 
 _CODED = {"category", "topic", "choice"}
 

@@ -13,7 +13,7 @@ from cabinet.domain.identity import (
     parse_french_date,
 )
 from cabinet.errors import InvalidInput
-from cabinet.ui.dialogs import ServiceDialog
+from cabinet.ui.common.dialogs import ServiceDialog
 
 SEXES = ((Sex.FEMALE, "Féminin"), (Sex.MALE, "Masculin"), (Sex.UNKNOWN, "Indéterminé"))
 STATUSES = ((IdentityStatus.PROVISIONAL, "Identité provisoire"),

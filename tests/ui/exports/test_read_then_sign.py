@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
 from cabinet.documents.verification import verify_pdf
 from cabinet.domain.record import EntryKind
-from cabinet.ui import record_exports
-from cabinet.ui.worker import ProgressDialog
+from cabinet.ui.common.worker import ProgressDialog
+from cabinet.ui.exports import record_exports
 from helpers import pdf_checks
 from helpers.qt import answer_dialogs
 

@@ -38,16 +38,16 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import InvalidInput, KnownError
-from cabinet.ui.dialogs import (
+from cabinet.ui.common.dialogs import (
     ServiceDialog,
     certificate_to_open,
     close_buttons,
     result_label,
     side_by_side,
 )
-from cabinet.ui.file_choice import folder_to_use
-from cabinet.ui.signing import Exporter
-from cabinet.ui.worker import BackgroundJob
+from cabinet.ui.common.file_choice import folder_to_use
+from cabinet.ui.common.worker import BackgroundJob
+from cabinet.ui.exports.signing import Exporter
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -22,10 +22,10 @@ from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import ExportResult, Output
-from cabinet.ui.card_bridge import CardBridge
-from cabinet.ui.dialogs import ask_pin
-from cabinet.ui.file_choice import folder_to_use
-from cabinet.ui.worker import BackgroundJob
+from cabinet.ui.common.card_bridge import CardBridge
+from cabinet.ui.common.dialogs import ask_pin
+from cabinet.ui.common.file_choice import folder_to_use
+from cabinet.ui.common.worker import BackgroundJob
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -2,7 +2,7 @@
 
 import sys
 
-from cabinet.ui.errors import crash_report
+from cabinet.ui.common.errors import crash_report
 
 
 def test_crash_report_names_code_places_not_values():

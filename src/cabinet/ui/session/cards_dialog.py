@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext
 from cabinet.errors import KnownError
 from cabinet.keys.card import OUTSIDE_IGC_SANTE, CardHolder
-from cabinet.ui.dialogs import ask_pin
-from cabinet.ui.errors import show_known_error
+from cabinet.ui.common.dialogs import ask_pin
+from cabinet.ui.common.errors import show_known_error
 from cabinet.vault.session import ConfirmOutside
 
 Enrol = Callable[[str, ConfirmOutside], object]

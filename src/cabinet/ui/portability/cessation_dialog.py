@@ -37,11 +37,11 @@ from cabinet.bootstrap import AppContext
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.wording import french_datetime
-from cabinet.ui.archive_export import ArchiveExportDialog, date_edit, day_of
-from cabinet.ui.dialogs import close_buttons, result_label, side_by_side
-from cabinet.ui.file_choice import folder_to_use
-from cabinet.ui.signing import Exporter
-from cabinet.ui.worker import BackgroundJob
+from cabinet.ui.common.dialogs import close_buttons, result_label, side_by_side
+from cabinet.ui.common.file_choice import folder_to_use
+from cabinet.ui.common.worker import BackgroundJob
+from cabinet.ui.exports.signing import Exporter
+from cabinet.ui.portability.archive_export import ArchiveExportDialog, date_edit, day_of
 
 if TYPE_CHECKING:
     from cabinet.services.portability.cessation import Closure

@@ -22,8 +22,8 @@ from cabinet.domain.rights import legal_dates
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
-from cabinet.ui import record_exports
-from cabinet.ui.card_bridge import CardBridge
+from cabinet.ui.common.card_bridge import CardBridge
+from cabinet.ui.exports import record_exports
 from cabinet.ui.main_window import MainWindow
 from cabinet.vault.session import create_vault
 from helpers.pdf_checks import tamper_inside_signed_range

@@ -30,18 +30,18 @@ from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord, ReplacementObjection
 from cabinet.services.wording import age_text, french_datetime, mode_label, target_text
-from cabinet.ui.audit_viewer import ACTION_LABELS
-from cabinet.ui.dialogs import ServiceDialog, ask_reason, side_by_side
-from cabinet.ui.documents_tab import DocumentsTab
-from cabinet.ui.encounter_dialog import EncounterDialog
-from cabinet.ui.entry_dialog import EntryDialog
-from cabinet.ui.entry_list import EntryList
-from cabinet.ui.errors import show_known_error
-from cabinet.ui.patient_dialog import PatientDialog
-from cabinet.ui.prescription_dialog import PrescriptionDialog
-from cabinet.ui.record_exports import PRINT_KEYS, RecordExports
-from cabinet.ui.rendering import entry_html
-from cabinet.ui.signing import Exporter
+from cabinet.ui.common.dialogs import ServiceDialog, ask_reason, side_by_side
+from cabinet.ui.common.errors import show_known_error
+from cabinet.ui.exports.record_exports import PRINT_KEYS, RecordExports
+from cabinet.ui.exports.signing import Exporter
+from cabinet.ui.record.audit_viewer import ACTION_LABELS
+from cabinet.ui.record.documents_tab import DocumentsTab
+from cabinet.ui.record.encounter_dialog import EncounterDialog
+from cabinet.ui.record.entry_dialog import EntryDialog
+from cabinet.ui.record.entry_list import EntryList
+from cabinet.ui.record.patient_dialog import PatientDialog
+from cabinet.ui.record.prescription_dialog import PrescriptionDialog
+from cabinet.ui.record.rendering import entry_html
 
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)

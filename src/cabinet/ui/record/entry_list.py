@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.services.ports import StoredVersion
 from cabinet.services.wording import summary_line
-from cabinet.ui.rendering import entry_html
+from cabinet.ui.record.rendering import entry_html
 
 
 class EntryList(QWidget):

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from PySide6.QtDBus import QDBusConnection
 
-from cabinet.ui.session_lock import SessionLockWatch
+from cabinet.ui.session.session_lock import SessionLockWatch
 
 
 @pytest.fixture

@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import InvalidInput, KnownError
-from cabinet.ui.dialogs import result_label, side_by_side
-from cabinet.ui.file_choice import file_to_open
-from cabinet.ui.worker import BackgroundJob
+from cabinet.ui.common.dialogs import result_label, side_by_side
+from cabinet.ui.common.file_choice import file_to_open
+from cabinet.ui.common.worker import BackgroundJob
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -29,7 +29,7 @@ from cabinet.errors import KnownError
 from cabinet.services.drafts import DraftService
 from cabinet.services.ports import DraftKey
 from cabinet.services.wording import french_datetime
-from cabinet.ui.file_choice import file_to_open
+from cabinet.ui.common.file_choice import file_to_open
 
 DRAFT_DELAY_MS = 3000
 log = logging.getLogger(__name__)

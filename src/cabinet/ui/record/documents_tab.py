@@ -20,11 +20,11 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.record import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.ports import StoredVersion
-from cabinet.ui.dialogs import ServiceDialog
-from cabinet.ui.document_viewer import DocumentViewer
-from cabinet.ui.entry_list import EntryList
-from cabinet.ui.errors import show_known_error
-from cabinet.ui.file_choice import file_to_open
+from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.ui.common.document_viewer import DocumentViewer
+from cabinet.ui.common.errors import show_known_error
+from cabinet.ui.common.file_choice import file_to_open
+from cabinet.ui.record.entry_list import EntryList
 
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg);;Tous les fichiers (*)"
 

@@ -33,8 +33,8 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.rights import HEIR_PURPOSES, IDENTITY_CHECKS, REQUESTERS, CopyRequest
 from cabinet.errors import KnownError
 from cabinet.services.wording import french_datetime
-from cabinet.ui.dialogs import close_buttons, patient_banner, result_label
-from cabinet.ui.signing import Exporter
+from cabinet.ui.common.dialogs import close_buttons, patient_banner, result_label
+from cabinet.ui.exports.signing import Exporter
 
 if TYPE_CHECKING:
     from cabinet.services.copies import RegisteredRequest  # PDF libraries: loaded on use

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.domain.record import EntryKind
-from cabinet.ui.dialogs import ServiceDialog
-from cabinet.ui.forms import FORMS, Field
+from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.ui.record.forms import FORMS, Field
 
 Widget = QLineEdit | QPlainTextEdit | QDateEdit | QComboBox | QCheckBox
 

@@ -13,19 +13,19 @@ from PySide6.QtWidgets import QMenu, QToolButton
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import KnownError
-from cabinet.ui.copy_requests import CopyRequestsDialog
-from cabinet.ui.errors import show_known_error
-from cabinet.ui.export_dialogs import (
+from cabinet.ui.common.errors import show_known_error
+from cabinet.ui.exports.copy_requests import CopyRequestsDialog
+from cabinet.ui.exports.export_dialogs import (
     CertificateDialog,
     ExportDialog,
     LetterDialog,
     TransmitDialog,
 )
-from cabinet.ui.seizure_dialog import SeizureDialog
-from cabinet.ui.signing import Exporter, open_for_printing, show_result
+from cabinet.ui.exports.seizure_dialog import SeizureDialog
+from cabinet.ui.exports.signing import Exporter, open_for_printing, show_result
 
 if TYPE_CHECKING:
-    from cabinet.ui.record_view import RecordView
+    from cabinet.ui.record.record_view import RecordView
 
 PRINT_KEYS = "Ctrl+Shift+P"
 

@@ -87,7 +87,7 @@ def test_lock_and_unlock_are_journaled(unlocked, vault):
 
 
 def test_audit_viewer_verifies_the_chain_and_filters(unlocked, qtbot, vault):
-    from cabinet.ui.audit_viewer import AuditViewer
+    from cabinet.ui.record.audit_viewer import AuditViewer
 
     qtbot.keyClicks(unlocked.search.field, "lefevre")
     qtbot.keyClick(unlocked.search.field, Qt.Key.Key_Return)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.errors import KnownError
-from cabinet.ui.dialogs import close_buttons, result_label
-from cabinet.ui.file_choice import file_to_open
+from cabinet.ui.common.dialogs import close_buttons, result_label
+from cabinet.ui.common.file_choice import file_to_open
 
 if TYPE_CHECKING:
     from cabinet.documents.verification import VerificationReport

@@ -26,10 +26,10 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.issuing import ExportResult, Output
-from cabinet.ui.dialogs import ServiceDialog, certificate_to_open
-from cabinet.ui.document_viewer import DocumentViewer, render_pdf
-from cabinet.ui.signing import Exporter
-from cabinet.ui.worker import BackgroundJob
+from cabinet.ui.common.dialogs import ServiceDialog, certificate_to_open
+from cabinet.ui.common.document_viewer import DocumentViewer, render_pdf
+from cabinet.ui.common.worker import BackgroundJob
+from cabinet.ui.exports.signing import Exporter
 
 if TYPE_CHECKING:
     from cabinet.documents.formulas import Formula

@@ -22,7 +22,7 @@ from cabinet.domain.record import (
     french_number,
 )
 from cabinet.errors import InvalidInput
-from cabinet.ui.dialogs import ServiceDialog
+from cabinet.ui.common.dialogs import ServiceDialog
 
 TEXT_FIELDS = (("history", "Histoire de la maladie"), ("examination", "Examen clinique"),
                ("conclusion", "Conclusion"), ("plan", "Conduite à tenir"))

@@ -1,0 +1,4 @@
+"""Moving a practice.
+
+The portability archive's export and import, and the closure of the practice.
+"""
