@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
+from cabinet.bootstrap import build_context
+from cabinet.domain.audit import AccessMode
 from cabinet.vault.layout import VaultLayout
-from cabinet.vault.session import create_vault
+from cabinet.vault.session import Credential, create_vault, unlock
 from helpers.vaults import OWNER
 
 
@@ -96,6 +98,27 @@ def test_vault_create_prints_the_recovery_key_once(tmp_path):
     assert len(key.split("-")) == 10
     check = cabinet("vault", "check", "--vault", tmp_path / "v", stdin=key + "\n")
     assert check.returncode == 0
+
+
+def test_vault_create_keeps_the_prescriber_for_signed_documents(tmp_path, clock):
+    result = cabinet("vault", "create", "--vault", tmp_path / "v",
+                     stdin="Dr Jeanne Martin\n10101010105\n")
+    assert result.returncode == 0, result.stderr
+    assert "RPPS" not in result.stderr
+    key = result.stdout.strip().splitlines()[-1].strip()
+    opened = unlock(tmp_path / "v", Credential(AccessMode.RECOVERY, key), clock, "poste")
+    try:
+        settings = build_context(opened).settings.current()
+    finally:
+        opened.abandon()
+    assert (settings["physician_name"], settings["rpps"]) == ("Dr Jeanne Martin", "10101010105")
+
+
+def test_vault_create_says_at_once_that_an_rpps_without_its_key_prevents_signing(tmp_path):
+    result = cabinet("vault", "create", "--vault", tmp_path / "v",
+                     stdin="Dr Jeanne Martin\n10101010101\n")
+    assert result.returncode == 0, result.stderr
+    assert "clé de contrôle" in result.stderr and "Paramètres du cabinet" in result.stderr
 
 
 def test_the_recovery_sheet_carries_the_key_that_opens_the_vault(tmp_path):

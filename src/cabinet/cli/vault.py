@@ -34,6 +34,7 @@ def command_vault_create(args: argparse.Namespace) -> int:
                                        workstation_name())
     vault_id = vault.header.vault_id
     try:
+        _keep_prescriber(vault, name, identifier)
         if reader:
             _enrol_first_card(args.vault, vault, args.card_module, reader)
     except BaseException:
@@ -46,6 +47,19 @@ def command_vault_create(args: argparse.Namespace) -> int:
     if args.sheet:
         write_recovery_sheet(args.sheet, Owner(name, identifier), vault_id, recovery_key)
     return 0
+
+
+def _keep_prescriber(vault: OpenVault, name: str, identifier: str) -> None:
+    """Keep the physician's name and RPPS as the practice's: signed documents name them."""
+    from cabinet.domain.rpps import is_valid_rpps
+
+    valid = is_valid_rpps(identifier)
+    build_context(vault).settings.change(
+        {"physician_name": name, **({"rpps": identifier} if valid else {})})
+    if not valid:
+        print("Ce numéro RPPS n'a pas 11 chiffres avec sa clé de contrôle : aucun document ne "
+              "sera signé avant qu'il soit corrigé dans Fichier › Paramètres du cabinet.",
+              file=sys.stderr)
 
 
 def _reader_to_enrol() -> str:
