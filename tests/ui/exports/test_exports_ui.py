@@ -56,8 +56,8 @@ def open_emilie(window, qtbot):
 
 
 def menu_action(window, text):
-    menus = [window.record.exports.menu, *window._menus.values()]
-    return next(a for m in menus for a in m.actions() if text in a.text().replace("&", ""))
+    return next(a for m in window.menus.by_title.values() for a in m.actions()
+                if text in a.text().replace("&", ""))
 
 
 def close_box(seen):

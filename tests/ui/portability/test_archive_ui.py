@@ -32,7 +32,7 @@ PROGRESS = (QProgressDialog,)
 
 
 def menu_action(window, text):
-    return next(a for m in window._menus.values() for a in m.actions()
+    return next(a for m in window.menus.by_title.values() for a in m.actions()
                 if text in a.text().replace("&", ""))
 
 

@@ -22,7 +22,7 @@ def test_locked_window_shows_the_ways_in_and_no_patient(window):
     assert titles == ["Mot de passe de démonstration", "Clé de secours"]
     assert "carte" in window.lock_screen.card_status.text()  # whatever the readers hold
     assert "LEFÈVRE" not in visible_texts(window)
-    assert all(not action.isEnabled() for action in window.unlocked_actions)
+    assert all(not action.isEnabled() for action in window.menus.unlocked)
 
 
 def test_wrong_password_is_explained_and_nothing_opens(window, qtbot):

@@ -6,10 +6,10 @@ Each action concerns the open record only and says where its files went.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolButton
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import KnownError
@@ -24,21 +24,36 @@ from cabinet.ui.exports.export_dialogs import (
 from cabinet.ui.exports.seizure_dialog import SeizureDialog
 from cabinet.ui.exports.signing import Exporter, open_for_printing, show_result
 
-if TYPE_CHECKING:
-    from cabinet.ui.record.record_view import RecordView
-
 PRINT_KEYS = "Ctrl+Shift+P"
+
+
+class OpenRecord(Protocol):
+    """What the exports need of the record they sit in (the record view, above them)."""
+
+    @property
+    def patient_id(self) -> int | None:
+        """The open patient, None when no record is open (or the window locked)."""
+
+    def patient_text(self) -> str:
+        """Whose record this is, as dialogs say it."""
+
+    def selected_prescription(self) -> int | None:
+        """The lineage of the prescription selected, its tab shown; None if none is."""
+
+    def reload(self) -> None:
+        """Show the record again (an export may have kept a document in it)."""
 
 
 class RecordExports:
     """The "Documents signés" menu of the open record."""
 
-    def __init__(self, record: "RecordView", context: Callable[[], AppContext],
+    def __init__(self, view: QWidget, record: OpenRecord, context: Callable[[], AppContext],
                  exporter: Exporter) -> None:
+        self.view = view
         self.record = record
         self._context = context
         self.exporter = exporter
-        self.menu = QMenu("Documents si&gnés", record)
+        self.menu = QMenu("Documents si&gnés", view)
         self._add("&Imprimer l'ordonnance signée…", self.print_prescription, PRINT_KEYS)
         self.menu.addSeparator()
         self._add("&Certificat médical…", lambda: self._export(CertificateDialog))
@@ -71,34 +86,33 @@ class RecordExports:
     def print_prescription(self) -> None:
         """Sign the selected prescription, write it, open it for printing."""
         opened = self._open_record()
-        entry = self.record.prescriptions.current()
-        if opened is None or entry is None:
+        lineage = self.record.selected_prescription()
+        if opened is None or lineage is None:
             return
-        ctx, lineage = opened[0], entry.lineage
-        self.record.tabs.setCurrentWidget(self.record.prescriptions)
+        ctx = opened[0]
         try:
             result = self.exporter.run(
-                self.record, lambda out: ctx.exports.prescription(lineage, out),
+                self.view, lambda out: ctx.exports.prescription(lineage, out),
                 "Ordonnance signée enregistrée")
         except KnownError as error:
-            show_known_error(self.record, error)
+            show_known_error(self.view, error)
             return
         if result is not None:
-            open_for_printing(self.record, result.path)
+            open_for_printing(self.view, result.path)
 
     def _export(self, dialog_class: type[ExportDialog]) -> None:
         opened = self._open_record()
         if opened is None:
             return
         try:
-            dialog = dialog_class(*opened, self.exporter, parent=self.record)
+            dialog = dialog_class(*opened, self.exporter, parent=self.view)
         except KnownError as error:  # no prescriber in the settings: nothing could be signed
-            show_known_error(self.record, error)
+            show_known_error(self.view, error)
             return
         dialog.show_patient(self.record.patient_text())
         dialog.exec()
         if dialog.written is not None and self.record.patient_id is not None:
-            show_result(self.record, dialog.written, dialog.what)
+            show_result(self.view, dialog.written, dialog.what)
         self._after()
 
     def copy_requests(self) -> None:
@@ -107,5 +121,5 @@ class RecordExports:
         if opened is None:
             return
         CopyRequestsDialog(*opened, self.record.patient_text(), self.exporter,
-                           parent=self.record).exec()
+                           parent=self.view).exec()
         self._after()

@@ -90,7 +90,7 @@ class RecordView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self.exports = RecordExports(self, context, exporter)
+        self.exports = RecordExports(self, self, context, exporter)
         self.patient_id: int | None = None
         self.identity: Identity | None = None
         self.header = RecordHeader()
@@ -268,6 +268,14 @@ class RecordView(QWidget):
             return ""
         return (f"{self.identity.display_name()}, "
                 f"{born_on(self.identity.sex.value, self.identity.birth_date)}")
+
+    def selected_prescription(self) -> int | None:
+        """The lineage of the selected prescription, its tab shown; None if none is."""
+        entry = self.prescriptions.current()
+        if entry is None:
+            return None
+        self.tabs.setCurrentWidget(self.prescriptions)
+        return entry.lineage
 
     def _exec(self, dialog: ServiceDialog) -> None:
         """Show a dialog about the open record, saying whose record it is."""

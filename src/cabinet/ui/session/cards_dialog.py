@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cabinet.bootstrap import AppContext
+from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.errors import KnownError
 from cabinet.keys.card import OUTSIDE_IGC_SANTE, CardHolder
+from cabinet.ui.common.card_bridge import CardBridge
 from cabinet.ui.common.dialogs import ask_pin
 from cabinet.ui.common.errors import show_known_error
 from cabinet.vault.session import ConfirmOutside
@@ -132,3 +133,18 @@ class CardsDialog(QDialog):
         except KnownError as error:
             show_known_error(self, error)
         self.refresh()
+
+
+def manage_cards(parent: QWidget, ctx: AppContext, door: VaultDoor,
+                 cards: CardBridge) -> None:
+    """The enrolled cards' dialog, enrolling the card in the first reader holding one."""
+    if not ctx.journal.is_titular():
+        raise KnownError("Seul le médecin titulaire gère les cartes du coffre.")
+
+    def enrol(pin: str, confirm_outside: ConfirmOutside) -> None:
+        present = cards.current.card_readers()
+        if not present:
+            raise KnownError("Insérez d'abord la carte à enregistrer.")
+        door.enrol_card(ctx, present[0], pin, confirm_outside)
+
+    CardsDialog(ctx, enrol, parent=parent).exec()
