@@ -9,7 +9,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cabinet.domain.audit import AccessMode, Action
 from cabinet.domain.clock import Clock, SystemClock
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from keyring.backend import KeyringBackend
 
     from cabinet.archive.container import Decrypter
+    from cabinet.card.session import CardSession, PinHandler
     from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
@@ -41,7 +42,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.vault.session import ConfirmOutside, OpenVault
 
 # What an unlock runs: loaded by `load_unlock_code` once the lock screen is up.
-UNLOCK_MODULES = ("cabinet.vault.session", "cabinet.card.token", "cabinet.keys.card",
+UNLOCK_MODULES = ("cabinet.vault.session", "cabinet.card.session", "cabinet.keys.card",
                   "cabinet.services.auditing", "cabinet.services.drafts",
                   "cabinet.services.issuing", "cabinet.services.journal",
                   "cabinet.services.patients", "cabinet.services.records",
@@ -170,34 +171,52 @@ class VaultDoor:
         """Tell whether the degraded-mode password is enabled."""
         return bool(read_header(VaultLayout(self.folder).header).slots_of("password"))
 
-    def open_with_card(self, reader: str, pin: str) -> AppContext:
+    def card(self, reader: str, ctx: AppContext | None = None) -> "CardSession":
+        """The card in `reader`, its token looked for in every allowed module installed.
+
+        Asked first: the module given to this door, the middleware chosen in Paramètres, the
+        modules that served the enrolled cards.
+        """
+        from cabinet.card.session import CardSession
+        from cabinet.card.token import MODULE_FAMILIES
+
+        chosen = ctx.settings.current().get("card_module", "") if ctx else ""
+        layout = VaultLayout(self.folder)
+        slots = read_header(layout.header).slots_of("card") if layout.header.exists() else []
+        return CardSession(reader, [*([self.card_module] if self.card_module else []),
+                                    *MODULE_FAMILIES.get(chosen, ()),
+                                    *(Path(s.params["module"]) for s in slots
+                                      if s.params.get("module"))])
+
+    def open_with_card(self, reader: str, pin: "str | PinHandler") -> AppContext:
         """Unlock with the card in `reader` and its PIN; the holder becomes the actor.
 
-        A refused PIN or a missing token is journaled as a failed card attempt too.
+        `pin` is the PIN already typed, or the handler that asks it (`PinNotGiven` when none
+        is). A refused PIN or a missing token is journaled as a failed card attempt too.
         """
-        from cabinet.card import token
+        from cabinet.card.session import handler
+        from cabinet.card.token import CardError
         from cabinet.vault.session import journal_failed_attempt, unlock_with_card
 
+        card = self.card(reader)
         slots_tried = False  # from then on, unlock_with_card journals its own failures
         try:
-            module, card_token = self._card_token(reader)
-            with token.signer(card_token, pin) as (certificate, sign):
+            with card.signer(handler(pin)) as signing:
                 slots_tried = True
-                vault = unlock_with_card(self.folder, certificate, sign, self.clock,
-                                         workstation_name())
-        except token.CardError as error:
+                vault = unlock_with_card(self.folder, *signing, self.clock, workstation_name())
+        except CardError as error:
             if not slots_tried:
                 journal_failed_attempt(self.folder, AccessMode.CARD, self.clock,
                                        workstation_name(), error)
             raise
         ctx = build_context(vault, self.clock)
-        if module in token.DEVELOPMENT_MODULES:
+        if card.development:
             ctx.development_card = True
             vault.journal(Action.ADMIN, self.clock,
                           detail="carte de développement logicielle (sans valeur)")
         return ctx
 
-    def enrol_card(self, ctx: AppContext, reader: str, pin: str,
+    def enrol_card(self, ctx: AppContext, reader: str, pin: "str | PinHandler",
                    confirm_outside: "ConfirmOutside | None" = None) -> None:
         """Enrol the card in `reader` into the open vault (renewed card, remplaçant).
 
@@ -205,93 +224,53 @@ class VaultDoor:
         IGC-Santé authorities do not vouch for: the PIN is given once. The slot remembers
         the module that served the card.
         """
-        from cabinet.card import token
+        from cabinet.card.session import handler
 
-        module, card_token = self._card_token(reader, ctx)
-        with token.signer(card_token, pin) as (certificate, sign):
-            ctx.vault.enrol_card(certificate, sign, ctx.clock, confirm_outside=confirm_outside,
-                                 module=str(module))
+        card = self.card(reader, ctx)
+        with card.signer(handler(pin)) as signing:
+            ctx.vault.enrol_card(*signing, ctx.clock, confirm_outside=confirm_outside,
+                                 module=str(card.module))
 
     def pin_notice(self, reader: str) -> str:
         """What to say before the PIN is asked: tries running out, or a blocked card."""
         return self.pin_state(reader).notice
 
     def pin_state(self, reader: str) -> "PinState":
-        """The PIN state of the card in `reader`; a card its software cannot read yet has none.
+        """The PIN state of the card in `reader`, read from its token's flags.
 
-        Read from the token's flags: nothing is sent to the card, least of all a PIN.
+        Nothing is sent to the card, least of all a PIN; a card its software cannot read yet
+        has none.
         """
-        from cabinet.card import token
-
-        try:
-            return token.pin_state(self._card_token(reader)[1])
-        except token.CardError:
-            return token.PinState()
+        return self.card(reader).pin_state()
 
     @contextlib.contextmanager
-    def document_signer(self, reader: str, pin: str,
+    def document_signer(self, reader: str, pin: "str | PinHandler",
                         ctx: AppContext | None = None) -> Iterator["DocumentSigner"]:
         """The card in `reader` as a document signer, its signature key preferred (SIGN-3).
 
         With the open vault's `ctx`, the card must be one of its holders' (the RPPS of an
-        enrolled card, or the owner's when none is): a certificate naming someone else (a
-        stale middleware cache) signs nothing. The development card signs as "sans valeur",
-        like the demo certificate.
+        enrolled card, or the owner's when none is). The development card signs as "sans
+        valeur", like the demo certificate.
         """
-        from cabinet.card import token
-        from cabinet.documents.signing import DocumentSigner
-        from cabinet.keys.card import digest_info, holder_of
+        from cabinet.card.session import handler
 
-        module, card_token = self._card_token(reader, ctx)
-        with token.signer(card_token, pin, for_documents=True) as (certificate, sign):
-            holder = holder_of(certificate)
-            if ctx is not None and holder.rpps not in signing_holders(ctx):
-                raise token.CardError(
-                    f"Le certificat de signature de cette carte est au nom de {holder.name} "
-                    f"(RPPS {holder.rpps}), qui n'est pas le titulaire d'une carte enregistrée "
-                    "pour ce coffre : rien n'a été signé ni écrit.")
-            yield DocumentSigner(certificate, lambda data: sign(digest_info(data)),
-                                 holder=holder.name, rpps=holder.rpps,
-                                 demo=module in token.DEVELOPMENT_MODULES)
+        with self.card(reader, ctx).document_signer(
+                handler(pin), signing_holders(ctx) if ctx is not None else None) as signer:
+            yield signer
 
     @contextlib.contextmanager
     def archive_decrypter(self, reader: str, recipient: "x509.Certificate",
-                          ask_pin: Callable[[str], str | None],
+                          pins: "PinHandler | Callable[[str], str | None]",
                           ctx: AppContext | None = None) -> Iterator["Decrypter | None"]:
         """The card in `reader` opening a portability archive encrypted to `recipient`.
 
-        `ask_pin(notice)` is called only once the card has shown the recipient's certificate
-        and is not blocked; `notice` says when tries are running out. None: no PIN given.
+        The PIN is asked only once the card has shown the recipient's certificate and is not
+        blocked, its notice saying when tries are running out. None: no PIN given.
         """
-        from cabinet.card import token
+        from cabinet.card.session import handler
 
-        card_token = self._card_token(reader, ctx)[1]
-        token.check_recipient(card_token, recipient)
-        state = token.pin_state(card_token)
-        if state.blocked:
-            raise token.blocked_card()
-        pin = ask_pin(state.notice)
-        if not pin:
-            yield None
-            return
-        with token.decrypter(card_token, pin, recipient) as (_, decrypt):
+        with self.card(reader, ctx).decrypter(recipient, handler(pins)) as decrypt:
             yield decrypt
-
-    def _card_token(self, reader: str, ctx: AppContext | None = None) -> tuple[Path, Any]:
-        """(module, token) of the card in `reader`.
-
-        Asked first: the module given to this door, the middleware chosen in Paramètres, the
-        modules that served the enrolled cards; then every other allowed module installed.
-        """
-        from cabinet.card import token
-
-        chosen = ctx.settings.current().get("card_module", "") if ctx else ""
-        layout = VaultLayout(self.folder)
-        slots = read_header(layout.header).slots_of("card") if layout.header.exists() else []
-        preferred = [*([self.card_module] if self.card_module else []),
-                     *token.MODULE_FAMILIES.get(chosen, ()),
-                     *(Path(s.params["module"]) for s in slots if s.params.get("module"))]
-        return token.locate(reader, preferred)
 
     def open(self, mode: AccessMode, secret: str) -> AppContext:
         """Unlock with one credential and wire the services; raise `KnownError` in French."""

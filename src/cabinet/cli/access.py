@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cabinet.bootstrap import AppContext, VaultDoor
-from cabinet.cli.prompts import ask_secret
+from cabinet.cli.prompts import TerminalPin, ask_secret
 from cabinet.domain.audit import AccessMode
 from cabinet.errors import KnownError
 from cabinet.keys.demo import DEMO_PASSWORD
@@ -21,9 +21,6 @@ from cabinet.vault.occupancy import VaultLock
 
 if TYPE_CHECKING:
     from cabinet.services.issuing import Output
-
-PIN_PROMPT = "Code PIN de la carte CPS : "
-
 
 def open_context(folder: Path) -> AppContext:
     """Open the vault in `folder` with what the physician at this terminal has."""
@@ -58,9 +55,13 @@ def _open_with_inserted_card(door: VaultDoor) -> AppContext | None:
     reader = card_reader()
     if reader is None:
         return None
-    pin = ask_pin(door, reader, "Code PIN de la carte CPS (vide : utiliser un autre moyen "
-                                "d'accès) : ")
-    return door.open_with_card(reader, pin) if pin else None
+    from cabinet.card.session import PinNotGiven
+
+    try:
+        return door.open_with_card(reader, TerminalPin(
+            "Code PIN de la carte CPS (vide : utiliser un autre moyen d'accès) : "))
+    except PinNotGiven:
+        return None
 
 
 def card_reader() -> str | None:
@@ -69,13 +70,6 @@ def card_reader() -> str | None:
 
     readers = read_readers().card_readers()
     return readers[0] if readers else None
-
-
-def ask_pin(door: VaultDoor, reader: str, prompt: str = PIN_PROMPT) -> str:
-    """The PIN of the card in `reader`, after saying whether its tries are running out."""
-    if notice := door.pin_notice(reader):
-        print(notice, file=sys.stderr)
-    return ask_secret(prompt)
 
 
 @contextlib.contextmanager
@@ -92,6 +86,6 @@ def signing_output(ctx: AppContext, destination: Path) -> Iterator["Output"]:
     reader = card_reader()
     if reader is None:
         raise KnownError("Insérez votre carte CPS dans le lecteur pour signer.")
-    door = VaultDoor(ctx.vault.layout.folder)
-    with door.document_signer(reader, ask_pin(door, reader), ctx) as signer:
+    with VaultDoor(ctx.vault.layout.folder).document_signer(reader, TerminalPin(),
+                                                             ctx) as signer:
         yield Output(signer, destination, CancelToken())

@@ -21,6 +21,22 @@ def ask_secret(prompt: str) -> str:
     return ask_line(prompt)
 
 
+class TerminalPin:
+    """The card's PIN typed at the terminal, after its notice; an empty line gives none.
+
+    The card code calls `get_pin` only once the token's flags allow it (`PinHandler`).
+    """
+
+    def __init__(self, prompt: str = "Code PIN de la carte CPS : ") -> None:
+        self.prompt = prompt
+
+    def get_pin(self, notice: str) -> str | None:
+        """The PIN typed after `notice` (tries running out), or None for an empty line."""
+        if notice:
+            print(notice, file=sys.stderr)
+        return ask_secret(self.prompt) or None
+
+
 def ask_line(prompt: str) -> str:
     """One line, typed or piped."""
     print(prompt, end="", file=sys.stderr, flush=True)

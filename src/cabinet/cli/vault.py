@@ -9,9 +9,9 @@ from typing import Any
 from cabinet import paths
 from cabinet.audit import anchor, journal
 from cabinet.bootstrap import VaultDoor, build_context, system_secret_store, workstation_name
-from cabinet.cli.access import ask_pin, card_reader, open_context, opened
+from cabinet.cli.access import card_reader, open_context, opened
 from cabinet.cli.exit_codes import EXIT_CHECK_FAILED, EXIT_KNOWN_ERROR
-from cabinet.cli.prompts import ask_secret, confirm_outside_igc_sante
+from cabinet.cli.prompts import TerminalPin, ask_secret, confirm_outside_igc_sante
 from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError
 from cabinet.vault import database
@@ -74,9 +74,8 @@ def _reader_to_enrol() -> str:
 def _enrol_first_card(folder: Path, vault: OpenVault, module: Path | None,
                       reader: str) -> None:
     """Enrol the CPS card in `reader` as the vault's first card (its PIN is asked)."""
-    door = VaultDoor(folder, card_module=module)
-    door.enrol_card(build_context(vault), reader, ask_pin(door, reader),
-                    confirm_outside_igc_sante)
+    VaultDoor(folder, card_module=module).enrol_card(build_context(vault), reader,
+                                                     TerminalPin(), confirm_outside_igc_sante)
     print("Carte CPS enregistrée : elle ouvre désormais le coffre.")
 
 
