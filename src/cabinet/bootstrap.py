@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
     from cabinet.services.auditing import AuditTrail
+    from cabinet.services.backup import BackupService
     from cabinet.services.copies import CopyService
     from cabinet.services.drafts import DraftService
     from cabinet.services.exports import ExportService
@@ -105,6 +106,15 @@ class AppContext:
         from cabinet.services.portability.importer import ArchiveImporter
 
         return ArchiveImporter(self._practice)
+
+    def backups(self, destination: Path) -> "BackupService":
+        """Backups of this vault onto the folder `destination` (an external drive, a share)."""
+        from cabinet.backup.engine import BackupWriter
+        from cabinet.services.backup import BackupService
+
+        vault = self.vault
+        return BackupService(BackupWriter(vault.layout, destination, vault.header.vault_id,
+                                          bytes(vault.data_key)), vault.store, self.trail)
 
     def letterhead(self) -> "Letterhead":
         """The practice's identity for printed documents, from the settings."""

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from cabinet.domain.audit import AuditEvent, ChainReport, JournalRow
@@ -323,4 +324,52 @@ class PortabilityStore(Protocol):
 
     def find_duplicates(self, nir: str, birth_date: str) -> list[tuple[int, dict[str, Any]]]:
         """Patients here with this NIR or born that day, with their current identity."""
+        ...
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One backup on a medium: when, whether its restore passed the checks, what it holds."""
+
+    snapshot_id: str
+    taken_at: str
+    verified: bool
+    facts: dict[str, Any]
+
+
+class BackupReading(Protocol):
+    """One vault's backups on a medium, opened with its data key (the backup adapter)."""
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Every snapshot of this practice on the medium, oldest first."""
+        ...
+
+    def verify(self, snapshot_id: str) -> SnapshotInfo:
+        """Restore into a scratch folder, check, and mark the snapshot good."""
+        ...
+
+    def forget(self, snapshot_ids: Iterable[str]) -> None:
+        """Remove snapshots and the chunks no other snapshot needs."""
+        ...
+
+    def restore(self, snapshot_id: str, target: Path, journal: "RestoreNote") -> SnapshotInfo:
+        """Restore into the new folder `target`, the restore journaled in it."""
+        ...
+
+
+@dataclass(frozen=True)
+class RestoreNote:
+    """How the restore is journaled in the restored vault."""
+
+    at: str
+    mode: str
+    workstation: str
+    detail: str
+
+
+class BackupWriting(BackupReading, Protocol):
+    """Backups of the open vault."""
+
+    def create(self, taken_at: str) -> str:
+        """Write a new snapshot, not yet verified; its id."""
         ...

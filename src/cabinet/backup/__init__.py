@@ -1,0 +1,1 @@
+"""Encrypted, deduplicated backups of a vault onto a folder the physician chooses (BAK-1)."""

@@ -1,0 +1,193 @@
+"""Write a snapshot, restore one into a folder, check it, and forget old ones.
+
+Only new chunks reach the medium; a snapshot is counted once its restore into a scratch
+folder passes the vault's checks and its MAC'd « verified » marker is written.
+"""
+
+import contextlib
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from cabinet.backup.medium import (
+    Envelope,
+    Index,
+    Medium,
+    medium_errors,
+    open_index,
+    verified_statement,
+)
+from cabinet.backup.sealing import BackupKeys, DamagedBackup
+from cabinet.backup.vault_files import captured, check_restored, journal_restore, owner_of
+from cabinet.domain.audit import AccessMode, Action, Actor, AuditEvent
+from cabinet.durability import sync_directory
+from cabinet.keys.header import KeyHeader
+from cabinet.services.ports import RestoreNote, SnapshotInfo
+from cabinet.vault.layout import VaultLayout
+
+CHUNK_BYTES = 128 * 1024  # 32 SQLCipher pages: a day's scattered changes stay small
+
+
+def _info(envelope: Envelope, index: Index, keys: BackupKeys) -> SnapshotInfo:
+    verified = bool(envelope.verified) and envelope.verified == keys.mark(
+        verified_statement(envelope))
+    return SnapshotInfo(envelope.snapshot_id, index.taken_at, verified, dict(index.facts))
+
+
+class BackupReader:
+    """One vault's backups on a medium, read with its data key (a restore needs no vault)."""
+
+    def __init__(self, destination: Path, vault_id: str, data_key: bytes) -> None:
+        self.medium = Medium(destination, vault_id)
+        self.keys = BackupKeys(data_key, vault_id)
+        self._data_key = data_key
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Every snapshot this practice's keys open, oldest first."""
+        found = []
+        for envelope in self.medium.envelopes():
+            with contextlib.suppress(DamagedBackup):
+                found.append(_info(envelope, open_index(self.keys, envelope), self.keys))
+        return found
+
+    def _opened(self, snapshot_id: str) -> tuple[Envelope, Index]:
+        envelope = self.medium.envelope(snapshot_id)
+        if envelope.vault_id != self.medium.vault_id:
+            raise DamagedBackup("Cette sauvegarde vient d'un autre cabinet : elle est refusée.")
+        return envelope, open_index(self.keys, envelope)
+
+    def restore_into(self, snapshot_id: str, folder: Path) -> SnapshotInfo:
+        """Write the snapshot's files into the empty `folder`, then check them.
+
+        Raises `DamagedBackup` when a chunk fails its authentication or the restored vault
+        fails a check.
+        """
+        envelope, index = self._opened(snapshot_id)
+        for name, chunk_ids in index.files.items():
+            with (folder / Path(name).name).open("wb") as out:
+                for chunk_id in chunk_ids:
+                    data = self.keys.open(self.medium.get_chunk(chunk_id), f"chunk|{chunk_id}")
+                    if self.keys.chunk_id(data) != chunk_id:
+                        raise DamagedBackup("Un morceau de la sauvegarde est altéré : elle est "
+                                            "refusée.")
+                    out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        (folder / VaultLayout(folder).header.name).write_bytes(envelope.header)
+        problems = check_restored(folder, self._data_key, index.facts)
+        if problems:
+            raise DamagedBackup("La sauvegarde restaurée ne passe pas les contrôles : "
+                                + " ; ".join(problems[:5]))
+        return _info(envelope, index, self.keys)
+
+    def header(self, snapshot_id: str) -> KeyHeader:
+        """The key slots travelling with the snapshot (to open it on a new workstation)."""
+        return KeyHeader.from_bytes(self.medium.envelope(snapshot_id).header)
+
+    def verify(self, snapshot_id: str) -> SnapshotInfo:
+        """Restore into a scratch folder and check; mark the snapshot good when it passes."""
+        with scratch_folder() as folder:
+            info = self.restore_into(snapshot_id, folder)
+        envelope = self.medium.envelope(snapshot_id)
+        with medium_errors():
+            self.medium.put_verified(snapshot_id, self.keys.mark(verified_statement(envelope)))
+        return SnapshotInfo(info.snapshot_id, info.taken_at, True, info.facts)
+
+    def restore(self, snapshot_id: str, target: Path, journal: RestoreNote) -> SnapshotInfo:
+        """Restore into the new folder `target`, the restore journaled in the vault itself."""
+
+        def note(folder: Path) -> None:
+            name, identifier = owner_of(folder, self._data_key)
+            actor = Actor(name, identifier, AccessMode(journal.mode), journal.workstation)
+            journal_restore(folder, self._data_key, AuditEvent.by(
+                actor, at=journal.at, action=Action.ADMIN, detail=journal.detail))
+
+        return restore_to(self, snapshot_id, target, note)
+
+    def forget(self, snapshot_ids: Iterable[str]) -> None:
+        """Remove snapshots, then every chunk no remaining snapshot names."""
+        with medium_errors():
+            for snapshot_id in snapshot_ids:
+                self.medium.drop_snapshot(snapshot_id)
+            kept: set[str] = set()
+            for envelope in self.medium.envelopes():
+                with contextlib.suppress(DamagedBackup):
+                    for chunks in open_index(self.keys, envelope).files.values():
+                        kept.update(chunks)
+            for chunk_id in self.medium.chunk_ids() - kept:
+                self.medium.drop_chunk(chunk_id)
+
+
+class BackupWriter(BackupReader):
+    """Backups of the open vault in `layout`."""
+
+    def __init__(self, layout: VaultLayout, destination: Path, vault_id: str,
+                 data_key: bytes) -> None:
+        super().__init__(destination, vault_id, data_key)
+        self.layout = layout
+
+    def create(self, taken_at: str) -> str:
+        """Write a new snapshot (not yet verified); return its id."""
+        snapshot_id = f"{taken_at.replace(':', '').replace('-', '')[:15]}-{secrets.token_hex(3)}"
+        with captured(self.layout, self._data_key) as capture, medium_errors():
+            self.medium.prepare()
+            self.medium.drop_leftovers()
+            index = Index(taken_at=taken_at, facts=capture.facts)
+            touched: set[Path] = set()
+            for name, path in capture.files.items():
+                index.files[name] = list(self._store(path, touched))
+                index.sizes[name] = path.stat().st_size
+            self.medium.sync(touched)
+            envelope = Envelope(snapshot_id, self.medium.vault_id, capture.header, b"")
+            sealed = self.keys.seal(index.to_bytes(), envelope.binding)
+            self.medium.put_envelope(Envelope(snapshot_id, self.medium.vault_id,
+                                              capture.header, sealed))
+        return snapshot_id
+
+    def _store(self, path: Path, touched: set[Path]) -> Iterator[str]:
+        with path.open("rb") as source:
+            while data := source.read(CHUNK_BYTES):
+                chunk_id = self.keys.chunk_id(data)
+                if not self.medium.has_chunk(chunk_id):
+                    touched.add(self.medium.put_chunk(
+                        chunk_id, self.keys.seal(data, f"chunk|{chunk_id}")))
+                yield chunk_id
+
+
+@contextlib.contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """A private folder for a check's restore, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="cabinet-restore-check-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def restore_to(reader: BackupReader, snapshot_id: str, target: Path,
+               before_rename: Callable[[Path], None]) -> SnapshotInfo:
+    """Restore into `target`, absent or empty: staged beside it, renamed once checked.
+
+    `before_rename` journals the restore in the staged vault. A refused backup or a killed
+    process leaves nothing at `target`.
+    """
+    if target.exists() and any(target.iterdir()):
+        raise DamagedBackup("Le dossier de destination n'est pas vide : choisissez un dossier "
+                            "nouveau ou vide (rien n'a été écrit).")
+    staging = target.parent / f".{target.name}.restoring"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(mode=0o700, parents=True)
+    try:
+        info = reader.restore_into(snapshot_id, staging)
+        before_rename(staging)
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    sync_directory(target.parent)
+    return info

@@ -1,0 +1,207 @@
+"""Backups on a real folder: restorable, dedup'd, nothing clear, refused when altered."""
+
+import dataclasses
+import datetime as dt
+import os
+
+import pytest
+
+from cabinet.backup.engine import BackupReader
+from cabinet.backup.medium import ROOT_NAME
+from cabinet.backup.sealing import DamagedBackup
+from cabinet.domain.audit import AccessMode
+from cabinet.domain.record import EntryKind
+from cabinet.errors import KnownError, WrongKey
+from cabinet.keys.recovery import unlock_with_recovery_key
+from cabinet.services.backup import (
+    RollbackRefused,
+    Rotation,
+    kept_snapshots,
+    restore,
+)
+from cabinet.services.ports import RestoreNote, SnapshotInfo
+from cabinet.vault.session import Credential, unlock
+from helpers.records import OTHER_PATIENT_MARKER, PRIVATE_MARKER, SHARED_MARKER, marked_practice
+from helpers.vaults import new_context
+
+NOTE = RestoreNote("2026-11-03T10:00:00+00:00", AccessMode.RECOVERY.value, "poste-neuf", "")
+
+
+@pytest.fixture
+def practice(tmp_path, clock):
+    ctx, recovery_key = new_context(tmp_path / "coffre", clock)
+    marked = marked_practice(ctx)
+    yield ctx, recovery_key, marked
+    ctx.lock()
+
+
+def reader_for(dest, ctx, recovery_key):
+    header = ctx.vault.header
+    return BackupReader(dest, header.vault_id, unlock_with_recovery_key(header, recovery_key))
+
+
+def medium_bytes(dest):
+    return b"".join(p.read_bytes() for p in (dest / ROOT_NAME).rglob("*") if p.is_file())
+
+
+def test_a_backup_restores_on_a_new_workstation_and_leaves_nothing_clear(practice, tmp_path,
+                                                                           clock):
+    ctx, recovery_key, _ = practice
+    dest = tmp_path / "SAUVEGARDE"
+    info = ctx.backups(dest).back_up()
+    assert info.verified and info.facts["patients"] == 2
+
+    everything = medium_bytes(dest)
+    for clear in (PRIVATE_MARKER, OTHER_PATIENT_MARKER, SHARED_MARKER, "Lefèvre",
+                  "2610375056123", "SQLite format 3"):
+        assert clear.encode() not in everything
+        assert clear.encode("utf-16-le") not in everything
+
+    target = tmp_path / "poste-neuf" / "coffre"
+    restore(reader_for(dest, ctx, recovery_key), info.snapshot_id, target, NOTE)
+    restored = unlock(target, Credential(AccessMode.RECOVERY, recovery_key), clock, "poste-neuf")
+    try:
+        assert restored.conn.execute("SELECT count(*) FROM patient").fetchone()[0] == 2
+        details = [r[0] for r in restored.conn.execute("SELECT detail FROM audit")]
+        assert f"restauration de la sauvegarde {info.snapshot_id}" in details
+    finally:
+        restored.lock(clock)
+
+
+def test_the_second_backup_writes_only_new_chunks(practice, tmp_path):
+    ctx, _, marked = practice
+    for number in range(12):
+        ctx.records.add_document(marked.patient, {
+            "doc_type": "result", "title": f"Imagerie {number}", "origin": "Centre",
+            "date": "2026-10-30", "filename": "image.bin",
+            "media_type": "application/octet-stream"}, os.urandom(256 * 1024))
+    service = ctx.backups(tmp_path / "SAUVEGARDE")
+    service.back_up()
+    first = sum(p.stat().st_size for p in (tmp_path / "SAUVEGARDE").rglob("*") if p.is_file())
+    for day in range(5):
+        ctx.records.add_entry(marked.patient, EntryKind.ENCOUNTER, {
+            "date": f"2026-11-0{day + 3}", "reason": "Contrôle"})
+    medium = service._backups.medium  # the adapter's count of bytes written
+    medium.written = 0
+    second = service.back_up()
+    assert second.verified
+    assert first > 3_000_000
+    assert medium.written < first / 5
+    assert len(service.snapshots()) == 1  # same day: the rotation keeps the newest
+
+
+def test_a_backup_taken_while_writing_holds_the_last_committed_entry(practice, tmp_path):
+    ctx, recovery_key, marked = practice
+    ctx.records.add_entry(marked.patient, EntryKind.ENCOUNTER, {"date": "2026-11-04",
+                                                                 "reason": "Dernière saisie"})
+    assert ctx.vault.layout.sidecar_files()[0].stat().st_size > 0  # still in the WAL
+    info = ctx.backups(tmp_path / "SAUVEGARDE").back_up()
+    last = ctx.vault.conn.execute("SELECT max(id) FROM entry").fetchone()[0]
+    target = tmp_path / "restauré"
+    restore(reader_for(tmp_path / "SAUVEGARDE", ctx, recovery_key), info.snapshot_id, target,
+            NOTE)
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(target / "cabinet.vault"))
+    conn.execute(f"PRAGMA key = \"x'{bytes(ctx.vault.data_key).hex()}'\"")
+    assert conn.execute("SELECT max(id) FROM entry").fetchone()[0] == last
+    conn.close()
+
+
+def _flip_a_chunk_byte(dest):
+    chunk = sorted((dest / ROOT_NAME).rglob("chunks/??/*"))[0]
+    data = bytearray(chunk.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    chunk.write_bytes(bytes(data))
+
+
+def _truncate_the_index(dest):
+    index = next((dest / ROOT_NAME).rglob("*.index"))
+    index.write_bytes(index.read_bytes()[:200])
+
+
+@pytest.mark.parametrize("alter", [_flip_a_chunk_byte, _truncate_the_index])
+def test_an_altered_backup_is_refused_and_nothing_is_written(practice, tmp_path, alter):
+    ctx, recovery_key, _ = practice
+    dest = tmp_path / "SAUVEGARDE"
+    info = ctx.backups(dest).back_up()
+    alter(dest)
+    reader = reader_for(dest, ctx, recovery_key)
+    target = tmp_path / "cible"
+    with pytest.raises(KnownError):
+        reader.verify(info.snapshot_id)
+    with pytest.raises(KnownError):
+        restore(reader, info.snapshot_id, target, NOTE)
+    assert not target.exists()
+    assert not list(tmp_path.glob(".cible*"))
+
+
+def test_a_backup_of_another_practice_or_a_wrong_key_is_refused(practice, tmp_path, clock):
+    ctx, recovery_key, _ = practice
+    dest = tmp_path / "SAUVEGARDE"
+    info = ctx.backups(dest).back_up()
+    other, other_key = new_context(tmp_path / "autre", clock)
+    try:
+        other_info = other.backups(dest).back_up()
+        ours = dest / ROOT_NAME / ctx.vault.header.vault_id / "snapshots"
+        theirs = dest / ROOT_NAME / other.vault.header.vault_id / "snapshots"
+        (ours / f"{other_info.snapshot_id}.index").write_bytes(
+            (theirs / f"{other_info.snapshot_id}.index").read_bytes())
+        reader = reader_for(dest, ctx, recovery_key)
+        target = tmp_path / "cible"
+        with pytest.raises(KnownError):
+            restore(reader, other_info.snapshot_id, target, NOTE)
+        with pytest.raises(WrongKey):
+            unlock_with_recovery_key(ctx.vault.header, other_key)
+        wrong = BackupReader(dest, ctx.vault.header.vault_id, bytes(32))
+        assert wrong.snapshots() == []
+        with pytest.raises(DamagedBackup):
+            wrong.restore_into(info.snapshot_id, tmp_path)
+        assert not target.exists()
+    finally:
+        other.lock()
+
+
+def test_a_rollback_needs_a_written_reason_which_is_journaled(practice, tmp_path, clock):
+    ctx, recovery_key, marked = practice
+    dest = tmp_path / "SAUVEGARDE"
+    service = ctx.backups(dest)
+    service.rotation = Rotation(daily=7)
+    older = service.back_up()
+    clock.advance(dt.timedelta(days=1))
+    ctx.records.add_entry(marked.patient, EntryKind.ENCOUNTER, {"date": "2026-11-04",
+                                                                 "reason": "Après"})
+    service.back_up()
+    reader = reader_for(dest, ctx, recovery_key)
+    with pytest.raises(RollbackRefused):
+        restore(reader, older.snapshot_id, tmp_path / "cible", NOTE)
+    assert not (tmp_path / "cible").exists()
+    restore(reader, older.snapshot_id, tmp_path / "cible", NOTE,
+            rollback_reason="disque remplacé, dernière sauvegarde illisible")
+    restored = unlock(tmp_path / "cible", Credential(AccessMode.RECOVERY, recovery_key), clock,
+                      "poste")
+    try:
+        details = " ".join(r[0] for r in restored.conn.execute("SELECT detail FROM audit"))
+        assert "retour en arrière accepté, motif : disque remplacé" in details
+    finally:
+        restored.lock(clock)
+
+
+def _snapshot(day: dt.datetime, verified: bool = True) -> SnapshotInfo:
+    return SnapshotInfo(day.isoformat(), day.isoformat(), verified, {})
+
+
+def test_rotation_keeps_daily_weekly_monthly_then_yearly_and_the_last_verified():
+    start = dt.datetime(2020, 1, 1, 12, tzinfo=dt.UTC)
+    snapshots = [_snapshot(start + dt.timedelta(days=n)) for n in range(3 * 365)]
+    kept = kept_snapshots(snapshots, Rotation())
+    days = sorted(dt.datetime.fromisoformat(k) for k in kept)
+    newest = snapshots[-1].taken_at
+    assert newest in kept
+    assert len([d for d in days if (days[-1] - d).days < 7]) == 7
+    assert {d.year for d in days} == {2020, 2021, 2022}
+    assert len(kept) <= 7 + 4 + 12 + 3
+    unverified_last = [*snapshots[:3], dataclasses.replace(_snapshot(start + dt.timedelta(
+        days=9)), verified=False)]
+    assert snapshots[2].snapshot_id in kept_snapshots(unverified_last, Rotation(daily=1))
+    assert unverified_last[-1].snapshot_id not in kept_snapshots(unverified_last, Rotation())
