@@ -105,6 +105,8 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
             patient, "Appel du SAMU, patient inconscient"),
         "JournalService.mark_break_glass_reviewed": lambda: ctx.journal.mark_break_glass_reviewed(
             1),
+        "JournalService.acknowledge_anchor_alerts":
+            lambda: ctx.journal.acknowledge_anchor_alerts(1, "Restauration voulue du disque"),
         "DraftService.save": lambda: ctx.drafts.save(DraftKey(patient, "encounter"),
                                                      {"reason": "Toux"}),
         "DraftService.restore": lambda: ctx.drafts.restore(DraftKey(patient, "encounter")),

@@ -4,7 +4,9 @@ The hash chain shows any change inside the journal, but not its newest events cu
 older copy of the database put back. At each lock the id and hash of the newest event are
 written into the key-slot header with a MAC under a key derived from the data key; at the next
 unlock the anchored event must still be in the journal with the same hash. A broken anchor is
-journaled and reported by `vault check`; it never locks the physician out of the records.
+journaled as an alert that stays raised (in `vault check`, `audit verify`, the journal viewer,
+at each unlock) until the titular physician acknowledges it with a reason; it never locks the
+physician out of the records.
 """
 
 import hashlib

@@ -1,4 +1,4 @@
-"""`cabinet vault create|check|set-password` and `cabinet audit verify`: the vault's upkeep."""
+"""`cabinet vault create|check|set-password` and `cabinet audit verify|acknowledge`: upkeep."""
 
 import argparse
 import shutil
@@ -7,16 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from cabinet import paths
-from cabinet.audit import anchor, journal
-from cabinet.bootstrap import VaultDoor, build_context, system_secret_store, workstation_name
+from cabinet.audit import evidence, journal
+from cabinet.bootstrap import (
+    AppContext,
+    VaultDoor,
+    build_context,
+    system_secret_store,
+    workstation_name,
+)
 from cabinet.cli.access import card_reader, open_context, opened
 from cabinet.cli.exit_codes import EXIT_CHECK_FAILED, EXIT_KNOWN_ERROR
-from cabinet.cli.prompts import TerminalPin, ask_secret, confirm_outside_igc_sante
+from cabinet.cli.prompts import TerminalPin, ask_line, ask_secret, confirm_outside_igc_sante
 from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError
+from cabinet.services.wording import french_datetime
 from cabinet.vault import database
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import OpenVault, Owner, create_vault
+
+MAX_LISTED = 20
 
 
 def command_vault_create(args: argparse.Namespace) -> int:
@@ -119,7 +128,10 @@ def command_vault_set_password(args: argparse.Namespace) -> int:
 
 
 def command_audit_verify(args: argparse.Namespace) -> int:
-    """Verify the audit chain, and each predecessor's imported journal; exit 1 if one breaks."""
+    """Verify the audit chain, its anchor, and each predecessor's imported journal.
+
+    Exit 1 when a chain breaks or an anchor alert (older or truncated journal) is still raised.
+    """
     with opened(args.vault) as ctx:
         reports = [journal.verify(ctx.vault.conn)]
         print(reports[0].summary())
@@ -127,7 +139,37 @@ def command_audit_verify(args: argparse.Namespace) -> int:
             reports.append(ctx.archive_importer.verify_predecessor_journal(archive.archive_ref))
             print(f"Journal de {archive.exporter} (archive importée le "
                   f"{archive.imported_at[:10]}) : {reports[-1].summary()}")
-    return 0 if all(r.intact for r in reports) else EXIT_CHECK_FAILED
+        alerts = _print_anchor_alerts(ctx)
+    return 0 if all(r.intact for r in reports) and not alerts else EXIT_CHECK_FAILED
+
+
+def command_audit_acknowledge(args: argparse.Namespace) -> int:
+    """Show the raised anchor alerts, ask the titular physician's reason, journal it."""
+    with opened(args.vault) as ctx:
+        alerts = ctx.journal.anchor_alerts()
+        if not alerts:
+            print("Aucune alerte du journal à lever.")
+            return 0
+        _print_anchor_alerts(ctx)
+        reason = ask_line("Motif pour lequel vous levez l'alerte (restauration voulue, "
+                          "incident expliqué…) : ")
+        ctx.journal.acknowledge_anchor_alerts(alerts[0]["id"], reason)
+    print("Alerte levée ; votre motif est inscrit au journal.")
+    return 0
+
+
+def _print_anchor_alerts(ctx: AppContext) -> list[dict[str, Any]]:
+    """Print the anchor alerts still raised; return them."""
+    alerts = ctx.journal.anchor_alerts()
+    if not alerts:
+        print("Ancre du journal : aucune alerte en attente")
+    for alert in reversed(alerts):
+        print(f"Alerte du journal non levée (évènement n° {alert['id']} du "
+              f"{french_datetime(alert['at'])}) : {alert['detail']}")
+    if alerts:
+        print("Vérifiez la cause, puis levez l'alerte avec « cabinet audit acknowledge » "
+              "(médecin titulaire, motif demandé).")
+    return alerts
 
 
 def command_vault_check(args: argparse.Namespace) -> int:
@@ -144,21 +186,30 @@ def command_vault_check(args: argparse.Namespace) -> int:
     try:
         problems = database.structure_problems(ctx.vault.conn)
         version = ctx.vault.conn.execute("PRAGMA user_version").fetchone()[0]
+        print(f"Version du schéma : {version} (attendue : {database.latest_schema_version()})")
+        _print_problems("Intégrité des pages chiffrées", problems, "correcte")
+        schema = evidence.schema_differences(ctx.vault.conn)
+        _print_problems("Schéma", schema, "conforme")
+        entries = evidence.entry_evidence(ctx.vault.conn)
+        print(entries.summary())
+        files = evidence.blob_problems(ctx.vault.conn)
+        for problem in [*entries.problems, *files][:MAX_LISTED]:
+            print(f"  - {problem}")
         report = journal.verify(ctx.vault.conn)
-        anchor_problem = anchor.anchor_problem(ctx.vault.conn, ctx.vault.header,
-                                               bytes(ctx.vault.data_key))
+        print(report.summary())
+        alerts = _print_anchor_alerts(ctx)
     finally:
         ctx.lock()
-    print(f"Version du schéma : {version} (attendue : {database.latest_schema_version()})")
-    print("Intégrité des pages chiffrées : " + ("correcte" if not problems else
-                                                 f"{len(problems)} problème(s)"))
-    for problem in problems[:20]:
-        print(f"  - {problem}")
-    print(report.summary())
-    print("Ancre du journal : " + (anchor_problem or "conforme au dernier verrouillage"))
-    healthy = (not problems and report.intact and not anchor_problem
-               and version == database.latest_schema_version())
+    healthy = (not problems and not schema and not entries.problems and not files
+               and report.intact and not alerts and version == database.latest_schema_version())
     return 0 if healthy else EXIT_CHECK_FAILED
+
+
+def _print_problems(title: str, problems: list[str], fine: str) -> None:
+    """A check's line, then the first of its problems."""
+    print(f"{title} : " + (fine if not problems else f"{len(problems)} problème(s)"))
+    for problem in problems[:MAX_LISTED]:
+        print(f"  - {problem}")
 
 
 def _print_damage(damage: database.DamagedVault) -> None:
@@ -177,6 +228,10 @@ def add_commands(commands: Any) -> None:
     verify = audit.add_parser("verify", help="vérifier la chaîne du journal")
     verify.add_argument("--vault", type=Path, required=True)
     verify.set_defaults(handler=command_audit_verify)
+    acknowledge = audit.add_parser("acknowledge",
+                                   help="lever une alerte du journal (motif demandé)")
+    acknowledge.add_argument("--vault", type=Path, required=True)
+    acknowledge.set_defaults(handler=command_audit_acknowledge)
 
     vault = commands.add_parser("vault", help="coffre chiffré").add_subparsers(
         dest="vault_command", required=True)

@@ -8,11 +8,20 @@ which record, not what the record says.
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 GENESIS_HASH = "0" * 64
+ANCHOR_ALERT = "journal anchor"
+"""The target of an alert raised when the journal is older or shorter than at the last lock."""
+ANCHOR_ACKNOWLEDGED = "journal anchor acknowledged"
+"""The target of the titular physician's acknowledgement of the anchor alerts so far."""
+_DIGEST_MARK = " sha256="
+ENTRY_DIGESTED = ("patient_id", "kind", "lineage", "version", "effective_date", "payload",
+                  "non_communicable", "author", "created_at", "reason")
+"""What an entry version's digest covers: every stored column but its row number."""
 
 
 class AccessMode(StrEnum):
@@ -86,6 +95,28 @@ def chain_hash(previous_hash: str, event: AuditEvent) -> str:
     canonical = json.dumps(asdict(event), sort_keys=True, ensure_ascii=False,
                            separators=(",", ":"))
     return hashlib.sha256(f"{previous_hash}\n{canonical}".encode()).hexdigest()
+
+
+def entry_digest(version: Mapping[str, Any]) -> str:
+    """The SHA-256 of an entry version's content, recorded in the event that wrote it.
+
+    The chain protects the event, so an entry changed in place afterwards (its triggers
+    dropped by someone holding the data key) no longer matches its event.
+    """
+    content = {name: version[name] for name in ENTRY_DIGESTED}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def with_digest(detail: str, digest: str) -> str:
+    """An entry event's detail carrying the entry version's digest."""
+    return f"{detail}{_DIGEST_MARK}{digest}"
+
+
+def split_digest(detail: str) -> tuple[str, str]:
+    """(the detail without its digest, the digest or '')."""
+    head, mark, digest = detail.rpartition(_DIGEST_MARK)
+    return (head, digest) if mark else (detail, "")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,16 @@
 """Reading the journal: a record's access history (TRACE-4), the whole journal, its proof."""
 
+import re
 from typing import Any
 
-from cabinet.domain.audit import Action, ChainReport, ChainWalker
-from cabinet.errors import KnownError
+from cabinet.domain.audit import (
+    ANCHOR_ACKNOWLEDGED,
+    ANCHOR_ALERT,
+    Action,
+    ChainReport,
+    ChainWalker,
+)
+from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.auditing import AuditTrail, audited, not_audited
 from cabinet.services.patients import UnknownPatient
 from cabinet.services.ports import JournalFilter, RecordStore
@@ -12,6 +19,8 @@ HISTORY_LIMIT = 10_000
 VERIFY_STEP = 4000  # about 40 ms of hashing on this kind of machine
 BREAK_GLASS = "break-glass"
 REVIEW = "break-glass review"
+UP_TO = "jusqu'à"
+_UP_TO = re.compile(r"jusqu'à (\d+)")
 
 
 class JournalService:
@@ -72,15 +81,41 @@ class JournalService:
         """Record that the titular physician reviewed every break-glass access so far."""
         if self._trail.is_replacement():
             raise KnownError("Seul le médecin titulaire peut valider les bris de glace.")
-        self._trail.record(Action.ADMIN, target=REVIEW, detail=f"revu jusqu'à {up_to_id}")
+        self._trail.record(Action.ADMIN, target=REVIEW, detail=f"revu {UP_TO} {up_to_id}")
 
     @not_audited("says who is at the keyboard, nothing about any record")
     def is_titular(self) -> bool:
         """Whether the person at the keyboard is the titular physician."""
         return not self._trail.is_replacement()
 
+    @not_audited("checked at each unlock and by the checks; returns journal lines about the "
+                 "journal itself (when, what was found missing), no record content")
+    def anchor_alerts(self) -> list[dict[str, Any]]:
+        """Older or truncated journal alerts the titular physician has not acknowledged yet."""
+        return self._store.audit_rows(None, HISTORY_LIMIT, JournalFilter(
+            target=ANCHOR_ALERT, after_id=self._marked_up_to(ANCHOR_ACKNOWLEDGED)))
+
+    @audited
+    def acknowledge_anchor_alerts(self, up_to_id: int, reason: str) -> None:
+        """The titular physician acknowledges the anchor alerts shown, with a written reason.
+
+        An alert stays raised until then: a restored or truncated journal is never forgotten
+        by the next check alone. A later alert is raised again.
+        """
+        if self._trail.is_replacement():
+            raise KnownError("Seul le médecin titulaire peut lever une alerte du journal.")
+        if len(reason.strip()) < 10:
+            raise InvalidInput("Indiquez le motif pour lequel vous levez l'alerte "
+                               "(au moins quelques mots).")
+        self._trail.record(Action.ADMIN, target=ANCHOR_ACKNOWLEDGED,
+                           detail=f"{UP_TO} {up_to_id} : {reason.strip()[:500]}")
+
     def _last_reviewed(self) -> int:
-        for row in self._store.audit_rows(None, 50, JournalFilter(target=REVIEW)):
-            if row["detail"].startswith("revu jusqu'à "):
-                return int(row["detail"].rsplit(" ", 1)[1])
+        return self._marked_up_to(REVIEW)
+
+    def _marked_up_to(self, target: str) -> int:
+        """The event id the newest review or acknowledgement of `target` went up to."""
+        for row in self._store.audit_rows(None, 50, JournalFilter(target=target)):
+            if match := _UP_TO.search(row["detail"]):
+                return int(match.group(1))
         return 0

@@ -7,10 +7,10 @@ place: a correction is a new version of the same lineage and the old one stays r
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from cabinet.domain.audit import Action
+from cabinet.domain.audit import Action, entry_digest, with_digest
 from cabinet.domain.record import (
     MAX_DOCUMENT_BYTES,
     EntryKind,
@@ -146,17 +146,20 @@ class RecordService:
                            detail=reason.strip()[:500])
 
     def _write(self, patient_id: int, kind: EntryKind, payload: Mapping[str, Any], *,
-               lineage: int | None, version: int, reason: str) -> int:
+               lineage: int | None, version: int, reason: str) -> tuple[int, str]:
+        """Store one version; return its row number and the digest its event must carry."""
         try:
             checked = validate_entry(kind, payload)
         except RecordError as error:
             raise InvalidInput(str(error)) from None
         effective = str(checked.get("date") or checked.get("since") or self._trail.now()[:10])
-        return self._store.add_entry(NewEntry(
+        entry = NewEntry(
             patient_id=patient_id, kind=kind.value, lineage=lineage, version=version,
             effective_date=effective, payload=checked,
             non_communicable=is_non_communicable(kind), author=self._trail.actor.name,
-            created_at=self._trail.now(), reason=reason, text=searchable_text(checked)))
+            created_at=self._trail.now(), reason=reason, text=searchable_text(checked))
+        entry_id = self._store.add_entry(entry)
+        return entry_id, entry_digest({**asdict(entry), "lineage": lineage or entry_id})
 
     @audited
     def add_entry(self, patient_id: int, kind: EntryKind, payload: Mapping[str, Any]) -> int:
@@ -164,9 +167,10 @@ class RecordService:
         if kind is EntryKind.DOCUMENT:
             raise InvalidInput("Un document s'ajoute avec son fichier.")
         self._require_patient(patient_id)
-        lineage = self._write(patient_id, kind, payload, lineage=None, version=1, reason="")
+        lineage, digest = self._write(patient_id, kind, payload, lineage=None, version=1,
+                                      reason="")
         self._trail.record(Action.CREATE, patient_id=patient_id, target=f"entry:{lineage}",
-                           detail=kind.value)
+                           detail=with_digest(kind.value, digest))
         return lineage
 
     @audited
@@ -178,10 +182,11 @@ class RecordService:
         payload = dict(payload)
         if latest.kind == EntryKind.DOCUMENT.value:
             payload.update(sha256=latest.payload["sha256"], size=latest.payload["size"])
-        self._write(latest.patient_id, EntryKind(latest.kind), payload, lineage=lineage,
-                    version=latest.version + 1, reason=reason)
+        _, digest = self._write(latest.patient_id, EntryKind(latest.kind), payload,
+                                lineage=lineage, version=latest.version + 1, reason=reason)
         self._trail.record(Action.CORRECT, patient_id=latest.patient_id,
-                           target=f"entry:{lineage}", detail=f"version {latest.version + 1}")
+                           target=f"entry:{lineage}",
+                           detail=with_digest(f"version {latest.version + 1}", digest))
         return latest.version + 1
 
     @audited
@@ -214,10 +219,10 @@ class RecordService:
         digest = hashlib.sha256(content).hexdigest()
         self._store.put_blob(digest, content)
         payload = {**metadata, "sha256": digest, "size": len(content)}
-        lineage = self._write(patient_id, EntryKind.DOCUMENT, payload, lineage=None, version=1,
-                              reason="")
+        lineage, entry_sha256 = self._write(patient_id, EntryKind.DOCUMENT, payload,
+                                            lineage=None, version=1, reason="")
         self._trail.record(Action.CREATE, patient_id=patient_id, target=f"entry:{lineage}",
-                           detail="document")
+                           detail=with_digest("document", entry_sha256))
         return lineage
 
     @audited

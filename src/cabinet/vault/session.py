@@ -14,7 +14,14 @@ from pathlib import Path
 
 from cabinet import guard
 from cabinet.audit import anchor, pending
-from cabinet.domain.audit import ACCESS_MODE_LABELS, AccessMode, Action, Actor, AuditEvent
+from cabinet.domain.audit import (
+    ACCESS_MODE_LABELS,
+    ANCHOR_ALERT,
+    AccessMode,
+    Action,
+    Actor,
+    AuditEvent,
+)
 from cabinet.domain.clock import Clock
 from cabinet.errors import KnownError, VaultError
 from cabinet.keys import card, demo, password, recovery
@@ -62,10 +69,11 @@ class OpenVault:
     owner: Owner = Owner("", "")
     locked: bool = False
 
-    def journal(self, action: Action, clock: Clock, *, detail: str = "") -> None:
+    def journal(self, action: Action, clock: Clock, *, detail: str = "",
+                target: str = "") -> None:
         """Journal a vault-level event (connection, lock, administration)."""
         event = AuditEvent.by(self.actor, at=clock.now().isoformat(timespec="milliseconds"),
-                              action=action, detail=detail)
+                              action=action, target=target, detail=detail)
         with self.store.transaction():
             self.store.append_audit(event)
 
@@ -272,7 +280,8 @@ def _open(layout: VaultLayout, header: KeyHeader, data_key: bytes, clock: Clock,
         _import_pending(opened, unb64(meta["audit_private_key"]), clock)
         problem = anchor.anchor_problem(conn, header, data_key)
         if problem:
-            opened.journal(Action.ADMIN, clock, detail=f"ALERTE journal : {problem}")
+            opened.journal(Action.ADMIN, clock, target=ANCHOR_ALERT,
+                           detail=f"ALERTE journal : {problem}")
         _restore_pending_key(opened, unb64(meta["audit_private_key"]), clock)
         _journal_refused_starts(opened, clock)
         opened.journal(Action.CONNECT, clock, detail=ACCESS_MODE_LABELS[actor.mode])
