@@ -7,7 +7,13 @@ import datetime as dt
 import json
 from typing import Any
 
-from cabinet.domain.audit import ACCESS_MODE_LABELS, Action
+from cabinet.domain.audit import (
+    ACCESS_MODE_LABELS,
+    ANCHOR_ACKNOWLEDGED,
+    ANCHOR_ALERT,
+    Action,
+    split_digest,
+)
 from cabinet.domain.identity import age_on
 from cabinet.domain.record import (
     CONSENT_CHOICES,
@@ -103,6 +109,7 @@ TARGET_LABELS = {
     "journal": "Journal des accès", "settings": "Paramètres du cabinet",
     "break-glass": "Bris de glace", "break-glass review": "Revue des bris de glace",
     "export": "Export", "copy requests": "Registre des demandes de copie",
+    ANCHOR_ALERT: "Alerte du journal", ANCHOR_ACKNOWLEDGED: "Alerte du journal levée",
 }
 KIND_LABELS = {kind.value: label for kind, label in (
     (EntryKind.HISTORY, "antécédent"), (EntryKind.ALLERGY, "allergie"),
@@ -159,8 +166,9 @@ def detail_text(detail: str, action: str = "") -> str:
         keys = detail.removeprefix(SETTINGS_CHANGED).split(", ")
         return SETTINGS_CHANGED + ", ".join(
             SETTINGS_BY_KEY[k].label if k in SETTINGS_BY_KEY else k for k in keys)
+    detail, digest = split_digest(detail)
     labels = READ_LABELS if action == Action.READ.value else KIND_LABELS
-    return labels.get(detail, detail)
+    return labels.get(detail, detail) + (f", empreinte {digest[:16]}…" if digest else "")
 
 
 def mode_label(mode: str) -> str:
