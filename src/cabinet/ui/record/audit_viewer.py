@@ -1,4 +1,8 @@
-"""The whole journal with filters, and the verdict of the chain verification (TRACE-1, -2)."""
+"""The whole journal with filters and the verdict of the chain verification (TRACE-1, -2).
+
+Anchor alerts (older or truncated journal) stay shown at the top until the titular physician
+acknowledges them here with a reason.
+"""
 
 import datetime as dt
 
@@ -9,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -19,8 +24,11 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.audit import ACCESS_MODE_LABELS, ChainWalker
+from cabinet.errors import KnownError
 from cabinet.services.ports import JournalFilter
 from cabinet.services.wording import detail_text, french_datetime, mode_label, target_text
+from cabinet.ui.common.dialogs import side_by_side
+from cabinet.ui.common.errors import show_known_error
 
 ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
                  "lock": "Verrouillage", "read": "Lecture", "create": "Création",
@@ -59,6 +67,14 @@ def _combo(label: str, items: dict[str, str]) -> QComboBox:
     return combo
 
 
+def anchor_alert_banner(ctx: AppContext) -> str:
+    """The main window's warning while an anchor alert is raised, else ''."""
+    if not ctx.journal.anchor_alerts():
+        return ""
+    return ("ALERTE : journal plus ancien ou tronqué depuis le dernier verrouillage "
+            "(Fichier › Journal des accès)")
+
+
 class AuditViewer(QDialog):
     """Browse the journal; opening it verifies the chain and says so at the top."""
 
@@ -85,12 +101,45 @@ class AuditViewer(QDialog):
         for widget in (self.only_patient, self.use_since, self.since, self.use_until,
                        self.until, self.action, self.mode, apply):
             filters.addWidget(widget)
+        self.alert = QLabel()
+        self.alert.setObjectName("anchorAlert")
+        self.alert.setWordWrap(True)
+        self.alert.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.acknowledge = QPushButton("&Lever l'alerte…")
+        self.acknowledge.clicked.connect(self.acknowledge_alerts)
+        self.alert_row = side_by_side(self.alert, self.acknowledge)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.alert_row)
         layout.addWidget(self.verdict)
         layout.addLayout(filters)
         layout.addWidget(self.table)
         self.resize(1100, 640)
+        self.show_alerts()
         self.show_verdict()
+        self.refresh()
+
+    def show_alerts(self) -> None:
+        """The anchor alerts still raised; only the titular physician may acknowledge them."""
+        self._alerts = self._ctx.journal.anchor_alerts()
+        self.alert.setText("\n".join(
+            f"Alerte non levée ({french_datetime(a['at'])}) : {a['detail']}"
+            for a in reversed(self._alerts)))
+        self.alert_row.setVisible(bool(self._alerts))
+        self.acknowledge.setEnabled(self._ctx.journal.is_titular())
+
+    def acknowledge_alerts(self) -> None:
+        """Ask the reason, journal the acknowledgement, show the journal again."""
+        reason, ok = QInputDialog.getText(
+            self, "Lever l'alerte du journal",
+            "Pourquoi levez-vous l'alerte ? (restauration voulue, incident expliqué…)")
+        if not ok or not self._alerts:
+            return
+        try:
+            self._ctx.journal.acknowledge_anchor_alerts(self._alerts[0]["id"], reason)
+        except KnownError as error:
+            show_known_error(self, error)
+            return
+        self.show_alerts()
         self.refresh()
 
     def show_verdict(self) -> None:
