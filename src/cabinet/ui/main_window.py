@@ -186,7 +186,11 @@ class MainWindow(QMainWindow):
             label += " — pensez à revenir à la carte CPS"
         if self.ctx.development_card:
             label += " — CARTE DE DÉVELOPPEMENT, sans valeur"
-        if actor.mode in NOTICEABLE_MODES or self.ctx.development_card:
+        from cabinet.ui.record.audit_viewer import anchor_alert_banner
+
+        if alert := anchor_alert_banner(self.ctx):
+            label += f" — {alert}"
+        if actor.mode in NOTICEABLE_MODES or self.ctx.development_card or alert:
             self.who.setStyleSheet("color: #b00020; font-weight: bold;")
         else:
             self.who.setStyleSheet("")
