@@ -24,7 +24,6 @@ from cabinet.backup.sealing import BackupKeys, DamagedBackup
 from cabinet.backup.vault_files import captured, check_restored, journal_restore, owner_of
 from cabinet.domain.audit import AccessMode, Action, Actor, AuditEvent
 from cabinet.durability import sync_directory
-from cabinet.keys.header import KeyHeader
 from cabinet.services.ports import RestoreNote, SnapshotInfo
 from cabinet.vault.layout import VaultLayout
 
@@ -82,10 +81,6 @@ class BackupReader:
             raise DamagedBackup("La sauvegarde restaurée ne passe pas les contrôles : "
                                 + " ; ".join(problems[:5]))
         return _info(envelope, index, self.keys)
-
-    def header(self, snapshot_id: str) -> KeyHeader:
-        """The key slots travelling with the snapshot (to open it on a new workstation)."""
-        return KeyHeader.from_bytes(self.medium.envelope(snapshot_id).header)
 
     def verify(self, snapshot_id: str) -> SnapshotInfo:
         """Restore into a scratch folder and check; mark the snapshot good when it passes."""

@@ -37,15 +37,20 @@ def medium_errors() -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
-            reason = "le support de sauvegarde est plein"
-        elif error.errno in (errno.EROFS, errno.EACCES):
-            reason = "le support de sauvegarde est en lecture seule ou protégé en écriture"
-        else:
-            reason = "le support de sauvegarde est absent ou illisible (retiré, débranché ?)"
-        raise MediumError(f"Sauvegarde impossible : {reason}. Le coffre n'a pas été touché ; "
-                          "la sauvegarde incomplète ne compte pas. Vérifiez le support, "
-                          "puis relancez la sauvegarde.") from None
+        raise medium_error(error.errno) from None
+
+
+def medium_error(code: int | None) -> MediumError:
+    """The French explanation of a failure of the medium (full, read-only, gone)."""
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        reason = "le support de sauvegarde est plein"
+    elif code in (errno.EROFS, errno.EACCES):
+        reason = "le support de sauvegarde est en lecture seule ou protégé en écriture"
+    else:
+        reason = "le support de sauvegarde est absent ou illisible (retiré, débranché ?)"
+    return MediumError(f"Sauvegarde impossible : {reason}. Le coffre n'a pas été touché ; "
+                       "la sauvegarde incomplète ne compte pas. Vérifiez le support, "
+                       "puis relancez la sauvegarde.")
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ class Medium:
         try:
             return self._chunk_path(chunk_id).read_bytes()
         except FileNotFoundError:
+            self._raise_if_gone()
             raise DamagedBackup("La sauvegarde est incomplète (des morceaux manquent sur le "
                                 "support) : elle est refusée.") from None
 
@@ -173,6 +179,7 @@ class Medium:
                             sealed_index=base64.b64decode(doc["index"], validate=True),
                             verified=marker.read_text() if marker.exists() else "")
         except FileNotFoundError:
+            self._raise_if_gone()
             raise DamagedBackup("Cette sauvegarde n'existe pas sur le support.") from None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise DamagedBackup("L'index de cette sauvegarde est illisible ou tronqué : elle "
@@ -192,6 +199,11 @@ class Medium:
         """Make new chunk files' names durable before an index names them."""
         for folder in sorted(folders):
             sync_directory(folder)
+
+    def _raise_if_gone(self) -> None:
+        """A file missing because the whole medium went away is the medium's failure."""
+        if not self.folder.is_dir():
+            raise medium_error(errno.ENOENT)
 
     def _write(self, path: Path, data: bytes, *, sync_folder: bool = True) -> None:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

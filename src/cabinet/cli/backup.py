@@ -1,0 +1,153 @@
+"""`cabinet backup create|list|verify|restore`: encrypted backups onto a folder (BAK-1).
+
+Create, list and verify open the vault the usual way. A restore needs no vault here: the
+backup carries its key slots, opened with the enrolled card in the reader and its PIN, or
+the recovery key of the sealed envelope.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cabinet import paths
+from cabinet.bootstrap import VaultDoor, workstation_name
+from cabinet.cli.access import card_reader, opened
+from cabinet.cli.exit_codes import EXIT_CHECK_FAILED
+from cabinet.cli.prompts import TerminalPin, ask_secret, ask_text
+from cabinet.domain.audit import AccessMode
+from cabinet.domain.clock import SystemClock
+from cabinet.errors import KnownError
+from cabinet.keys.header import KeyHeader
+from cabinet.vault.header import read_header
+from cabinet.vault.layout import VaultLayout
+
+if TYPE_CHECKING:
+    from cabinet.services.ports import SnapshotInfo
+
+
+def _line(info: "SnapshotInfo") -> str:
+    state = "vérifiée" if info.verified else "NON vérifiée (ne compte pas)"
+    when = info.taken_at[:16].replace("T", " à ")
+    return (f"{info.snapshot_id}  {when} UTC  {state}  {info.facts.get('patients', '?')} "
+            f"patient(s), {info.facts.get('documents', '?')} document(s)")
+
+
+def command_create(args: argparse.Namespace) -> int:
+    """Take a backup, verify it by restoring it, rotate the old ones."""
+    with opened(args.vault) as ctx:
+        info = ctx.backups(args.dest).back_up()
+    print(f"Sauvegarde vérifiée : {_line(info)}")
+    return 0
+
+
+def command_list(args: argparse.Namespace) -> int:
+    """The practice's backups on the medium, oldest first."""
+    with opened(args.vault) as ctx:
+        snapshots = ctx.backups(args.dest).snapshots()
+    for info in snapshots:
+        print(_line(info))
+    if not snapshots:
+        print("Aucune sauvegarde de ce cabinet sur ce support.")
+    return 0
+
+
+def command_verify(args: argparse.Namespace) -> int:
+    """Verify one backup again (the newest by default) by restoring it into a scratch folder."""
+    with opened(args.vault) as ctx:
+        service = ctx.backups(args.dest)
+        snapshots = service.snapshots()
+        if not snapshots:
+            print("Aucune sauvegarde de ce cabinet sur ce support.", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        info = service.verify(args.snapshot or snapshots[-1].snapshot_id)
+    print(f"Sauvegarde vérifiée : {_line(info)}")
+    return 0
+
+
+def command_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into a new folder, on this workstation or a new one."""
+    from cabinet.backup.engine import BackupReader
+    from cabinet.backup.medium import Medium, vault_ids
+    from cabinet.services.backup import restore
+    from cabinet.services.ports import RestoreNote
+
+    found = [args.vault_id] if args.vault_id else vault_ids(args.dest)
+    if len(found) != 1:
+        raise KnownError("Ce support ne contient pas de sauvegarde Cabinet, ou en contient de "
+                         "plusieurs cabinets : précisez --vault-id." if found else
+                         "Ce support ne contient aucune sauvegarde Cabinet.")
+    envelopes = Medium(args.dest, found[0]).envelopes()
+    if not envelopes:
+        raise KnownError("Ce support ne contient aucune sauvegarde lisible de ce cabinet.")
+    snapshot_id = args.snapshot or envelopes[-1].snapshot_id
+    header = KeyHeader.from_bytes(Medium(args.dest, found[0]).envelope(snapshot_id).header)
+    data_key, mode = _backup_key(header)
+    reason = ""
+    if args.rollback:
+        reason = ask_text("Motif du retour à une sauvegarde plus ancienne")
+    info = restore(BackupReader(args.dest, found[0], data_key), snapshot_id, args.to,
+                   RestoreNote(SystemClock().now().isoformat(timespec="milliseconds"),
+                               mode.value, workstation_name(), ""),
+                   anchor_id=_local_anchor(args.vault, found[0]), rollback_reason=reason)
+    print(f"Coffre restauré dans {args.to} : {_line(info)}")
+    print("Ouvrez-le avec votre carte CPS ou la clé de secours (cabinet --vault "
+          f"{args.to}).")
+    return 0
+
+
+def _backup_key(header: KeyHeader) -> tuple[bytes, AccessMode]:
+    """The data key from the backup's own slots: the card first, else the recovery key."""
+    from cabinet.keys import card, demo, recovery
+
+    if header.demo:
+        return demo.unlock_demo(header), AccessMode.DEMO
+    reader = card_reader() if header.slots_of("card") else None
+    if reader is not None:
+        from cabinet.card.session import CardSession, PinNotGiven, handler
+
+        modules = [Path(s.params["module"]) for s in header.slots_of("card")
+                   if s.params.get("module")]
+        try:
+            with CardSession(reader, modules).signer(handler(TerminalPin(
+                    "Code PIN de la carte CPS (vide : utiliser la clé de secours) : "))) as sig:
+                return card.unlock_with_card(header, *sig, SystemClock().now())[0], \
+                    AccessMode.CARD
+        except PinNotGiven:
+            pass
+    typed = ask_secret("Clé de secours (ABCD-EFGH-…) : ")
+    return recovery.unlock_with_recovery_key(header, typed), AccessMode.RECOVERY
+
+
+def _local_anchor(folder: Path, vault_id: str) -> int:
+    """The journal's last anchored event of this practice's vault here, 0 if none."""
+    if not VaultDoor(folder).exists():
+        return 0
+    header = read_header(VaultLayout(folder).header)
+    return int(header.journal_anchor.get("id", 0)) if header.vault_id == vault_id else 0
+
+
+def add_commands(commands: Any) -> None:
+    """Register `cabinet backup …`."""
+    backup = commands.add_parser("backup", help="sauvegardes chiffrées").add_subparsers(
+        dest="backup_command", required=True)
+    for name, handler, text in (("create", command_create, "faire une sauvegarde vérifiée"),
+                                ("list", command_list, "lister les sauvegardes"),
+                                ("verify", command_verify, "vérifier une sauvegarde")):
+        parser = backup.add_parser(name, help=text)
+        parser.add_argument("--vault", type=Path, default=paths.default_vault_dir())
+        parser.add_argument("--dest", type=Path, required=True,
+                            help="dossier du support de sauvegarde (disque externe, partage)")
+        if name == "verify":
+            parser.add_argument("--snapshot", help="identifiant (défaut : la plus récente)")
+        parser.set_defaults(handler=handler)
+    restore = backup.add_parser("restore", help="restaurer une sauvegarde dans un dossier neuf")
+    restore.add_argument("--dest", type=Path, required=True, help="support de sauvegarde")
+    restore.add_argument("--to", type=Path, required=True, help="dossier neuf du coffre")
+    restore.add_argument("--snapshot", help="identifiant (défaut : la plus récente)")
+    restore.add_argument("--vault-id", help="cabinet à restaurer, si le support en a plusieurs")
+    restore.add_argument("--vault", type=Path, default=paths.default_vault_dir(),
+                         help="coffre de ce poste, pour refuser un retour en arrière")
+    restore.add_argument("--rollback", action="store_true",
+                         help="restaurer une sauvegarde plus ancienne (motif demandé)")
+    restore.set_defaults(handler=command_restore)
