@@ -69,7 +69,7 @@ def command_restore(args: argparse.Namespace) -> int:
     """Restore a backup into a new folder, on this workstation or a new one."""
     from cabinet.backup.engine import BackupReader
     from cabinet.backup.medium import Medium, vault_ids
-    from cabinet.services.backup import restore
+    from cabinet.services.backup import RollbackRefused, restore
     from cabinet.services.ports import RestoreNote
 
     found = [args.vault_id] if args.vault_id else vault_ids(args.dest)
@@ -86,10 +86,14 @@ def command_restore(args: argparse.Namespace) -> int:
     reason = ""
     if args.rollback:
         reason = ask_text("Motif du retour à une sauvegarde plus ancienne")
-    info = restore(BackupReader(args.dest, found[0], data_key), snapshot_id, args.to,
-                   RestoreNote(SystemClock().now().isoformat(timespec="milliseconds"),
-                               mode.value, workstation_name(), ""),
-                   anchor_id=_local_anchor(args.vault, found[0]), rollback_reason=reason)
+    try:
+        info = restore(BackupReader(args.dest, found[0], data_key), snapshot_id, args.to,
+                       RestoreNote(SystemClock().now().isoformat(timespec="milliseconds"),
+                                   mode.value, workstation_name(), ""),
+                       anchor_id=_local_anchor(args.vault, found[0]), rollback_reason=reason)
+    except RollbackRefused as refusal:
+        raise KnownError(f"{refusal.message} Relancez avec --rollback pour saisir ce "
+                         "motif.") from None
     print(f"Coffre restauré dans {args.to} : {_line(info)}")
     print("Ouvrez-le avec votre carte CPS ou la clé de secours (cabinet --vault "
           f"{args.to}).")
