@@ -131,23 +131,23 @@ class BackupWriter(BackupReader):
             self.medium.prepare()
             self.medium.drop_leftovers()
             index = Index(taken_at=taken_at, facts=capture.facts)
-            touched: set[Path] = set()
+            written: set[Path] = set()
             for name, path in capture.files.items():
-                index.files[name] = list(self._store(path, touched))
+                index.files[name] = list(self._store(path, written))
                 index.sizes[name] = path.stat().st_size
-            self.medium.sync(touched)
+            self.medium.sync(written)
             envelope = Envelope(snapshot_id, self.medium.vault_id, capture.header, b"")
             sealed = self.keys.seal(index.to_bytes(), envelope.binding)
             self.medium.put_envelope(Envelope(snapshot_id, self.medium.vault_id,
                                               capture.header, sealed))
         return snapshot_id
 
-    def _store(self, path: Path, touched: set[Path]) -> Iterator[str]:
+    def _store(self, path: Path, written: set[Path]) -> Iterator[str]:
         with path.open("rb") as source:
             while data := source.read(CHUNK_BYTES):
                 chunk_id = self.keys.chunk_id(data)
                 if not self.medium.has_chunk(chunk_id):
-                    touched.add(self.medium.put_chunk(
+                    written.add(self.medium.put_chunk(
                         chunk_id, self.keys.seal(data, f"chunk|{chunk_id}")))
                 yield chunk_id
 
