@@ -73,6 +73,9 @@ class BackupReader:
                         raise DamagedBackup("Un morceau de la sauvegarde est altéré : elle est "
                                             "refusée.")
                     out.write(data)
+                if out.tell() != index.sizes.get(name):
+                    raise DamagedBackup("Un fichier de la sauvegarde n'a pas sa taille : elle "
+                                        "est refusée.")
                 out.flush()
                 os.fsync(out.fileno())
         (folder / VaultLayout(folder).header.name).write_bytes(envelope.header)
