@@ -1,6 +1,6 @@
 """Write a snapshot, restore one into a folder, check it, and forget old ones.
 
-Only new chunks reach the medium; a snapshot is counted once its restore into a scratch
+Only new chunks reach the medium, packed many to a file; a snapshot is counted once its restore into a scratch
 folder passes the vault's checks and its MAC'd « verified » marker is written.
 """
 
@@ -20,8 +20,15 @@ from cabinet.backup.medium import (
     open_index,
     verified_statement,
 )
+from cabinet.backup.packs import PackReading, PackStore
 from cabinet.backup.sealing import BackupKeys, DamagedBackup
-from cabinet.backup.vault_files import captured, check_restored, journal_restore, owner_of
+from cabinet.backup.vault_files import (
+    Capture,
+    captured,
+    check_restored,
+    journal_restore,
+    owner_of,
+)
 from cabinet.domain.audit import AccessMode, Action, Actor, AuditEvent
 from cabinet.durability import sync_directory
 from cabinet.services.ports import RestoreNote, SnapshotInfo
@@ -42,6 +49,7 @@ class BackupReader:
     def __init__(self, destination: Path, vault_id: str, data_key: bytes) -> None:
         self.medium = Medium(destination, vault_id)
         self.keys = BackupKeys(data_key, vault_id)
+        self.packs = PackStore(self.medium, self.keys)
         self._data_key = data_key
 
     def snapshots(self) -> list[SnapshotInfo]:
@@ -65,19 +73,16 @@ class BackupReader:
         fails a check.
         """
         envelope, index = self._opened(snapshot_id)
-        for name, chunk_ids in index.files.items():
-            with (folder / Path(name).name).open("wb") as out:
-                for chunk_id in chunk_ids:
-                    data = self.keys.open(self.medium.get_chunk(chunk_id), f"chunk|{chunk_id}")
-                    if self.keys.chunk_id(data) != chunk_id:
-                        raise DamagedBackup("Un morceau de la sauvegarde est altéré : elle est "
-                                            "refusée.")
-                    out.write(data)
-                if out.tell() != index.sizes.get(name):
-                    raise DamagedBackup("Un fichier de la sauvegarde n'a pas sa taille : elle "
-                                        "est refusée.")
-                out.flush()
-                os.fsync(out.fileno())
+        with PackReading(self.medium) as reading:
+            for name, chunk_ids in index.files.items():
+                with (folder / Path(name).name).open("wb") as out:
+                    for chunk_id in chunk_ids:
+                        out.write(self.packs.get(chunk_id, reading))
+                    if out.tell() != index.sizes.get(name):
+                        raise DamagedBackup("Un fichier de la sauvegarde n'a pas sa taille : "
+                                            "elle est refusée.")
+                    out.flush()
+                    os.fsync(out.fileno())
         (folder / VaultLayout(folder).header.name).write_bytes(envelope.header)
         problems = check_restored(folder, self._data_key, index.facts)
         if problems:
@@ -106,7 +111,7 @@ class BackupReader:
         return restore_to(self, snapshot_id, target, note)
 
     def forget(self, snapshot_ids: Iterable[str]) -> None:
-        """Remove snapshots, then every chunk no remaining snapshot names."""
+        """Remove snapshots, then the packs whose chunks no remaining snapshot names."""
         with medium_errors():
             for snapshot_id in snapshot_ids:
                 self.medium.drop_snapshot(snapshot_id)
@@ -115,8 +120,7 @@ class BackupReader:
                 with contextlib.suppress(DamagedBackup):
                     for chunks in open_index(self.keys, envelope).files.values():
                         kept.update(chunks)
-            for chunk_id in self.medium.chunk_ids() - kept:
-                self.medium.drop_chunk(chunk_id)
+            self.packs.prune(kept)
 
 
 class BackupWriter(BackupReader):
@@ -129,30 +133,39 @@ class BackupWriter(BackupReader):
 
     def create(self, taken_at: str) -> str:
         """Write a new snapshot (not yet verified); return its id."""
-        snapshot_id = f"{taken_at.replace(':', '').replace('-', '')[:15]}-{secrets.token_hex(3)}"
-        with captured(self.layout, self._data_key) as capture, medium_errors():
-            self.medium.prepare()
-            self.medium.drop_leftovers()
-            index = Index(taken_at=taken_at, facts=capture.facts)
-            written: set[Path] = set()
-            for name, path in capture.files.items():
-                index.files[name] = list(self._store(path, written))
-                index.sizes[name] = path.stat().st_size
-            self.medium.sync(written)
-            envelope = Envelope(snapshot_id, self.medium.vault_id, capture.header, b"")
-            sealed = self.keys.seal(index.to_bytes(), envelope.binding)
-            self.medium.put_envelope(Envelope(snapshot_id, self.medium.vault_id,
-                                              capture.header, sealed))
-        return snapshot_id
+        with captured(self.layout, self._data_key) as capture:
+            return write_snapshot(self.medium, self.keys, capture, taken_at)
 
-    def _store(self, path: Path, written: set[Path]) -> Iterator[str]:
-        with path.open("rb") as source:
-            while data := source.read(CHUNK_BYTES):
-                chunk_id = self.keys.chunk_id(data)
-                if not self.medium.has_chunk(chunk_id):
-                    written.add(self.medium.put_chunk(
-                        chunk_id, self.keys.seal(data, f"chunk|{chunk_id}")))
-                yield chunk_id
+
+def write_snapshot(medium: Medium, keys: BackupKeys, capture: Capture, taken_at: str) -> str:
+    """Write a captured copy as a new snapshot (not yet verified); return its id.
+
+    Needs only the backup's derived keys: the captured files are still SQLCipher-encrypted,
+    so this can run once the vault is locked and its data key wiped.
+    """
+    snapshot_id = f"{taken_at.replace(':', '').replace('-', '')[:15]}-{secrets.token_hex(3)}"
+    with medium_errors():
+        medium.prepare()
+        medium.drop_leftovers()
+        index = Index(taken_at=taken_at, facts=capture.facts)
+        written: set[Path] = set()
+        for name, path in capture.files.items():
+            index.files[name] = list(_store(medium, keys, path, written))
+            index.sizes[name] = path.stat().st_size
+        medium.sync(written)
+        envelope = Envelope(snapshot_id, medium.vault_id, capture.header, b"")
+        sealed = keys.seal(index.to_bytes(), envelope.binding)
+        medium.put_envelope(Envelope(snapshot_id, medium.vault_id, capture.header, sealed))
+    return snapshot_id
+
+
+def _store(medium: Medium, keys: BackupKeys, path: Path, written: set[Path]) -> Iterator[str]:
+    with path.open("rb") as source:
+        while data := source.read(CHUNK_BYTES):
+            chunk_id = keys.chunk_id(data)
+            if not medium.has_chunk(chunk_id):
+                written.add(medium.put_chunk(chunk_id, keys.seal(data, f"chunk|{chunk_id}")))
+            yield chunk_id
 
 
 @contextlib.contextmanager
