@@ -109,10 +109,10 @@ def test_a_backup_taken_while_writing_holds_the_last_committed_entry(practice, t
 
 
 def _flip_a_chunk_byte(dest):
-    chunk = sorted((dest / ROOT_NAME).rglob("chunks/??/*"))[0]
-    data = bytearray(chunk.read_bytes())
+    pack = sorted((dest / ROOT_NAME).rglob("packs/*.pack"))[0]
+    data = bytearray(pack.read_bytes())
     data[len(data) // 2] ^= 0x01
-    chunk.write_bytes(bytes(data))
+    pack.write_bytes(bytes(data))
 
 
 def _truncate_the_index(dest):
@@ -205,3 +205,71 @@ def test_rotation_keeps_daily_weekly_monthly_then_yearly_and_the_last_verified()
         days=9)), verified=False)]
     assert snapshots[2].snapshot_id in kept_snapshots(unverified_last, Rotation(daily=1))
     assert unverified_last[-1].snapshot_id not in kept_snapshots(unverified_last, Rotation())
+
+
+def _files_on(dest, folder):
+    return [p for p in (dest / ROOT_NAME).rglob(f"{folder}/*") if p.is_file()]
+
+
+def _add_images(ctx, patient, count):
+    for number in range(count):
+        ctx.records.add_document(patient, {
+            "doc_type": "result", "title": f"Imagerie {number}", "origin": "Centre",
+            "date": "2026-10-30", "filename": "image.bin",
+            "media_type": "application/octet-stream"}, os.urandom(256 * 1024))
+
+
+def test_chunks_are_packed_many_to_a_file(practice, tmp_path):
+    ctx, _, marked = practice
+    _add_images(ctx, marked.patient, 12)
+    dest = tmp_path / "SAUVEGARDE"
+    ctx.backups(dest).back_up()
+    packs = _files_on(dest, "packs")
+    assert sum(p.stat().st_size for p in packs) > 3_000_000
+    assert len(packs) <= 2  # one file per few MiB, not one per 128 KiB chunk
+
+
+def test_a_truncated_pack_is_refused_and_the_next_backup_writes_it_again(practice, tmp_path):
+    ctx, recovery_key, _ = practice
+    dest = tmp_path / "SAUVEGARDE"
+    service = ctx.backups(dest)
+    info = service.back_up()
+    pack = _files_on(dest, "packs")[0]
+    pack.write_bytes(pack.read_bytes()[:-100])
+    reader = reader_for(dest, ctx, recovery_key)
+    with pytest.raises(DamagedBackup, match="incomplète"):
+        reader.verify(info.snapshot_id)
+    assert not (tmp_path / "cible").exists()
+    again = service.back_up()
+    assert again.verified
+    reader.verify(again.snapshot_id)
+
+
+def test_an_index_of_another_format_is_refused(practice, tmp_path):
+    ctx, recovery_key, _ = practice
+    dest = tmp_path / "SAUVEGARDE"
+    info = ctx.backups(dest).back_up()
+    index = next((dest / ROOT_NAME).rglob("*.index"))
+    index.write_text(index.read_text().replace('"format": 2', '"format": 1'))
+    reader = reader_for(dest, ctx, recovery_key)
+    with pytest.raises(DamagedBackup, match="format"):
+        reader.verify(info.snapshot_id)
+    assert reader.snapshots() == []
+
+
+def test_forgetting_removes_the_packs_no_snapshot_needs_and_keeps_the_rest(practice,
+                                                                           tmp_path):
+    ctx, recovery_key, marked = practice
+    dest = tmp_path / "SAUVEGARDE"
+    service = ctx.backups(dest)
+    first = service.back_up()
+    before = sum(p.stat().st_size for p in _files_on(dest, "packs"))
+    _add_images(ctx, marked.patient, 12)
+    second = service._backups.create("2026-11-05T10:00:00+00:00")
+    assert sum(p.stat().st_size for p in _files_on(dest, "packs")) > before + 3_000_000
+    reader = reader_for(dest, ctx, recovery_key)
+    reader.forget([second])
+    assert sum(p.stat().st_size for p in _files_on(dest, "packs")) < before * 1.5
+    assert reader.verify(first.snapshot_id).verified
+    reader.forget([first.snapshot_id])
+    assert _files_on(dest, "packs") == []

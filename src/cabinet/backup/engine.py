@@ -1,7 +1,8 @@
 """Write a snapshot, restore one into a folder, check it, and forget old ones.
 
-Only new chunks reach the medium, packed many to a file; a snapshot is counted once its restore into a scratch
-folder passes the vault's checks and its MAC'd « verified » marker is written.
+Only new chunks reach the medium, packed many to a file; a snapshot is counted once its
+restore into a scratch folder passes the vault's checks and its MAC'd « verified » marker is
+written.
 """
 
 import contextlib
@@ -73,6 +74,7 @@ class BackupReader:
         fails a check.
         """
         envelope, index = self._opened(snapshot_id)
+        self.packs.reload()
         with PackReading(self.medium) as reading:
             for name, chunk_ids in index.files.items():
                 with (folder / Path(name).name).open("wb") as out:
@@ -115,6 +117,7 @@ class BackupReader:
         with medium_errors():
             for snapshot_id in snapshot_ids:
                 self.medium.drop_snapshot(snapshot_id)
+            self.packs.reload()
             kept: set[str] = set()
             for envelope in self.medium.envelopes():
                 with contextlib.suppress(DamagedBackup):
@@ -147,24 +150,24 @@ def write_snapshot(medium: Medium, keys: BackupKeys, capture: Capture, taken_at:
     with medium_errors():
         medium.prepare()
         medium.drop_leftovers()
+        packs = PackStore(medium, keys)
         index = Index(taken_at=taken_at, facts=capture.facts)
-        written: set[Path] = set()
         for name, path in capture.files.items():
-            index.files[name] = list(_store(medium, keys, path, written))
+            index.files[name] = list(_store(packs, keys, path))
             index.sizes[name] = path.stat().st_size
-        medium.sync(written)
+        packs.flush()
+        medium.sync_packs()
         envelope = Envelope(snapshot_id, medium.vault_id, capture.header, b"")
         sealed = keys.seal(index.to_bytes(), envelope.binding)
         medium.put_envelope(Envelope(snapshot_id, medium.vault_id, capture.header, sealed))
     return snapshot_id
 
 
-def _store(medium: Medium, keys: BackupKeys, path: Path, written: set[Path]) -> Iterator[str]:
+def _store(packs: PackStore, keys: BackupKeys, path: Path) -> Iterator[str]:
     with path.open("rb") as source:
         while data := source.read(CHUNK_BYTES):
             chunk_id = keys.chunk_id(data)
-            if not medium.has_chunk(chunk_id):
-                written.add(medium.put_chunk(chunk_id, keys.seal(data, f"chunk|{chunk_id}")))
+            packs.add(chunk_id, data)
             yield chunk_id
 
 

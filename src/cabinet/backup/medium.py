@@ -1,32 +1,30 @@
-"""The backups of one vault on a medium: chunks by id, one sealed index per snapshot.
+"""The backups of one vault on a medium: chunks in packs, one sealed index per snapshot.
 
-`<destination>/cabinet-sauvegardes/<vault id>/chunks/ab/abcdef…` and
-`…/snapshots/<snapshot id>.index` (the key-slot header in the open, the sealed list of files
-bound to it) with, once the snapshot passed its restore, `<snapshot id>.verified` (a MAC).
-Every file is written under a temporary name, synced, then renamed: a full, removed or
-read-only medium, or a killed process, leaves at worst unreferenced chunks and temporary
-files, never a snapshot that counts.
+`<destination>/cabinet-sauvegardes/<vault id>/packs/<pack>.pack` (see `packs`) and
+`…/snapshots/<snapshot id>.index` (the format, the key-slot header in the open, the sealed
+list of files bound to it) with, once the snapshot passed its restore,
+`<snapshot id>.verified` (a MAC). Every file is written under a temporary name, synced, then
+renamed: a full, removed or read-only medium, or a killed process, leaves at worst packs no
+snapshot names and temporary files, never a snapshot that counts.
 """
 
 import base64
 import contextlib
-import ctypes
 import errno
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cabinet.backup.sealing import BackupKeys, DamagedBackup
 from cabinet.durability import sync_directory
 from cabinet.errors import KnownError
 
 ROOT_NAME = "cabinet-sauvegardes"
-FORMAT = 1
+FORMAT = 2  # 2: chunks in packs; 1 (a file per chunk) was never released
 
 
 class MediumError(KnownError):
@@ -108,50 +106,58 @@ class Medium:
         self._made: set[Path] = set()
 
     @property
-    def _chunks(self) -> Path:
-        return self.folder / "chunks"
+    def _packs(self) -> Path:
+        return self.folder / "packs"
 
     @property
     def _snapshots(self) -> Path:
         return self.folder / "snapshots"
 
-    def _chunk_path(self, chunk_id: str) -> Path:
-        return self._chunks / chunk_id[:2] / chunk_id
+    def _pack_path(self, pack: str) -> Path:
+        return self._packs / f"{pack}.pack"
 
     def prepare(self) -> None:
-        """Make the folders, once, on a medium that must be present."""
-        for folder in (self._chunks, self._snapshots):
+        """Make the folders on a medium that must be present."""
+        for folder in (self._packs, self._snapshots):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
 
-    def has_chunk(self, chunk_id: str) -> bool:
-        """Whether a chunk is already on the medium (it is then not written again)."""
-        return self._chunk_path(chunk_id).exists()
+    def pack_names(self) -> list[str]:
+        """Every pack on the medium (none when the medium holds no backup yet)."""
+        return sorted(p.stem for p in self._packs.glob("*.pack") if not p.name.startswith("."))
 
-    def put_chunk(self, chunk_id: str, sealed: bytes) -> Path:
-        """Write a new chunk, unsynced (`sync` does it for all); return its path."""
-        path = self._chunk_path(chunk_id)
-        if path.parent not in self._made:
-            path.parent.mkdir(exist_ok=True, mode=0o700)
-            self._made.add(path.parent)
-        self._write(path, sealed, durable=False)
-        return path
+    def put_pack(self, pack: str, parts: list[bytes]) -> None:
+        """Write a pack whole and synced; `sync_packs` then makes its name durable."""
+        self._write(self._pack_path(pack), parts, sync_folder=False)
 
-    def get_chunk(self, chunk_id: str) -> bytes:
-        """A chunk's sealed bytes, or `DamagedBackup` when it is missing."""
+    def sync_packs(self) -> None:
+        """Make the new packs' names durable before an index names their chunks."""
+        sync_directory(self._packs)
+
+    def pack_tail(self, pack: str, size: int) -> bytes:
+        """The last `size` bytes of a pack (all of it when shorter)."""
+        with self._opened(pack) as handle:
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - size))
+            return handle.read(size)
+
+    def open_pack(self, pack: str) -> int:
+        """A pack opened for reading (the caller closes the descriptor)."""
+        with self._opened(pack) as handle:
+            return os.dup(handle.fileno())
+
+    @contextlib.contextmanager
+    def _opened(self, pack: str) -> Iterator[BinaryIO]:
         try:
-            return self._chunk_path(chunk_id).read_bytes()
+            handle = self._pack_path(pack).open("rb")
         except FileNotFoundError:
             self._raise_if_gone()
-            raise DamagedBackup("La sauvegarde est incomplète (des morceaux manquent sur le "
+            raise DamagedBackup("La sauvegarde est incomplète (un paquet manque sur le "
                                 "support) : elle est refusée.") from None
+        with handle:
+            yield handle
 
-    def chunk_ids(self) -> set[str]:
-        """Every chunk on the medium."""
-        return {p.name for p in self._chunks.glob("??/*") if not p.name.startswith(".")}
-
-    def drop_chunk(self, chunk_id: str) -> None:
-        """Remove a chunk no snapshot names any more (or found damaged)."""
-        self._chunk_path(chunk_id).unlink(missing_ok=True)
+    def drop_pack(self, pack: str) -> None:
+        """Remove a pack none of whose chunks a snapshot needs any more."""
+        self._pack_path(pack).unlink(missing_ok=True)
 
     def put_envelope(self, envelope: Envelope) -> None:
         """Write a snapshot's index, after its chunks are synced."""
@@ -178,6 +184,9 @@ class Medium:
         path = self._snapshots / f"{snapshot_id}.index"
         try:
             doc = json.loads(path.read_bytes())
+            if doc["format"] != FORMAT:
+                raise DamagedBackup("Cette sauvegarde a un format que cette version de Cabinet "
+                                    "ne lit pas : elle est refusée.")
             marker = self._snapshots / f"{snapshot_id}.verified"
             return Envelope(snapshot_id=str(doc["snapshot"]), vault_id=str(doc["vault_id"]),
                             header=base64.b64decode(doc["header"], validate=True),
@@ -197,61 +206,32 @@ class Medium:
 
     def drop_leftovers(self) -> None:
         """Remove the temporary files a killed or failed backup left behind."""
-        for path in [*self._snapshots.glob(".*.tmp"), *self._chunks.glob("??/.*.tmp")]:
+        for path in [*self._snapshots.glob(".*.tmp"), *self._packs.glob(".*.tmp")]:
             path.unlink(missing_ok=True)
-
-    def sync(self, chunks: set[Path]) -> None:
-        """Make new chunks durable before an index names them: one syncfs of the medium.
-
-        One call instead of a fsync per chunk (the first backup's cost); where syncfs is
-        missing, each chunk and its folder are synced.
-        """
-        if not chunks or _syncfs(self.folder):
-            return
-        for path in sorted(chunks):
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-        for folder in sorted({p.parent for p in chunks}):
-            sync_directory(folder)
 
     def _raise_if_gone(self) -> None:
         """A file missing because the whole medium went away is the medium's failure."""
         if not self.folder.is_dir():
             raise medium_error(errno.ENOENT)
 
-    def _write(self, path: Path, data: bytes, *, durable: bool = True) -> None:
+    def _write(self, path: Path, data: bytes | list[bytes], *,
+               sync_folder: bool = True) -> None:
+        parts = data if isinstance(data, list) else [data]
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                if durable:
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                for part in parts:
+                    handle.write(part)
+                handle.flush()
+                os.fsync(handle.fileno())
             os.replace(name, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(name)
             raise
-        self.written += len(data)
-        if durable:
+        self.written += sum(len(part) for part in parts)
+        if sync_folder:
             sync_directory(path.parent)
-
-
-def _syncfs(folder: Path) -> bool:
-    """Flush the whole file system holding `folder` (Linux); False where unavailable."""
-    libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
-    if libc is None or not hasattr(libc, "syncfs"):
-        return False
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if libc.syncfs(fd) != 0:
-            code = ctypes.get_errno()
-            raise OSError(code, os.strerror(code))
-    finally:
-        os.close(fd)
-    return True
-
-
 def open_index(keys: BackupKeys, envelope: Envelope) -> Index:
     """The snapshot's index, authenticated with this practice's keys, or `DamagedBackup`."""
     return Index.from_bytes(keys.open(envelope.sealed_index, envelope.binding))
