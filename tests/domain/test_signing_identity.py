@@ -8,16 +8,16 @@ NAME, RPPS = "Dr Claire Martin", "10101010105"  # key 5, computed by hand (test_
 
 
 def test_a_name_and_a_valid_rpps_allow_signing():
-    assert signing_identity_missing({"physician_name": NAME, "rpps": RPPS}) is None
+    assert signing_identity_missing(NAME, RPPS) is None
 
 
-@pytest.mark.parametrize(("values", "words"), [
-    ({"physician_name": "", "rpps": ""}, "indiquez votre nom et votre numéro RPPS"),
-    ({"physician_name": "  ", "rpps": RPPS}, "indiquez votre nom dans"),
-    ({"physician_name": NAME, "rpps": ""}, "indiquez votre numéro RPPS dans"),
-    ({"physician_name": NAME, "rpps": "10101010101"}, "un numéro RPPS valide"),
+@pytest.mark.parametrize(("name", "rpps", "words"), [
+    ("", "", "indiquez votre nom et votre numéro RPPS"),
+    ("  ", RPPS, "indiquez votre nom dans"),
+    (NAME, "", "indiquez votre numéro RPPS dans"),
+    (NAME, "10101010101", "un numéro RPPS valide"),
 ])
-def test_what_is_missing_is_said_with_where_to_set_it(values, words):
-    message = signing_identity_missing(values)
+def test_what_is_missing_is_said_with_where_to_set_it(name, rpps, words):
+    message = signing_identity_missing(name, rpps)
     assert message is not None and words in message
     assert "Fichier › Paramètres du cabinet" in message

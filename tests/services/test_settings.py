@@ -17,6 +17,7 @@ def test_defaults_then_changes_are_kept_and_journaled(ctx):
     ("inactivity_minutes", "0", "de 1 à 60"),
     ("inactivity_minutes", "dix", "de 1 à 60"),
     ("inactivity_minutes", "600", "de 1 à 60"),
+    ("inactivity_minutes", "²", "de 1 à 60"),  # a digit to str.isdigit, not to int()
     ("rpps", "12345", "11 chiffres"),
     ("rpps", "10101010101", "clé de contrôle"),  # one digit mistyped: the Luhn key breaks
     ("physician_sex", "X", "choisissez une valeur"),
@@ -38,3 +39,21 @@ def test_the_physicians_civility_is_a_setting_with_a_french_label(ctx):
     assert ctx.settings.current()["physician_sex"] == ""
     ctx.settings.change({"physician_sex": "F"})
     assert ctx.settings.current()["physician_sex"] == "F"
+
+
+def test_values_read_typed_without_any_caller_converting_text(ctx):
+    from cabinet.domain.settings import EXPORT_FOLDER, INACTIVITY_MINUTES, PHYSICIAN_SEX
+
+    assert ctx.settings.value(INACTIVITY_MINUTES) == 10
+    ctx.settings.change({"inactivity_minutes": "25", "physician_sex": "M"})
+    assert ctx.settings.value(INACTIVITY_MINUTES) == 25
+    assert ctx.settings.value(PHYSICIAN_SEX) == "M"
+    assert ctx.settings.value(EXPORT_FOLDER) == ""
+
+
+def test_a_value_stored_by_an_earlier_version_still_reads(ctx):
+    from cabinet.domain.settings import INACTIVITY_MINUTES
+
+    ctx.vault.store.put_setting("inactivity_minutes", " 90", "Dr Martin", "2025-01-01T00:00:00")
+    assert ctx.settings.value(INACTIVITY_MINUTES) == 60
+    assert ctx.settings.current()["inactivity_minutes"] == "60"

@@ -15,6 +15,7 @@ from typing import Any
 
 from cabinet.cli.access import opened, signing_output
 from cabinet.cli.prompts import ask_line, ask_secret, confirmed
+from cabinet.domain.settings import TRUST_FOLDER
 from cabinet.errors import KnownError
 
 
@@ -119,7 +120,7 @@ def command_import(args: argparse.Namespace) -> int:
     with opened(args.vault) as ctx, _reader(args) as reader:
         from cabinet.documents.verification import practice_anchors
 
-        anchors = practice_anchors(ctx.settings.current()["trust_folder"])
+        anchors = practice_anchors(ctx.settings.value(TRUST_FOLDER))
         prepared = ctx.archive_importer.prepare(reader, _progress("Sous-archives vérifiées"),
                                                 anchors)
         print("\n".join(prepared.summary()))

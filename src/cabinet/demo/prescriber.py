@@ -5,7 +5,6 @@ and carries an RPPS number that has the right shape and check key but that no ph
 holds (all nines).
 """
 
-from cabinet.domain.settings import signing_identity_missing
 from cabinet.services.settings import SettingsService
 
 DEMO_PHYSICIAN = "Dr Claire Martin (démonstration)"
@@ -15,5 +14,5 @@ DEMO_SETTINGS = {"physician_name": DEMO_PHYSICIAN, "rpps": "99999999990", "physi
 
 def name_demo_prescriber(settings: SettingsService) -> None:
     """Set the fictitious physician in a demo vault whose settings name no prescriber yet."""
-    if signing_identity_missing(settings.current()) is not None:
+    if settings.prescriber_missing() is not None:
         settings.change(DEMO_SETTINGS)

@@ -1,109 +1,229 @@
-"""The practice's settings, declared once: key, French label, type, default, description.
+"""The practice's settings, each declared once with its kind, default, French label and text.
 
 Settings hold no patient data: the physician's identity for letterheads, the inactivity
-delay, where exports go. They live inside the vault and their changes are journaled.
+delay, where exports go. The vault keeps them as text and journals their changes; a setting's
+kind checks what is typed (in French) and reads the stored text back as a typed value,
+tolerantly, so that whatever an earlier version stored still reads.
 """
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import PurePath
+from typing import Generic, TypeVar
 
 from cabinet.domain.rpps import is_valid_rpps
 from cabinet.domain.text import has_forbidden_control
+
+T = TypeVar("T")
+MAX_LENGTH = 500
 
 
 class SettingError(ValueError):
     """A setting's value is refused; the French message names the setting."""
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One setting."""
+class Kind(Enum):
+    """What a setting holds: how its text is checked, read, and edited in the dialog."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    CHOICE = "choice"
+    FOLDER = "folder"
+    RPPS = "rpps"
+    URL = "url"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Setting(ABC, Generic[T]):
+    """One setting: what the physician reads about it, and its value's rules."""
 
     key: str
     label: str
-    default: str
     description: str
-    kind: str = "text"  # text, minutes, rpps, url, folder, choice
-    group: str = "Cabinet"
-    choices: tuple[tuple[str, str], ...] = ()  # (value, French label) of a choice
+    group: str
+    kind: Kind
+    default: T
+
+    def check(self, text: str) -> str:
+        """The text to store, or `SettingError` naming the setting in French."""
+        value = text.strip()
+        complaint = ("caractères non admis ou texte trop long."
+                     if has_forbidden_control(value) or len(value) > MAX_LENGTH
+                     else self.complaint(value))
+        if complaint is not None:
+            raise SettingError(f"{self.label} : {complaint}")
+        return value
+
+    def shown(self, stored: str | None) -> str:
+        """The text the settings dialog shows for what the vault holds."""
+        return str(self.read(stored))
+
+    @abstractmethod
+    def complaint(self, value: str) -> str | None:
+        """Why the stripped `value` is refused (French), or None."""
+
+    @abstractmethod
+    def read(self, stored: str | None) -> T:
+        """The value of the stored text (None: never chosen); the default when unusable."""
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("physician_name", "Nom du médecin", "", "Tel qu'il figure sur les en-têtes.",
-            group="Identité du médecin"),
-    Setting("specialty", "Spécialité", "Médecine générale", "Qualification ordinale.",
-            group="Identité du médecin"),
-    Setting("rpps", "Numéro RPPS", "", "11 chiffres, imprimé sur les ordonnances.",
-            kind="rpps", group="Identité du médecin"),
-    Setting("physician_sex", "Civilité du médecin", "",
-            "Accorde les formules signées (« Je soussignée » ou « Je soussigné »).",
-            kind="choice", group="Identité du médecin",
-            choices=(("", "non précisée : « Dr … certifie »"),
-                     ("F", "Madame : « Je soussignée »"), ("M", "Monsieur : « Je soussigné »"))),
-    Setting("address", "Adresse du cabinet", "", "Adresse imprimée sur les en-têtes.",
-            group="Identité du médecin"),
-    Setting("phone", "Téléphone du cabinet", "", "Numéro imprimé sur les en-têtes.",
-            group="Identité du médecin"),
-    Setting("inactivity_minutes", "Verrouillage après inactivité (minutes)", "10",
-            "Sans clavier ni souris pendant ce délai, Cabinet se verrouille (1 à 60).",
-            kind="minutes", group="Sécurité"),
-    Setting("export_folder", "Dossier des exports", "",
-            "Où sont proposés les copies de dossier et les exports (vide : à chaque fois).",
-            kind="folder", group="Exports et sauvegardes"),
-    Setting("tsa_url", "Autorité d'horodatage (adresse)", "",
-            "Adresse RFC 3161 d'une autorité d'horodatage ; vide : aucune connexion, les "
-            "documents portent l'heure du poste.", kind="url", group="Signature"),
-    Setting("card_module", "Logiciel de la carte", "",
-            "Le logiciel (module PKCS#11) interrogé en premier pour signer, enregistrer une "
-            "carte ou ouvrir une archive ; s'il ne reconnaît pas la carte, les autres "
-            "installés le sont ensuite. Pour ouvrir le coffre, celui qui a lu la carte à son "
-            "enregistrement est interrogé en premier.", kind="choice", group="Signature",
-            choices=(("", "automatique : celui qui reconnaît la carte"),
-                     ("cryptolib", "Cryptolib CPS (cartes CPS de l'ANS)"),
-                     ("opensc", "OpenSC (cartes PIV, OpenPGP…)"))),
-    Setting("trust_folder", "Dossier des autorités de confiance", "",
-            "Certificats racines reconnus, en plus des autorités IGC-Santé fournies avec "
-            "Cabinet, à la vérification des documents signés et des archives.",
-            kind="folder", group="Signature"),
-    Setting("backup_folder", "Dossier des sauvegardes", "",
-            "Support des sauvegardes chiffrées (disque externe de préférence).",
-            kind="folder", group="Exports et sauvegardes"),
-)
+def _folder(value: str) -> str | None:
+    return None if PurePath(value).is_absolute() else (
+        "un dossier désigné depuis la racine du disque (le bouton « Choisir… » le fait).")
+
+
+def _rpps(value: str) -> str | None:
+    return None if is_valid_rpps(value) else (
+        "11 chiffres dont le dernier est la clé de contrôle ; ce numéro n'en est pas un, "
+        "vérifiez-le sur votre carte CPS.")
+
+
+def _url(value: str) -> str | None:
+    return None if re.fullmatch(r"https?://[^\s]+", value) else (
+        "une adresse commençant par https://.")
+
+
+TEXT_RULES: dict[Kind, Callable[[str], str | None]] = {
+    Kind.TEXT: lambda _: None, Kind.FOLDER: _folder, Kind.RPPS: _rpps, Kind.URL: _url}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextSetting(Setting[str]):
+    """Text, a folder, an RPPS number or a web address; empty means not given."""
+
+    kind: Kind = Kind.TEXT
+    default: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in TEXT_RULES:
+            raise ValueError(f"{self.key}: {self.kind} is not a kind of text")
+
+    def complaint(self, value: str) -> str | None:
+        """Only a given value has a shape to respect."""
+        return TEXT_RULES[self.kind](value) if value else None
+
+    def read(self, stored: str | None) -> str:
+        """The stored text as it is (a stored value the rules now refuse stays visible)."""
+        return self.default if stored is None else stored.strip()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceSetting(Setting[str]):
+    """One of a list, offered by French labels; the vault keeps the choice's key."""
+
+    choices: tuple[tuple[str, str], ...]  # (key, French label)
+    kind: Kind = field(default=Kind.CHOICE, init=False)
+    default: str = ""
+
+    def complaint(self, value: str) -> str | None:
+        """Only a key of the list."""
+        return None if value in dict(self.choices) else "choisissez une valeur de la liste."
+
+    def read(self, stored: str | None) -> str:
+        """The stored key, the default for one the list no longer has."""
+        value = (stored or "").strip()
+        return value if stored is not None and value in dict(self.choices) else self.default
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntegerSetting(Setting[int]):
+    """A whole number between two bounds."""
+
+    minimum: int
+    maximum: int
+    kind: Kind = field(default=Kind.INTEGER, init=False)
+
+    def complaint(self, value: str) -> str | None:
+        """Plain digits within the bounds (not '²', a digit to Python but no number)."""
+        if value.isascii() and value.isdigit() and self.minimum <= int(value) <= self.maximum:
+            return None
+        return f"un nombre entier de {self.minimum} à {self.maximum}."
+
+    def read(self, stored: str | None) -> int:
+        """A stored number outside the bounds is brought to the nearest one."""
+        value = (stored or "").strip()
+        if not (value.isascii() and value.isdigit()):
+            return self.default
+        return min(max(int(value), self.minimum), self.maximum)
+
+
+IDENTITY, SECURITY, EXPORTS, SIGNATURE = (
+    "Identité du médecin", "Sécurité", "Exports et sauvegardes", "Signature")
+
+PHYSICIAN_NAME = TextSetting(
+    key="physician_name", label="Nom du médecin", group=IDENTITY,
+    description="Tel qu'il figure sur les en-têtes.")
+SPECIALTY = TextSetting(
+    key="specialty", label="Spécialité", default="Médecine générale", group=IDENTITY,
+    description="Qualification ordinale.")
+RPPS = TextSetting(
+    key="rpps", label="Numéro RPPS", kind=Kind.RPPS, group=IDENTITY,
+    description="11 chiffres, imprimé sur les ordonnances.")
+PHYSICIAN_SEX = ChoiceSetting(
+    key="physician_sex", label="Civilité du médecin", group=IDENTITY,
+    description="Accorde les formules signées (« Je soussignée » ou « Je soussigné »).",
+    choices=(("", "non précisée : « Dr … certifie »"), ("F", "Madame : « Je soussignée »"),
+             ("M", "Monsieur : « Je soussigné »")))
+ADDRESS = TextSetting(
+    key="address", label="Adresse du cabinet", group=IDENTITY,
+    description="Adresse imprimée sur les en-têtes.")
+PHONE = TextSetting(
+    key="phone", label="Téléphone du cabinet", group=IDENTITY,
+    description="Numéro imprimé sur les en-têtes.")
+INACTIVITY_MINUTES = IntegerSetting(
+    key="inactivity_minutes", label="Verrouillage après inactivité (minutes)", default=10,
+    minimum=1, maximum=60, group=SECURITY,
+    description="Sans clavier ni souris pendant ce délai, Cabinet se verrouille (1 à 60).")
+EXPORT_FOLDER = TextSetting(
+    key="export_folder", label="Dossier des exports", kind=Kind.FOLDER, group=EXPORTS,
+    description="Où sont proposés les copies de dossier et les exports (vide : à chaque fois).")
+TSA_URL = TextSetting(
+    key="tsa_url", label="Autorité d'horodatage (adresse)", kind=Kind.URL, group=SIGNATURE,
+    description="Adresse RFC 3161 d'une autorité d'horodatage ; vide : aucune connexion, les "
+                "documents portent l'heure du poste.")
+CARD_MODULE = ChoiceSetting(
+    key="card_module", label="Logiciel de la carte", group=SIGNATURE,
+    description="Le logiciel (module PKCS#11) interrogé en premier pour signer, enregistrer "
+                "une carte ou ouvrir une archive ; s'il ne reconnaît pas la carte, les autres "
+                "installés le sont ensuite. Pour ouvrir le coffre, celui qui a lu la carte à "
+                "son enregistrement est interrogé en premier.",
+    choices=(("", "automatique : celui qui reconnaît la carte"),
+             ("cryptolib", "Cryptolib CPS (cartes CPS de l'ANS)"),
+             ("opensc", "OpenSC (cartes PIV, OpenPGP…)")))
+TRUST_FOLDER = TextSetting(
+    key="trust_folder", label="Dossier des autorités de confiance", kind=Kind.FOLDER,
+    group=SIGNATURE,
+    description="Certificats racines reconnus, en plus des autorités IGC-Santé fournies avec "
+                "Cabinet, à la vérification des documents signés et des archives.")
+BACKUP_FOLDER = TextSetting(
+    key="backup_folder", label="Dossier des sauvegardes", kind=Kind.FOLDER, group=EXPORTS,
+    description="Support des sauvegardes chiffrées (disque externe de préférence).")
+
+SETTINGS: tuple[Setting[str] | Setting[int], ...] = (
+    PHYSICIAN_NAME, SPECIALTY, RPPS, PHYSICIAN_SEX, ADDRESS, PHONE, INACTIVITY_MINUTES,
+    EXPORT_FOLDER, BACKUP_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER)
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
-MAX_MINUTES = 60
 
 
 def check_setting(key: str, value: str) -> str:
-    """Return the value to store, or raise `SettingError` in French."""
+    """The text to store for `key`, or `SettingError` in French."""
     setting = SETTINGS_BY_KEY.get(key)
     if setting is None:
         raise SettingError("Ce paramètre n'existe pas.")
-    value = value.strip()
-    if has_forbidden_control(value) or len(value) > 500:
-        raise SettingError(f"{setting.label} : caractères non admis ou texte trop long.")
-    if setting.kind == "minutes" and not (value.isdigit() and 1 <= int(value) <= MAX_MINUTES):
-        raise SettingError(f"{setting.label} : un nombre entier de 1 à {MAX_MINUTES}.")
-    if setting.kind == "url" and value and not re.fullmatch(r"https?://[^\s]+", value):
-        raise SettingError(f"{setting.label} : une adresse commençant par https://.")
-    if setting.kind == "rpps" and value and not is_valid_rpps(value):
-        raise SettingError(f"{setting.label} : 11 chiffres dont le dernier est la clé de "
-                           "contrôle ; ce numéro n'en est pas un, vérifiez-le sur votre carte "
-                           "CPS.")
-    if setting.kind == "choice" and value not in dict(setting.choices):
-        raise SettingError(f"{setting.label} : choisissez une valeur de la liste.")
-    return value
+    return setting.check(value)
 
 
-def signing_identity_missing(values: Mapping[str, str]) -> str | None:
-    """Why no document may be signed with these settings (French), or None when it may.
+def signing_identity_missing(name: str, rpps: str) -> str | None:
+    """Why no document may be signed by this prescriber (French), or None when it may.
 
     A signed document names its prescriber: the physician's name and a valid RPPS number.
     """
-    missing = [label for key, label in (("physician_name", "votre nom"),
-                                        ("rpps", "votre numéro RPPS"))
-               if not values.get(key, "").strip()]
-    if not missing and not is_valid_rpps(values["rpps"]):
+    missing = [what for value, what in ((name, "votre nom"), (rpps, "votre numéro RPPS"))
+               if not value.strip()]
+    if not missing and not is_valid_rpps(rpps.strip()):
         missing = ["un numéro RPPS valide (celui enregistré n'a pas sa clé de contrôle)"]
     if not missing:
         return None

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 from cabinet.domain.audit import Action
 from cabinet.domain.identity import Identity, identity_from_dict
-from cabinet.domain.settings import signing_identity_missing
+from cabinet.domain.settings import (
+    ADDRESS,
+    PHONE,
+    PHYSICIAN_NAME,
+    PHYSICIAN_SEX,
+    RPPS,
+    SPECIALTY,
+    TSA_URL,
+)
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken, WrittenFile
 from cabinet.services.auditing import AuditTrail
@@ -64,13 +72,13 @@ class Issuer:
         """The practice's identity as the settings hold it."""
         from cabinet.documents.layout import Letterhead  # reportlab loads slowly
 
-        values = self._settings.current()
-        return Letterhead(values["physician_name"], values["specialty"], values["rpps"],
-                          values["address"], values["phone"], values["physician_sex"])
+        value = self._settings.value
+        return Letterhead(value(PHYSICIAN_NAME), value(SPECIALTY), value(RPPS), value(ADDRESS),
+                          value(PHONE), value(PHYSICIAN_SEX))
 
     def require_prescriber(self) -> None:
         """Refuse, in French, to sign anything until the settings name the prescriber."""
-        if (missing := signing_identity_missing(self._settings.current())) is not None:
+        if (missing := self._settings.prescriber_missing()) is not None:
             raise InvalidInput(missing)
 
     def identity(self, patient_id: int) -> Identity:
@@ -91,14 +99,14 @@ class Issuer:
 
         self.require_prescriber()
         return issue(document, signer, self._trail.clock.now(),
-                     tsa_url=self._settings.current()["tsa_url"])
+                     tsa_url=self._settings.value(TSA_URL))
 
     def preview(self, document: "Document") -> bytes:
         """The unsigned PDF/A of `document` as `sign` will lay it out, for the physician to read."""
         from cabinet.documents.issue import preview
 
         self.require_prescriber()
-        return preview(document, tsa_url=self._settings.current()["tsa_url"])
+        return preview(document, tsa_url=self._settings.value(TSA_URL))
 
     def journal_export(self, purpose: str, patient_id: int | None, recipient: str,
                        files: Sequence[WrittenFile], target: str = "export") -> None:

@@ -1,12 +1,24 @@
 """Read and change the practice's settings; every change is journaled."""
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from cabinet.domain.audit import Action
-from cabinet.domain.settings import SETTINGS, SettingError, check_setting
+from cabinet.domain.settings import (
+    PHYSICIAN_NAME,
+    RPPS,
+    SETTINGS,
+    Setting,
+    SettingError,
+    check_setting,
+    signing_identity_missing,
+)
 from cabinet.errors import InvalidInput
 from cabinet.services.auditing import AuditTrail, audited, not_audited
 from cabinet.services.ports import RecordStore
+
+T = TypeVar("T")
+NO_PATIENT_DATA = "settings hold no patient data (identity of the physician, delays, folders)"
 
 
 class SettingsService:
@@ -16,11 +28,21 @@ class SettingsService:
         self._store = store
         self._trail = trail
 
-    @not_audited("settings hold no patient data (identity of the physician, delays, folders)")
+    @not_audited(NO_PATIENT_DATA)
+    def value(self, setting: Setting[T]) -> T:
+        """One setting's typed value, its default where none was chosen."""
+        return setting.read(self._store.settings().get(setting.key))
+
+    @not_audited(NO_PATIENT_DATA)
     def current(self) -> dict[str, str]:
-        """Every setting's value, the default where none was chosen."""
+        """Every setting as text, by key: what the dialog edits (code reads `value`)."""
         stored = self._store.settings()
-        return {s.key: stored.get(s.key, s.default) for s in SETTINGS}
+        return {s.key: s.shown(stored.get(s.key)) for s in SETTINGS}
+
+    @not_audited(NO_PATIENT_DATA)
+    def prescriber_missing(self) -> str | None:
+        """Why nothing may be signed yet (French), or None once the prescriber is named."""
+        return signing_identity_missing(self.value(PHYSICIAN_NAME), self.value(RPPS))
 
     @audited
     def change(self, values: Mapping[str, str]) -> None:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
+from cabinet.domain.settings import TRUST_FOLDER
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.ui.common.dialogs import result_label, side_by_side
 from cabinet.ui.common.file_choice import file_to_open
@@ -288,7 +289,7 @@ class ArchiveImportDialog(QDialog):
         """Open the archive and check all of it on a worker thread; then show the summary."""
         from cabinet.documents.verification import practice_anchors
 
-        anchors = practice_anchors(self.ctx.settings.current()["trust_folder"])
+        anchors = practice_anchors(self.ctx.settings.value(TRUST_FOLDER))
         self._close_reader()
         reader = self._open()
         importer = self.ctx.archive_importer

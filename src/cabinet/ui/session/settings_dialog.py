@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cabinet.domain.settings import SETTINGS, Setting
+from cabinet.domain.settings import SETTINGS, ChoiceSetting, Kind, Setting
 from cabinet.ui.common.dialogs import ServiceDialog
 from cabinet.ui.common.file_choice import folder_to_use
 
@@ -47,17 +47,17 @@ class SettingsDialog(ServiceDialog):
         self.save = lambda: save_with({key: _value(edit) for key, edit in self.fields.items()})
         self.resize(620, 420)
 
-    def _field(self, setting: Setting, value: str) -> QWidget:
-        edit = _choice(setting, value) if setting.kind == "choice" else QLineEdit(value)
+    def _field(self, setting: Setting[str] | Setting[int], value: str) -> QWidget:
+        edit = _choice(setting, value) if isinstance(setting, ChoiceSetting) else QLineEdit(value)
         edit.setToolTip(setting.description)
         edit.setAccessibleName(setting.label)
         edit.setAccessibleDescription(setting.description)
         self.fields[setting.key] = edit
-        return _folder_row(edit) if isinstance(edit, QLineEdit) and setting.kind == "folder" \
+        return _folder_row(edit) if isinstance(edit, QLineEdit) and setting.kind is Kind.FOLDER \
             else edit
 
 
-def _choice(setting: Setting, value: str) -> QComboBox:
+def _choice(setting: ChoiceSetting, value: str) -> QComboBox:
     """A list of the setting's choices, its current value selected."""
     box = QComboBox()
     for choice, label in setting.choices:
