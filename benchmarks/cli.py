@@ -1,7 +1,7 @@
 """The command line: build or reuse the workload, measure, write JSON, print, compare.
 
     uv run python -m benchmarks --scale small|large|huge --json PATH
-                                [--baseline FILE] [--workdir DIR] [--gui] [--archive]
+                                [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -25,6 +25,7 @@ from cabinet.bootstrap import AppContext
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PLAIN_COPY_NAME = "plain.db"
+BACKUP_ROUNDS = 3  # full backups and plain copies, alternated
 
 
 def say(message: str) -> None:
@@ -48,6 +49,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--archive", action="store_true",
                         help="also export and import the whole practice as a portability "
                              "archive (minutes at large)")
+    parser.add_argument("--backup", action="store_true",
+                        help="also measure backups: first full one beside a plain fsync'd "
+                             "copy, a day's increment, verification, restore")
     return parser.parse_args(argv)
 
 
@@ -73,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         timings, detail = archive.measure(workload.vault_folder, workdir)
         run = dataclasses.replace(run, results={**run.results, **timings},
                                   archive_detail=detail)
+    if args.backup:
+        say("Backing up, verifying and restoring the vault")
+        run = measure_backup(run, workload, workdir)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))
@@ -121,6 +128,20 @@ def measure(scale: Scale, workload: Workload, workdir: Path) -> report.Run:
         workload=counts, generation_seconds=workload.generation_seconds,
         results=dict(sorted(results.items())), cipher_over_plain=comparison.ratios,
         cipher_detail=comparison.as_json())
+
+
+def measure_backup(run: report.Run, workload: Workload, workdir: Path) -> report.Run:
+    """The backup measures, added to `run`."""
+    from benchmarks import backup
+
+    ctx = open_context(workload.vault_folder)
+    try:
+        timings, detail = backup.measure(ctx, workdir, workload.record_patient_id,
+                                         BACKUP_ROUNDS)
+    finally:
+        ctx.lock()
+    return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
+                               backup_detail=detail)
 
 
 def workload_counts(ctx: AppContext, workload: Workload) -> dict[str, Any]:

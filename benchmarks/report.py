@@ -33,6 +33,7 @@ class Run:
     gui: dict[str, Stats] = field(default_factory=dict)
     gui_detail: dict[str, Any] = field(default_factory=dict)
     archive_detail: dict[str, Any] = field(default_factory=dict)
+    backup_detail: dict[str, Any] = field(default_factory=dict)
 
 
 def machine(sqlcipher_version: str, sqlite_version: str) -> dict[str, Any]:
@@ -58,6 +59,8 @@ def to_json(run: Run) -> dict[str, Any]:
         document["gui_detail"] = run.gui_detail
     if run.archive_detail:
         document["archive_detail"] = run.archive_detail
+    if run.backup_detail:
+        document["backup_detail"] = run.backup_detail
     return document
 
 
@@ -115,7 +118,33 @@ def table(document: dict[str, Any]) -> str:
         flag = "  ABOVE 1.3x" if op == "overall" and ratio > 1.3 else ""
         lines.append(f"  {op:<40}{ratio:>6.2f}x{flag}")
     lines.extend(gui_notes(document.get("gui_detail", {})))
+    lines.extend(backup_notes(document.get("backup_detail", {})))
     return "\n".join(lines)
+
+
+def backup_overruns(detail: dict[str, Any]) -> list[str]:
+    """The backup's budgets that are not times: the full backup's ratio, the bytes written."""
+    if not detail:
+        return []
+    ratio, increment = detail["first_full_over_plain_copy"], detail["incremental"]
+    return ([f"backup_first_full (ratio {ratio['ratio_p50']}x)"]
+            if ratio["ratio_p50"] > ratio["budget_ratio"] else []) + \
+        ([f"backup_incremental ({increment['bytes_written']} bytes)"]
+         if increment["bytes_written"] > increment["budget_bytes"] else [])
+
+
+def backup_notes(detail: dict[str, Any]) -> list[str]:
+    """The first full backup beside the plain copy of the same run, and the increment's size."""
+    if not detail:
+        return []
+    ratio, increment = detail["first_full_over_plain_copy"], detail["incremental"]
+    over = increment["bytes_written"] > increment["budget_bytes"]
+    return [f"First full backup / plain fsync'd copy (p50): {ratio['backup_p50_ms']:.0f} ms / "
+            f"{ratio['plain_copy_p50_ms']:.0f} ms = {ratio['ratio_p50']:.2f}x "
+            f"(budget {ratio['budget_ratio']}x) of {detail['vault_bytes'] / 1e6:.1f} MB",
+            f"Incremental after a day's work: {increment['bytes_written'] / 1e6:.1f} MB written "
+            f"(budget {increment['budget_bytes'] / 1e6:.0f} MB)"
+            + ("  OVER BUDGET" if over else "")]
 
 
 def gui_notes(detail: dict[str, Any]) -> list[str]:
@@ -145,7 +174,8 @@ def gui_notes(detail: dict[str, Any]) -> list[str]:
 def budget_overruns(document: dict[str, Any]) -> list[str]:
     """Operations whose budgeted statistic (p95, or max for stalls) exceeds their budget."""
     return [_label(op, r) for section in SECTIONS for op, r in document.get(section, {}).items()
-            if r["budget_ms"] is not None and _budgeted(r) > r["budget_ms"]]
+            if r["budget_ms"] is not None and _budgeted(r) > r["budget_ms"]] + \
+        backup_overruns(document.get("backup_detail", {}))
 
 
 def against_baseline(document: dict[str, Any], baseline: dict[str, Any]) -> str:

@@ -23,6 +23,9 @@ SIGNED_PDF_ROUNDS = 5
 GUARD_BUDGET_MS = 30.0
 GUARD_ROUNDS = 10
 ARCHIVE_BUDGET_MS = 300_000.0  # whole practice, export and import each
+BACKUP_INCREMENT_BUDGET_MS = 5_000.0  # issue 15: after a day's work
+BACKUP_VERIFY_BUDGET_MS = 60_000.0
+BACKUP_RESTORE_BUDGET_MS = 120_000.0
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -55,6 +58,9 @@ class Scale:
             "guard_start": GUARD_BUDGET_MS,
             "archive_export": ARCHIVE_BUDGET_MS,
             "archive_import": ARCHIVE_BUDGET_MS,
+            "backup_incremental": BACKUP_INCREMENT_BUDGET_MS,
+            "backup_verify": BACKUP_VERIFY_BUDGET_MS,
+            "backup_restore_new_install": BACKUP_RESTORE_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:

@@ -156,6 +156,7 @@ def write_snapshot(medium: Medium, keys: BackupKeys, capture: Capture, taken_at:
             index.files[name] = list(_store(packs, keys, path))
             index.sizes[name] = path.stat().st_size
         packs.flush()
+        packs.wait()
         medium.sync_packs()
         envelope = Envelope(snapshot_id, medium.vault_id, capture.header, b"")
         sealed = keys.seal(index.to_bytes(), envelope.binding)

@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import struct
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cabinet.backup.medium import Medium
@@ -20,6 +21,7 @@ from cabinet.backup.sealing import BackupKeys, DamagedBackup
 PACK_BYTES = 16 * 2**20  # restic's default: few files and fsyncs, little waste when pruning
 MAGIC = b"CABPACK2"
 TRAILER = struct.Struct(">I8s")
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-pack")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class PackStore:
         self._table: list[tuple[str, int, int]] = []
         self._pending: set[str] = set()
         self._size = 0
+        self._writing: Future[None] | None = None
 
     def reload(self) -> None:
         """Forget what was read of the medium (another process, or another medium, since)."""
@@ -86,14 +89,26 @@ class PackStore:
             self.flush()
 
     def flush(self) -> None:
-        """Write the pack being filled: whole, synced, renamed; its chunks then count."""
+        """Hand the pack being filled to the writer thread (whole, synced, renamed).
+
+        The previous pack is awaited first: one pack reaches the disk while the next one is
+        sealed, so the fsyncs overlap the hashing. `wait` before naming the chunks.
+        """
         if not self._table:
             return
         pack = secrets.token_hex(16)
         sealed = self._keys.seal(json.dumps(self._table).encode(), self._binding(pack))
-        self.medium.put_pack(pack, [*self._parts, sealed, TRAILER.pack(len(sealed), MAGIC)])
+        self.wait()
+        self._writing = _WRITER.submit(self.medium.put_pack, pack, [
+            *self._parts, sealed, TRAILER.pack(len(sealed), MAGIC)])
         self.where.update({c: Location(pack, o, n) for c, o, n in self._table})
         self._parts, self._table, self._pending, self._size = [], [], set(), 0
+
+    def wait(self) -> None:
+        """Return once the packs handed over are on the medium; raise their write's error."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
 
     def get(self, chunk_id: str, reading: "PackReading") -> bytes:
         """A chunk's clear bytes, authenticated against its id, or `DamagedBackup`."""
@@ -120,6 +135,7 @@ class PackStore:
                         self.add_sealed(chunk, reading.read(place))
                     emptied.append(pack)
             self.flush()
+            self.wait()
         if emptied:
             self.medium.sync_packs()
         known = set(packs)
