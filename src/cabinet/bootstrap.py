@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from keyring.backend import KeyringBackend
 
     from cabinet.archive.container import Decrypter
+    from cabinet.backup.deferred import PendingBackup
     from cabinet.card.session import CardSession, PinHandler
     from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
@@ -115,6 +116,14 @@ class AppContext:
         vault = self.vault
         return BackupService(BackupWriter(vault.layout, destination, vault.header.vault_id,
                                           bytes(vault.data_key)), vault.store, self.trail)
+
+    def pending_backup(self, destinations: list[Path]) -> "PendingBackup":
+        """Capture the vault for a backup written once it is locked (see backup/deferred)."""
+        from cabinet.backup.deferred import PendingBackup
+
+        vault = self.vault
+        return PendingBackup(vault.layout, destinations, vault.header.vault_id,
+                             bytes(vault.data_key), self.trail.now())
 
     def letterhead(self) -> "Letterhead":
         """The practice's identity for printed documents, from the settings."""

@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Generic, TypeVar
 
+from cabinet.domain.backup_destinations import cloud_refusal, destination_folders
 from cabinet.domain.rpps import is_valid_rpps
 from cabinet.domain.text import has_forbidden_control
 
@@ -32,6 +33,7 @@ class Kind(Enum):
     INTEGER = "integer"
     CHOICE = "choice"
     FOLDER = "folder"
+    FOLDERS = "folders"  # several, separated by « ; »
     RPPS = "rpps"
     URL = "url"
 
@@ -75,6 +77,12 @@ def _folder(value: str) -> str | None:
         "un dossier désigné depuis la racine du disque (le bouton « Choisir… » le fait).")
 
 
+def _folders(value: str) -> str | None:
+    folders = destination_folders(value)
+    return next((why for folder in folders
+                 if (why := _folder(str(folder)) or cloud_refusal(folder))), None)
+
+
 def _rpps(value: str) -> str | None:
     return None if is_valid_rpps(value) else (
         "11 chiffres dont le dernier est la clé de contrôle ; ce numéro n'en est pas un, "
@@ -87,7 +95,8 @@ def _url(value: str) -> str | None:
 
 
 TEXT_RULES: dict[Kind, Callable[[str], str | None]] = {
-    Kind.TEXT: lambda _: None, Kind.FOLDER: _folder, Kind.RPPS: _rpps, Kind.URL: _url}
+    Kind.TEXT: lambda _: None, Kind.FOLDER: _folder, Kind.FOLDERS: _folders,
+    Kind.RPPS: _rpps, Kind.URL: _url}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,8 +208,11 @@ TRUST_FOLDER = TextSetting(
     description="Certificats racines reconnus, en plus des autorités IGC-Santé fournies avec "
                 "Cabinet, à la vérification des documents signés et des archives.")
 BACKUP_FOLDER = TextSetting(
-    key="backup_folder", label="Dossier des sauvegardes", kind=Kind.FOLDER, group=EXPORTS,
-    description="Support des sauvegardes chiffrées (disque externe de préférence).")
+    key="backup_folder", label="Dossiers des sauvegardes", kind=Kind.FOLDERS, group=EXPORTS,
+    description="Supports des sauvegardes chiffrées, faites au verrouillage, à la fermeture et "
+                "chaque jour : disque externe, second disque, partage du cabinet ; plusieurs "
+                "séparés par « ; ». Jamais un dossier synchronisé par un service en ligne "
+                "(Dropbox, OneDrive…), qui n'est pas hébergeur de données de santé (HDS).")
 
 SETTINGS: tuple[Setting[str] | Setting[int], ...] = (
     PHYSICIAN_NAME, SPECIALTY, RPPS, PHYSICIAN_SEX, ADDRESS, PHONE, INACTIVITY_MINUTES,

@@ -70,12 +70,31 @@ class BackupService:
                  "backup is journaled once done, outside the copy's write lock")
     def back_up(self) -> SnapshotInfo:
         """Take a backup, verify it by restoring it, then apply the rotation."""
-        snapshot_id = self._backups.create(self._trail.now())
-        info = self._backups.verify(snapshot_id)
-        with self._store.transaction():
-            self._trail.record(Action.ADMIN, detail=f"sauvegarde vérifiée {snapshot_id}")
+        info = self.take()
+        self.journal_verified([info])
+        return info
+
+    @not_audited("copies the vault's encrypted pages on its own connection, reads no record")
+    def take(self) -> SnapshotInfo:
+        """Take, verify and rotate, never on the vault's connection (off the GUI thread)."""
+        info = self._backups.verify(self._backups.create(self._trail.now()))
         self.prune()
         return info
+
+    @not_audited("checks backups by restoring them into a scratch folder, reads no record")
+    def verify_pending(self) -> list[SnapshotInfo]:
+        """Verify the backups written but not yet verified (taken at a lock), then rotate."""
+        done = [self._backups.verify(s.snapshot_id) for s in self._backups.snapshots()
+                if not s.verified]
+        self.prune()
+        return done
+
+    @not_audited("journals that backups were verified, reads no record")
+    def journal_verified(self, verified: list[SnapshotInfo]) -> None:
+        """Journal each verified backup (on the vault's connection)."""
+        with self._store.transaction():
+            for info in verified:
+                self._trail.record(Action.ADMIN, detail=f"sauvegarde vérifiée {info.snapshot_id}")
 
     @not_audited("lists backups: dates and counts, no record")
     def snapshots(self) -> list[SnapshotInfo]:

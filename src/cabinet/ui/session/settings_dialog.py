@@ -17,14 +17,21 @@ from cabinet.ui.common.dialogs import ServiceDialog
 from cabinet.ui.common.file_choice import folder_to_use
 
 
-def _folder_row(edit: QLineEdit) -> QWidget:
+def _folder_row(edit: QLineEdit, several: bool) -> QWidget:
+    """The folder's text and « Choisir… »; for `several`, the choice is added after a « ; »."""
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(edit)
     choose = QPushButton("Choisir…")
-    choose.clicked.connect(lambda: edit.setText(
-        str(folder_to_use(row, "Choisir un dossier", edit.text()) or edit.text())))
+
+    def chosen() -> None:
+        current = edit.text().strip()
+        folder = folder_to_use(row, "Choisir un dossier", current.split(";")[-1].strip())
+        if folder is not None:
+            edit.setText(f"{current} ; {folder}" if several and current else str(folder))
+
+    choose.clicked.connect(chosen)
     layout.addWidget(choose)
     return row
 
@@ -53,8 +60,9 @@ class SettingsDialog(ServiceDialog):
         edit.setAccessibleName(setting.label)
         edit.setAccessibleDescription(setting.description)
         self.fields[setting.key] = edit
-        return _folder_row(edit) if isinstance(edit, QLineEdit) and setting.kind is Kind.FOLDER \
-            else edit
+        if isinstance(edit, QLineEdit) and setting.kind in (Kind.FOLDER, Kind.FOLDERS):
+            return _folder_row(edit, several=setting.kind is Kind.FOLDERS)
+        return edit
 
 
 def _choice(setting: ChoiceSetting, value: str) -> QComboBox:
