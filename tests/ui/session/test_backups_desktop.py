@@ -7,6 +7,7 @@ import pytest
 from cabinet.backup.medium import ROOT_NAME
 from cabinet.domain.settings import BACKUP_FOLDER
 from cabinet.errors import KnownError
+from helpers.desktop_backups import choose, settled
 
 
 @pytest.fixture
@@ -14,14 +15,6 @@ def medium(tmp_path):
     folder = tmp_path / "SAUVEGARDE"
     folder.mkdir()
     return folder
-
-
-def choose(window, text):
-    window.ctx.settings.change({"backup_folder": text})
-
-
-def settled(qtbot, window):
-    qtbot.waitUntil(lambda: not window.backups.job.busy, timeout=30000)
 
 
 def indexes(medium):
