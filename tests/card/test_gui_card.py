@@ -3,6 +3,7 @@
 Runs the real window (offscreen Qt) over the real pcscd, a virtual reader and a SoftHSM token.
 """
 
+import threading
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
 from cabinet.vault.session import create_vault
 from helpers.qt import answer_dialogs, card_lock_screen, type_pin
+from helpers.slow import STALL_BUDGET_MS, Heartbeat, slowed
 from helpers.vaults import OWNER, identity
 
 REMOVAL_BUDGET_MS = 1000
@@ -152,3 +154,14 @@ def test_a_card_with_one_try_left_is_said_so_as_soon_as_it_is_inserted(
     assert card_window.lock_screen.current_way().title == "Carte CPS et code PIN"
     type_pin(qtbot, card_window, physician_card.pin)
     assert card_window.ctx is not None and pin_counter.logins == [physician_card.pin]
+
+
+def test_the_card_pulled_while_the_vault_opens_leaves_it_locked(
+        qtbot, card_window, physician_card, monkeypatch):
+    slowed(monkeypatch, card_window.door, "open_with_card")
+    threading.Timer(0.2, physician_card.remove, kwargs={"wait": False}).start()
+    with Heartbeat() as beat:
+        type_pin(qtbot, card_window, physician_card.pin)
+    assert card_window.ctx is None and card_window.stack.currentWidget() is card_window.lock_screen
+    assert card_window.lock_screen.error.text()
+    assert beat.latest_ms < STALL_BUDGET_MS

@@ -7,15 +7,17 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from cabinet.ui.common.worker import ProgressDialog
+
 Answer = Callable[[QWidget], None]
 
 
 def answer_dialogs(*answers: Answer, poll_ms: int = 10,
-                   ignore: tuple[type[QWidget], ...] = ()) -> list[QWidget]:
+                   ignore: tuple[type[QWidget], ...] = (ProgressDialog,)) -> list[QWidget]:
     """Schedule `answers`, one per modal dialog, in the order the dialogs appear.
 
-    Dialogs of the `ignore` types (a job's progress dialog, whose showing depends on timing)
-    are left alone. Returns the list that will hold each dialog answered, so the test can
+    Dialogs of the `ignore` types (by default a job's progress dialog, whose showing depends
+    on timing) are left alone. Returns the list that will hold each dialog answered, so the test can
     check how many dialogs were actually shown.
     """
     pending = list(answers)

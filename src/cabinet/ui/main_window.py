@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these aft
     from cabinet.ui.exports.signing import Exporter
     from cabinet.ui.record.record_view import RecordView
     from cabinet.ui.record.search_panel import SearchPanel
-    from cabinet.ui.session.backups import Backups
     from cabinet.ui.session.session_lock import SessionLockWatch
 
 TITLE = "Cabinet"
@@ -54,7 +53,6 @@ class MainWindow(QMainWindow):
     exporter: "Exporter"
     record: "RecordView"
     session_lock: "SessionLockWatch"
-    backups: "Backups"
 
     def __init__(self, door: "VaultDoor", parent: QWidget | None = None, *,
                  workspace: bool = True) -> None:
@@ -104,10 +102,8 @@ class MainWindow(QMainWindow):
         from cabinet.ui.exports.signing import Exporter
         from cabinet.ui.record.record_view import RecordView
         from cabinet.ui.record.search_panel import SearchPanel
-        from cabinet.ui.session.backups import Backups
         from cabinet.ui.session.session_lock import SessionLockWatch
 
-        self.backups = Backups(self.door.clock, self.statusBar(), parent=self)
         self.search = SearchPanel(self.context)
         self.cards = CardBridge(self)
         self.exporter = Exporter(self.door, self.cards, self.context, lambda: self.card_reader,
@@ -164,7 +160,7 @@ class MainWindow(QMainWindow):
     def unlock(self, mode: str, secret: str) -> None:
         """Try one credential from the lock screen (for the card, `secret` is the PIN)."""
         self.complete()
-        opened = self.unlocking.open(mode, secret, self.cards.current.card_readers())
+        opened = self.unlocking.open(mode, secret, self.cards)
         if opened is None:
             if AccessMode(mode) is AccessMode.CARD:
                 self.card_changed(self.cards.current)  # the tries left have changed
@@ -213,7 +209,6 @@ class MainWindow(QMainWindow):
             from cabinet.ui.session.break_glass import review_break_glass
 
             review_break_glass(self, self.ctx)
-            self.backups.unlocked(self.ctx)
         self.search.focus_search()
 
     def lock(self) -> None:
@@ -247,7 +242,6 @@ class MainWindow(QMainWindow):
             clipboard.clear(QClipboard.Mode.Selection)
             self._show_locked()
             if ctx is not None:
-                self.backups.locking(ctx)  # captured now, written once the key is wiped
                 ctx.lock()
 
     def _show_locked(self) -> None:
@@ -263,7 +257,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Quitting locks first."""
         self.lock()
-        self.backups.finish()
         self.cards.stop()
         event.accept()
 

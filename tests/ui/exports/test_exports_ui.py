@@ -22,12 +22,12 @@ from cabinet.domain.rights import legal_dates
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
-from cabinet.ui.common.card_bridge import CardBridge
 from cabinet.ui.exports import record_exports
 from cabinet.ui.main_window import MainWindow
 from cabinet.vault.session import create_vault
 from helpers.pdf_checks import tamper_inside_signed_range
 from helpers.qt import answer_dialogs, card_lock_screen, type_pin
+from helpers.slow import STALL_BUDGET_MS, Heartbeat, slowed
 from helpers.vaults import OWNER, PRESCRIBER, identity, new_context
 
 PRESCRIPTION = {"date": "2026-10-05", "lines": [
@@ -304,29 +304,6 @@ def test_an_unreadable_trust_anchor_is_named(tmp_path):
 
 # --- the card: signer, PIN, removal ----------------------------------------------------------
 
-def test_the_card_bridge_cancels_a_registered_token_when_the_card_is_pulled(
-        qtbot, physician_card):
-    bridge = CardBridge()
-    bridge.start()
-    try:
-        physician_card.insert()
-        qtbot.waitUntil(lambda: physician_card.reader in bridge.current.card_readers(),
-                        timeout=2000)
-        running, finished = CancelToken(), CancelToken()
-        with bridge.cancel_on_removal(finished, [physician_card.reader]):
-            pass
-        with bridge.cancel_on_removal(running, [physician_card.reader]):
-            assert not running.cancelled
-            physician_card.remove()
-            qtbot.waitUntil(lambda: running.cancelled, timeout=1000)
-        assert not finished.cancelled  # unregistered at the end of its export
-        late = CancelToken()
-        with bridge.cancel_on_removal(late):  # the card already gone: cancelled at once
-            assert late.cancelled
-    finally:
-        bridge.stop()
-
-
 def test_without_a_card_a_real_vault_asks_for_it(qtbot, tmp_path, clock, monkeypatch):
     ctx, _ = new_context(tmp_path / "coffre", clock)
     patient = ctx.patients.create(identity())
@@ -395,7 +372,7 @@ def test_pulling_the_card_during_an_export_cancels_it_and_locks(
     messages = []
 
     def pulled_while_signing(lineage, out):
-        physician_card.remove()  # the GUI thread is busy: only the watcher's thread can tell
+        physician_card.remove()  # the card watch's signal reaches the job and the window
         deadline = time.monotonic() + 2
         while not out.cancel.cancelled and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -421,3 +398,15 @@ def test_a_wrong_pin_signs_nothing(card_window, opened_urls, monkeypatch):
     window.record.exports.print_prescription()
     assert messages[0].startswith("Code PIN incorrect")
     assert list(exports.iterdir()) == [] and opened_urls == []
+
+
+# --- off the GUI thread -------------------------------------------------------------------
+
+def test_the_window_keeps_turning_while_a_signed_prescription_is_written(
+        unlocked, qtbot, exports, opened_urls, monkeypatch):
+    open_emilie(unlocked, qtbot)
+    slowed(monkeypatch, unlocked.ctx.exports, "prescription")
+    with Heartbeat() as beat:
+        unlocked.record.exports.print_prescription()
+    assert len(opened_urls) == 1
+    assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS

@@ -8,7 +8,7 @@ Here the form exports with `sys.path` exactly as the guard leaves it.
 import sys
 
 import pytest
-from test_archive_ui import PROGRESS, export_with_passphrase, menu_action
+from test_archive_ui import export_with_passphrase, menu_action
 
 from cabinet import guard
 from cabinet.archive.writer import _PARALLEL_FROM
@@ -28,7 +28,7 @@ def test_the_form_exports_through_worker_processes_on_the_guards_path(unlocked, 
     guard.close_working_directory(guard.installation_roots())
 
     shown: dict[str, object] = {}
-    answer_dialogs(*export_with_passphrase(unlocked, shown), ignore=PROGRESS)
+    answer_dialogs(*export_with_passphrase(unlocked, shown))
     menu_action(unlocked, "Exporter une archive de portabilité").trigger()
 
     assert shown["error"] == ""

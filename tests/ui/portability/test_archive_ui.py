@@ -28,7 +28,6 @@ from helpers.qt import answer_dialogs, card_lock_screen, type_pin
 from helpers.vaults import PRESCRIBER, identity, new_context, valid_nir
 
 SEED = 20261102
-PROGRESS = (QProgressDialog,)
 
 
 def menu_action(window, text):
@@ -129,7 +128,7 @@ def import_with(window, path, passphrase, monkeypatch, decide=None):
         seen["result"] = dialog.outcome.text()
         dialog.close_button.click()
 
-    answer_dialogs(run, ignore=PROGRESS)
+    answer_dialogs(run)
     menu_action(window, "Importer une archive").trigger()
     return seen
 
@@ -139,7 +138,7 @@ def import_with(window, path, passphrase, monkeypatch, decide=None):
 def test_a_practice_exported_with_a_passphrase_is_imported_into_another_vault(
         unlocked, practice, successor, monkeypatch):
     shown = {}
-    answer_dialogs(*export_with_passphrase(unlocked, shown), ignore=PROGRESS)
+    answer_dialogs(*export_with_passphrase(unlocked, shown))
     menu_action(unlocked, "Exporter une archive de portabilité").trigger()
 
     [written] = list(practice.iterdir())
@@ -222,7 +221,7 @@ def test_an_archive_for_the_successors_certificate_opens_with_the_private_key_fi
         shown["passphrase_shown"] = dialog.noted is not None
         dialog.accept()
 
-    answer_dialogs(fill, read, ignore=PROGRESS)
+    answer_dialogs(fill, read)
     menu_action(unlocked, "Exporter une archive de portabilité").trigger()
     assert "Dr Paul Suivant" in shown["certificate"] and shown["passphrase_shown"] is False
     [written] = list(practice.iterdir())
@@ -247,7 +246,7 @@ def test_an_archive_for_the_successors_certificate_opens_with_the_private_key_fi
         seen["result"] = dialog.outcome.text()
         dialog.close_button.click()
 
-    answer_dialogs(run, ignore=PROGRESS)
+    answer_dialogs(run)
     menu_action(successor, "Importer une archive").trigger()
     assert "Dr Paul Suivant" in seen["opening"] and seen["passphrase_row"] is False
     assert "carte CPS" in seen["card_note"]
@@ -350,7 +349,7 @@ def test_cancelling_an_export_leaves_no_file(unlocked, practice, qtbot, monkeypa
         progress.stop_button.click()
         seen["stopping"] = progress.labelText()
 
-    answer_dialogs(fill, cancel)
+    answer_dialogs(fill, cancel, ignore=())
     menu_action(unlocked, "Exporter une archive de portabilité").trigger()
     assert seen["stopping"].startswith("Arrêt en cours")
     assert seen == {"stopping": seen["stopping"], "open": True,
@@ -373,7 +372,7 @@ def test_locking_during_an_export_stops_it_before_the_vault_closes(unlocked, pra
         unlocked.lock()  # as the inactivity timer or the card's removal would
         seen["locked"] = unlocked.ctx is None
 
-    answer_dialogs(fill, lock)
+    answer_dialogs(fill, lock, ignore=())
     menu_action(unlocked, "Exporter une archive de portabilité").trigger()
     assert seen == {"locked": True, "error": "Export annulé : aucun fichier n'a été écrit."}
     assert list(practice.iterdir()) == []
@@ -490,7 +489,7 @@ def test_the_successor_and_the_remainder_get_their_own_archives(unlocked, practi
         dialog.noted.setChecked(True)
         dialog.accept()
 
-    answer_dialogs(to_successor, fill, read, fill_remainder, read_remainder, ignore=PROGRESS)
+    answer_dialogs(to_successor, fill, read, fill_remainder, read_remainder)
     menu_action(unlocked, "Cessation d'activité").trigger()
     assert shown["title"] == "Archive pour le successeur : Dr Paul Suivant"
     assert "Patients : 1" in shown["details"]
@@ -548,7 +547,7 @@ def test_the_card_signs_the_archive_after_its_pin(card_window, physician_card, s
         dialog.noted.setChecked(True)
         dialog.accept()
 
-    answer_dialogs(fill, pin, read, ignore=PROGRESS)
+    answer_dialogs(fill, pin, read)
     menu_action(window, "Exporter une archive de portabilité").trigger()
     assert shown["asked"] == "Code PIN de votre carte CPS pour signer :"
     assert "Patients : 1" in shown["details"] and shown["error"] == ""
@@ -586,7 +585,7 @@ def test_the_letters_and_the_declaration_are_written_from_the_cessation_dialog(
         seen["declaration"] = dialog.outcome.text()
         dialog.reject()
 
-    answer_dialogs(close_the_practice, ignore=PROGRESS)
+    answer_dialogs(close_the_practice)
     menu_action(unlocked, "Cessation d'activité").trigger()
     assert seen["no_successor"] == "Indiquez le nom du successeur."
     [folder] = list(letters.iterdir())
@@ -633,7 +632,7 @@ def test_an_archive_for_the_card_holder_opens_with_the_card_and_its_pin(
         dialog.setTextValue(physician_card.pin)
         dialog.accept()
 
-    answer_dialogs(run, pin, ignore=PROGRESS)
+    answer_dialogs(run, pin)
     menu_action(window, "Importer une archive").trigger()
     assert "carte CPS du destinataire" in seen["note"]
     assert seen["asked"] == "Code PIN de votre carte CPS pour ouvrir l'archive :"
@@ -671,7 +670,7 @@ def test_an_archive_for_another_physician_is_refused_before_the_card_s_pin_is_as
 
     asked = []
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **_k: asked.append(a) or ("", False))
-    answer_dialogs(run, ignore=PROGRESS)
+    answer_dialogs(run)
     menu_action(window, "Importer une archive").trigger()
     assert asked == []  # no PIN prompt
     assert seen["error"].startswith("La carte insérée est celle de Dr Jeanne Martin ; son code "

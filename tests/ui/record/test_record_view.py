@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLabel, QMessageBo
 from cabinet.demo.generator import demo_pdf
 from cabinet.domain.record import EntryKind
 from helpers.qt import answer_dialogs
+from helpers.slow import STALL_BUDGET_MS, Heartbeat, slowed
 
 
 def save(dialog):
@@ -211,3 +212,12 @@ def test_access_history_speaks_french(unlocked, qtbot):
     targets = {table.item(r, 4).text() for r in range(table.rowCount())}
     assert "Dossier" in targets and "Identité" in targets
     assert not any(t.startswith(("entry:", "record", "identity")) for t in targets)
+
+
+def test_the_access_history_is_read_off_the_gui_thread(unlocked, qtbot, monkeypatch):
+    open_emilie(unlocked, qtbot)
+    slowed(monkeypatch, unlocked.ctx.journal, "access_history")
+    with Heartbeat() as beat:
+        unlocked.record.tabs.setCurrentWidget(unlocked.record.access)
+    assert unlocked.record.access.rowCount() > 0
+    assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS

@@ -1,30 +1,36 @@
-"""Long jobs (an archive's export, check and import) on a worker thread, behind a modal progress.
+"""The one way to run work off the GUI thread: unlocking, signing, rendering, exports, imports.
 
 The job runs on a Python thread; the GUI thread shows an application-modal progress dialog and
-waits in a local event loop, so the window stays drawn but nothing else can reach the vault
-meanwhile: its connection may be used from another thread, but by one thread at a time.
+waits in a local event loop, so the window stays drawn and hears the card watch, but nothing
+else can reach the vault meanwhile: its connection may be used from another thread, but by one
+thread at a time. Progress, cancel, result and error meet here (as Anki's `CollectionOp`).
 
 « Annuler », Escape and the window's close button only *ask* the job to stop, and the dialog
 stays until it has: an export stops at its cancel token's next check (nothing is left on the
 medium); a job without a token stops at its next progress report, which raises `JobStopped`
 (an import, being one transaction, is then rolled back whole). Locking the application calls
 `stop_jobs` first, which stops every running job and waits for it before the vault closes.
+A job `watch`ing cards stops when one of them leaves its reader: the card watch's ordinary
+signal reaches it, as it reaches the window that locks. A result that comes back after the job
+was stopped (work that could not be interrupted, such as an unlock) is handed to `release`
+and never used.
 
 The worker never touches a widget, only emits signals; the dialog never shows patient data.
 """
 
-import logging
 import threading
-from collections import deque
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken, ExportCancelled
-from cabinet.ui.common.errors import crash_report
+
+if TYPE_CHECKING:
+    from cabinet.card.presence import Readers
+    from cabinet.ui.common.card_bridge import CardBridge
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -58,6 +64,12 @@ class ProgressDialog(QProgressDialog):
         self.stop_requested.emit()
 
 
+def card_gone(readers: "Readers", watched: frozenset[str]) -> bool:
+    """Whether a watched reader lost its card (no watched reader: whether no card is left)."""
+    holding = set(readers.card_readers())
+    return not watched <= holding if watched else not holding
+
+
 class BackgroundJob(QObject):
     """Runs one function on a worker thread while a modal progress dialog shows how far it is.
 
@@ -75,9 +87,24 @@ class BackgroundJob(QObject):
         self._label = label
         self._stopped = stopped
         self._cancel = cancel
+        self._watched: frozenset[str] | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.dialog: ProgressDialog | None = None
+
+    def watch(self, cards: "CardBridge", readers: list[str]) -> "BackgroundJob":
+        """Stop when a card of `readers` leaves (none named: when no reader holds a card).
+
+        A card already gone when the job starts stops it before it does anything.
+        """
+        self._watched = frozenset(readers)
+        cards.changed.connect(self._cards_changed)
+        self._cards_changed(cards.current)
+        return self
+
+    def _cards_changed(self, readers: "Readers") -> None:
+        if self._watched is not None and card_gone(readers, self._watched):
+            self.stop()
 
     def report(self, done: int, total: int) -> None:
         """The job's progress callback (worker thread); raises `JobStopped` once asked to stop."""
@@ -107,11 +134,26 @@ class BackgroundJob(QObject):
         self.dialog.setValue(done)
         self.dialog.setLabelText(f"{self._label}\n{done} sur {total}")
 
-    def run(self, work: Callable[[Progress], T]) -> T:
+    def _give_back_the_keyboard(self) -> None:
+        """Activate again the window the job started from: the progress took its activation.
+
+        Only that activation is waited for, never the physician's keys or clicks.
+        """
+        self._parent.window().activateWindow()
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    def run(self, work: Callable[[Progress], T],
+            release: Callable[[T], object] | None = None) -> T:
         """Run `work(progress)` on a worker thread; return its result or raise its error here.
 
-        Raises `JobStopped` (French message) when the job was asked to stop and did.
+        `release` frees a result that came back once the job had been stopped (not used).
+
+        Raises `JobStopped` (French message) when the job was asked to stop, at once if it
+        was before it started (a card already gone).
         """
+        if self._stopping.is_set():
+            self.deleteLater()
+            raise JobStopped(self._stopped)
         outcome: list[T] = []
         failure: list[BaseException] = []
 
@@ -136,12 +178,16 @@ class BackgroundJob(QObject):
         self.dialog = None
         dialog.hide()
         dialog.deleteLater()
+        self._give_back_the_keyboard()
         self.deleteLater()
         if failure:
             error = failure[0]
             if self._stopping.is_set() and isinstance(error, JobStopped | ExportCancelled):
                 raise JobStopped(self._stopped) from None
             raise error
+        if self._stopping.is_set() and release is not None:
+            release(outcome[0])
+            raise JobStopped(self._stopped)
         return outcome[0]
 
 
@@ -149,70 +195,3 @@ def stop_jobs(window: QObject) -> None:
     """Stop every job running under `window` and wait for each (before the vault closes)."""
     for job in window.findChildren(BackgroundJob):
         job.stop_and_wait()
-
-
-class QuietJob(QObject):
-    """Work that must never hold the physician up (a backup): no dialog, nothing modal.
-
-    Such work never uses the vault's connection, which the physician keeps using: it works on
-    its own files and connections. The works given to one `QuietJob` run one after another,
-    on one worker thread; each one's result reaches its `done` on the GUI thread, a failure's
-    French message reaches `failed`. Locking neither stops nor waits for it; `wait` does, once
-    the window closes.
-    """
-
-    failed = Signal(str)
-    _ended = Signal(object, object)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self._queue: deque[tuple[Callable[[], Any], Callable[[Any], None]]] = deque()
-        self._guard = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._ended.connect(lambda done, result: done(result))
-
-    def start(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
-        """Run `work` after the works already given; hand its result to `done`."""
-        with self._guard:
-            self._queue.append((work, done))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._drain, name="cabinet-quiet",
-                                                daemon=True)
-                self._thread.start()
-
-    @property
-    def busy(self) -> bool:
-        """Whether a work is running or waiting."""
-        with self._guard:
-            return bool(self._queue)
-
-    def wait(self) -> None:
-        """Wait until every work given has ended (the application is closing)."""
-        with self._guard:
-            thread = self._thread
-        if thread is not None:
-            thread.join()
-
-    def _drain(self) -> None:
-        while True:
-            with self._guard:
-                if not self._queue:
-                    self._thread = None
-                    return
-                work, done = self._queue[0]
-            failure = ""
-            try:
-                result = work()
-            except KnownError as error:
-                failure = error.message
-            except Exception as error:  # noqa: BLE001 - said in French on the GUI thread
-                logging.getLogger(__name__).error("background work failed:\n%s", crash_report(
-                    type(error), error.__traceback__))
-                failure = ("Erreur inattendue pendant une tâche de fond (détails dans le "
-                           "journal technique).")
-            with self._guard:
-                self._queue.popleft()  # no longer busy once its end is announced
-            if failure:
-                self.failed.emit(failure)
-            else:
-                self._ended.emit(done, result)

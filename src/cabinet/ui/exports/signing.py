@@ -1,9 +1,9 @@
 """One signed export from the desktop: where it goes, who signs it, what stops it.
 
 The signer is the demo certificate in a demo vault, otherwise the CPS card in the reader,
-unlocked by its PIN for this export only. While the export runs, pulling the card out (the
-signing card, or the card that unlocked Cabinet) cancels it from the card watcher's
-thread: nothing is left on the medium, and the usual removal lock follows.
+unlocked by its PIN for this export only. The export runs off the GUI thread (`job`); pulling
+the card out while it runs (the signing card, or the card that unlocked Cabinet) stops it:
+nothing is left on the medium, and the usual removal lock follows.
 
 Never keeps a PIN or a signer beyond one export; never names the patient in a file name or
 a window title.
@@ -52,6 +52,7 @@ class Exporter:
         self._context = context
         self._unlocking_reader = unlocking_reader
         self.notify = notify
+        self._reader = ""  # the signing card's reader, while an export holds it
 
     def destination(self, parent: QWidget) -> Path | None:
         """The settings' export folder, else a folder chosen now; None if none is chosen."""
@@ -108,11 +109,11 @@ class Exporter:
             yield decrypt
 
     def run(self, parent: QWidget, export: Export, what: str = "Export enregistré", *,
-            job: str = "") -> ExportResult | None:
+            job: str = "Signature du document…") -> ExportResult | None:
         """Run `export` signed and cancellable; None if the physician gave up on the way.
 
-        `what` starts the status-bar message that gives the written path; with `job` (what
-        runs, in French) the export runs on a worker thread behind a modal progress.
+        `what` starts the status-bar message that gives the written path; `job` (what runs,
+        in French) labels the progress shown while it runs off the GUI thread.
 
         Raises `KnownError` in French: no card, wrong PIN, refused input, export cancelled.
         """
@@ -122,8 +123,7 @@ class Exporter:
         with self.output(parent, destination) as out:
             if out is None:
                 return None
-            result = (BackgroundJob(parent, job, CANCELLED, cancel=out.cancel).run(
-                lambda _progress: export(out)) if job else export(out))
+            result = self.job(parent, job, CANCELLED, out).run(lambda _progress: export(out))
         self.notify(f"{what} : {result.path}")
         return result
 
@@ -131,19 +131,26 @@ class Exporter:
     def output(self, parent: QWidget, destination: Path) -> Iterator[Output | None]:
         """A signer, `destination` and a cancel token for one export, held for the block.
 
-        The token is cancelled (from the card watcher's thread) when the signing card or the
-        card that unlocked Cabinet is pulled out. Yields None when the PIN prompt is cancelled.
+        Run the export with `job`. Yields None when the PIN prompt is cancelled.
         """
-        token = CancelToken()
         with self.signer(parent) as signing:
             if signing is None:
                 yield None
                 return
-            signer, reader = signing
-            watched = [r for r in (reader, self._unlocking_reader()) if r]
-            with (self._cards.cancel_on_removal(token, watched) if watched
-                  else contextlib.nullcontext(token)):
-                yield Output(signer, destination, token)
+            self._reader = signing[1]
+            try:
+                yield Output(signing[0], destination, CancelToken())
+            finally:
+                self._reader = ""
+
+    def job(self, parent: QWidget, label: str, stopped: str, out: Output) -> BackgroundJob:
+        """The background job of one export to `out`, stopped when a card it needs leaves.
+
+        Those cards are the signing card and the card that unlocked Cabinet.
+        """
+        watched = [r for r in (self._reader, self._unlocking_reader()) if r]
+        job = BackgroundJob(parent, label, stopped, cancel=out.cancel)
+        return job.watch(self._cards, watched) if watched else job
 
 
 def open_for_printing(parent: QWidget, path: str) -> None:

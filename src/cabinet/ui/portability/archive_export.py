@@ -46,7 +46,6 @@ from cabinet.ui.common.dialogs import (
     side_by_side,
 )
 from cabinet.ui.common.file_choice import folder_to_use
-from cabinet.ui.common.worker import BackgroundJob
 from cabinet.ui.exports.signing import Exporter
 
 if TYPE_CHECKING:
@@ -289,8 +288,7 @@ class ArchiveExportDialog(ServiceDialog):
         with self.exporter.output(self, destination) as out:
             if out is None:
                 raise KnownError(ABANDONED)
-            job = BackgroundJob(self, "Export de l'archive de portabilité…", STOPPED,
-                                cancel=out.cancel)
+            job = self.exporter.job(self, "Export de l'archive de portabilité…", STOPPED, out)
             result = job.run(lambda progress: exporter.export(selection, recipient, out,
                                                               progress))
         self.written = result

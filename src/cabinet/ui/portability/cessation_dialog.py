@@ -306,7 +306,7 @@ class CessationDialog(QDialog):
         with self.exporter.output(self, destination) as out:
             if out is None:
                 raise KnownError(ABANDONED)
-            written = BackgroundJob(self, "Déclaration au conseil de l'Ordre…", ABANDONED,
-                                    cancel=out.cancel).run(
+            written = self.exporter.job(self, "Déclaration au conseil de l'Ordre…", ABANDONED,
+                                        out).run(
                 lambda _progress: ctx.cessation.declaration(closure, out))
         self.outcome.setText(f"Déclaration signée enregistrée : {destination / written.name}")

@@ -32,6 +32,7 @@ from cabinet.services.records import PatientRecord, ReplacementObjection
 from cabinet.services.wording import age_text, french_datetime, mode_label, target_text
 from cabinet.ui.common.dialogs import ServiceDialog, ask_reason, side_by_side
 from cabinet.ui.common.errors import show_known_error
+from cabinet.ui.common.worker import BackgroundJob, JobStopped
 from cabinet.ui.exports.record_exports import PRINT_KEYS, RecordExports
 from cabinet.ui.exports.signing import Exporter
 from cabinet.ui.record.audit_viewer import ACTION_LABELS
@@ -43,6 +44,8 @@ from cabinet.ui.record.patient_dialog import PatientDialog
 from cabinet.ui.record.prescription_dialog import PrescriptionDialog
 from cabinet.ui.record.rendering import entry_html
 
+ACCESS_READING = "Lecture de l'historique des accès…"
+ACCESS_STOPPED = "Lecture de l'historique interrompue."
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)
 
@@ -79,6 +82,13 @@ class RecordHeader(QLabel):
             + (f" — NIR {escape(identity.nir)}" if identity.nir else "")
             + f"<br>{allergy}"
             + (f"<br>Traitements en cours : {escape(treatments)}" if treatments else ""))
+
+
+def _access_cells(row: dict[str, Any]) -> tuple[str, ...]:
+    """One access as the history tab shows it: when, who, how, what, on what, where."""
+    return (french_datetime(row["at"]), row["actor"], mode_label(row["mode"]),
+            ACTION_LABELS.get(row["action"], row["action"]), target_text(row["target"]),
+            row["workstation"])
 
 
 class RecordView(QWidget):
@@ -229,14 +239,17 @@ class RecordView(QWidget):
             self._load_access()
 
     def _load_access(self) -> None:
+        """Read and word the record's access history off the GUI thread, then show it."""
         assert self.patient_id is not None
-        rows = self._context().journal.access_history(self.patient_id)
+        journal, patient = self._context().journal, self.patient_id
+        try:
+            rows = BackgroundJob(self, ACCESS_READING, ACCESS_STOPPED).run(
+                lambda _progress: [_access_cells(row) for row in
+                                   journal.access_history(patient)])
+        except JobStopped:
+            return
         self.access.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            cells = (french_datetime(row["at"]), row["actor"],
-                     mode_label(row["mode"]),
-                     ACTION_LABELS.get(row["action"], row["action"]),
-                     target_text(row["target"]), row["workstation"])
+        for index, cells in enumerate(rows):
             for column, text in enumerate(cells):
                 self.access.setItem(index, column, QTableWidgetItem(text))
         self.access.resizeColumnsToContents()
