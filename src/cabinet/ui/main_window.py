@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these aft
     from cabinet.ui.exports.signing import Exporter
     from cabinet.ui.record.record_view import RecordView
     from cabinet.ui.record.search_panel import SearchPanel
+    from cabinet.ui.session.backups import Backups
     from cabinet.ui.session.session_lock import SessionLockWatch
 
 TITLE = "Cabinet"
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
     exporter: "Exporter"
     record: "RecordView"
     session_lock: "SessionLockWatch"
+    backups: "Backups"
 
     def __init__(self, door: "VaultDoor", parent: QWidget | None = None, *,
                  workspace: bool = True) -> None:
@@ -102,8 +104,10 @@ class MainWindow(QMainWindow):
         from cabinet.ui.exports.signing import Exporter
         from cabinet.ui.record.record_view import RecordView
         from cabinet.ui.record.search_panel import SearchPanel
+        from cabinet.ui.session.backups import Backups
         from cabinet.ui.session.session_lock import SessionLockWatch
 
+        self.backups = Backups(self.door.clock, self.statusBar(), parent=self)
         self.search = SearchPanel(self.context)
         self.cards = CardBridge(self)
         self.exporter = Exporter(self.door, self.cards, self.context, lambda: self.card_reader,
@@ -209,6 +213,7 @@ class MainWindow(QMainWindow):
             from cabinet.ui.session.break_glass import review_break_glass
 
             review_break_glass(self, self.ctx)
+            self.backups.unlocked(self.ctx)
         self.search.focus_search()
 
     def lock(self) -> None:
@@ -242,6 +247,7 @@ class MainWindow(QMainWindow):
             clipboard.clear(QClipboard.Mode.Selection)
             self._show_locked()
             if ctx is not None:
+                self.backups.locking(ctx)  # captured now, written once the key is wiped
                 ctx.lock()
 
     def _show_locked(self) -> None:
@@ -257,6 +263,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Quitting locks first."""
         self.lock()
+        self.backups.finish()
         self.cards.stop()
         event.accept()
 

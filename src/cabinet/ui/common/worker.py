@@ -18,15 +18,18 @@ and never used.
 The worker never touches a widget, only emits signals; the dialog never shows patient data.
 """
 
+import logging
 import threading
+from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken, ExportCancelled
+from cabinet.ui.common.errors import crash_report
 
 if TYPE_CHECKING:
     from cabinet.card.presence import Readers
@@ -195,3 +198,70 @@ def stop_jobs(window: QObject) -> None:
     """Stop every job running under `window` and wait for each (before the vault closes)."""
     for job in window.findChildren(BackgroundJob):
         job.stop_and_wait()
+
+
+class QuietJob(QObject):
+    """Work that must never hold the physician up (a backup): no dialog, nothing modal.
+
+    Such work never uses the vault's connection, which the physician keeps using: it works on
+    its own files and connections. The works given to one `QuietJob` run one after another,
+    on one worker thread; each one's result reaches its `done` on the GUI thread, a failure's
+    French message reaches `failed`. Locking neither stops nor waits for it; `wait` does, once
+    the window closes.
+    """
+
+    failed = Signal(str)
+    _ended = Signal(object, object)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._queue: deque[tuple[Callable[[], Any], Callable[[Any], None]]] = deque()
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._ended.connect(lambda done, result: done(result))
+
+    def start(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
+        """Run `work` after the works already given; hand its result to `done`."""
+        with self._guard:
+            self._queue.append((work, done))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._drain, name="cabinet-quiet",
+                                                daemon=True)
+                self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a work is running or waiting."""
+        with self._guard:
+            return bool(self._queue)
+
+    def wait(self) -> None:
+        """Wait until every work given has ended (the application is closing)."""
+        with self._guard:
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+
+    def _drain(self) -> None:
+        while True:
+            with self._guard:
+                if not self._queue:
+                    self._thread = None
+                    return
+                work, done = self._queue[0]
+            failure = ""
+            try:
+                result = work()
+            except KnownError as error:
+                failure = error.message
+            except Exception as error:  # noqa: BLE001 - said in French on the GUI thread
+                logging.getLogger(__name__).error("background work failed:\n%s", crash_report(
+                    type(error), error.__traceback__))
+                failure = ("Erreur inattendue pendant une tâche de fond (détails dans le "
+                           "journal technique).")
+            with self._guard:
+                self._queue.popleft()  # no longer busy once its end is announced
+            if failure:
+                self.failed.emit(failure)
+            else:
+                self._ended.emit(done, result)
