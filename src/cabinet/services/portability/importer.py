@@ -1,7 +1,7 @@
 """Import a checked portability archive into the successor's vault, all or nothing (CONT-3).
 
 `prepare` has the opened archive check itself whole (`ArchiveSource`, implemented by
-`cabinet.archive.reader`) and finds the patients who
+`cabinet.archive.reader`) without holding the vault, then finds the patients who
 may already be here (same NIR, or same birth name and birth date): the physician decides for
 each one, never the software. `run` then writes, in one transaction with its audit events,
 every chosen patient with every version of every entry under its original author and time,
@@ -21,7 +21,7 @@ from cabinet.domain.portability import EXPORT_TYPES
 from cabinet.domain.record import searchable_text
 from cabinet.domain.text import fold
 from cabinet.errors import KnownError
-from cabinet.services.auditing import audited
+from cabinet.services.auditing import audited, audited_in_step
 from cabinet.services.issuing import PracticeService
 from cabinet.services.patients import index_patient
 from cabinet.services.portability.ports import ArchiveSource, CheckedView, PatientView, Progress
@@ -78,23 +78,31 @@ class Prepared:
 class ArchiveImporter(PracticeService):
     """Checks then imports archives; the successor's own journal records the import."""
 
-    @audited
+    @audited_in_step
     def prepare(self, reader: ArchiveSource, progress: Progress | None = None,
                 anchors: Sequence[x509.Certificate] = ()) -> Prepared:
         """Check the whole archive and list possible duplicates; nothing is written.
 
         `anchors` are the practice's trust roots: a signer they do not vouch for is shown as
-        unusual, with the fingerprint to check with the predecessor.
+        unusual, with the fingerprint to check with the predecessor. The check reads the
+        archive only, without holding the vault; the vault is read, and the reads journaled,
+        in one short transaction after it.
         """
-        duplicates: list[Duplicate] = []
+        incoming: list[tuple[str, dict[str, Any]]] = []
 
-        def look_for_duplicate(patient: PatientView) -> None:
-            if (duplicate := self._duplicate(patient)) is not None:
-                duplicates.append(duplicate)
+        def note_identity(patient: PatientView) -> None:
+            incoming.append((patient.archive, patient.record["identity_versions"][-1]["data"]))
 
-        checked = reader.check(progress, look_for_duplicate, anchors)
+        return self._judge(reader.check(progress, note_identity, anchors), incoming)
+
+    @audited
+    def _judge(self, checked: CheckedView,
+               incoming: list[tuple[str, dict[str, Any]]]) -> Prepared:
+        """Refuse an archive already imported, find the possible duplicates, journal the reads."""
         if self._portability.archive_imported(checked.manifest.export_id):
             raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
+        duplicates = [d for archive, identity in incoming
+                      if (d := self._duplicate(archive, identity)) is not None]
         if checked.journal is not None and not checked.journal.intact:
             checked.unusual.append("le journal des accès du prédécesseur est altéré")
         if not checked.signer.trusted:
@@ -110,8 +118,7 @@ class ArchiveImporter(PracticeService):
                            detail=f"{checked.manifest.export_id} vérifiée")
         return Prepared(checked, duplicates)
 
-    def _duplicate(self, patient: PatientView) -> Duplicate | None:
-        identity = patient.record["identity_versions"][-1]["data"]
+    def _duplicate(self, archive: str, identity: dict[str, Any]) -> Duplicate | None:
         nir, birth_date = identity.get("nir", ""), identity["birth_date"]
         same_nir, same_name = [], []
         for patient_id, here in self._portability.find_duplicates(nir, birth_date):
@@ -123,7 +130,7 @@ class ArchiveImporter(PracticeService):
         if not same_nir and not same_name:
             return None
         reason = "même NIR" if same_nir else "même nom de naissance et date de naissance"
-        return Duplicate(patient.archive, identity_from_dict(identity).display_name(),
+        return Duplicate(archive, identity_from_dict(identity).display_name(),
                          tuple(same_nir + same_name), reason)
 
     @audited
