@@ -19,6 +19,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cabinet.bootstrap import AppContext, VaultDoor
+from cabinet.domain.settings import EXPORT_FOLDER
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import ExportResult, Output
@@ -56,7 +57,7 @@ class Exporter:
 
     def destination(self, parent: QWidget) -> Path | None:
         """The settings' export folder, else a folder chosen now; None if none is chosen."""
-        folder = self._context().settings.current()["export_folder"]
+        folder = self._context().settings.value(EXPORT_FOLDER)
         if folder:
             if not Path(folder).is_dir():
                 raise KnownError(MISSING_FOLDER)

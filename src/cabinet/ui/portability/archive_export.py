@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
+from cabinet.domain.settings import EXPORT_FOLDER
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.ui.common.dialogs import (
     ServiceDialog,
@@ -195,7 +196,7 @@ class ArchiveExportDialog(ServiceDialog):
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        self.folder = QLineEdit(self.ctx.settings.current()["export_folder"])
+        self.folder = QLineEdit(self.ctx.settings.value(EXPORT_FOLDER))
         self.folder.setAccessibleName("Dossier de destination")
         self.folder.setPlaceholderText("Clé USB ou disque externe du cabinet")
         choose = QPushButton("Choisir le &dossier…")

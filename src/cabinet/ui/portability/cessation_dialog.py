@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
+from cabinet.domain.settings import EXPORT_FOLDER
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.wording import french_datetime
@@ -285,7 +286,7 @@ class CessationDialog(QDialog):
         closure = self.closure()
         ctx = self._context()
         chosen = folder_to_use(self, "Dossier où enregistrer les lettres",
-                               ctx.settings.current()["export_folder"])
+                               ctx.settings.value(EXPORT_FOLDER))
         if chosen is None:
             return
         cessation = ctx.cessation
