@@ -3,7 +3,13 @@
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QTableWidget
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QTableWidget,
+)
 
 from cabinet.demo.generator import demo_pdf
 from cabinet.ui.app import prepare_application
@@ -61,7 +67,8 @@ def test_file_dialogs_open_in_the_export_folder_then_in_the_last_folder_used(
 
     def pick_the_scan(dialog):
         folders.append(dialog.directory().absolutePath())
-        dialog.selectFile(str(scans / "echographie.pdf"))
+        # typed, as selectFile leaves alone a file name field that has the keyboard
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(scans / "echographie.pdf"))
         dialog.accept()
 
     def describe(dialog):

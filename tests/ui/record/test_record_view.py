@@ -221,3 +221,16 @@ def test_the_access_history_is_read_off_the_gui_thread(unlocked, qtbot, monkeypa
         unlocked.record.tabs.setCurrentWidget(unlocked.record.access)
     assert unlocked.record.access.rowCount() > 0
     assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS
+
+
+def test_a_document_is_read_and_rendered_off_the_gui_thread(unlocked, qtbot, monkeypatch):
+    open_emilie(unlocked, qtbot)
+    unlocked.ctx.records.add_document(unlocked.record.patient_id, {
+        "doc_type": "result", "title": "Échographie", "date": "2026-10-05",
+        "filename": "echo.pdf", "media_type": "application/pdf"}, demo_pdf("Échographie"))
+    unlocked.record.reload()
+    slowed(monkeypatch, unlocked.ctx.records, "read_document")
+    with Heartbeat() as beat:
+        unlocked.record.tabs.setCurrentWidget(unlocked.record.documents)
+    assert len(unlocked.record.documents.viewer.pages) == 1
+    assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS

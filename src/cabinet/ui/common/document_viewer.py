@@ -29,6 +29,17 @@ def render_pdf(content: bytes, scale: float = 1.3) -> list[QImage]:
     return images
 
 
+def page_images(content: bytes, media_type: str) -> list[QImage]:
+    """A document's pages as images (any thread); none when they cannot be shown."""
+    if media_type == "application/pdf":
+        try:
+            return render_pdf(content)
+        except Exception:  # noqa: BLE001 - any unreadable PDF gets the same message
+            return []
+    image = QImage.fromData(content)
+    return [] if image.isNull() else [image]
+
+
 class DocumentViewer(QScrollArea):
     """Pages of the selected document, one under the other."""
 
@@ -38,18 +49,6 @@ class DocumentViewer(QScrollArea):
         self.setAccessibleName("Aperçu du document")
         self.pages: list[QLabel] = []
         self.clear()
-
-    def show_document(self, content: bytes, media_type: str) -> None:
-        """Display the document's bytes, or say why they cannot be shown."""
-        if media_type == "application/pdf":
-            try:
-                images = render_pdf(content)
-            except Exception:  # noqa: BLE001 - any unreadable PDF gets the same message
-                images = []
-        else:
-            image = QImage.fromData(content)
-            images = [] if image.isNull() else [image]
-        self.show_pages(images)
 
     def show_pages(self, images: list[QImage]) -> None:
         """Display pages already rendered (off the GUI thread, by `render_pdf`)."""

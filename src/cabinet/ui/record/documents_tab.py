@@ -21,11 +21,14 @@ from cabinet.domain.record import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.ports import StoredVersion
 from cabinet.ui.common.dialogs import ServiceDialog
-from cabinet.ui.common.document_viewer import DocumentViewer
+from cabinet.ui.common.document_viewer import DocumentViewer, page_images
 from cabinet.ui.common.errors import show_known_error
 from cabinet.ui.common.file_choice import file_to_open
+from cabinet.ui.common.worker import BackgroundJob, JobStopped
 from cabinet.ui.record.entry_list import EntryList
 
+READING = "Ouverture du document…"
+READING_STOPPED = "Ouverture du document interrompue."
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg);;Tous les fichiers (*)"
 
 
@@ -100,8 +103,15 @@ class DocumentsTab(QWidget):
         if entry is None or not self.isVisible():
             self.viewer.clear()
             return
-        content = self._context().records.read_document(entry.lineage)
-        self.viewer.show_document(content, entry.payload["media_type"])
+        records, lineage, media_type = (self._context().records, entry.lineage,
+                                        entry.payload["media_type"])
+        try:  # the read and the pages' rendering, off the GUI thread
+            images = BackgroundJob(self, READING, READING_STOPPED).run(
+                lambda _progress: page_images(records.read_document(lineage), media_type))
+        except JobStopped:
+            self.viewer.clear()
+            return
+        self.viewer.show_pages(images)
 
     def showEvent(self, event: object) -> None:  # noqa: N802 - Qt API
         """Read the selected document only when the tab is looked at (journaled read)."""
