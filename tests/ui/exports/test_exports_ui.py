@@ -15,6 +15,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QLabel
 
 from cabinet.bootstrap import VaultDoor, build_context
+from cabinet.card import token
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.documents.verification import trust_anchors, verify_pdf
 from cabinet.domain.record import EntryKind
@@ -387,6 +388,20 @@ def test_pulling_the_card_during_an_export_cancels_it_and_locks(
     assert list(exports.iterdir()) == [] and opened_urls == []
     qtbot.waitUntil(lambda: window.ctx is None, timeout=1000)
     assert window.stack.currentWidget() is window.lock_screen
+
+
+def test_the_card_logs_in_and_signs_off_the_gui_thread(card_window, physician_card,
+                                                       opened_urls, monkeypatch):
+    window, exports = card_window
+    asked = []
+    slowed(monkeypatch, token, "signer", 0.3)  # C_Login and the signing session, made slow
+    answer_dialogs(pin_answer(physician_card.pin, asked))
+    with Heartbeat() as beat:
+        window.record.exports.print_prescription()
+    assert asked == ["Code PIN de votre carte CPS pour signer :"]
+    [pdf] = list(exports.glob("ordonnance-*.pdf"))
+    assert verify_pdf(pdf.read_bytes()).signer == "Dr Jeanne Martin"
+    assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS
 
 
 def test_a_wrong_pin_signs_nothing(card_window, opened_urls, monkeypatch):

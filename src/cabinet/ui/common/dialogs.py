@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -164,12 +163,6 @@ def close_buttons(dialog: QDialog) -> QDialogButtonBox:
     close.button(QDialogButtonBox.StandardButton.Close).setText("&Fermer")
     close.rejected.connect(dialog.reject)
     return close
-
-
-def ask_pin(parent: QWidget, title: str, prompt: str) -> str | None:
-    """Ask the card's PIN, typed hidden; None if the physician cancels or types nothing."""
-    pin, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Password)
-    return pin if ok and pin else None
 
 
 def ask_reason(parent: QWidget) -> str | None:

@@ -124,6 +124,10 @@ class BackgroundJob(QObject):
             self.dialog.setLabelText(STOPPING)
             self.dialog.stop_button.setEnabled(False)
 
+    def stopping(self) -> bool:
+        """Whether the job was asked to stop (any thread)."""
+        return self._stopping.is_set()
+
     def stop_and_wait(self) -> None:
         """Stop the job and wait until its thread has ended (the application is locking)."""
         self.stop()

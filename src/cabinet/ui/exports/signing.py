@@ -12,7 +12,7 @@ a window title.
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -24,14 +24,15 @@ from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import ExportResult, Output
 from cabinet.ui.common.card_bridge import CardBridge
-from cabinet.ui.common.dialogs import ask_pin
 from cabinet.ui.common.file_choice import folder_to_use
-from cabinet.ui.common.worker import BackgroundJob
+from cabinet.ui.common.pin import DialogPin
+from cabinet.ui.common.worker import BackgroundJob, Progress
 
 if TYPE_CHECKING:
     from cryptography import x509
 
     from cabinet.archive.container import Decrypter
+    from cabinet.card.session import PinHandler
     from cabinet.documents.signing import DocumentSigner
 
 NO_CARD = "Insérez votre carte CPS pour signer ce document."
@@ -40,6 +41,7 @@ MISSING_FOLDER = ("Le dossier des exports indiqué dans les paramètres du cabin
                   "ou n'est pas branché : branchez le support ou changez le paramètre.")
 
 Export = Callable[[Output], ExportResult]
+T = TypeVar("T")
 
 
 class Exporter:
@@ -53,7 +55,6 @@ class Exporter:
         self._context = context
         self._unlocking_reader = unlocking_reader
         self.notify = notify
-        self._reader = ""  # the signing card's reader, while an export holds it
 
     def destination(self, parent: QWidget) -> Path | None:
         """The settings' export folder, else a folder chosen now; None if none is chosen."""
@@ -72,25 +73,16 @@ class Exporter:
         return readers[0]
 
     @contextlib.contextmanager
-    def signer(self, parent: QWidget) -> Iterator[tuple["DocumentSigner", str] | None]:
-        """The signer for one export and its card's reader ("" for the demo certificate).
-
-        Yields None when the physician cancels the PIN prompt.
-        """
-        if self._context().vault.header.demo:
+    def signer(self, reader: str, pins: "PinHandler",
+               ctx: AppContext) -> Iterator["DocumentSigner"]:
+        """The demo certificate when `reader` is "" (a demo vault), else its card's signer."""
+        if not reader:
             from cabinet.documents.demo_certificate import demo_signer
 
-            yield demo_signer(), ""
+            yield demo_signer()
             return
-        reader = self.signing_reader()
-        notice = self._door.pin_notice(reader)
-        pin = ask_pin(parent, "Signature", "\n".join(filter(None, (
-            notice, "Code PIN de votre carte CPS pour signer :"))))
-        if pin is None:
-            yield None
-            return
-        with self._door.document_signer(reader, pin, self._context()) as card_signer:
-            yield card_signer, reader
+        with self._door.document_signer(reader, pins, ctx) as card_signer:
+            yield card_signer
 
     @contextlib.contextmanager
     def decrypter(self, parent: QWidget,
@@ -100,14 +92,13 @@ class Exporter:
         Another card is refused before its PIN is asked. Yields None when the PIN prompt is
         cancelled.
         """
-
-        def pin(notice: str) -> str | None:
-            return ask_pin(parent, "Archive", "\n".join(filter(None, (
-                notice, "Code PIN de votre carte CPS pour ouvrir l'archive :"))))
-
-        with self._door.archive_decrypter(self.signing_reader(), recipient, pin,
-                                          self._context()) as decrypt:
-            yield decrypt
+        pins = DialogPin(parent, "Archive", "Code PIN de votre carte CPS pour ouvrir l'archive :")
+        try:
+            with self._door.archive_decrypter(self.signing_reader(), recipient, pins,
+                                              self._context()) as decrypt:
+                yield decrypt
+        finally:
+            pins.deleteLater()
 
     def run(self, parent: QWidget, export: Export, what: str = "Export enregistré", *,
             job: str = "Signature du document…") -> ExportResult | None:
@@ -121,37 +112,43 @@ class Exporter:
         destination = self.destination(parent)
         if destination is None:
             return None
-        with self.output(parent, destination) as out:
-            if out is None:
-                return None
-            result = self.job(parent, job, CANCELLED, out).run(lambda _progress: export(out))
-        self.notify(f"{what} : {result.path}")
+        result = self.signed(parent, job, CANCELLED, destination,
+                             lambda out, _progress: export(out))
+        if result is not None:
+            self.notify(f"{what} : {result.path}")
         return result
 
-    @contextlib.contextmanager
-    def output(self, parent: QWidget, destination: Path) -> Iterator[Output | None]:
-        """A signer, `destination` and a cancel token for one export, held for the block.
+    def signed(self, parent: QWidget, label: str, stopped: str, destination: Path,
+               work: Callable[[Output, Progress], T]) -> T | None:
+        """Run `work(out, progress)` in one background job, signed; None if no PIN is given.
 
-        Run the export with `job`. Yields None when the PIN prompt is cancelled.
+        The card's whole signing session (its token, its PIN's flags, the login, every
+        signature) runs in the job; `out` holds its signer, `destination` and the job's
+        cancel token. The job stops when the signing card or the card that unlocked Cabinet
+        leaves its reader.
         """
-        with self.signer(parent) as signing:
-            if signing is None:
-                yield None
-                return
-            self._reader = signing[1]
-            try:
-                yield Output(signing[0], destination, CancelToken())
-            finally:
-                self._reader = ""
+        from cabinet.card.session import PinNotGiven
 
-    def job(self, parent: QWidget, label: str, stopped: str, out: Output) -> BackgroundJob:
-        """The background job of one export to `out`, stopped when a card it needs leaves.
+        ctx = self._context()
+        reader = "" if ctx.vault.header.demo else self.signing_reader()
+        cancel = CancelToken()
+        job = BackgroundJob(parent, label, stopped, cancel=cancel)
+        pins = DialogPin(parent, "Signature", "Code PIN de votre carte CPS pour signer :",
+                         job.stopping)
+        watched = [r for r in (reader, self._unlocking_reader()) if r]
+        if watched:
+            job.watch(self._cards, watched)
 
-        Those cards are the signing card and the card that unlocked Cabinet.
-        """
-        watched = [r for r in (self._reader, self._unlocking_reader()) if r]
-        job = BackgroundJob(parent, label, stopped, cancel=out.cancel)
-        return job.watch(self._cards, watched) if watched else job
+        def signing(progress: Progress) -> T:
+            with self.signer(reader, pins, ctx) as signer:
+                return work(Output(signer, destination, cancel), progress)
+
+        try:
+            return job.run(signing)
+        except PinNotGiven:
+            return None
+        finally:
+            pins.deleteLater()
 
 
 def open_for_printing(parent: QWidget, path: str) -> None:

@@ -286,12 +286,11 @@ class ArchiveExportDialog(ServiceDialog):
         if not exporter.patients(selection):
             raise InvalidInput("La sélection ne contient aucun patient à exporter.")
         recipient = self.recipient()
-        with self.exporter.output(self, destination) as out:
-            if out is None:
-                raise KnownError(ABANDONED)
-            job = self.exporter.job(self, "Export de l'archive de portabilité…", STOPPED, out)
-            result = job.run(lambda progress: exporter.export(selection, recipient, out,
-                                                              progress))
+        result = self.exporter.signed(
+            self, "Export de l'archive de portabilité…", STOPPED, destination,
+            lambda out, progress: exporter.export(selection, recipient, out, progress))
+        if result is None:
+            raise KnownError(ABANDONED)
         self.written = result
         self.exporter.notify(f"Archive de portabilité enregistrée : {result.path}")
         ArchiveWrittenDialog(result, recipient.passphrase, parent=self).exec()

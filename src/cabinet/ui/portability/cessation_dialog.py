@@ -304,10 +304,10 @@ class CessationDialog(QDialog):
         destination = self.exporter.destination(self)
         if destination is None:
             return
-        with self.exporter.output(self, destination) as out:
-            if out is None:
-                raise KnownError(ABANDONED)
-            written = self.exporter.job(self, "Déclaration au conseil de l'Ordre…", ABANDONED,
-                                        out).run(
-                lambda _progress: ctx.cessation.declaration(closure, out))
+        written = self.exporter.signed(self, "Déclaration au conseil de l'Ordre…", ABANDONED,
+                                       destination,
+                                       lambda out, _progress: ctx.cessation.declaration(
+                                           closure, out))
+        if written is None:
+            raise KnownError(ABANDONED)
         self.outcome.setText(f"Déclaration signée enregistrée : {destination / written.name}")

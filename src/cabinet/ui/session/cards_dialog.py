@@ -6,6 +6,7 @@ by ticking a box, and stays marked « hors IGC-Santé » in the list.
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,12 +27,16 @@ from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.errors import KnownError
 from cabinet.keys.card import OUTSIDE_IGC_SANTE, CardHolder
 from cabinet.ui.common.card_bridge import CardBridge
-from cabinet.ui.common.dialogs import ask_pin
 from cabinet.ui.common.errors import show_known_error
+from cabinet.ui.common.pin import DialogPin
 from cabinet.vault.session import ConfirmOutside
 
-Enrol = Callable[[str, ConfirmOutside], object]
-"""Enrols the inserted card with its PIN, asking the given question for a card outside IGC-Santé."""
+if TYPE_CHECKING:
+    from cabinet.card.session import PinHandler
+
+Enrol = Callable[["PinHandler", ConfirmOutside], object]
+"""Enrols the inserted card, its PIN asked by the handler, asking the given question for a
+card outside IGC-Santé."""
 
 
 class OutsideConfirmation(QDialog):
@@ -101,14 +106,18 @@ class CardsDialog(QDialog):
             self.cards.addItem(item)
 
     def enrol_inserted(self) -> None:
-        """Enrol the card now in the reader, after its holder types the PIN."""
-        pin = ask_pin(self, "Enregistrer une carte", "Code PIN de la carte insérée :")
-        if pin is None:
-            return
+        """Enrol the card now in the reader, its holder typing the PIN when the card allows."""
+        from cabinet.card.session import PinNotGiven
+
+        pins = DialogPin(self, "Enregistrer une carte", "Code PIN de la carte insérée :")
         try:
-            self._enrol(pin, self.confirm_outside)
+            self._enrol(pins, self.confirm_outside)
+        except PinNotGiven:
+            return
         except KnownError as error:
             show_known_error(self, error)
+        finally:
+            pins.deleteLater()
         self.refresh()
 
     def confirm_outside(self, holder: CardHolder) -> bool:
@@ -141,10 +150,10 @@ def manage_cards(parent: QWidget, ctx: AppContext, door: VaultDoor,
     if not ctx.journal.is_titular():
         raise KnownError("Seul le médecin titulaire gère les cartes du coffre.")
 
-    def enrol(pin: str, confirm_outside: ConfirmOutside) -> None:
+    def enrol(pins: "PinHandler", confirm_outside: ConfirmOutside) -> None:
         present = cards.current.card_readers()
         if not present:
             raise KnownError("Insérez d'abord la carte à enregistrer.")
-        door.enrol_card(ctx, present[0], pin, confirm_outside)
+        door.enrol_card(ctx, present[0], pins, confirm_outside)
 
     CardsDialog(ctx, enrol, parent=parent).exec()
