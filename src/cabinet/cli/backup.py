@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cabinet import paths
-from cabinet.bootstrap import VaultDoor, workstation_name
+from cabinet.bootstrap import BackupDoor
 from cabinet.cli.access import card_reader, opened
 from cabinet.cli.exit_codes import EXIT_CHECK_FAILED
 from cabinet.cli.prompts import TerminalPin, ask_secret, ask_text
@@ -19,8 +19,6 @@ from cabinet.domain.audit import AccessMode
 from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError
 from cabinet.keys.header import KeyHeader
-from cabinet.vault.header import read_header
-from cabinet.vault.layout import VaultLayout
 
 if TYPE_CHECKING:
     from cabinet.services.ports import SnapshotInfo
@@ -67,30 +65,21 @@ def command_verify(args: argparse.Namespace) -> int:
 
 def command_restore(args: argparse.Namespace) -> int:
     """Restore a backup into a new folder, on this workstation or a new one."""
-    from cabinet.backup.engine import BackupReader
-    from cabinet.backup.medium import Medium, vault_ids
-    from cabinet.services.backup import RollbackRefused, restore
-    from cabinet.services.ports import RestoreNote
+    from cabinet.services.backup import RollbackRefused
 
-    found = [args.vault_id] if args.vault_id else vault_ids(args.dest)
-    if len(found) != 1:
-        raise KnownError("Ce support ne contient pas de sauvegarde Cabinet, ou en contient de "
-                         "plusieurs cabinets : précisez --vault-id." if found else
-                         "Ce support ne contient aucune sauvegarde Cabinet.")
-    envelopes = Medium(args.dest, found[0]).envelopes()
-    if not envelopes:
+    door = BackupDoor(args.dest)
+    vault_id = door.vault_id(args.vault_id or "")
+    snapshots = door.snapshots(vault_id)
+    if not snapshots:
         raise KnownError("Ce support ne contient aucune sauvegarde lisible de ce cabinet.")
-    snapshot_id = args.snapshot or envelopes[-1].snapshot_id
-    header = KeyHeader.from_bytes(Medium(args.dest, found[0]).envelope(snapshot_id).header)
-    data_key, mode = _backup_key(header)
+    snapshot_id = args.snapshot or snapshots[-1][0]
+    data_key, mode = _backup_key(door.key_header(vault_id, snapshot_id))
     reason = ""
     if args.rollback:
         reason = ask_text("Motif du retour à une sauvegarde plus ancienne")
     try:
-        info = restore(BackupReader(args.dest, found[0], data_key), snapshot_id, args.to,
-                       RestoreNote(SystemClock().now().isoformat(timespec="milliseconds"),
-                                   mode.value, workstation_name(), ""),
-                       anchor_id=_local_anchor(args.vault, found[0]), rollback_reason=reason)
+        info = door.restore(vault_id, snapshot_id, data_key=data_key, mode=mode, target=args.to,
+                            local=args.vault, rollback_reason=reason)
     except RollbackRefused as refusal:
         raise KnownError(f"{refusal.message} Relancez avec --rollback pour saisir ce "
                          "motif.") from None
@@ -121,14 +110,6 @@ def _backup_key(header: KeyHeader) -> tuple[bytes, AccessMode]:
             pass
     typed = ask_secret("Clé de secours (ABCD-EFGH-…) : ")
     return recovery.unlock_with_recovery_key(header, typed), AccessMode.RECOVERY
-
-
-def _local_anchor(folder: Path, vault_id: str) -> int:
-    """The journal's last anchored event of this practice's vault here, 0 if none."""
-    if not VaultDoor(folder).exists():
-        return 0
-    header = read_header(VaultLayout(folder).header)
-    return int(header.journal_anchor.get("id", 0)) if header.vault_id == vault_id else 0
 
 
 def add_commands(commands: Any) -> None:

@@ -83,11 +83,8 @@ class LockScreen(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.card_status)
         layout.addWidget(self.pin_notice)
-        for index, way in enumerate(self._ways):
-            button = QRadioButton(way.title)
-            button.setAccessibleName(way.title)
-            self.choices.addButton(button, index)
-            layout.addWidget(button)
+        self._box = layout
+        self.set_ways(self._ways)
         self.choices.idToggled.connect(self._show_way)
         layout.addWidget(self.explanation)
         layout.addWidget(self.secret)
@@ -97,7 +94,20 @@ class LockScreen(QWidget):
         outer.addStretch()
         outer.addWidget(box, alignment=Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch()
-        if self._ways:
+
+    def set_ways(self, ways: list[WayIn]) -> None:
+        """Offer these ways in (a vault was just restored into the empty folder)."""
+        for button in self.choices.buttons():
+            self.choices.removeButton(button)
+            button.deleteLater()
+        self._ways = ways
+        first = self._box.indexOf(self.pin_notice) + 1
+        for index, way in enumerate(ways):
+            button = QRadioButton(way.title)
+            button.setAccessibleName(way.title)
+            self.choices.addButton(button, index)
+            self._box.insertWidget(first + index, button)
+        if ways:
             self.choices.button(0).setChecked(True)
 
     def _show_way(self, index: int, checked: bool) -> None:
