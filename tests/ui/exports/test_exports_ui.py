@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QLabel
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+)
 
 from cabinet.bootstrap import VaultDoor, build_context
 from cabinet.card import token
@@ -402,6 +408,21 @@ def test_the_card_logs_in_and_signs_off_the_gui_thread(card_window, physician_ca
     [pdf] = list(exports.glob("ordonnance-*.pdf"))
     assert verify_pdf(pdf.read_bytes()).signer == "Dr Jeanne Martin"
     assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS
+
+
+def test_pulling_the_card_while_its_pin_is_asked_stops_the_export_and_locks(
+        qtbot, card_window, physician_card, opened_urls, monkeypatch):
+    window, exports = card_window
+    messages = []
+    monkeypatch.setattr(record_exports, "show_known_error",
+                        lambda _parent, error: messages.append(error.message))
+    answer_dialogs(lambda _pin_dialog: physician_card.remove())  # left unanswered
+    window.record.exports.print_prescription()
+    assert messages and messages[0].startswith("Export annulé")
+    assert list(exports.iterdir()) == [] and opened_urls == []
+    qtbot.waitUntil(lambda: window.ctx is None, timeout=1000)
+    assert window.stack.currentWidget() is window.lock_screen
+    assert QApplication.activeModalWidget() is None
 
 
 def test_a_wrong_pin_signs_nothing(card_window, opened_urls, monkeypatch):
