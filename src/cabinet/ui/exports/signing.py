@@ -1,9 +1,10 @@
 """One signed export from the desktop: where it goes, who signs it, what stops it.
 
 The signer is the demo certificate in a demo vault, otherwise the CPS card in the reader,
-unlocked by its PIN for this export only. The export runs off the GUI thread (`job`); pulling
-the card out while it runs (the signing card, or the card that unlocked Cabinet) stops it:
-nothing is left on the medium, and the usual removal lock follows.
+unlocked by its PIN for this export only. The card's session and the export run together off
+the GUI thread (`signed`), the PIN dialog alone on it; pulling the card out while they run
+(the signing card, or the card that unlocked Cabinet) stops them: nothing is left on the
+medium, and the usual removal lock follows.
 
 Never keeps a PIN or a signer beyond one export; never names the patient in a file name or
 a window title.
