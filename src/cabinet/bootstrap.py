@@ -4,6 +4,7 @@ The UI and the command line receive an `AppContext` and never build services the
 """
 
 import contextlib
+import datetime as dt
 import functools
 import importlib
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cabinet.domain.audit import AccessMode, Action
 from cabinet.domain.clock import Clock, SystemClock
+from cabinet.errors import KnownError
 from cabinet.keys.installation_secret import KeyringSecretStore, SecretStore
 from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
@@ -27,6 +29,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
+    from cabinet.keys.header import KeyHeader
     from cabinet.services.auditing import AuditTrail
     from cabinet.services.backup import BackupService
     from cabinet.services.copies import CopyService
@@ -38,6 +41,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.portability.cessation import CessationService
     from cabinet.services.portability.export import ArchiveExporter
     from cabinet.services.portability.importer import ArchiveImporter
+    from cabinet.services.ports import SnapshotInfo
     from cabinet.services.records import RecordService
     from cabinet.services.settings import SettingsService
     from cabinet.vault.portability_store import SqlPortabilityStore
@@ -301,6 +305,70 @@ class VaultDoor:
         vault = unlock(self.folder, Credential(mode, secret), self.clock, workstation_name(),
                        secrets=secrets)
         return build_context(vault, self.clock)
+
+
+class BackupDoor:
+    """A medium's backups, to restore on this workstation or a new one: no vault needed.
+
+    The backup carries its key slots: the enrolled card or the recovery key opens them. A
+    restore older than the vault of this workstation (`local`) is a rollback: refused without
+    a written reason, which is journaled in the restored vault.
+    """
+
+    def __init__(self, destination: Path, clock: Clock | None = None) -> None:
+        self.destination = destination
+        self.clock = clock or SystemClock()
+
+    def vault_id(self, chosen: str = "") -> str:
+        """The practice whose backups the medium holds (`chosen` when it holds several)."""
+        from cabinet.backup.medium import vault_ids
+
+        found = [chosen] if chosen else vault_ids(self.destination)
+        if len(found) != 1:
+            raise KnownError("Ce support ne contient pas de sauvegarde Cabinet, ou en contient "
+                             "de plusieurs cabinets : précisez lequel." if found else
+                             "Ce support ne contient aucune sauvegarde Cabinet.")
+        return found[0]
+
+    def snapshots(self, vault_id: str) -> list[tuple[str, dt.datetime, bool]]:
+        """Each backup, oldest first: its id, when it was taken (UTC), whether marked verified.
+
+        Read before any key is given: the mark is checked, like everything, at the restore.
+        """
+        from cabinet.backup.medium import Medium
+
+        return [(e.snapshot_id, dt.datetime.strptime(e.snapshot_id[:15], "%Y%m%dT%H%M%S")
+                 .replace(tzinfo=dt.UTC), bool(e.verified))
+                for e in Medium(self.destination, vault_id).envelopes()]
+
+    def key_header(self, vault_id: str, snapshot_id: str) -> "KeyHeader":
+        """The backup's own key slots (cards, recovery key)."""
+        from cabinet.backup.medium import Medium
+        from cabinet.keys.header import KeyHeader
+
+        return KeyHeader.from_bytes(Medium(self.destination, vault_id).envelope(
+            snapshot_id).header)
+
+    def restore(self, vault_id: str, snapshot_id: str, *, data_key: bytes, mode: AccessMode,
+                target: Path, local: Path, rollback_reason: str = "") -> "SnapshotInfo":
+        """Restore into the new folder `target`; `RollbackRefused` without a needed reason."""
+        from cabinet.backup.engine import BackupReader
+        from cabinet.services.backup import restore
+        from cabinet.services.ports import RestoreNote
+
+        note = RestoreNote(self.clock.now().isoformat(timespec="milliseconds"), mode.value,
+                           workstation_name(), "")
+        return restore(BackupReader(self.destination, vault_id, data_key), snapshot_id,
+                       target, note, anchor_id=local_anchor(local, vault_id),
+                       rollback_reason=rollback_reason)
+
+
+def local_anchor(folder: Path, vault_id: str) -> int:
+    """The journal's last anchored event of this practice's vault in `folder`, 0 if none."""
+    if not VaultLayout(folder).header.exists():
+        return 0
+    header = read_header(VaultLayout(folder).header)
+    return int(header.journal_anchor.get("id", 0)) if header.vault_id == vault_id else 0
 
 
 def signing_holders(ctx: AppContext) -> frozenset[str]:

@@ -64,10 +64,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         self.resize(1280, 800)
         self.lock_screen = LockScreen(ways_in(door))
-        if not door.exists():
-            self.lock_screen.show_error(
-                "Aucun coffre n'existe à cet emplacement : créez-le avec « cabinet vault "
-                "create », ou essayez « cabinet demo ».")
         self.lock_screen.unlock_requested.connect(self.unlock)
         self.unlocking = Unlocking(door, self.lock_screen)
         self.card_reader = ""  # the reader of the card that unlocked, while unlocked by card
@@ -89,6 +85,11 @@ class MainWindow(QMainWindow):
             lambda s: self.countdown.setText(f"Verrouillage dans {s} s"))
         self.menus = Menus(self)
         self._show_locked()
+        if not door.exists():
+            self.lock_screen.show_error(
+                "Aucun coffre n'existe à cet emplacement : restaurez une sauvegarde (Fichier › "
+                "Restaurer une sauvegarde…, Ctrl+Maj+R), créez-le avec « cabinet vault "
+                "create », ou essayez « cabinet demo ».")
         if workspace:
             self.complete()
 
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
 
         add, record = self.menus.add, self.record
         add("&Fichier", "&Verrouiller", ["Ctrl+L"], self.lock)
+        add("&Fichier", "Restaurer une sau&vegarde…", ["Ctrl+Shift+R"], self.restore_backup,
+            unlocked_only=False)
         add("&Fichier", "&Quitter", ["Ctrl+Q"], self.close, unlocked_only=False)
         add("&Patient", "&Rechercher", ["Ctrl+F", "F2"], self.search.focus_search)
         add("&Patient", "&Nouveau patient", ["Ctrl+Shift+N"], self.new_patient)
@@ -296,6 +299,14 @@ class MainWindow(QMainWindow):
         settings = self.ctx.settings.current()
         self.inactivity.delay = dt.timedelta(minutes=int(settings["inactivity_minutes"]))
         FOLDERS.export_folder = settings["export_folder"]
+
+    def restore_backup(self) -> None:
+        """The restore wizard; a vault restored here is then offered on the lock screen."""
+        from cabinet.ui.session.restore_wizard import RestoreWizard
+
+        if RestoreWizard(self.door, parent=self).exec() and self.ctx is None:
+            self.lock_screen.set_ways(ways_in(self.door))
+            self.lock_screen.show_error("")
 
     def show_cards(self) -> None:
         """Enrol or revoke cards (titular physician only)."""
