@@ -202,8 +202,9 @@ class VaultDoor:
         """
         from cabinet.card.session import CardSession
         from cabinet.card.token import MODULE_FAMILIES
+        from cabinet.domain.settings import CARD_MODULE
 
-        chosen = ctx.settings.current().get("card_module", "") if ctx else ""
+        chosen = ctx.settings.value(CARD_MODULE) if ctx else ""
         layout = VaultLayout(self.folder)
         slots = read_header(layout.header).slots_of("card") if layout.header.exists() else []
         return CardSession(reader, [*([self.card_module] if self.card_module else []),
@@ -253,10 +254,6 @@ class VaultDoor:
         with card.signer(handler(pin)) as signing:
             ctx.vault.enrol_card(*signing, ctx.clock, confirm_outside=confirm_outside,
                                  module=str(card.module))
-
-    def pin_notice(self, reader: str) -> str:
-        """What to say before the PIN is asked: tries running out, or a blocked card."""
-        return self.pin_state(reader).notice
 
     def pin_state(self, reader: str) -> "PinState":
         """The PIN state of the card in `reader`, read from its token's flags.

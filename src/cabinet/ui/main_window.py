@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         return self.ctx
 
     def _build_menus(self) -> None:
+        from cabinet.domain.settings import TRUST_FOLDER
         from cabinet.ui.exports.verify_dialog import verify_chosen_file
         from cabinet.ui.portability.menu import PortabilityMenu
 
@@ -154,7 +155,7 @@ class MainWindow(QMainWindow):
         add("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
         add("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
         add("&Fichier", "Vérifier un document &signé…", [], lambda: verify_chosen_file(
-            self, self.context().settings.current()["trust_folder"]))
+            self, self.context().settings.value(TRUST_FOLDER)))
         self.menus.insert(record.exports.menu, record.exports.menu.actions())
         portability = PortabilityMenu(self.context, self.exporter, lambda: (
             record.patient_id, record.patient_text()), self)
@@ -293,12 +294,12 @@ class MainWindow(QMainWindow):
             self._apply_settings()
 
     def _apply_settings(self) -> None:
+        from cabinet.domain.settings import EXPORT_FOLDER, INACTIVITY_MINUTES
         from cabinet.ui.common.file_choice import FOLDERS
 
         assert self.ctx is not None
-        settings = self.ctx.settings.current()
-        self.inactivity.delay = dt.timedelta(minutes=int(settings["inactivity_minutes"]))
-        FOLDERS.export_folder = settings["export_folder"]
+        self.inactivity.delay = dt.timedelta(minutes=self.ctx.settings.value(INACTIVITY_MINUTES))
+        FOLDERS.export_folder = self.ctx.settings.value(EXPORT_FOLDER)
 
     def restore_backup(self) -> None:
         """The restore wizard; a vault restored here is then offered on the lock screen."""

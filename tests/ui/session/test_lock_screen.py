@@ -25,6 +25,12 @@ def test_locked_window_shows_the_ways_in_and_no_patient(window):
     assert all(not action.isEnabled() for action in window.menus.unlocked)
 
 
+def test_the_first_way_in_is_explained_and_its_field_named_at_once(window):
+    screen = window.lock_screen
+    assert screen.explanation.text()  # what the chosen way is, before anything is typed
+    assert screen.secret.accessibleName() == screen.secret.placeholderText() != ""
+
+
 def test_wrong_password_is_explained_and_nothing_opens(window, qtbot):
     qtbot.keyClicks(window.lock_screen.secret, "faux")
     qtbot.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)

@@ -84,8 +84,8 @@ class LockScreen(QWidget):
         layout.addWidget(self.card_status)
         layout.addWidget(self.pin_notice)
         self._box = layout
+        self.choices.idToggled.connect(self._show_way)  # first: the first way's text is shown
         self.set_ways(self._ways)
-        self.choices.idToggled.connect(self._show_way)
         layout.addWidget(self.explanation)
         layout.addWidget(self.secret)
         layout.addWidget(self.unlock_button)
