@@ -1,6 +1,7 @@
 """Shared fixtures: a controlled clock and real SQLCipher vaults in temporary folders."""
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -28,6 +29,15 @@ def _private_refusals_note(monkeypatch, tmp_path):
     from cabinet import guard
 
     monkeypatch.setattr(guard, "refusals_log", lambda: tmp_path / "demarrages-refuses.jsonl")
+
+
+@pytest.fixture(autouse=True)
+def _no_answer_outlives_its_test():
+    """Answers scheduled for dialogs that never came are dropped, not given to the next test."""
+    yield
+    qt_helpers = sys.modules.get("helpers.qt")
+    if qt_helpers is not None:
+        qt_helpers.forget_unanswered()
 
 
 @pytest.fixture

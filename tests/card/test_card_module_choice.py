@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 from cabinet.bootstrap import build_context
 from cabinet.card import token
 from cabinet.domain.settings import SETTINGS_BY_KEY
+from cabinet.ui.common.pin import DialogPin
 from cabinet.vault.session import create_vault
 from helpers.qt import answer_dialogs, card_lock_screen, type_pin
 from helpers.vaults import OWNER, PRESCRIBER
@@ -65,8 +66,10 @@ def test_the_module_chosen_by_its_french_name_is_asked_first_and_the_others_afte
         dialog.accept()
 
     answer_dialogs(pin)
-    with window.exporter.signer(window) as (signer, reader):
-        assert reader == physician_card.reader
+    reader = window.exporter.signing_reader()
+    assert reader == physician_card.reader
+    pins = DialogPin(window, "Carte CPS", "Code PIN de la carte :")
+    with window.exporter.signer(reader, pins, window.ctx) as signer:
         assert signer.demo  # OpenSC does not know the development card: SoftHSM2 served it
     assert asked[0] in token.OPENSC_MODULES and Path(asked[0]).exists()
     assert asked[-1] == Path(physician_card.module_path)

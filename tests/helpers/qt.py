@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from cabinet.ui.common.worker import ProgressDialog
 
 Answer = Callable[[QWidget], None]
+_SCHEDULED: list[list[Answer]] = []
 
 
 def answer_dialogs(*answers: Answer, poll_ms: int = 10,
@@ -21,12 +22,14 @@ def answer_dialogs(*answers: Answer, poll_ms: int = 10,
     check how many dialogs were actually shown.
     """
     pending = list(answers)
+    _SCHEDULED.append(pending)
     seen: list[QWidget] = []
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         answer = None
-        if dialog is not None and dialog not in seen and not isinstance(dialog, ignore):
+        if (pending and dialog is not None and dialog not in seen
+                and not isinstance(dialog, ignore)):
             seen.append(dialog)
             answer = pending.pop(0)
         if pending:  # scheduled first: an answer may open the next dialog and block in it
@@ -36,6 +39,13 @@ def answer_dialogs(*answers: Answer, poll_ms: int = 10,
 
     QTimer.singleShot(poll_ms, poll)
     return seen
+
+
+def forget_unanswered() -> None:
+    """Drop the answers a test scheduled but no dialog took: they must not answer the next."""
+    for pending in _SCHEDULED:
+        pending.clear()
+    _SCHEDULED.clear()
 
 
 def card_lock_screen(qtbot: Any, folder: Path, clock: Any, card: Any,

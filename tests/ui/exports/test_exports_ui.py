@@ -34,7 +34,7 @@ from cabinet.ui.main_window import MainWindow
 from cabinet.vault.session import create_vault
 from helpers.pdf_checks import tamper_inside_signed_range
 from helpers.qt import answer_dialogs, card_lock_screen, type_pin
-from helpers.slow import STALL_BUDGET_MS, Heartbeat, slowed
+from helpers.slow import FROZEN_MS, Heartbeat, slowed
 from helpers.vaults import OWNER, PRESCRIBER, identity, new_context
 
 PRESCRIPTION = {"date": "2026-10-05", "lines": [
@@ -400,14 +400,14 @@ def test_the_card_logs_in_and_signs_off_the_gui_thread(card_window, physician_ca
                                                        opened_urls, monkeypatch):
     window, exports = card_window
     asked = []
-    slowed(monkeypatch, token, "signer", 0.3)  # C_Login and the signing session, made slow
+    slowed(monkeypatch, token, "signer")  # C_Login and the signing session, made slow
     answer_dialogs(pin_answer(physician_card.pin, asked))
     with Heartbeat() as beat:
         window.record.exports.print_prescription()
     assert asked == ["Code PIN de votre carte CPS pour signer :"]
     [pdf] = list(exports.glob("ordonnance-*.pdf"))
     assert verify_pdf(pdf.read_bytes()).signer == "Dr Jeanne Martin"
-    assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS
+    assert beat.ticks > 20 and beat.latest_ms < FROZEN_MS
 
 
 def test_pulling_the_card_while_its_pin_is_asked_stops_the_export_and_locks(
@@ -445,4 +445,4 @@ def test_the_window_keeps_turning_while_a_signed_prescription_is_written(
     with Heartbeat() as beat:
         unlocked.record.exports.print_prescription()
     assert len(opened_urls) == 1
-    assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS
+    assert beat.ticks > 20 and beat.latest_ms < FROZEN_MS

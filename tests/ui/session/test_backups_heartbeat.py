@@ -1,13 +1,14 @@
-"""A backup in progress never freezes the window: the heartbeat keeps its 50 ms budget."""
+"""A backup in progress never freezes the window: the heartbeat keeps turning."""
 
 import os
 
+from cabinet.services.backup import BackupService
 from helpers.desktop_backups import choose, settled
-from helpers.slow import STALL_BUDGET_MS, Heartbeat
+from helpers.slow import FROZEN_MS, Heartbeat, slowed
 from helpers.vaults import identity
 
 
-def test_a_backup_in_progress_never_freezes_the_window(qtbot, unlocked, tmp_path):
+def test_a_backup_in_progress_never_freezes_the_window(qtbot, unlocked, tmp_path, monkeypatch):
     window = unlocked
     medium = tmp_path / "SAUVEGARDE"
     medium.mkdir()
@@ -21,6 +22,7 @@ def test_a_backup_in_progress_never_freezes_the_window(qtbot, unlocked, tmp_path
             "date": "2026-10-30", "filename": "image.bin",
             "media_type": "application/octet-stream"}, os.urandom(1024 * 1024))
     choose(window, str(medium))
+    slowed(monkeypatch, BackupService, "take")
 
     with Heartbeat() as heartbeat:
         window.backups.check()
@@ -28,5 +30,5 @@ def test_a_backup_in_progress_never_freezes_the_window(qtbot, unlocked, tmp_path
         settled(qtbot, window)
 
     assert heartbeat.ticks > 5
-    assert heartbeat.latest_ms <= STALL_BUDGET_MS
+    assert heartbeat.latest_ms <= FROZEN_MS
     assert [s.verified for s in window.ctx.backups(medium).snapshots()] == [True]

@@ -3,7 +3,7 @@
 from PySide6.QtCore import QTimer
 
 from cabinet.ui.common.worker import ProgressDialog
-from helpers.slow import STALL_BUDGET_MS, Heartbeat, slowed
+from helpers.slow import FROZEN_MS, Heartbeat, slowed
 
 
 def test_the_window_keeps_turning_while_the_vault_opens(window, monkeypatch):
@@ -12,7 +12,7 @@ def test_the_window_keeps_turning_while_the_vault_opens(window, monkeypatch):
     with Heartbeat() as beat:
         window.unlock("demo", "demo")
     assert window.ctx is not None and window.stack.currentIndex() == 1
-    assert beat.ticks > 20 and beat.latest_ms < STALL_BUDGET_MS
+    assert beat.ticks > 20 and beat.latest_ms < FROZEN_MS
 
 
 def test_a_vault_opened_after_annuler_is_closed_again(window, monkeypatch):
