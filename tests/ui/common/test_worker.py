@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from cabinet.exchange.staging import CancelToken
 from cabinet.ui.common.card_bridge import CardBridge
 from cabinet.ui.common.worker import BackgroundJob, JobStopped
-from helpers.slow import FROZEN_MS, Heartbeat
+from helpers.slow import FROZEN_MS, SLOWED_SECONDS, Heartbeat
 
 
 @pytest.fixture
@@ -42,9 +42,16 @@ def busy(seconds: float, cancel: CancelToken | None = None) -> str:
     return "fini"
 
 
+def waiting(seconds: float) -> str:
+    """Work that waits (the card, the disk): the window must not wait with it."""
+    time.sleep(seconds)
+    return "fini"
+
+
 def test_the_window_keeps_turning_while_a_job_runs(parent):
     with Heartbeat() as beat:
-        result = BackgroundJob(parent, "Travail…", "Arrêté.").run(lambda _p: busy(1.0))
+        result = BackgroundJob(parent, "Travail…", "Arrêté.").run(
+            lambda _p: waiting(SLOWED_SECONDS))
     assert result == "fini"
     assert beat.ticks > 20 and beat.latest_ms < FROZEN_MS
 
