@@ -1,5 +1,7 @@
 """The restore wizard on a real backup: a new installation restores, then opens the vault."""
 
+import datetime as dt
+
 import pytest
 from PySide6.QtGui import QAction
 
@@ -99,3 +101,33 @@ def test_a_rollback_needs_a_written_reason_kept_in_the_journal(qtbot, backed_up,
     finally:
         restored.lock()
 
+
+
+
+def test_the_chosen_backup_stays_chosen_when_the_medium_field_loses_the_focus(
+        qtbot, tmp_path, clock):
+    """Typed without Enter, the medium's path is « done » when the focus leaves it (the
+    restore's progress takes it): the list must not be read again, which would choose the
+    newest backup again, and empty the list while the restore reads it."""
+    ctx, _ = new_context(tmp_path / "coffre", clock)
+    ctx.patients.create(identity("Martin", "Paul"))
+    medium = tmp_path / "SAUVEGARDE"
+    ctx.backups(medium).back_up()
+    clock.advance(dt.timedelta(days=1))  # the rotation keeps one backup a day
+    ctx.backups(medium).back_up()
+    ctx.lock()
+    wizard = RestoreWizard(VaultDoor(tmp_path / "neuf", clock))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.activateWindow()
+    wizard.medium.setFocus()
+    qtbot.waitUntil(wizard.medium.hasFocus)
+    qtbot.keyClicks(wizard.medium, str(medium))
+    wizard.list_snapshots()
+    assert wizard.snapshots.count() == 2
+    wizard.snapshots.setCurrentRow(1)  # the older one
+    wizard.key.setFocus()
+    qtbot.waitUntil(wizard.key.hasFocus)
+    assert wizard.snapshots.count() == 2
+    assert wizard.snapshots.currentRow() == 1

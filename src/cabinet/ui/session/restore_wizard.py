@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -44,6 +42,7 @@ class RestoreWizard(QDialog):
         self.setWindowTitle("Restaurer une sauvegarde")
         self.door = door
         self.restored: SnapshotInfo | None = None
+        self._listed: tuple[str, list[str]] = ("", [])  # the medium listed, its backups' ids
         self.medium = QLineEdit()
         self.snapshots = QListWidget()
         self.target = QLineEdit(str(door.folder))
@@ -89,6 +88,7 @@ class RestoreWizard(QDialog):
     def _choose_medium(self) -> None:
         if folder := folder_to_use(self, "Support des sauvegardes", self.medium.text()):
             self.medium.setText(str(folder))
+            self._listed = ("", [])  # chosen again: listed again (it may have been plugged in)
             self.list_snapshots()
 
     def _choose_target(self) -> None:
@@ -96,7 +96,15 @@ class RestoreWizard(QDialog):
             self.target.setText(str(folder))
 
     def list_snapshots(self) -> None:
-        """The medium's backups, newest first: date and whether they were verified."""
+        """The medium's backups, newest first: date and whether they were verified.
+
+        The field says it is done each time it loses the focus (the restore's progress takes
+        it): a medium already listed is not listed again.
+        """
+        medium = self.medium.text().strip()
+        if medium and medium == self._listed[0]:
+            return
+        self._listed = (medium, [])
         self.snapshots.clear()
         self.message.clear()
         try:
@@ -105,12 +113,12 @@ class RestoreWizard(QDialog):
         except KnownError as error:
             self.message.setText(error.message)
             return
-        for snapshot_id, taken, verified in reversed(found):
+        newest_first = list(reversed(found))
+        self._listed = (medium, [snapshot_id for snapshot_id, _, _ in newest_first])
+        for _, taken, verified in newest_first:
             local = taken.astimezone()
-            item = QListWidgetItem(f"{local:%d/%m/%Y} {local.hour} h {local.minute:02d} — "
+            self.snapshots.addItem(f"{local:%d/%m/%Y} {local.hour} h {local.minute:02d} — "
                                    + ("vérifiée" if verified else "NON vérifiée"))
-            item.setData(Qt.ItemDataRole.UserRole, snapshot_id)
-            self.snapshots.addItem(item)
         self.snapshots.setCurrentRow(0)
         if not found:
             self.message.setText("Ce support ne contient aucune sauvegarde lisible.")
@@ -121,11 +129,12 @@ class RestoreWizard(QDialog):
         from cabinet.services.backup import RollbackRefused
         from cabinet.ui.common.worker import BackgroundJob
 
-        if self.snapshots.currentRow() < 0:
+        row = self.snapshots.currentRow()
+        if row < 0:
             self.message.setText("Choisissez d'abord le support, puis une sauvegarde.")
             return
         backups = self._backups()
-        snapshot_id = str(self.snapshots.currentItem().data(Qt.ItemDataRole.UserRole))
+        snapshot_id = self._listed[1][row]
         target, typed, reason = Path(self.target.text().strip()), self.key.text(), \
             self.reason.text()
         self.key.clear()
