@@ -1,0 +1,1 @@
+"""The public drug database (BDPM, ANSM): read-only, beside the vault, never inside it."""
