@@ -9,9 +9,10 @@ import time
 import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
+from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.ui.common.card_bridge import CardBridge
-from cabinet.ui.common.worker import BackgroundJob, JobStopped
+from cabinet.ui.common.worker import BackgroundJob, JobStopped, QuietJob
 from helpers.slow import FROZEN_MS, SLOWED_SECONDS, Heartbeat
 
 
@@ -108,3 +109,30 @@ def test_the_keyboard_goes_back_where_it_was_once_the_job_has_ended(qtbot, paren
     qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=2000)
     BackgroundJob(parent, "Travail…", "Arrêté.").run(lambda _p: "fini")
     assert QApplication.focusWidget() is field  # typing goes on at once, as before the job
+
+
+def test_quiet_work_counts_as_running_until_its_result_reached_the_window(qtbot, parent):
+    """The status bar says « sauvegarde en cours » until the result is shown, not until the
+    worker thread has merely finished (a test, or the status, would read a stale state)."""
+    job = QuietJob(parent)
+    handed: list[str] = []
+    job.start(lambda: "vérifiée", handed.append)
+    job.wait()  # the worker is done; its result is still on its way to the GUI thread
+    assert job.busy and handed == []
+    qtbot.waitUntil(lambda: not job.busy)
+    assert handed == ["vérifiée"]
+
+
+def test_a_quiet_failure_is_said_in_french_and_ends_the_work(qtbot, parent):
+    job = QuietJob(parent)
+    said: list[str] = []
+    job.failed.connect(said.append)
+
+    def fails() -> str:
+        raise KnownError("Le support de sauvegarde est plein.")
+
+    job.start(fails, lambda _: None)
+    job.wait()
+    assert job.busy
+    qtbot.waitUntil(lambda: not job.busy)
+    assert said == ["Le support de sauvegarde est plein."]

@@ -210,24 +210,29 @@ class QuietJob(QObject):
     Such work never uses the vault's connection, which the physician keeps using: it works on
     its own files and connections. The works given to one `QuietJob` run one after another,
     on one worker thread; each one's result reaches its `done` on the GUI thread, a failure's
-    French message reaches `failed`. Locking neither stops nor waits for it; `wait` does, once
-    the window closes.
+    French message reaches `failed`. A work counts as running (`busy`) until its result or
+    failure has been handed over there. Locking neither stops nor waits for it; `wait` does,
+    once the window closes.
     """
 
     failed = Signal(str)
     _ended = Signal(object, object)
+    _failed_here = Signal(str)
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._queue: deque[tuple[Callable[[], Any], Callable[[Any], None]]] = deque()
+        self._queue: deque[Callable[[], Any]] = deque()
         self._guard = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._ended.connect(lambda done, result: done(result))
+        self._unfinished = 0  # read and written on the GUI thread only
+        self._ended.connect(self._hand_over)
+        self._failed_here.connect(self._hand_over_failure)
 
     def start(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
         """Run `work` after the works already given; hand its result to `done`."""
+        self._unfinished += 1
         with self._guard:
-            self._queue.append((work, done))
+            self._queue.append(lambda: (work(), done))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._drain, name="cabinet-quiet",
                                                 daemon=True)
@@ -235,9 +240,8 @@ class QuietJob(QObject):
 
     @property
     def busy(self) -> bool:
-        """Whether a work is running or waiting."""
-        with self._guard:
-            return bool(self._queue)
+        """Whether a work runs, waits, or has not yet handed its result over (GUI thread)."""
+        return self._unfinished > 0
 
     def wait(self) -> None:
         """Wait until every work given has ended (the application is closing)."""
@@ -246,26 +250,30 @@ class QuietJob(QObject):
         if thread is not None:
             thread.join()
 
+    def _hand_over(self, done: Callable[[Any], None], result: object) -> None:
+        self._unfinished -= 1
+        done(result)
+
+    def _hand_over_failure(self, message: str) -> None:
+        self._unfinished -= 1
+        self.failed.emit(message)
+
     def _drain(self) -> None:
         while True:
             with self._guard:
                 if not self._queue:
                     self._thread = None
                     return
-                work, done = self._queue[0]
-            failure = ""
+                work = self._queue.popleft()
             try:
-                result = work()
+                result, done = work()
             except KnownError as error:
-                failure = error.message
+                self._failed_here.emit(error.message)
+                continue
             except Exception as error:  # noqa: BLE001 - said in French on the GUI thread
                 logging.getLogger(__name__).error("background work failed:\n%s", crash_report(
                     type(error), error.__traceback__))
-                failure = ("Erreur inattendue pendant une tâche de fond (détails dans le "
-                           "journal technique).")
-            with self._guard:
-                self._queue.popleft()  # no longer busy once its end is announced
-            if failure:
-                self.failed.emit(failure)
-            else:
-                self._ended.emit(done, result)
+                self._failed_here.emit("Erreur inattendue pendant une tâche de fond (détails "
+                                       "dans le journal technique).")
+                continue
+            self._ended.emit(done, result)
