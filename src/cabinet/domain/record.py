@@ -5,16 +5,20 @@ each kind holds and checks it before anything is written. "No known allergy" is 
 negative entry, distinct from a record where allergies were never entered.
 """
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cabinet.domain.text import has_forbidden_control
+from cabinet.domain import fields
+from cabinet.domain.fields import MAX_SHORT_TEXT, code_field
+from cabinet.domain.fields import choice_field as _choice
+from cabinet.domain.fields import date_field as _date
+from cabinet.domain.fields import text_field as _text
+from cabinet.domain.prescribing import check_line, is_structured
 
-MAX_TEXT_LENGTH = 100_000
-MAX_SHORT_TEXT = 500
+MAX_TEXT_LENGTH = fields.MAX_TEXT_LENGTH
+RecordError = fields.RecordError
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
@@ -31,10 +35,6 @@ class EntryKind(StrEnum):
     ADVANCE_DIRECTIVE = "advance_directive"
     PRIVATE_NOTE = "private_note"
     CONSENT = "consent"
-
-
-class RecordError(ValueError):
-    """An entry is invalid; the French message names the field, never its content."""
 
 
 @dataclass(frozen=True)
@@ -80,37 +80,6 @@ PRIVATE_NOTE_CATEGORIES = {
 }
 
 
-def _text(payload: Mapping[str, Any], key: str, label: str, *, required: bool = False,
-          limit: int = MAX_TEXT_LENGTH) -> str:
-    value = payload.get(key, "")
-    if not isinstance(value, str):
-        raise RecordError(f"{label} doit être un texte.")
-    if required and not value.strip():
-        raise RecordError(f"{label} est obligatoire.")
-    if len(value) > limit:
-        raise RecordError(f"{label} dépasse {limit:,} caractères.".replace(",", " "))
-    if has_forbidden_control(value):
-        raise RecordError(f"{label} contient des caractères de contrôle non admis.")
-    return value
-
-
-def _date(payload: Mapping[str, Any], key: str, label: str, *, required: bool = True) -> str:
-    value = payload.get(key, "")
-    if not value and not required:
-        return ""
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise RecordError(f"{label} n'est pas une date valide.") from None
-
-
-def _choice(payload: Mapping[str, Any], key: str, label: str, choices: Mapping[str, str]) -> str:
-    value = payload.get(key)
-    if not isinstance(value, str) or value not in choices:
-        raise RecordError(f"{label} doit être l'une des valeurs : {', '.join(choices.values())}.")
-    return str(value)
-
-
 def _history(p: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "category": _choice(p, "category", "La catégorie d'antécédent", HISTORY_CATEGORIES),
@@ -123,12 +92,21 @@ def _history(p: Mapping[str, Any]) -> dict[str, Any]:
 def _allergy(p: Mapping[str, Any]) -> dict[str, Any]:
     if p.get("status") == "none_known":
         return {"status": "none_known"}
-    return {
+    allergy = {
         "status": "present",
         "substance": _text(p, "substance", "La substance", required=True, limit=MAX_SHORT_TEXT),
         "reaction": _text(p, "reaction", "La réaction", limit=MAX_SHORT_TEXT),
         "intolerance": bool(p.get("intolerance", False)),
     }
+    # Recorded against the drug base's substance or a named class: kept only when given, so
+    # an allergy typed as text reads exactly as it always did.
+    if p.get("substance_code"):
+        allergy["substance_code"] = code_field(p, "substance_code", "Le code de la substance",
+                                               10, exact=False)
+    if p.get("allergy_class"):
+        allergy["allergy_class"] = _text(p, "allergy_class", "La classe de médicaments",
+                                         limit=MAX_SHORT_TEXT)
+    return allergy
 
 
 def _risk_factor(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,6 +119,8 @@ def _treatment(p: Mapping[str, Any]) -> dict[str, Any]:
         "dosage": _text(p, "dosage", "La posologie", limit=MAX_SHORT_TEXT),
         "since": _date(p, "since", "La date de début", required=False),
         "stopped": _date(p, "stopped", "La date d'arrêt", required=False),
+        # a stop names the prescribed line it ends by its code in the drug base
+        **({"cis": code_field(p, "cis", "Le code CIS", 8)} if p.get("cis") else {}),
     }
 
 
@@ -222,15 +202,21 @@ def _prescription(p: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(lines, list) or not lines:
         raise RecordError("Une ordonnance doit comporter au moins une ligne.")
     checked = [
-        {
-            "drug": _text(line, "drug", "Le médicament", required=True, limit=MAX_SHORT_TEXT),
-            "dosage": _text(line, "dosage", "La posologie", required=True, limit=MAX_SHORT_TEXT),
-            "duration": _text(line, "duration", "La durée", required=True, limit=MAX_SHORT_TEXT),
-            "ald": bool(line.get("ald", False)),
-        }
-        for line in (x if isinstance(x, Mapping) else {} for x in lines)
+        check_line(line, number) if is_structured(line) else _free_text_line(line)
+        for number, line in enumerate((x if isinstance(x, Mapping) else {} for x in lines),
+                                      start=1)
     ]
     return {"date": _date(p, "date", "La date de l'ordonnance"), "lines": checked}
+
+
+def _free_text_line(line: Mapping[str, Any]) -> dict[str, Any]:
+    """A line typed as text, as every line was before the drug base: kept as it is."""
+    return {
+        "drug": _text(line, "drug", "Le médicament", required=True, limit=MAX_SHORT_TEXT),
+        "dosage": _text(line, "dosage", "La posologie", required=True, limit=MAX_SHORT_TEXT),
+        "duration": _text(line, "duration", "La durée", required=True, limit=MAX_SHORT_TEXT),
+        "ald": bool(line.get("ald", False)),
+    }
 
 
 def _document(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -313,7 +299,8 @@ def is_non_communicable(kind: EntryKind) -> bool:
 
 
 _NOT_TEXT = frozenset({"status", "category", "doc_type", "date", "since", "stopped", "topic",
-                       "choice", "filename", "media_type", "sha256", "size", "vitals", "ald"})
+                       "choice", "filename", "media_type", "sha256", "size", "vitals", "ald",
+                       "cis", "cip13", "release", "non_substitutable", "substance_code"})
 
 
 def searchable_text(payload: Mapping[str, Any]) -> str:
@@ -325,6 +312,6 @@ def searchable_text(payload: Mapping[str, Any]) -> str:
         if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, list):
-            parts.extend(str(v) for line in value if isinstance(line, Mapping)
-                         for k, v in line.items() if k not in _NOT_TEXT)
+            parts.extend(v for line in value if isinstance(line, Mapping)
+                         for k, v in line.items() if k not in _NOT_TEXT and isinstance(v, str))
     return "\n".join(p for p in parts if p)
