@@ -17,6 +17,7 @@ from cabinet.domain.prescribing import (
     posology_text,
     quantity_text,
 )
+from cabinet.domain.prescription_rules import notices
 from cabinet.domain.record import EntryKind, RecordError, searchable_text, validate_entry
 
 RELEASE = dt.date(2026, 1, 28)
@@ -179,3 +180,102 @@ def test_search_reads_the_words_of_a_structured_line_not_its_codes() -> None:
     assert "amoxicilline 1 g" in text
     assert "64539416" not in text
     assert "{" not in text
+
+
+# Prescription rules from the conditions (CIS_CPD), never blocking.
+
+# CIS 60051647 « SOGROYA 10 mg/1,5 ml, solution injectable en stylo prérempli », its CIS_CPD lines
+SOGROYA = Speciality(
+    cis="60051647", name="SOGROYA 10 mg/1,5 ml, solution injectable en stylo prérempli",
+    form="solution injectable", routes=("sous-cutanée",), marketed=True,
+    reinforced_monitoring=False,
+    components=(Component("solution", "62529", "SOMAPACITAN", "10 mg",
+                          "un stylo prérempli de 1,5 mL de solution", Nature.ACTIVE, 1),),
+    conditions=("prescription initiale hospitalière annuelle",
+                "prescription initiale réservée à certains spécialistes",
+                "renouvellement de la prescription réservé aux spécialistes en PEDIATRIE",
+                "liste I"))
+# CIS 60004277 « FENOFIBRATE TEVA 100 mg, gélule », CIS_CPD « liste II »
+FENOFIBRATE = Speciality(
+    cis="60004277", name="FENOFIBRATE TEVA 100 mg, gélule", form="gélule", routes=("orale",),
+    marketed=True, reinforced_monitoring=False,
+    components=(Component("gélule", "03902", "FÉNOFIBRATE", "100,00 mg", "une gélule",
+                          Nature.ACTIVE, 1),),
+    conditions=("liste II",))
+# CIS 60035714 « SIMPONI 50 mg, solution injectable en seringue préremplie »
+SIMPONI = Speciality(
+    cis="60035714", name="SIMPONI 50 mg, solution injectable en seringue préremplie",
+    form="solution injectable", routes=("sous-cutanée",), marketed=True,
+    reinforced_monitoring=False,
+    components=(Component("solution", "16648", "GOLIMUMAB", "50 mg", "une seringue préremplie",
+                          Nature.ACTIVE, 1),),
+    conditions=("prescription réservée aux spécialistes et services RHUMATOLOGIE", "liste I"))
+
+
+def _for(speciality: Speciality, posology: dict[str, object] | None = None,
+         **changes: object) -> dict[str, object]:
+    line = {**line_from(speciality, None, RELEASE),
+            "posology": posology or THREE_A_DAY_FOR_A_WEEK, **changes}
+    return check_line(line, 1)
+
+
+def test_a_narcotic_asks_for_a_secure_ordonnance_in_words_and_no_renewal() -> None:
+    found = notices(ACTISKENAN, _for(ACTISKENAN))
+    assert found[0].startswith("Ordonnance sécurisée")
+    assert "toutes lettres" in found[0]
+    assert found[1].startswith("Stupéfiant : non renouvelable")
+    assert not any("limite" in notice for notice in found)  # 7 days, within 4 weeks
+
+
+def test_a_narcotic_beyond_its_four_weeks_is_flagged_with_what_to_do() -> None:
+    month = {"dose": 1, "unit": "gélule", "per_day": 2, "duration": 6, "duration_unit": "weeks"}
+    found = notices(ACTISKENAN, _for(ACTISKENAN, month, renewals=1))
+    assert ("Durée de 42 jours au-delà de la limite de 28 jours de ce médicament : réduisez la "
+            "durée.") in found
+    assert any(notice.startswith("Un stupéfiant ne se renouvelle pas") for notice in found)
+
+
+def test_list_one_is_not_renewable_unless_the_physician_writes_a_renewal() -> None:
+    assert ("Liste I : non renouvelable, sauf si vous indiquez le nombre de renouvellements "
+            "(« à renouveler N fois »).") in notices(CLAMOXYL, _for(CLAMOXYL))
+    renewed = notices(CLAMOXYL, _for(CLAMOXYL, renewals=2))
+    assert any(notice.startswith("Liste I : renouvellement indiqué") for notice in renewed)
+
+
+def test_list_two_is_renewable_within_a_year() -> None:
+    assert notices(FENOFIBRATE, _for(FENOFIBRATE)) == [
+        "Liste II : renouvelable sauf mention contraire, dans la limite de 12 mois."]
+
+
+def test_more_than_twelve_months_with_renewals_is_flagged() -> None:
+    quarter = {"dose": 1, "unit": "gélule", "per_day": 1, "duration": 3,
+               "duration_unit": "months"}
+    assert not any("12 mois (renouvellements" in n
+                   for n in notices(FENOFIBRATE, _for(FENOFIBRATE, quarter, renewals=3)))
+    assert any(n.startswith("Durée totale supérieure à 12 mois")
+               for n in notices(FENOFIBRATE, _for(FENOFIBRATE, quarter, renewals=4)))
+
+
+def test_hospital_and_specialist_restrictions_say_what_the_physician_must_do() -> None:
+    found = notices(SOGROYA, _for(SOGROYA))
+    assert any(n.startswith("Prescription initiale hospitalière : vous pouvez seulement la "
+                            "renouveler") for n in found)
+    assert any(n.startswith("Prescription initiale réservée à certains spécialistes")
+               for n in found)
+    assert ("Renouvellement réservé aux spécialistes en PEDIATRIE : si vous n'en êtes pas, vous "
+            "ne pouvez pas renouveler ce traitement.") in found
+    assert ("Prescription réservée aux spécialistes et services RHUMATOLOGIE : si vous n'en "
+            "êtes pas, vous ne pouvez pas la prescrire ; adressez le patient.") in notices(
+                SIMPONI, _for(SIMPONI))
+
+
+def test_a_medicine_of_exception_names_its_form() -> None:
+    # The January 2026 snapshot has no such condition; the wording is the ANSM's.
+    exceptional = Speciality(**{**SIMPONI.__dict__, "conditions": ("médicament d'exception",)})
+    assert any("cerfa n° 12708" in n for n in notices(exceptional, _for(exceptional)))
+
+
+def test_efg_is_for_a_child_under_six() -> None:
+    line = _for(CLAMOXYL, non_substitutable="EFG")
+    assert not any("EFG" in n for n in notices(CLAMOXYL, line, age_years=4))
+    assert any("EFG" in n for n in notices(CLAMOXYL, line, age_years=30))
