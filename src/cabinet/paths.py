@@ -25,3 +25,8 @@ def demo_vault_dir() -> Path:
 def log_dir() -> Path:
     """Where the technical log goes (never patient data)."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def drugs_dir() -> Path:
+    """The public drug base (BDPM): public data, kept apart from the vault."""
+    return data_dir() / "medicaments"
