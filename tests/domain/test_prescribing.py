@@ -15,6 +15,7 @@ from cabinet.domain.prescribing import (
     dci_text,
     line_from,
     posology_text,
+    printed_lines,
     quantity_text,
 )
 from cabinet.domain.prescription_rules import notices
@@ -112,6 +113,21 @@ def test_a_narcotic_line_says_dose_frequency_duration_and_quantity_in_words() ->
     assert quantity_text(1, in_words=True) == "Qté : une boîte"
 
 
+def test_a_line_prints_the_way_a_pharmacist_reads_it() -> None:
+    line = check_line(structured(renewals=1, posology={**THREE_A_DAY_FOR_A_WEEK,
+                                                       "text": "au milieu des repas"}), 1)
+    assert printed_lines(line) == [
+        "amoxicilline 1 g, comprimé dispersible",
+        "1 comprimé 3 fois par jour pendant 7 jours, au milieu des repas",
+        "Qté : 2 boîtes — à renouveler 1 fois"]
+    narcotic = check_line(structured(ACTISKENAN, posology={
+        "dose": 1, "unit": "gélule", "per_day": 2, "duration": 14, "duration_unit": "days"}), 1)
+    assert printed_lines(narcotic) == [
+        "sulfate de morphine 10 mg (dix milligrammes), gélule",
+        "une gélule deux fois par jour pendant quatorze jours",
+        "Qté : deux boîtes"]
+
+
 def test_free_text_stays_beside_the_structured_posology() -> None:
     posology = {**THREE_A_DAY_FOR_A_WEEK, "text": "au milieu des repas"}
     assert posology_text(posology) == "1 comprimé 3 fois par jour, au milieu des repas"
@@ -121,14 +137,23 @@ def test_free_text_stays_beside_the_structured_posology() -> None:
 
 @pytest.mark.parametrize("reason", ["MTE", "EFG", "CIF"])
 def test_non_substitutable_with_its_justification_is_kept(reason: str) -> None:
-    assert check_line(structured(non_substitutable=reason), 1)["non_substitutable"] == reason
+    line = check_line(structured(non_substitutable=reason, brand="CLAMOXYL"), 1)
+    assert line["non_substitutable"] == reason
+    assert printed_lines(line)[0] == (f"non substituable ({reason}) — amoxicilline 1 g "
+                                      "(CLAMOXYL), comprimé dispersible")
+
+
+def test_non_substitutable_names_the_speciality() -> None:
+    with pytest.raises(RecordError, match="Ligne 1 : « Non substituable » désigne une "
+                                          "spécialité : gardez son nom de marque"):
+        check_line(structured(non_substitutable="MTE"), 1)
 
 
 @pytest.mark.parametrize("value", [True, "oui", "non substituable"])
 def test_non_substitutable_without_a_justification_is_refused(value: object) -> None:
     with pytest.raises(RecordError, match=r"Ligne 2 : « Non substituable » doit être justifié "
                                           r"par l'une des mentions MTE, EFG ou CIF"):
-        check_line(structured(non_substitutable=value), 2)
+        check_line(structured(non_substitutable=value, brand="CLAMOXYL"), 2)
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -276,6 +301,6 @@ def test_a_medicine_of_exception_names_its_form() -> None:
 
 
 def test_efg_is_for_a_child_under_six() -> None:
-    line = _for(CLAMOXYL, non_substitutable="EFG")
+    line = _for(CLAMOXYL, non_substitutable="EFG", brand="CLAMOXYL")
     assert not any("EFG" in n for n in notices(CLAMOXYL, line, age_years=4))
     assert any("EFG" in n for n in notices(CLAMOXYL, line, age_years=30))

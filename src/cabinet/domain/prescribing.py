@@ -45,6 +45,9 @@ _FEMININE = frozenset({"gelule", "goutte", "bouffee", "application", "dose", "cu
 _MEASURES = frozenset({"ml", "l", "mg", "g", "µg", "mcg", "ui", "goutte", "gouttes"})
 _HYDRATION = re.compile(r"\s+(anhydre|\w*hydratée?)\b", re.IGNORECASE)
 _BRAND_END = re.compile(r"\s\d")
+_STRENGTH = re.compile(r"(\d+(?:,\d+)?) (mg|g|µg|ml|mL)\b")
+_UNIT_WORDS = {"mg": "milligramme", "g": "gramme", "µg": "microgramme", "ml": "millilitre",
+               "mL": "millilitre"}
 MAX_RENEWALS = 11  # twelve dispensings of a month at most: an ordonnance lasts a year
 MAX_PER_DAY = 24
 MAX_DURATION = 999
@@ -176,6 +179,39 @@ def drug_text(line: Mapping[str, Any]) -> str:
     return f"{line['dci']} ({line['brand']})" if line.get("brand") else str(line["dci"])
 
 
+def strength_in_words(dci: str) -> str:
+    """« sulfate de morphine 10 mg (dix milligrammes) »: a secure ordonnance's dosage."""
+    def said(match: re.Match[str]) -> str:
+        number = float(match.group(1).replace(",", "."))
+        unit = _UNIT_WORDS[match.group(2)]
+        return f"{match.group(0)} ({number_words(number)} {_plural(unit, number)})"
+    return _STRENGTH.sub(said, dci)
+
+
+def printed_lines(line: Mapping[str, Any]) -> list[str]:
+    """How a structured line reads on the ordonnance, a pharmacist's way, line by line.
+
+    « non substituable (MTE) » comes before the name, as the rule asks; a secure
+    ordonnance has its dosage, doses and quantity in words.
+    """
+    posology, secure = line["posology"], bool(line.get("secure"))
+    name = drug_text(line)
+    name = strength_in_words(name) if secure else name
+    if line.get("form"):
+        name += f", {line['form']}"
+    if line.get("non_substitutable"):
+        name = f"non substituable ({line['non_substitutable']}) — {name}"
+    said = posology_text({**posology, "text": ""}, secure)
+    how = f"{said} pendant {duration_text(posology, secure)}" if said else \
+        f"Pendant {duration_text(posology, secure)}"
+    if posology.get("text"):
+        how += f", {posology['text']}"
+    extra = [quantity_text(line["boxes"], secure)] if line.get("boxes") else []
+    if line.get("renewals"):
+        extra.append(f"à renouveler {line['renewals']} fois")
+    return [name, how, *([" — ".join(extra)] if extra else [])]
+
+
 def _dose(posology: Mapping[str, Any]) -> float | None:
     value = posology.get("dose")
     if value is None or value == "":
@@ -208,11 +244,14 @@ def check_posology(raw: Any) -> dict[str, Any]:
     }
 
 
-def _non_substitutable(line: Mapping[str, Any]) -> str:
+def _non_substitutable(line: Mapping[str, Any], brand: str) -> str:
     value = line.get("non_substitutable") or ""
     if value not in ("", *NON_SUBSTITUTION):
         raise RecordError("« Non substituable » doit être justifié par l'une des mentions "
                           "MTE, EFG ou CIF.")
+    if value and not brand.strip():
+        raise RecordError("« Non substituable » désigne une spécialité : gardez son nom de "
+                          "marque sur la ligne.")
     return str(value)
 
 
@@ -236,9 +275,10 @@ def _checked_line(line: Mapping[str, Any]) -> dict[str, Any]:
                          required=False)
     alerts, override = _alerts(line)
     secure = bool(line.get("secure", False))
+    brand = text_field(line, "brand", "Le nom de marque", limit=MAX_SHORT_TEXT)
     checked = {
         "dci": text_field(line, "dci", "La DCI", required=True, limit=MAX_SHORT_TEXT),
-        "brand": text_field(line, "brand", "Le nom de marque", limit=MAX_SHORT_TEXT),
+        "brand": brand,
         "form": text_field(line, "form", "La forme", limit=MAX_SHORT_TEXT),
         "cis": code_field(line, "cis", "Le code CIS", 8, required=True),
         "cip13": code_field(line, "cip13", "Le code CIP13", 13),
@@ -247,7 +287,7 @@ def _checked_line(line: Mapping[str, Any]) -> dict[str, Any]:
         "secure": secure,
         "posology": posology,
         "boxes": boxes(posology, units),
-        "non_substitutable": _non_substitutable(line),
+        "non_substitutable": _non_substitutable(line, brand),
         "ald": bool(line.get("ald", False)),
         "long_term": bool(line.get("long_term", False)),
         "renewals": whole_number(line, "renewals", "Le nombre de renouvellements", 0,
