@@ -145,3 +145,12 @@ def test_windows_1252_and_utf8_files_give_the_same_base(subset, tmp_path):
         assert legacy.speciality("60131805").name.startswith("ROPIVACAÏNE")
         assert [h.cis for h in legacy.search("ropivacaine")] == ["60131805"]
         assert utf8.release().file_hashes != legacy.release().file_hashes
+
+
+def test_a_utf8_copy_made_from_latin1_reads_its_apostrophes(subset, tmp_path):
+    """The shipped snapshot's UTF-8 came from Windows-1252 read as Latin-1: ’ became U+0092."""
+    subset["CIS_bdpm.txt"] = subset["CIS_bdpm.txt"].replace(
+        "ROPIVACAÏNE KABI".encode(), "ROPIVACAÏNE D\u0092KABI".encode())
+    import_release(subset, tmp_path, SUBSET_DATE)
+    with DrugBase.open(tmp_path) as base:
+        assert base.speciality("60131805").name.startswith("ROPIVACAÏNE D’KABI")

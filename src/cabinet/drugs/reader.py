@@ -12,6 +12,7 @@ which the release is refused as mismatched (a `CIS_bdpm.txt` from another releas
 short). Compositions and conditions must all name a speciality of the release.
 """
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,10 +46,26 @@ class Release:
     files: tuple[SourceFile, ...]
 
 
+def _cp1252_of_c1() -> dict[int, str]:
+    table = {}
+    for code in range(0x80, 0xA0):
+        with contextlib.suppress(UnicodeDecodeError):
+            table[code] = bytes([code]).decode("cp1252")
+    return table
+
+
+_C1_AS_CP1252 = _cp1252_of_c1()
+
+
 def decode(name: str, data: bytes) -> tuple[str, str]:
-    """The file's text and its encoding; a file in neither encoding is refused."""
+    """The file's text and its encoding; a file in neither encoding is refused.
+
+    A UTF-8 copy converted from Windows-1252 as if it were Latin-1 carries C1 control
+    characters where the original had ’, œ or … (U+0092 for ’): they are read as meant.
+    """
     try:
-        return data.decode("utf-8").removeprefix("\ufeff"), "UTF-8"
+        text = data.decode("utf-8").removeprefix("\ufeff")
+        return text.translate(_C1_AS_CP1252), "UTF-8"
     except UnicodeDecodeError:
         pass
     try:
