@@ -2,6 +2,7 @@
 
     uv run python -m benchmarks --scale small|large|huge --json PATH
                                 [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
+                                [--drugs]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -52,6 +53,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--backup", action="store_true",
                         help="also measure backups: first full one beside a plain fsync'd "
                              "copy, a day's increment, verification, restore")
+    parser.add_argument("--drugs", action="store_true",
+                        help="also measure the drug base: importing the whole BDPM release "
+                             "(time, peak memory) and searching it as typed")
     return parser.parse_args(argv)
 
 
@@ -80,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.backup:
         say("Backing up, verifying and restoring the vault")
         run = measure_backup(run, workload, workdir)
+    if args.drugs:
+        from benchmarks import drugs
+
+        say("Importing and searching the drug base")
+        timings, detail = drugs.measure(workdir)
+        run = dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
+                                  drugs_detail=detail)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))

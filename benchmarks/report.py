@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import drugs
 from benchmarks.scales import Scale
 from benchmarks.timing import Stats
 
@@ -34,6 +35,7 @@ class Run:
     gui_detail: dict[str, Any] = field(default_factory=dict)
     archive_detail: dict[str, Any] = field(default_factory=dict)
     backup_detail: dict[str, Any] = field(default_factory=dict)
+    drugs_detail: dict[str, Any] = field(default_factory=dict)
 
 
 def machine(sqlcipher_version: str, sqlite_version: str) -> dict[str, Any]:
@@ -61,6 +63,8 @@ def to_json(run: Run) -> dict[str, Any]:
         document["archive_detail"] = run.archive_detail
     if run.backup_detail:
         document["backup_detail"] = run.backup_detail
+    if run.drugs_detail:
+        document["drugs_detail"] = run.drugs_detail
     return document
 
 
@@ -119,6 +123,7 @@ def table(document: dict[str, Any]) -> str:
         lines.append(f"  {op:<40}{ratio:>6.2f}x{flag}")
     lines.extend(gui_notes(document.get("gui_detail", {})))
     lines.extend(backup_notes(document.get("backup_detail", {})))
+    lines.extend(drugs.notes(document.get("drugs_detail", {})))
     return "\n".join(lines)
 
 
@@ -175,7 +180,8 @@ def budget_overruns(document: dict[str, Any]) -> list[str]:
     """Operations whose budgeted statistic (p95, or max for stalls) exceeds their budget."""
     return [_label(op, r) for section in SECTIONS for op, r in document.get(section, {}).items()
             if r["budget_ms"] is not None and _budgeted(r) > r["budget_ms"]] + \
-        backup_overruns(document.get("backup_detail", {}))
+        backup_overruns(document.get("backup_detail", {})) + \
+        drugs.overruns(document.get("drugs_detail", {}))
 
 
 def against_baseline(document: dict[str, Any], baseline: dict[str, Any]) -> str:

@@ -26,6 +26,8 @@ ARCHIVE_BUDGET_MS = 300_000.0  # whole practice, export and import each
 BACKUP_INCREMENT_BUDGET_MS = 5_000.0  # issue 15: after a day's work
 BACKUP_VERIFY_BUDGET_MS = 60_000.0
 BACKUP_RESTORE_BUDGET_MS = 120_000.0
+DRUGS_IMPORT_BUDGET_MS = 20_000.0  # issue 16: a whole BDPM release
+DRUGS_SEARCH_BUDGET_MS = 5.0  # issue 16: each keystroke, CIP lookups included
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -61,6 +63,8 @@ class Scale:
             "backup_incremental": BACKUP_INCREMENT_BUDGET_MS,
             "backup_verify": BACKUP_VERIFY_BUDGET_MS,
             "backup_restore_new_install": BACKUP_RESTORE_BUDGET_MS,
+            "drugs_import": DRUGS_IMPORT_BUDGET_MS,
+            "drugs_search": DRUGS_SEARCH_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:
