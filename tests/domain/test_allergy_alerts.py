@@ -1,10 +1,8 @@
 """Allergy alerts against the composition of a medicine, by code, name and class (issue 16).
 
-The specialities are written by hand from real lines of the BDPM snapshot of January 2026;
-the class table is the one Cabinet ships.
+The specialities are written by hand from real lines of the BDPM snapshot of January 2026
+(here, and in `helpers.bdpm_specimens`); the class table is the one Cabinet ships.
 """
-
-import datetime as dt
 
 import pytest
 
@@ -13,17 +11,8 @@ from cabinet.domain.drugs import Component, Nature, Speciality
 from cabinet.domain.prescribing import check_line, line_from
 from cabinet.domain.record import EntryKind, RecordError, validate_entry
 from cabinet.drugs.allergy_classes import allergy_classes
+from helpers.bdpm_specimens import ACTISKENAN, CLAMOXYL, DOLIPRANE, RELEASE
 
-# CIS 64539416 « CLAMOXYL 1 g, comprimé dispersible » (CIS_COMPO: 05248 AMOXICILLINE ANHYDRE
-# 1000,00 mg FT, 28165 AMOXICILLINE TRIHYDRATÉE SA)
-CLAMOXYL = Speciality(
-    cis="64539416", name="CLAMOXYL 1 g, comprimé dispersible", form="comprimé dispersible",
-    routes=("orale",), marketed=True, reinforced_monitoring=False,
-    components=(Component("comprimé", "05248", "AMOXICILLINE ANHYDRE", "1000,00 mg",
-                          "un comprimé", Nature.FRACTION, 1),
-                Component("comprimé", "28165", "AMOXICILLINE TRIHYDRATÉE", "", "un comprimé",
-                          Nature.ACTIVE, 1)),
-    conditions=("liste I",))
 # CIS 60271045 « XYLLOMAC 2 g, poudre pour solution injectable/pour perfusion (IV) »
 # (CIS_COMPO: 00872 AMOXICILLINE SODIQUE SA, 05248 AMOXICILLINE ANHYDRE 2 g FT)
 XYLLOMAC = Speciality(
@@ -33,19 +22,6 @@ XYLLOMAC = Speciality(
     components=(Component("poudre", "00872", "AMOXICILLINE SODIQUE", "", "", Nature.ACTIVE, 1),
                 Component("poudre", "05248", "AMOXICILLINE ANHYDRE", "2 g", "un flacon",
                           Nature.FRACTION, 1)))
-# CIS 60234100 « DOLIPRANE 1000 mg, comprimé » (CIS_COMPO: 02202 PARACÉTAMOL 1000 mg SA)
-DOLIPRANE = Speciality(
-    cis="60234100", name="DOLIPRANE 1000 mg, comprimé", form="comprimé", routes=("orale",),
-    marketed=True, reinforced_monitoring=False,
-    components=(Component("comprimé", "02202", "PARACÉTAMOL", "1000 mg", "un comprimé",
-                          Nature.ACTIVE, 1),))
-# CIS 64288864 « ACTISKENAN 10 mg, gélule » (CIS_COMPO: 01099 SULFATE DE MORPHINE 10 mg SA)
-ACTISKENAN = Speciality(
-    cis="64288864", name="ACTISKENAN 10 mg, gélule", form="gélule", routes=("orale",),
-    marketed=True, reinforced_monitoring=False,
-    components=(Component("gélule", "01099", "SULFATE DE MORPHINE", "10 mg", "une gélule",
-                          Nature.ACTIVE, 1),))
-
 CLASSES = allergy_classes()
 PENICILLINS = validate_entry(EntryKind.ALLERGY, {
     "substance": "pénicillines", "allergy_class": "pénicillines",
@@ -106,7 +82,7 @@ def test_no_known_allergy_raises_nothing_and_an_intolerance_says_so() -> None:
 
 def test_a_renewal_is_checked_line_by_line_old_free_text_lines_too() -> None:
     base = {CLAMOXYL.cis: CLAMOXYL, DOLIPRANE.cis: DOLIPRANE}
-    structured = check_line({**line_from(CLAMOXYL, None, dt.date(2026, 1, 28)), "posology": {
+    structured = check_line({**line_from(CLAMOXYL, None, RELEASE), "posology": {
         "dose": 1, "unit": "comprimé", "per_day": 2, "duration": 6, "duration_unit": "days"}}, 1)
     old_amoxicillin = {"drug": "Amoxicilline 1 g", "dosage": "1 cp matin et soir",
                        "duration": "6 jours", "ald": False}

@@ -1,14 +1,12 @@
 """Structured prescription lines: DCI, posology in words, boxes, non-substitution (issue 16).
 
-The specialities are written by hand from real lines of the BDPM snapshot of January 2026.
+The specialities are written by hand from real lines of the BDPM snapshot of January 2026
+(here, and in `helpers.bdpm_specimens`).
 """
-
-import datetime as dt
-from decimal import Decimal
 
 import pytest
 
-from cabinet.domain.drugs import Component, Nature, Presentation, Speciality
+from cabinet.domain.drugs import Component, Nature, Speciality
 from cabinet.domain.prescribing import (
     boxes,
     check_line,
@@ -20,36 +18,7 @@ from cabinet.domain.prescribing import (
 )
 from cabinet.domain.prescription_rules import notices
 from cabinet.domain.record import EntryKind, RecordError, searchable_text, validate_entry
-
-RELEASE = dt.date(2026, 1, 28)
-
-# CIS 64539416 « CLAMOXYL 1 g, comprimé dispersible » (CIS_bdpm, CIS_COMPO, CIS_CPD « liste I »,
-# CIS_CIP 3400934171727 « plaquette(s) PVDC PVC-Aluminium de 14 comprimé(s) »)
-CLAMOXYL = Speciality(
-    cis="64539416", name="CLAMOXYL 1 g, comprimé dispersible", form="comprimé dispersible",
-    routes=("orale",), marketed=True, reinforced_monitoring=False,
-    components=(Component("comprimé", "05248", "AMOXICILLINE ANHYDRE", "1000,00 mg",
-                          "un comprimé", Nature.FRACTION, 1),
-                Component("comprimé", "28165", "AMOXICILLINE TRIHYDRATÉE", "", "un comprimé",
-                          Nature.ACTIVE, 1)),
-    presentations=(Presentation("3417172", "3400934171727",
-                                "plaquette(s) PVDC PVC-Aluminium de 14 comprimé(s)", True, "65%",
-                                Decimal("4.09"), 14),),
-    conditions=("liste I",))
-
-# CIS 64288864 « ACTISKENAN 10 mg, gélule » (CIS_COMPO « SULFATE DE MORPHINE 10 mg »; CIS_CPD
-# « prescription limitée à 4 semaines », « prescription en toutes lettres sur ordonnance
-# sécurisée », « stupéfiants »; CIS_CIP 3400934990007 « … de 14 gélule(s) »)
-ACTISKENAN = Speciality(
-    cis="64288864", name="ACTISKENAN 10 mg, gélule", form="gélule", routes=("orale",),
-    marketed=True, reinforced_monitoring=False,
-    components=(Component("gélule", "01099", "SULFATE DE MORPHINE", "10 mg", "une gélule",
-                          Nature.ACTIVE, 1),),
-    presentations=(Presentation("3499000", "3400934990007",
-                                "plaquette(s) PVC-Aluminium de 14 gélule(s)", True, "65%",
-                                Decimal("2.19"), 14),),
-    conditions=("prescription limitée à 4 semaines",
-                "prescription en toutes lettres sur ordonnance sécurisée", "stupéfiants"))
+from helpers.bdpm_specimens import ACTISKENAN, CLAMOXYL, RELEASE
 
 THREE_A_DAY_FOR_A_WEEK = {"dose": 1, "unit": "comprimé", "per_day": 3, "duration": 7,
                           "duration_unit": "days", "text": ""}

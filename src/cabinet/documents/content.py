@@ -17,13 +17,15 @@ from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table
 from cabinet.documents import fonts
 from cabinet.documents.layout import BODY, HEADING, SMALL, Document, Letterhead, style, text
 from cabinet.documents.typography import date_and_time, long_date
-from cabinet.domain.agreement import born_on
-from cabinet.domain.identity import INS_OIDS, Identity
-from cabinet.domain.record import EntryKind
+from cabinet.domain.agreement import ADULT_YEARS, FEMALE, MALE, born_on, life_stage
+from cabinet.domain.identity import INS_OIDS, Identity, age_on
+from cabinet.domain.prescribing import is_structured, printed_lines
+from cabinet.domain.record import EntryKind, french_number
 from cabinet.domain.rights import Seizure
 from cabinet.exchange.staging import WrittenFile
 from cabinet.services.ports import StoredVersion
 from cabinet.services.wording import (
+    age_text,
     detail_text,
     french_datetime,
     mode_label,
@@ -70,16 +72,40 @@ def _place_and_date(letterhead: Letterhead, day: dt.date) -> Flowable:
 
 
 def _lines(lines: Sequence[Mapping[str, Any]]) -> list[Flowable]:
-    return [text(f"{line['drug']}\n{line['dosage']} — pendant {line['duration']}", LINE)
+    """Lines from the drug base as a pharmacist reads them; free-text ones as typed."""
+    return [text("\n".join(printed_lines(line)) if is_structured(line) else
+                 f"{line['drug']}\n{line['dosage']} — pendant {line['duration']}", LINE)
             for line in lines]
 
 
-def prescription(letterhead: Letterhead, identity: Identity, entry: StoredVersion) -> Document:
-    """An ordonnance; the bizone layout (ALD lines above the rule) when any line is ALD."""
+def prescribed_to(identity: Identity, day: dt.date, weight: float | None = None,
+                  height: float | None = None) -> str:
+    """« Mme Émilie LEFÈVRE, 65 ans »; a minor's stage of life, weight and height instead.
+
+    Under 18 (the paediatric age), weight and height, when measured, go with the age: doses
+    for a child follow them.
+    """
+    name = f"{identity.first_names} {(identity.used_name or identity.birth_name).upper()}"
+    sex, age = identity.sex.value, age_text(identity.birth_date.isoformat(), day)
+    if age_on(identity.birth_date, day) >= ADULT_YEARS:
+        civility = {FEMALE: "Mme ", MALE: "M. "}.get(sex, "")
+        return f"{civility}{name}, {age}"
+    measures = [f"{label} {french_number(value)} {unit}" for label, value, unit in
+                (("poids", weight, "kg"), ("taille", height, "cm")) if value is not None]
+    said = f"{name}, {life_stage(sex, identity.birth_date, day)}, {age}"
+    return f"{said} — {', '.join(measures)}" if measures else said
+
+
+def prescription(letterhead: Letterhead, identity: Identity, entry: StoredVersion, *,
+                 weight: float | None = None, height: float | None = None) -> Document:
+    """An ordonnance; the bizone layout (ALD lines above the rule) when any line is ALD.
+
+    `weight` (kg) and `height` (cm) are the patient's last measures, printed for a child.
+    """
     payload = entry.payload
     day = dt.date.fromisoformat(payload["date"])
     body: list[Flowable] = [_place_and_date(letterhead, day),
-                            text(identity.display_name(), HEADING)]
+                            text(prescribed_to(identity, day, weight, height), HEADING)]
     ald = [line for line in payload["lines"] if line.get("ald")]
     other = [line for line in payload["lines"] if not line.get("ald")]
     if ald:

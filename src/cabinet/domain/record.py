@@ -180,6 +180,14 @@ def body_mass_index(vitals: Sequence[Mapping[str, Any]]) -> float | None:
     return round(values["weight"] / (metres * metres), 1)
 
 
+def latest_vital(encounters: Sequence[Mapping[str, Any]], code: str,
+                 on_or_before: str) -> float | None:
+    """The last value of one measure among encounters (payloads) up to an ISO date."""
+    dated = [(str(e["date"]), float(v["value"])) for e in encounters
+             if str(e["date"]) <= on_or_before for v in e.get("vitals", []) if v["code"] == code]
+    return max(dated, key=lambda d: d[0])[1] if dated else None
+
+
 def plausible_bmi(bmi: float) -> bool:
     """Whether a BMI can be a person's (a premature newborn's to the heaviest recorded)."""
     return BMI_RANGE[0] <= bmi <= BMI_RANGE[1]

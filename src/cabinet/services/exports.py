@@ -16,7 +16,12 @@ from typing import Any
 
 from cabinet.documents import content, formulas
 from cabinet.documents.layout import Document
-from cabinet.domain.record import DOCUMENT_TYPES, PRIVATE_NOTE_CATEGORIES, EntryKind
+from cabinet.domain.record import (
+    DOCUMENT_TYPES,
+    PRIVATE_NOTE_CATEGORIES,
+    EntryKind,
+    latest_vital,
+)
 from cabinet.domain.rights import RightsError, Seizure
 from cabinet.errors import InvalidInput
 from cabinet.exchange import envelope, xdm
@@ -108,8 +113,13 @@ class ExportService(PracticeService):
         entry = self._records.entry_history(lineage)[-1]
         if entry.kind != EntryKind.PRESCRIPTION.value:
             raise InvalidInput("Cette entrée n'est pas une ordonnance.")
-        document = content.prescription(self._issuer.letterhead(),
-                                        self._issuer.identity(entry.patient_id), entry)
+        encounters = [e.payload for e in self._store.current_entries(entry.patient_id)
+                      if e.kind == EntryKind.ENCOUNTER.value]
+        day = entry.payload["date"]
+        document = content.prescription(
+            self._issuer.letterhead(), self._issuer.identity(entry.patient_id), entry,
+            weight=latest_vital(encounters, "weight", day),
+            height=latest_vital(encounters, "height", day))
         pdf = self._issuer.sign(document, out.signer)
         written = write_file(out.destination,
                              f"ordonnance-{self._issuer.stamp()}-{lineage}.pdf", pdf, out.cancel)
