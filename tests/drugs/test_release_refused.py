@@ -118,7 +118,10 @@ def test_a_required_file_empty_or_missing_is_refused(subset, base_folder, name):
     _refused(subset, base_folder, f"{name} : fichier absent de la version téléchargée.")
 
 
-def test_the_optional_files_may_be_missing(subset, base_folder):
+def test_the_optional_files_may_be_missing_or_empty(subset, base_folder):
+    import_release({**subset, "CIS_CIP_Dispo_Spec.txt": b""}, base_folder, SUBSET_DATE)
+    with DrugBase.open(base_folder) as base:
+        assert base.search("tetracaine")[0].warnings == ()
     del subset["CIS_CIP_Dispo_Spec.txt"], subset["CIS_MITM.txt"]
     import_release(subset, base_folder, dt.date(2026, 6, 1))
     with DrugBase.open(base_folder) as base:

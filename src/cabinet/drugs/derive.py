@@ -1,9 +1,10 @@
 """What the base precomputes from the BDPM's raw columns, so that reading it stays a lookup.
 
 The units in a box come from the presentation's label, the only place the BDPM states them
-(« 3 plaquette(s) … de 10 comprimé(s) » is 30, « 20 sachet(s) … » is 20, « flacon de 100 ml »
-says nothing countable). Shortages follow the ANSM's status codes; a line without CIP13
-concerns every marketed presentation of the speciality.
+(« 3 plaquette(s) … de 10 comprimé(s) » is 30, « 20 sachet(s) … » is 20, « 1 flacon(s) … de
+100 ml » is one bottle: millilitres and grams are never counted as units). Shortages follow
+the ANSM's status codes; a line without CIP13 concerns every marketed presentation of the
+speciality.
 """
 
 import datetime as dt

@@ -100,7 +100,7 @@ def parse(fmt: FileFormat, text: str) -> tuple[list[Row], list[int]]:
                 raise refused(fmt.name, number, problem)
         rows.append(tuple(values))
         numbers.append(number)
-    if not rows:
+    if not rows and fmt.required:
         raise refused(fmt.name, None, "le fichier est vide")
     return rows, numbers
 
