@@ -47,14 +47,14 @@ class DrugBase:
         """Open the base of `folder` after checking it against its recorded hash."""
         try:
             pointer = json.loads((folder / POINTER).read_text(encoding="utf-8"))
-            path = folder / str(pointer["file"])
-            expected = str(pointer["sha256"])
+            name, expected = str(pointer["file"]), str(pointer["sha256"])
         except FileNotFoundError:
             raise DrugBaseUnusable("Aucune base des médicaments n'est encore installée.") \
                 from None
         except (OSError, ValueError, KeyError, TypeError):
             raise DrugBaseUnusable(DAMAGED.format(why="sa description est illisible")) from None
-        if path.name != Path(path.name).name or not path.is_file():
+        path = folder / Path(name).name  # a name in the folder, never a path elsewhere
+        if not path.is_file():
             raise DrugBaseUnusable(DAMAGED.format(why="fichier absent"))
         try:
             if file_sha256(path) != expected:
