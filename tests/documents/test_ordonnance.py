@@ -9,11 +9,13 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from cabinet.documents.content import entry_text
 from cabinet.domain.identity import Sex
-from cabinet.domain.prescribing import line_from
+from cabinet.domain.prescribing import check_line, line_from
 from cabinet.domain.record import EntryKind
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
+from cabinet.services.ports import StoredVersion
 from helpers import pdf_checks
 from helpers.bdpm_specimens import ACTISKENAN, CLAMOXYL, RELEASE
 from helpers.records import marked_practice
@@ -74,3 +76,23 @@ def test_a_childs_ordonnance_gives_age_weight_and_height(ctx, card_document_sign
     text = _printed(ctx, card_document_signer, tmp_path, child, [OLD_LINE])
     # the last measures before the ordonnance's date, never those of a later encounter
     assert "Léo MARTIN, garçon, 3 ans — poids 14,2 kg, taille 98 cm" in text
+
+
+def test_the_record_keeps_the_allergy_passed_over_and_its_reason() -> None:
+    line = check_line({**line_from(CLAMOXYL, CLAMOXYL.presentations[0], RELEASE),
+                       "posology": {"dose": 1, "unit": "comprimé", "per_day": 3, "duration": 7,
+                                    "duration_unit": "days"},
+                       "ald": True,
+                       "allergy_alerts": ["Allergie notée : Pénicilline — urticaire ; "
+                                          "AMOXICILLINE TRIHYDRATÉE fait partie de la classe "
+                                          "« pénicillines »."],
+                       "allergy_override": "Tolérance prouvée en allergologie"}, 1)
+    entry = StoredVersion(1, 1, 1, 1, "prescription", "2026-11-02",
+                          {"date": "2026-11-02", "lines": [line, {**OLD_LINE, "ald": False}]},
+                          False, "Dr Jeanne Martin", "2026-11-02T09:00:00+00:00", "")
+    assert entry_text(entry).prescribed == [
+        "[ALD] amoxicilline 1 g, comprimé dispersible — 1 comprimé 3 fois par jour pendant "
+        "7 jours — Qté : 2 boîtes (prescrit malgré l'alerte : Allergie notée : Pénicilline — "
+        "urticaire ; AMOXICILLINE TRIHYDRATÉE fait partie de la classe « pénicillines ». "
+        "Motif : Tolérance prouvée en allergologie)",
+        "Paracétamol 1 g — 1 cp si douleur, 5 jours"]

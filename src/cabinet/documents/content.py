@@ -188,6 +188,18 @@ class EntryText:
     written_by: str
 
 
+def _prescribed(line: Mapping[str, Any]) -> str:
+    """One line of a prescription in the record: as printed, and any allergy passed over."""
+    ald = "[ALD] " if line["ald"] else ""
+    if not is_structured(line):
+        return f"{ald}{line['drug']} — {line['dosage']}, {line['duration']}"
+    said = ald + " — ".join(printed_lines(line))
+    if line["allergy_alerts"]:
+        said += (f" (prescrit malgré l'alerte : {' '.join(line['allergy_alerts'])} Motif : "
+                 f"{line['allergy_override']})")
+    return said
+
+
 def entry_text(entry: StoredVersion) -> EntryText:
     """The text of one entry version."""
     payload = entry.payload
@@ -199,8 +211,7 @@ def entry_text(entry: StoredVersion) -> EntryText:
             lines.append(f"{title} : {value}" if title else value)
     if payload.get("vitals"):
         lines.append(f"Constantes : {vitals_text(payload['vitals'])}")
-    prescribed = [f"{'[ALD] ' if line['ald'] else ''}{line['drug']} — {line['dosage']}, "
-                  f"{line['duration']}" for line in payload["lines"]] \
+    prescribed = [_prescribed(line) for line in payload["lines"]] \
         if entry.kind == EntryKind.PRESCRIPTION.value else []
     version = f", version {entry.version} (motif : {entry.reason})" if entry.version > 1 else ""
     return EntryText(summary_line(entry), lines, prescribed,
