@@ -601,10 +601,13 @@ def test_the_letters_and_the_declaration_are_written_from_the_cessation_dialog(
 def test_an_archive_for_the_card_holder_opens_with_the_card_and_its_pin(
         card_window, physician_card, tmp_path, clock, monkeypatch):
     """The predecessor encrypted the archive to Dr Martin's certificate; Dr Martin's card,
-    in the reader, opens it after its PIN, through the real card stack."""
+    in the reader, opens it after its PIN, through the real card stack, off the GUI thread
+    (the opening made slow here: the window keeps turning)."""
     from cabinet.archive.container import Recipient
+    from cabinet.archive.reader import ArchiveReader
     from helpers import archives
     from helpers.records import marked_practice
+    from helpers.slow import FROZEN_MS, Heartbeat, slowed
     from helpers.vaults import new_context
 
     window, _ = card_window
@@ -633,7 +636,10 @@ def test_an_archive_for_the_card_holder_opens_with_the_card_and_its_pin(
         dialog.accept()
 
     answer_dialogs(run, pin)
-    menu_action(window, "Importer une archive").trigger()
+    slowed(monkeypatch, ArchiveReader, "open")
+    with Heartbeat() as heart:
+        menu_action(window, "Importer une archive").trigger()
+    assert heart.latest_ms < FROZEN_MS
     assert "carte CPS du destinataire" in seen["note"]
     assert seen["asked"] == "Code PIN de votre carte CPS pour ouvrir l'archive :"
     assert "Patients : 2" in seen["summary"]

@@ -86,20 +86,17 @@ class Exporter:
             yield card_signer
 
     @contextlib.contextmanager
-    def decrypter(self, parent: QWidget,
-                  recipient: "x509.Certificate") -> Iterator["Decrypter | None"]:
+    def decrypter(self, recipient: "x509.Certificate",
+                  pins: "PinHandler") -> Iterator["Decrypter | None"]:
         """The card in the reader, deciphering an archive sent to `recipient`'s certificate.
 
+        Used from a background job: `pins` (made on the GUI thread) asks the PIN there.
         Another card is refused before its PIN is asked. Yields None when the PIN prompt is
         cancelled.
         """
-        pins = DialogPin(parent, "Archive", "Code PIN de votre carte CPS pour ouvrir l'archive :")
-        try:
-            with self._door.archive_decrypter(self.signing_reader(), recipient, pins,
-                                              self._context()) as decrypt:
-                yield decrypt
-        finally:
-            pins.deleteLater()
+        with self._door.archive_decrypter(self.signing_reader(), recipient, pins,
+                                          self._context()) as decrypt:
+            yield decrypt
 
     def run(self, parent: QWidget, export: Export, what: str = "Export enregistré", *,
             job: str = "Signature du document…") -> ExportResult | None:

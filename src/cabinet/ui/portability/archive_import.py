@@ -46,7 +46,8 @@ from cabinet.domain.settings import TRUST_FOLDER
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.ui.common.dialogs import result_label, side_by_side
 from cabinet.ui.common.file_choice import file_to_open
-from cabinet.ui.common.worker import BackgroundJob
+from cabinet.ui.common.pin import DialogPin
+from cabinet.ui.common.worker import BackgroundJob, Progress
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -54,12 +55,13 @@ if TYPE_CHECKING:
 
     from cabinet.archive.container import Decrypter
     from cabinet.archive.reader import ArchiveReader
+    from cabinet.card.session import PinHandler
     from cabinet.services.portability.importer import Prepared
 
-CardDecrypter = Callable[[QWidget, "x509.Certificate"],
+CardDecrypter = Callable[["x509.Certificate", "PinHandler"],
                          AbstractContextManager["Decrypter | None"]]
 """The card in the reader for the block (`Exporter.decrypter`), for the archive's recipient
-certificate; None if the PIN is cancelled."""
+certificate, its PIN asked by the handler given; None if the PIN is cancelled."""
 BY_PHRASE, BY_CERTIFICATE = "passphrase", "certificate"  # the header's recipient kinds
 SEPARATE, SKIP = "separate", "skip"
 DECISIONS = (("— à décider —", None), ("Créer un dossier distinct", SEPARATE),
@@ -242,8 +244,13 @@ class ArchiveImportDialog(QDialog):
         if chosen is not None:
             self.key_path.setText(str(chosen))
 
-    def _open(self) -> "ArchiveReader":
-        """The archive opened with the passphrase, the key file, or else the card."""
+    def _opener(self, job: BackgroundJob) -> Callable[[], "ArchiveReader"]:
+        """How to open the archive: with the passphrase, the key file, or else the card.
+
+        The fields are read here, on the GUI thread, where the card's PIN prompt is made too;
+        the opening itself (the PIN asked, the deciphering) runs in `job`, whose stop ends a
+        wait for the PIN.
+        """
         from cabinet.archive.container import key_opener, software_decrypter
         from cabinet.archive.reader import ArchiveReader
 
@@ -251,16 +258,25 @@ class ArchiveImportDialog(QDialog):
         if self.kind == BY_PHRASE:
             if not self.passphrase.text().strip():
                 raise InvalidInput("Tapez la phrase secrète remise par le prédécesseur.")
-            return ArchiveReader.open(path, key_opener(passphrase=self.passphrase.text()))
+            opener = key_opener(passphrase=self.passphrase.text())
+            return lambda: ArchiveReader.open(path, opener)
         if self.key_path.text():
             key = load_private_key(Path(self.key_path.text()), self.key_password.text())
-            return ArchiveReader.open(path, key_opener(decrypter=software_decrypter(key)))
-        if self.card is None or self.recipient is None:
+            return lambda: ArchiveReader.open(path, key_opener(decrypter=software_decrypter(key)))
+        card, recipient = self.card, self.recipient
+        if card is None or recipient is None:
             raise InvalidInput("Choisissez le fichier de la clé privée du destinataire.")
-        with self.card(self, self.recipient) as decrypt:
-            if decrypt is None:
-                raise InvalidInput("Code PIN non saisi : l'archive n'a pas été ouverte.")
-            return ArchiveReader.open(path, key_opener(decrypter=decrypt))
+
+        pins = DialogPin(self, "Archive", "Code PIN de votre carte CPS pour ouvrir l'archive :",
+                         job.stopping)
+
+        def by_card() -> "ArchiveReader":
+            with card(recipient, pins) as decrypt:
+                if decrypt is None:
+                    raise InvalidInput("Code PIN non saisi : l'archive n'a pas été ouverte.")
+                return ArchiveReader.open(path, key_opener(decrypter=decrypt))
+
+        return by_card
 
     # --- page 2: summary and decisions ----------------------------------------------------
     def _confirmation_page(self) -> QWidget:
@@ -291,15 +307,20 @@ class ArchiveImportDialog(QDialog):
 
         anchors = practice_anchors(self.ctx.settings.value(TRUST_FOLDER))
         self._close_reader()
-        reader = self._open()
         importer = self.ctx.archive_importer
-        try:
-            prepared = BackgroundJob(self, "Vérification de l'archive…", CHECK_STOPPED).run(
-                lambda progress: importer.prepare(reader, progress, anchors))
-        except BaseException:
-            reader.close()
-            raise
-        self.reader, self.prepared = reader, prepared
+        job = BackgroundJob(self, "Vérification de l'archive…", CHECK_STOPPED)
+        open_archive = self._opener(job)
+
+        def check(progress: Progress) -> "tuple[ArchiveReader, Prepared]":
+            reader = open_archive()
+            try:
+                return reader, importer.prepare(reader, progress, anchors)
+            except BaseException:
+                reader.close()
+                raise
+
+        self.reader, prepared = job.run(check, release=lambda opened: opened[0].close())
+        self.prepared = prepared
         self._show_summary(prepared)
 
     def _show_summary(self, prepared: "Prepared") -> None:
