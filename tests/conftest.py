@@ -12,6 +12,16 @@ from helpers.secret_store import MemorySecretStore
 from helpers.vaults import new_context
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _drug_base_of_the_session(tmp_path_factory):
+    """The public drug base every window of the session opens, imported once (seconds) into
+    the session's own data folder, never the user's."""
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("donnees"))
+    from cabinet.bootstrap import open_drugs
+
+    open_drugs().close()
+
+
 @pytest.fixture
 def clock() -> SteppingClock:
     return SteppingClock()

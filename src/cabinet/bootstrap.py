@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
+    from cabinet.drugs.base import DrugBase
     from cabinet.keys.header import KeyHeader
     from cabinet.services.auditing import AuditTrail
     from cabinet.services.backup import BackupService
@@ -159,6 +160,18 @@ def load_unlock_code() -> None:
     """
     for name in UNLOCK_MODULES:
         importlib.import_module(name)
+
+
+def open_drugs(folder: Path | None = None) -> "DrugBase":
+    """The public drug base (beside the vault, never in it), checked against its hash.
+
+    The shipped release is imported first when none is installed or it is damaged: seconds,
+    so it is called off the GUI thread.
+    """
+    from cabinet import paths
+    from cabinet.drugs.shipped import open_drug_base
+
+    return open_drug_base(folder or paths.drugs_dir())
 
 
 def workstation_name() -> str:

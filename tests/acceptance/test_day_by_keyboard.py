@@ -311,25 +311,39 @@ def test_every_wrong_vital_sign_is_said_at_once(day, keys):
 
 # --- the prescription, printed signed ---------------------------------------------------------
 
-def test_a_prescription_typed_cell_by_cell(day, keys):
+def test_a_prescription_found_in_the_drug_base_and_written_in_dci(day, keys):
+    """Ctrl+P, « amoxicilline 1 g » and Entrée; in the line: Alt+J twice a day, Alt+T seven
+    days (and the reason, should the patient be allergic); Alt+A, then Alt+E."""
     record_open(day, keys)
+    keys.qtbot.waitUntil(lambda: day.window.record.drugs.base is not None, timeout=30000)
+    seen = {}
 
-    def write(dialog):
-        keys.type("Amoxicilline 1 g")
-        keys.press("Tab")
-        keys.type("1 cp matin et soir")
-        keys.press("Tab")
-        keys.type("7 jours")
+    def find(dialog):
+        keys.type("amoxicilline 1 g")
+        seen["found"] = dialog.search.results.rowCount()
+        keys.press("Return")
         keys.press("Alt+E")
 
-    with keys.dialogs(write):
+    def line(dialog):
+        keys.press("Alt+J")
+        keys.type("2")
+        keys.press("Alt+T")
+        keys.type("7")
+        if dialog.findChild(QLabel, "allergyAlerts") is not None:
+            keys.press("Alt+O")
+            keys.type("allergie ancienne non confirmée")
+        seen["quantity"] = dialog.quantity.text()
+        keys.press("Alt+A")
+
+    with keys.dialogs(find, line):
         keys.press("Ctrl+P")
+    assert seen["found"] > 0 and seen["quantity"].startswith("Qté : ")
     prescriptions = day.window.record.prescriptions
     assert day.window.record.tabs.currentWidget() is prescriptions
-    assert prescriptions.list.currentItem().text() \
-        == f"{french(dt.date.today())} — Amoxicilline 1 g"
-    assert "1 cp matin et soir" in prescriptions.detail.toPlainText()
-    assert "7 jours" in prescriptions.detail.toPlainText()
+    assert prescriptions.list.currentItem().text().startswith(
+        f"{french(dt.date.today())} — amoxicilline 1 g")
+    shown = prescriptions.detail.toPlainText()
+    assert "2 fois par jour" in shown and "7 jours" in shown
 
 
 def set_export_folder(day: Day, keys: Keyboard) -> None:
@@ -362,6 +376,7 @@ def test_ctrl_maj_p_prints_the_selected_prescription_signed(day, keys):
     assert day.patient.birth_name.upper() in text and day.patient.first_names in text
     drug = prescriptions.list.currentItem().text().split(" — ", 1)[1].split(", ")[0]
     assert drug in shown and drug in text
+    assert drug == "amoxicilline 1 g" and "Qté : " in text  # in DCI, with its quantity
 
 
 def test_the_printed_ordonnance_names_its_prescriber(day):

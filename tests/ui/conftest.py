@@ -40,7 +40,8 @@ def window(qtbot, vault, clock):
 
 
 @pytest.fixture
-def unlocked(window):
+def unlocked(window, qtbot):
     window.unlock("demo", "demo")
     assert window.ctx is not None
+    qtbot.waitUntil(lambda: window.record.drugs.base is not None)  # opened off the GUI thread
     return window

@@ -30,6 +30,8 @@ from cabinet.services.ports import NewEntry, RecordStore, StoredVersion
 FULL_TEXT_LIMIT = 20
 _MAX_QUERY_TERMS = 6
 _MIN_PREFIX = 3
+OVERRIDDEN = " — alerte d'allergie passée outre (motif dans l'ordonnance)"
+"""Said in the journal when a prescription keeps a line despite the patient's allergy."""
 
 
 class ReplacementObjection(KnownError):
@@ -169,8 +171,11 @@ class RecordService:
         self._require_patient(patient_id)
         lineage, digest = self._write(patient_id, kind, payload, lineage=None, version=1,
                                       reason="")
+        said = kind.value + (OVERRIDDEN if kind is EntryKind.PRESCRIPTION and any(
+            isinstance(line, Mapping) and line.get("allergy_override")
+            for line in payload.get("lines", [])) else "")
         self._trail.record(Action.CREATE, patient_id=patient_id, target=f"entry:{lineage}",
-                           detail=with_digest(kind.value, digest))
+                           detail=with_digest(said, digest))
         return lineage
 
     @audited

@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
 
             review_break_glass(self, self.ctx)
             self.backups.unlocked(self.ctx)
+            self.record.drugs.open()
         self.search.focus_search()
 
     def lock(self) -> None:
@@ -268,6 +269,7 @@ class MainWindow(QMainWindow):
         """Quitting locks first."""
         self.lock()
         self.backups.finish()
+        self.record.drugs.wait()
         self.cards.stop()
         event.accept()
 

@@ -1,10 +1,14 @@
 """Writing at the keyboard only: what is typed lands where the physician looks (issue 12, 4)."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from cabinet.domain.record import EntryKind
 from helpers.dialog_keys import (
+    ALT,
+    ANIMATED_CLICK_MS,
     at_keyboard,
+    focused,
     open_emilie,
     press,
     save_with_alt_e,
@@ -19,37 +23,48 @@ def prescriptions(window):
         EntryKind.PRESCRIPTION)
 
 
-def test_a_new_prescription_is_typed_straight_away_and_alt_e_keeps_the_last_cell(
-        unlocked, qtbot):
+def test_a_new_prescription_is_found_and_written_at_the_keyboard(unlocked, qtbot):
+    """Ctrl+P opens in the drug search: « doliprane 1000 », Entrée; in the line, Alt+J for
+    the times a day, Alt+T for the duration, Alt+A adds it; Alt+E saves the ordonnance."""
     open_emilie(unlocked, qtbot)
     errors = []
 
-    def type_prescription(dialog):
-        type_here(qtbot, dialog, "Doliprane 1 g")
-        press(qtbot, dialog, Qt.Key.Key_Tab)
-        type_here(qtbot, dialog, "1 cp si douleur")
-        press(qtbot, dialog, Qt.Key.Key_Tab)
-        type_here(qtbot, dialog, "7 jours")
+    def find(dialog):
+        assert focused(dialog) is dialog.search.field
+        type_here(qtbot, dialog, "doliprane 1000")
+        press(qtbot, dialog, Qt.Key.Key_Return)  # the line's dialog, answered below
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+        assert dialog.table.rowCount() == 1
         save_with_alt_e(qtbot, dialog)
         errors.append(dialog.error.text())
 
-    answer_dialogs(at_keyboard(qtbot, type_prescription))
+    def write_line(line):
+        press(qtbot, line, Qt.Key.Key_J, ALT)
+        type_here(qtbot, line, "3")
+        press(qtbot, line, Qt.Key.Key_T, ALT)
+        type_here(qtbot, line, "5")
+        press(qtbot, line, Qt.Key.Key_A, ALT)
+        qtbot.wait(ANIMATED_CLICK_MS)
+
+    answer_dialogs(at_keyboard(qtbot, find), at_keyboard(qtbot, write_line))
     shortcut(qtbot, unlocked, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert errors == [""]
-    latest = prescriptions(unlocked)[0].payload["lines"]
-    assert [(x["drug"], x["dosage"], x["duration"]) for x in latest] == [
-        ("Doliprane 1 g", "1 cp si douleur", "7 jours")]
+    [line] = prescriptions(unlocked)[0].payload["lines"]
+    assert line["dci"] == "paracétamol 1 g"
+    assert (line["posology"]["per_day"], line["posology"]["duration"]) == (3, 5)
+    assert line["dosage"].startswith("1 comprimé 3 fois par jour")
 
 
-def test_a_renewed_prescription_opens_on_its_first_cell(unlocked, qtbot):
+def test_a_renewal_opens_in_the_drug_search_its_lines_listed(unlocked, qtbot):
     open_emilie(unlocked, qtbot)
     unlocked.record.tabs.setCurrentWidget(unlocked.record.prescriptions)
+    seen = {}
 
-    def change_the_drug(dialog):
-        assert dialog.table.currentRow() == 0 and dialog.table.currentColumn() == 0
-        type_here(qtbot, dialog, "Amoxicilline 500 mg")
-        save_with_alt_e(qtbot, dialog)
+    def look(dialog):
+        seen["focus"] = focused(dialog) is dialog.search.field
+        seen["line"] = dialog.table.item(0, 0).text()
+        press(qtbot, dialog, Qt.Key.Key_Escape)
 
-    answer_dialogs(at_keyboard(qtbot, change_the_drug))
+    answer_dialogs(at_keyboard(qtbot, look))
     shortcut(qtbot, unlocked, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert prescriptions(unlocked)[0].payload["lines"][0]["drug"] == "Amoxicilline 500 mg"
+    assert seen == {"focus": True, "line": "Amoxicilline 1 g"}

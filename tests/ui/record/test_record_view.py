@@ -88,22 +88,30 @@ def test_a_refused_encounter_keeps_the_dialog_open_with_a_french_message(unlocke
 
 
 def test_writing_and_renewing_a_prescription(unlocked, qtbot):
+    """Émilie's old free-text amoxicillin meets her recorded penicillin allergy at the renewal:
+    refused as free text, in French; without it, the renewal is saved."""
     open_emilie(unlocked, qtbot)
+    seen = {}
 
     def renew(dialog):
         assert dialog.table.item(0, 0).text() == "Amoxicilline 1 g"
         dialog.add_line({"drug": "Paracétamol 1 g", "dosage": "1 cp si douleur",
                          "duration": "5 jours", "ald": True})
         save(dialog)
+        seen["refused"] = dialog.error.text()
+        dialog.table.setCurrentCell(0, 0)
+        dialog.remove_line()
+        save(dialog)
 
     unlocked.record.tabs.setCurrentWidget(unlocked.record.prescriptions)
     answer_dialogs(renew)
     qtbot.keyClick(unlocked, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert seen["refused"].startswith("Ligne 1 : « Amoxicilline 1 g » rencontre une allergie "
+                                      "notée (Allergie notée : Pénicilline — Urticaire")
     prescriptions = unlocked.ctx.records.open_record(unlocked.record.patient_id).of_kind(
         EntryKind.PRESCRIPTION)
     assert len(prescriptions) == 2
-    assert [line["drug"] for line in prescriptions[0].payload["lines"]] == [
-        "Amoxicilline 1 g", "Paracétamol 1 g"]
+    assert [line["drug"] for line in prescriptions[0].payload["lines"]] == ["Paracétamol 1 g"]
     assert "affection de longue durée" in unlocked.record.prescriptions.detail.toPlainText()
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.agreement import born_on, life_stage
-from cabinet.domain.identity import Identity
+from cabinet.domain.identity import Identity, age_on
 from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
@@ -37,11 +37,12 @@ from cabinet.ui.exports.record_exports import PRINT_KEYS, RecordExports
 from cabinet.ui.exports.signing import Exporter
 from cabinet.ui.record.audit_viewer import ACTION_LABELS
 from cabinet.ui.record.documents_tab import DocumentsTab
+from cabinet.ui.record.drug_base import DrugBaseHolder
 from cabinet.ui.record.encounter_dialog import EncounterDialog
 from cabinet.ui.record.entry_dialog import EntryDialog
 from cabinet.ui.record.entry_list import EntryList
 from cabinet.ui.record.patient_dialog import PatientDialog
-from cabinet.ui.record.prescription_dialog import PrescriptionDialog
+from cabinet.ui.record.prescription_dialog import PrescribingAids, PrescriptionDialog
 from cabinet.ui.record.rendering import entry_html
 
 ACCESS_READING = "Lecture de l'historique des accès…"
@@ -101,6 +102,8 @@ class RecordView(QWidget):
         super().__init__(parent)
         self._context = context
         self.exports = RecordExports(self, self, context, exporter)
+        self.drugs = DrugBaseHolder(parent=self)
+        self._allergies: list[dict[str, Any]] = []  # the open record's, for the prescriptions
         self.patient_id: int | None = None
         self.identity: Identity | None = None
         self.header = RecordHeader()
@@ -225,6 +228,7 @@ class RecordView(QWidget):
         self.identity = ctx.patients.identity(self.patient_id)
         record = ctx.records.open_record(self.patient_id)
         self.header.show_patient(self.identity, record, ctx.clock.now().date())
+        self._allergies = [e.payload for e in record.of_kind(EntryKind.ALLERGY)]
         self.summary.set_entries([e for e in record.entries
                                   if EntryKind(e.kind) in SUMMARY_KINDS])
         self.encounters.set_entries(record.of_kind(EntryKind.ENCOUNTER))
@@ -258,6 +262,7 @@ class RecordView(QWidget):
         """Forget the record entirely (at lock, or before opening another)."""
         self.patient_id = None
         self.identity = None
+        self._allergies = []
         self.header.clear()
         for tab in (self.summary, self.encounters, self.prescriptions, self.private_list):
             tab.clear()
@@ -329,6 +334,15 @@ class RecordView(QWidget):
         if self.patient_id is not None:  # not locked meanwhile
             self.reload()
 
+    def _aids(self) -> PrescribingAids:
+        """The drug base (or why not yet), and the patient's allergies and age, for a dialog."""
+        from cabinet.drugs.allergy_classes import allergy_classes
+
+        today = self._context().clock.now().date()
+        age = age_on(self.identity.birth_date, today) if self.identity else None
+        return PrescribingAids(self.drugs.base, self.drugs.unavailable, self._allergies, age,
+                               allergy_classes())
+
     def new_prescription(self) -> None:
         """Write a new prescription (Ctrl+P)."""
         if self.patient_id is None:
@@ -336,7 +350,8 @@ class RecordView(QWidget):
         patient, records = self.patient_id, self._context().records
         self.tabs.setCurrentWidget(self.prescriptions)
         self._exec(PrescriptionDialog(
-            lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p), parent=self))
+            lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
+            aids=self._aids(), parent=self))
         self.reload()
 
     def import_document(self) -> None:
@@ -354,7 +369,7 @@ class RecordView(QWidget):
         patient, records = self.patient_id, self._context().records
         self._exec(PrescriptionDialog(
             lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
-            lines=selected.payload["lines"], parent=self))
+            lines=selected.payload["lines"], aids=self._aids(), parent=self))
         self.reload()
 
     def correct_selected(self, tab: EntryList) -> None:
