@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.card.token import PinState
     from cabinet.documents.layout import Letterhead
     from cabinet.documents.signing import DocumentSigner
+    from cabinet.domain.drugs import DrugRelease
     from cabinet.drugs.base import DrugBase
     from cabinet.keys.header import KeyHeader
     from cabinet.services.auditing import AuditTrail
@@ -172,6 +173,22 @@ def open_drugs(folder: Path | None = None) -> "DrugBase":
     from cabinet.drugs.shipped import open_drug_base
 
     return open_drug_base(folder or paths.drugs_dir())
+
+
+def import_drugs(folder: Path, published: dt.date | None = None) -> "DrugRelease":
+    """Check a downloaded BDPM folder whole, then make it the drug base (all or nothing).
+
+    `published` is the release's date, by default the newest modification date of its files.
+    Raises `KnownError` in French: no such folder, or a file refused (the base is kept).
+    """
+    from cabinet import paths
+    from cabinet.drugs.importer import import_release
+    from cabinet.drugs.shipped import folder_files, newest_date
+
+    if not folder.is_dir():
+        raise KnownError("Le dossier de la base téléchargée n'existe pas.")
+    return import_release(folder_files(folder), paths.drugs_dir(),
+                          published or newest_date(folder))
 
 
 def workstation_name() -> str:

@@ -18,21 +18,16 @@ from cabinet.errors import KnownError
 
 def command_import(args: argparse.Namespace) -> int:
     """Check the downloaded folder whole, then make it the base."""
+    from cabinet.bootstrap import import_drugs
     from cabinet.drugs import formats
     from cabinet.drugs.base import DrugBase
-    from cabinet.drugs.importer import import_release
-    from cabinet.drugs.shipped import folder_files, newest_date
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise KnownError("Le dossier de la base téléchargée n'existe pas.")
-    published = newest_date(folder)
+    published = None
     if args.date is not None:
-        chosen = parse_french_date(args.date)
-        if chosen is None:
+        published = parse_french_date(args.date)
+        if published is None:
             raise KnownError(f"La date « {args.date[:20]} » n'est pas une date JJ/MM/AAAA.")
-        published = chosen
-    release = import_release(folder_files(folder), paths.drugs_dir(), published)
+    release = import_drugs(Path(args.folder), published)
     with DrugBase.open(paths.drugs_dir()) as base:
         counts = base.counts()
     kept = {name: lines - skipped for name, (lines, skipped) in counts.items()}

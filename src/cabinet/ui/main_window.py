@@ -291,7 +291,8 @@ class MainWindow(QMainWindow):
         from cabinet.ui.session.settings_dialog import SettingsDialog
 
         ctx = self.context()
-        SettingsDialog(ctx.settings.current(), ctx.settings.change, parent=self).exec()
+        SettingsDialog(ctx.settings.current(), ctx.settings.change, drugs=self.record.drugs,
+                       parent=self).exec()
         if self.ctx is not None:
             self._apply_settings()
 

@@ -4,14 +4,20 @@ quantity, the allergy alert and its reason, the box scanned, the base's date (is
 The base is the shipped ANSM release, imported once for the session (tests/conftest.py).
 """
 
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
 
 from cabinet.domain.record import EntryKind
 from cabinet.ui.record.drug_line_dialog import DrugLineDialog
 from cabinet.ui.record.prescription_dialog import PrescriptionDialog
 from helpers.qt import answer_dialogs
 
+SUBSET = Path(__file__).parents[2] / "data" / "bdpm"  # 19 real specialities (its README)
 DOLIPRANE_BOX_OF_8 = "3400935955838"  # DOLIPRANE 1000 mg, comprimé: 8 tablets (CIS_CIP_bdpm)
 
 
@@ -106,3 +112,42 @@ def test_nothing_found_starts_a_free_text_line(unlocked, qtbot):
     assert line == {"drug": "Préparation magistrale : vaseline salicylée 10 %",
                     "dosage": "une application le soir",
                     "duration": "10 jours", "ald": False}
+
+
+def test_a_newer_release_is_imported_from_the_settings_and_a_spoiled_one_refused(
+        unlocked, qtbot, tmp_path, monkeypatch):
+    """Paramètres › « Importer une version plus récente… »: the folder checked whole off the
+    GUI thread, then used; a truncated file refused in French, the base in service kept."""
+    from cabinet.ui.session import settings_dialog
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "donnees"))  # not the session's base
+    newer = tmp_path / "bdpm-mars"
+    shutil.copytree(SUBSET, newer)
+    march = dt.datetime(2026, 3, 15, 9).timestamp()
+    for file in newer.iterdir():
+        os.utime(file, (march, march))
+    spoiled = tmp_path / "bdpm-abimee"
+    shutil.copytree(newer, spoiled)
+    cut = spoiled / "CIS_CIP_bdpm.txt"
+    cut.write_bytes(cut.read_bytes()[:-40])
+    folders = iter([spoiled, newer])
+    monkeypatch.setattr(settings_dialog, "folder_to_use", lambda *_a: next(folders))
+    seen = {}
+
+    def import_twice(dialog):
+        button = next(b for b in dialog.findChildren(QPushButton)
+                      if "Importer une version" in b.text())
+        before = dialog.drug_release.text()
+        button.click()
+        seen["refused"] = dialog.error.text()
+        seen["kept"] = dialog.drug_release.text() == before
+        button.click()
+        seen["label"] = dialog.drug_release.text()
+        dialog.reject()
+
+    answer_dialogs(import_twice)
+    unlocked.show_settings()
+    assert seen["refused"].startswith("CIS_CIP_bdpm.txt") and seen["kept"]
+    assert seen["label"] == "Base des médicaments ANSM du 15/03/2026"
+    counts = unlocked.record.drugs.base.counts()
+    assert counts["CIS_bdpm.txt"][0] == len((SUBSET / "CIS_bdpm.txt").read_text().splitlines())

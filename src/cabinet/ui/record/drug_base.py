@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
-from cabinet.ui.common.worker import QuietJob
+from cabinet.ui.common.worker import BackgroundJob, QuietJob
 
 if TYPE_CHECKING:
     from cabinet.drugs.base import DrugBase
@@ -46,6 +47,32 @@ class DrugBaseHolder(QObject):
 
     def _failed(self, message: str) -> None:
         self.unavailable = message
+
+    def label(self) -> str:
+        """« Base des médicaments ANSM du 28/01/2026 », or why there is none yet."""
+        return self.base.release().label() if self.base is not None else self.unavailable
+
+    def import_from(self, parent: QWidget, folder: Path) -> str:
+        """Import the release downloaded in `folder`, then use it; return its label.
+
+        Checked whole and imported off the GUI thread. Raises `KnownError` in French, the
+        base in use kept.
+        """
+        from cabinet.bootstrap import import_drugs, open_drugs
+
+        self._job.wait()  # an opening under way ends first
+
+        def work(_progress: object) -> "DrugBase":
+            import_drugs(folder)
+            return open_drugs(self._folder)
+
+        base = BackgroundJob(parent, "Import de la base des médicaments…",
+                             "Import interrompu : la base en service est gardée.").run(
+            work, release=lambda opened: opened.close())
+        if self.base is not None:
+            self.base.close()
+        self.base, self.unavailable = base, ""
+        return self.label()
 
     def wait(self) -> None:
         """Wait for the opening (the application closes; a test)."""

@@ -1,6 +1,10 @@
-"""Practice settings: the physician's identity for letterheads, delays, folders."""
+"""Practice settings: identity for letterheads, delays, folders; the drug base's release.
+
+A newer release of the drug base, downloaded by the physician, is imported from here too.
+"""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,8 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.domain.settings import SETTINGS, ChoiceSetting, Kind, Setting
-from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.errors import KnownError
+from cabinet.ui.common.dialogs import ServiceDialog, side_by_side
 from cabinet.ui.common.file_choice import folder_to_use
+
+if TYPE_CHECKING:
+    from cabinet.ui.record.drug_base import DrugBaseHolder
 
 
 def _folder_row(edit: QLineEdit, several: bool) -> QWidget:
@@ -40,7 +48,7 @@ class SettingsDialog(ServiceDialog):
     """Every setting grouped as declared; `save_with(values)` on Save."""
 
     def __init__(self, values: dict[str, str], save_with: Callable[[dict[str, str]], object],
-                 parent: QWidget | None = None) -> None:
+                 drugs: "DrugBaseHolder | None" = None, parent: QWidget | None = None) -> None:
         super().__init__("Paramètres du cabinet", parent)
         form = QFormLayout()
         self.fields: dict[str, QLineEdit | QComboBox] = {}
@@ -50,9 +58,31 @@ class SettingsDialog(ServiceDialog):
                 group = setting.group
                 form.addRow(QLabel(f"<b>{group}</b>"))
             form.addRow(setting.label, self._field(setting, values[setting.key]))
+        if drugs is not None:
+            form.addRow(QLabel("<b>Base des médicaments</b>"))
+            form.addRow("Version en service", self._drug_base_row(drugs))
         self.body.addLayout(form)
         self.save = lambda: save_with({key: _value(edit) for key, edit in self.fields.items()})
         self.resize(620, 420)
+
+    def _drug_base_row(self, drugs: "DrugBaseHolder") -> QWidget:
+        """The base's release, and the import of a newer one the physician downloaded."""
+        self.drug_release = QLabel(drugs.label())
+        button = QPushButton("&Importer une version plus récente…")
+
+        def import_newer() -> None:
+            folder = folder_to_use(self, "Dossier de la base téléchargée (fichiers CIS_…)", "")
+            if folder is None:
+                return
+            try:
+                self.drug_release.setText(drugs.import_from(self, folder))
+            except KnownError as error:
+                self.error.setText(error.message)
+                return
+            self.error.setText("")
+
+        button.clicked.connect(import_newer)
+        return side_by_side(self.drug_release, button)
 
     def _field(self, setting: Setting[str] | Setting[int], value: str) -> QWidget:
         edit = _choice(setting, value) if isinstance(setting, ChoiceSetting) else QLineEdit(value)
