@@ -15,7 +15,8 @@ signal reaches it, as it reaches the window that locks. A result that comes back
 was stopped (work that could not be interrupted, such as an unlock) is handed to `release`
 and never used.
 
-The worker never touches a widget, only emits signals; the dialog never shows patient data.
+The worker never touches a widget nor emits a Qt signal: the GUI thread looks at its progress
+and its end; the dialog never shows patient data.
 """
 
 import logging
@@ -24,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from cabinet.errors import KnownError
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from cabinet.ui.common.card_bridge import CardBridge
 
 T = TypeVar("T")
+LOOK_EVERY_MS = 15
+"""How often the GUI thread looks at a job's progress and end: the worker thread never
+emits a Qt signal (emitting from a Python thread while the GUI's event loop ran crashed)."""
 Progress = Callable[[int, int], None]
 STOPPING = "Arrêt en cours… (rien ne sera conservé)"
 
@@ -80,9 +84,6 @@ class BackgroundJob(QObject):
     job was asked to stop and did; `cancel` is the token an export checks between patients.
     """
 
-    _progressed = Signal(int, int)
-    _ended = Signal()
-
     def __init__(self, parent: QWidget, label: str, stopped: str,
                  cancel: CancelToken | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +94,7 @@ class BackgroundJob(QObject):
         self._watched: frozenset[str] | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._latest: tuple[int, int] | None = None  # the last progress the worker reported
         self.dialog: ProgressDialog | None = None
 
     def watch(self, cards: "CardBridge", readers: list[str]) -> "BackgroundJob":
@@ -113,7 +115,7 @@ class BackgroundJob(QObject):
         """The job's progress callback (worker thread); raises `JobStopped` once asked to stop."""
         if self._stopping.is_set():
             raise JobStopped(self._stopped)
-        self._progressed.emit(done, total)
+        self._latest = (done, total)  # read by the GUI thread's next look
 
     def stop(self) -> None:
         """Ask the job to stop at its next step (any thread)."""
@@ -169,18 +171,26 @@ class BackgroundJob(QObject):
                 outcome.append(work(self.report))
             except BaseException as error:  # noqa: BLE001 - handed to the GUI thread, raised there
                 failure.append(error)
-            finally:
-                self._ended.emit()  # queued to the GUI thread
 
         self.dialog = dialog = ProgressDialog(self._label, self._parent)
         loop = QEventLoop()
-        self._progressed.connect(self._show)
-        self._ended.connect(loop.quit)
         dialog.stop_requested.connect(self.stop)
         dialog.show()
-        self._thread = threading.Thread(target=target, name="cabinet-job", daemon=True)
-        self._thread.start()
+        self._thread = thread = threading.Thread(target=target, name="cabinet-job", daemon=True)
+
+        def look() -> None:
+            if self._latest is not None:
+                self._show(*self._latest)
+            if not thread.is_alive():
+                loop.quit()
+
+        watch = QTimer()
+        watch.setInterval(LOOK_EVERY_MS)
+        watch.timeout.connect(look)
+        thread.start()
+        watch.start()
         loop.exec()
+        watch.stop()
         self._thread.join()
         self.dialog = None
         dialog.hide()
