@@ -31,13 +31,13 @@ from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord, ReplacementObjection
 from cabinet.services.wording import age_text, french_datetime, mode_label, target_text
 from cabinet.ui.common.dialogs import ServiceDialog, ask_reason, side_by_side
+from cabinet.ui.common.drug_base import DrugBaseHolder
 from cabinet.ui.common.errors import show_known_error
 from cabinet.ui.common.worker import BackgroundJob, JobStopped
 from cabinet.ui.exports.record_exports import PRINT_KEYS, RecordExports
 from cabinet.ui.exports.signing import Exporter
 from cabinet.ui.record.audit_viewer import ACTION_LABELS
 from cabinet.ui.record.documents_tab import DocumentsTab
-from cabinet.ui.record.drug_base import DrugBaseHolder
 from cabinet.ui.record.encounter_dialog import EncounterDialog
 from cabinet.ui.record.entry_dialog import EntryDialog
 from cabinet.ui.record.entry_list import EntryList

@@ -22,7 +22,7 @@ from cabinet.ui.common.dialogs import ServiceDialog, side_by_side
 from cabinet.ui.common.file_choice import folder_to_use
 
 if TYPE_CHECKING:
-    from cabinet.ui.record.drug_base import DrugBaseHolder
+    from cabinet.ui.common.drug_base import DrugBaseHolder
 
 
 def _folder_row(edit: QLineEdit, several: bool) -> QWidget:
