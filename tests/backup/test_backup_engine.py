@@ -3,6 +3,9 @@
 import dataclasses
 import datetime as dt
 import os
+import subprocess
+import sys
+import tempfile
 
 import pytest
 
@@ -273,3 +276,25 @@ def test_forgetting_removes_the_packs_no_snapshot_needs_and_keeps_the_rest(pract
     assert reader.verify(first.snapshot_id).verified
     reader.forget([first.snapshot_id])
     assert _files_on(dest, "packs") == []
+
+
+def test_scratch_folders_of_a_killed_backup_are_swept_by_the_next(practice, tmp_path,
+                                                                  monkeypatch):
+    """A backup killed mid-way (kill -9) leaves its scratch copy; the next backup removes
+    those whose process has ended, never a running one's."""
+    ctx, _, _ = practice
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.kill()
+    killed.wait()
+    abandoned = temp / f"cabinet-scratch-{killed.pid}-backup-x1y2"
+    running = temp / f"cabinet-scratch-{os.getppid()}-check-z3w4"
+    for folder in (abandoned, running):
+        folder.mkdir()
+        (folder / "coffre.db").write_bytes(b"\x00" * 4096)
+    ctx.backups(tmp_path / "SAUVEGARDE").back_up()
+    assert not abandoned.exists()
+    assert running.exists()
+    assert sorted(p.name for p in temp.iterdir()) == [running.name]  # its own are gone too

@@ -9,7 +9,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from cabinet.backup.medium import (
     verified_statement,
 )
 from cabinet.backup.packs import PackReading, PackStore
+from cabinet.backup.scratch import scratch_folder
 from cabinet.backup.sealing import BackupKeys, DamagedBackup
 from cabinet.backup.vault_files import (
     Capture,
@@ -94,7 +94,7 @@ class BackupReader:
 
     def verify(self, snapshot_id: str) -> SnapshotInfo:
         """Restore into a scratch folder and check; mark the snapshot good when it passes."""
-        with scratch_folder() as folder:
+        with scratch_folder("check") as folder:
             info = self.restore_into(snapshot_id, folder)
         envelope = self.medium.envelope(snapshot_id)
         with medium_errors():
@@ -170,16 +170,6 @@ def _store(packs: PackStore, keys: BackupKeys, path: Path) -> Iterator[str]:
             chunk_id = keys.chunk_id(data)
             packs.add(chunk_id, data)
             yield chunk_id
-
-
-@contextlib.contextmanager
-def scratch_folder() -> Iterator[Path]:
-    """A private folder for a check's restore, removed afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="cabinet-restore-check-"))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def restore_to(reader: BackupReader, snapshot_id: str, target: Path,

@@ -9,13 +9,13 @@ their bytes, so the next backup finds their chunks already on the medium.
 import contextlib
 import hashlib
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cabinet.audit import journal
+from cabinet.backup.scratch import scratch_folder
 from cabinet.domain.audit import AuditEvent
 from cabinet.errors import KnownError
 from cabinet.vault import database
@@ -39,8 +39,7 @@ def files_of(layout: VaultLayout) -> list[Path]:
 @contextlib.contextmanager
 def captured(layout: VaultLayout, data_key: bytes) -> Iterator[Capture]:
     """Copy the vault's files under its write lock; the copy is removed afterwards."""
-    scratch = Path(tempfile.mkdtemp(prefix="cabinet-backup-"))
-    try:
+    with scratch_folder("backup") as scratch:
         conn = database.connect(layout.database, data_key)
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -55,8 +54,6 @@ def captured(layout: VaultLayout, data_key: bytes) -> Iterator[Capture]:
         finally:
             conn.close()
         yield Capture(files, header, facts)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def vault_facts(conn: database.Connection) -> dict[str, Any]:
