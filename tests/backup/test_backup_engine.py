@@ -298,3 +298,28 @@ def test_scratch_folders_of_a_killed_backup_are_swept_by_the_next(practice, tmp_
     assert not abandoned.exists()
     assert running.exists()
     assert sorted(p.name for p in temp.iterdir()) == [running.name]  # its own are gone too
+
+
+def test_an_altered_chunk_is_written_again_by_the_next_backup_not_reused(practice, tmp_path):
+    """Deduplication must not keep pointing at a chunk that failed its check: once a
+    verification found it altered, the next backup writes it again and verifies."""
+    ctx, recovery_key, marked = practice
+    for number in range(4):  # a vault of a dozen chunks, most of them unchanged below
+        ctx.records.add_document(marked.patient, {
+            "doc_type": "result", "title": f"Imagerie {number}", "origin": "Centre",
+            "date": "2026-10-30", "filename": "image.bin",
+            "media_type": "application/octet-stream"}, os.urandom(256 * 1024))
+    dest = tmp_path / "SAUVEGARDE"
+    first = ctx.backups(dest).back_up()
+    [pack] = (dest / ROOT_NAME).rglob("packs/*.pack")
+    data = bytearray(pack.read_bytes())
+    for tenth in range(1, 9):  # chunks all along the vault's file
+        data[len(data) * tenth // 10] ^= 0x01
+    pack.write_bytes(bytes(data))
+    with pytest.raises(KnownError):
+        reader_for(dest, ctx, recovery_key).verify(first.snapshot_id)
+    second = ctx.backups(dest).back_up()  # the same vault: every chunk but that one reused
+    assert second.verified
+    restored = restore(reader_for(dest, ctx, recovery_key), second.snapshot_id,
+                       tmp_path / "cible", NOTE)
+    assert restored.facts == second.facts

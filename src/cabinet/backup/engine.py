@@ -79,7 +79,11 @@ class BackupReader:
             for name, chunk_ids in index.files.items():
                 with (folder / Path(name).name).open("wb") as out:
                     for chunk_id in chunk_ids:
-                        out.write(self.packs.get(chunk_id, reading))
+                        try:
+                            out.write(self.packs.get(chunk_id, reading))
+                        except DamagedBackup:
+                            self.packs.scrub(index.chunk_ids(), reading)
+                            raise
                     if out.tell() != index.sizes.get(name):
                         raise DamagedBackup("Un fichier de la sauvegarde n'a pas sa taille : "
                                             "elle est refusée.")

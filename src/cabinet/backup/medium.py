@@ -24,6 +24,7 @@ from cabinet.durability import sync_directory
 from cabinet.errors import KnownError
 
 ROOT_NAME = "cabinet-sauvegardes"
+DAMAGED_NAME = "morceaux-alteres.json"  # places of altered chunks (ids are keyed hashes)
 FORMAT = 2  # 2: chunks in packs; 1 (a file per chunk) was never released
 
 
@@ -79,6 +80,10 @@ class Index:
     files: dict[str, list[str]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+
+    def chunk_ids(self) -> list[str]:
+        """Every chunk the snapshot needs, file after file."""
+        return [chunk for chunks in self.files.values() for chunk in chunks]
 
     def to_bytes(self) -> bytes:
         """The index as JSON, before sealing."""
@@ -203,6 +208,20 @@ class Medium:
         """Remove a snapshot (its marker first, so it never counts half-removed)."""
         (self._snapshots / f"{snapshot_id}.verified").unlink(missing_ok=True)
         (self._snapshots / f"{snapshot_id}.index").unlink(missing_ok=True)
+
+    def damaged_chunks(self) -> set[tuple[str, str]]:
+        """The (pack, chunk) places a restore found altered: never reused by a later backup."""
+        path = self.folder / DAMAGED_NAME
+        try:
+            return {(str(pack), str(chunk)) for pack, chunk in json.loads(path.read_bytes())}
+        except (OSError, ValueError, TypeError):
+            return set()
+
+    def note_damaged_chunk(self, pack: str, chunk_id: str) -> None:
+        """Remember an altered chunk's place, so the next backup writes the chunk again."""
+        noted = self.damaged_chunks() | {(pack, chunk_id)}
+        with medium_errors():
+            self._write(self.folder / DAMAGED_NAME, json.dumps(sorted(noted)).encode())
 
     def drop_leftovers(self) -> None:
         """Remove the temporary files a killed or failed backup left behind."""

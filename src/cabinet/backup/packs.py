@@ -4,7 +4,8 @@ A pack is its sealed chunks back to back, then its table (each chunk's id, offse
 sealed to this practice and the pack's name, then the table's length and `MAGIC`. It is
 written whole under a temporary name, synced, then renamed. A truncated or altered table
 makes the whole pack absent (its chunks are written again by the next backup; a snapshot that
-needs them is refused); an altered chunk fails its own authentication.
+needs them is refused); an altered chunk fails its own authentication, and its place is noted
+on the medium so that deduplication never reuses it: the next backup writes it again.
 """
 
 import contextlib
@@ -12,6 +13,7 @@ import json
 import os
 import secrets
 import struct
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -59,9 +61,12 @@ class PackStore:
         """Every chunk in a pack whose table opens with this practice's keys."""
         if self._where is None:
             self._where = {}
+            damaged = self.medium.damaged_chunks()
             for pack in self.medium.pack_names():
                 with contextlib.suppress(DamagedBackup):
-                    self._where.update(self._table_of(pack))
+                    self._where.update({chunk: place for chunk, place in
+                                        self._table_of(pack).items()
+                                        if (pack, chunk) not in damaged})
         return self._where
 
     def _table_of(self, pack: str) -> dict[str, Location]:
@@ -116,10 +121,20 @@ class PackStore:
         if place is None:
             raise DamagedBackup("La sauvegarde est incomplète (des morceaux manquent sur le "
                                 "support) : elle est refusée.")
-        data = self._keys.open(reading.read(place), f"chunk|{chunk_id}")
-        if self._keys.chunk_id(data) != chunk_id:
-            raise DamagedBackup("Un morceau de la sauvegarde est altéré : elle est refusée.")
+        try:
+            data = self._keys.open(reading.read(place), f"chunk|{chunk_id}")
+            if self._keys.chunk_id(data) != chunk_id:
+                raise DamagedBackup("Un morceau de la sauvegarde est altéré : elle est refusée.")
+        except DamagedBackup:
+            self.medium.note_damaged_chunk(place.pack, chunk_id)  # the next backup rewrites it
+            raise
         return data
+
+    def scrub(self, chunk_ids: Iterable[str], reading: "PackReading") -> None:
+        """Check every chunk of `chunk_ids`, noting each altered one (a restore found one)."""
+        for chunk_id in dict.fromkeys(chunk_ids):
+            with contextlib.suppress(DamagedBackup):
+                self.get(chunk_id, reading)
 
     def prune(self, kept: set[str]) -> None:
         """Remove packs no kept chunk needs; repack those mostly unused, then remove them."""
