@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         from cabinet.domain.settings import TRUST_FOLDER
         from cabinet.ui.exports.verify_dialog import verify_chosen_file
         from cabinet.ui.portability.menu import PortabilityMenu
+        from cabinet.ui.record.record_view import RENEW_TREATMENTS_KEYS
 
         add, record = self.menus.add, self.record
         add("&Fichier", "&Verrouiller", ["Ctrl+L"], self.lock)
@@ -150,6 +151,8 @@ class MainWindow(QMainWindow):
         add("&Dossier", "Nouvelle &consultation", ["Ctrl+N"], record.new_encounter)
         add("&Dossier", "Nouvelle &ordonnance", ["Ctrl+P"], record.new_prescription)
         add("&Dossier", "&Renouveler l'ordonnance", ["Ctrl+R"], record.renew_prescription)
+        add("&Dossier", "Renouveler le &traitement de fond", [RENEW_TREATMENTS_KEYS],
+            record.renew_treatments)
         add("&Dossier", "&Importer un document", ["Ctrl+I"], record.import_document)
         add("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
         add("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)

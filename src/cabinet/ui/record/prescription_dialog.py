@@ -68,10 +68,11 @@ class PrescriptionDialog(ServiceDialog):
     """Write a prescription, or renew one (pre-filled lines, today's date)."""
 
     def __init__(self, save_with: Callable[[dict[str, Any]], object],
-                 lines: list[Mapping[str, Any]] | None = None,
-                 aids: PrescribingAids | None = None,
+                 lines: Sequence[Mapping[str, Any]] = (),
+                 aids: PrescribingAids | None = None, title: str | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Renouveler l'ordonnance" if lines else "Nouvelle ordonnance", parent)
+        super().__init__(title or ("Renouveler l'ordonnance" if lines else "Nouvelle ordonnance"),
+                         parent)
         self.aids = aids or PrescribingAids(None, "Base des médicaments non disponible.")
         self.date = QDateEdit(QDate.currentDate())
         self.date.setDisplayFormat("dd/MM/yyyy")
@@ -82,7 +83,7 @@ class PrescriptionDialog(ServiceDialog):
         self.table.setColumnWidth(0, 300)
         self.table.setColumnWidth(1, 300)
         self.search = self._search_or_why()
-        for line in lines or []:
+        for line in lines:
             self.add_line({k: v for k, v in line.items() if k not in RECHECKED})
         add = QPushButton("Ajouter une ligne &libre")
         add.clicked.connect(lambda: self.add_line({}, edit=True))

@@ -5,7 +5,7 @@ once the application locks (`clear`).
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -26,6 +26,8 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.agreement import born_on, life_stage
 from cabinet.domain.identity import Identity, age_on
 from cabinet.domain.record import EntryKind
+from cabinet.domain.text import fold
+from cabinet.domain.treatments import CurrentTreatment, current_treatments, renewal_lines
 from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord, ReplacementObjection
@@ -49,6 +51,32 @@ ACCESS_READING = "Lecture de l'historique des accès…"
 ACCESS_STOPPED = "Lecture de l'historique interrompue."
 SUMMARY_KINDS = (EntryKind.ALLERGY, EntryKind.HISTORY, EntryKind.RISK_FACTOR,
                  EntryKind.TREATMENT, EntryKind.ADVANCE_DIRECTIVE, EntryKind.CONSENT)
+RENEW_TREATMENTS_KEYS = "Ctrl+Alt+R"
+RENEW_TREATMENTS = "Renouveler le traitement de fond"
+NO_TREATMENT_DE_FOND = (
+    "Aucun traitement de fond en cours dans les ordonnances de ce dossier. Une ligne le "
+    "devient quand « Traitement de fond » est coché en la prescrivant ; pour renouveler une "
+    "ordonnance, choisissez-la dans l'onglet Ordonnances (Ctrl+R).")
+
+
+def treatment_names(treatments: Sequence[Mapping[str, Any]],
+                    current: Sequence[CurrentTreatment]) -> list[str]:
+    """The treatment entries not stopped, then the prescriptions' running lines, each once.
+
+    A line prescribed for a duration says its last day: the header shows what runs out.
+    """
+    names = [str(t["drug"]) for t in treatments if not t.get("stopped")]
+    seen = {fold(name).strip() for name in names}
+    for treatment in current:
+        name = str(treatment.line["drug"])
+        if fold(name).strip() in seen:
+            continue
+        seen.add(fold(name).strip())
+        if treatment.until is not None:
+            last = treatment.until - dt.timedelta(days=1)
+            name += f" (jusqu'au {last:%d/%m/%Y})"
+        names.append(name)
+    return names
 
 
 class RecordHeader(QLabel):
@@ -60,8 +88,9 @@ class RecordHeader(QLabel):
         self.setWordWrap(True)
         self.setStyleSheet("padding: 6px; border-bottom: 1px solid #999;")
 
-    def show_patient(self, identity: Identity, record: PatientRecord, today: dt.date) -> None:
-        """Fill the header from the current identity and record."""
+    def show_patient(self, identity: Identity, record: PatientRecord, today: dt.date,
+                     current: Sequence[CurrentTreatment] = ()) -> None:
+        """Fill the header from the current identity and record, and the running lines."""
         status = record.allergy_status()
         allergies = [e for e in record.of_kind(EntryKind.ALLERGY)
                      if e.payload["status"] == "present"]
@@ -73,8 +102,8 @@ class RecordHeader(QLabel):
             allergy = "<span style='color:#1b5e20'>Aucune allergie connue</span>"
         else:
             allergy = "<span style='color:#e65100'><b>Allergies non renseignées</b></span>"
-        treatments = ", ".join(e.payload["drug"] for e in record.of_kind(EntryKind.TREATMENT)
-                               if not e.payload.get("stopped"))
+        treatments = ", ".join(treatment_names(
+            [e.payload for e in record.of_kind(EntryKind.TREATMENT)], current))
         birth, sex = identity.birth_date, identity.sex.value
         self.setText(
             f"<span style='font-size:16pt'><b>{escape(identity.display_name())}</b></span> "
@@ -104,6 +133,7 @@ class RecordView(QWidget):
         self.exports = RecordExports(self, self, context, exporter)
         self.drugs = DrugBaseHolder(parent=self)
         self._allergies: list[dict[str, Any]] = []  # the open record's, for the prescriptions
+        self._current: list[CurrentTreatment] = []  # its running prescribed lines
         self.patient_id: int | None = None
         self.identity: Identity | None = None
         self.header = RecordHeader()
@@ -163,6 +193,9 @@ class RecordView(QWidget):
         tab = EntryList("Ordonnances")
         tab.add_button("Nouvelle &ordonnance (Ctrl+P)", self.new_prescription)
         tab.add_button("&Renouveler (Ctrl+R)", self.renew_prescription)
+        keys = QKeySequence(RENEW_TREATMENTS_KEYS).toString(
+            QKeySequence.SequenceFormat.NativeText)
+        tab.add_button(f"Renouveler le &traitement de fond ({keys})", self.renew_treatments)
         keys = QKeySequence(PRINT_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
         tab.add_button(f"&Imprimer signée… ({keys})",
                        self.exports.print_prescription)
@@ -227,7 +260,11 @@ class RecordView(QWidget):
         ctx = self._context()
         self.identity = ctx.patients.identity(self.patient_id)
         record = ctx.records.open_record(self.patient_id)
-        self.header.show_patient(self.identity, record, ctx.clock.now().date())
+        today = ctx.clock.now().date()
+        self._current = current_treatments(
+            [e.payload for e in record.of_kind(EntryKind.PRESCRIPTION)],
+            [e.payload for e in record.of_kind(EntryKind.TREATMENT)], today)
+        self.header.show_patient(self.identity, record, today, self._current)
         self._allergies = [e.payload for e in record.of_kind(EntryKind.ALLERGY)]
         self.summary.set_entries([e for e in record.entries
                                   if EntryKind(e.kind) in SUMMARY_KINDS])
@@ -263,6 +300,7 @@ class RecordView(QWidget):
         self.patient_id = None
         self.identity = None
         self._allergies = []
+        self._current = []
         self.header.clear()
         for tab in (self.summary, self.encounters, self.prescriptions, self.private_list):
             tab.clear()
@@ -345,13 +383,17 @@ class RecordView(QWidget):
 
     def new_prescription(self) -> None:
         """Write a new prescription (Ctrl+P)."""
+        self._prescribe(())
+
+    def _prescribe(self, lines: Sequence[Mapping[str, Any]], title: str | None = None) -> None:
+        """The prescription dialog, pre-filled with `lines` for a renewal, in its tab."""
         if self.patient_id is None:
             return
         patient, records = self.patient_id, self._context().records
         self.tabs.setCurrentWidget(self.prescriptions)
         self._exec(PrescriptionDialog(
             lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
-            aids=self._aids(), parent=self))
+            lines=lines, aids=self._aids(), title=title, parent=self))
         self.reload()
 
     def import_document(self) -> None:
@@ -364,13 +406,22 @@ class RecordView(QWidget):
     def renew_prescription(self) -> None:
         """Start a new prescription from the selected one's lines (Ctrl+R)."""
         selected = self.prescriptions.current()
-        if self.patient_id is None or selected is None:
+        if selected is not None:
+            self._prescribe(selected.payload["lines"])
+
+    def renew_treatments(self) -> None:
+        """Start a new prescription from the treatments de fond still running (Ctrl+Alt+R).
+
+        The allergies are checked again at saving, as for any renewal.
+        """
+        if self.patient_id is None:
             return
-        patient, records = self.patient_id, self._context().records
-        self._exec(PrescriptionDialog(
-            lambda p: records.add_entry(patient, EntryKind.PRESCRIPTION, p),
-            lines=selected.payload["lines"], aids=self._aids(), parent=self))
-        self.reload()
+        lines = renewal_lines(self._current)
+        if not lines:
+            self.tabs.setCurrentWidget(self.prescriptions)
+            QMessageBox.information(self, RENEW_TREATMENTS, NO_TREATMENT_DE_FOND)
+            return
+        self._prescribe(lines, RENEW_TREATMENTS)
 
     def correct_selected(self, tab: EntryList) -> None:
         """Correct the selected entry: a new version with a reason (REC-3)."""
