@@ -32,11 +32,13 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.domain.drugs import DrugRelease
     from cabinet.drugs.base import DrugBase
     from cabinet.keys.header import KeyHeader
+    from cabinet.services.agenda import AgendaService
     from cabinet.services.auditing import AuditTrail
     from cabinet.services.backup import BackupService
     from cabinet.services.copies import CopyService
     from cabinet.services.drafts import DraftService
     from cabinet.services.exports import ExportService
+    from cabinet.services.fees import FeeService
     from cabinet.services.issuing import Issuer, Practice
     from cabinet.services.journal import JournalService
     from cabinet.services.patients import PatientService
@@ -84,6 +86,23 @@ class AppContext:
         from cabinet.services import copies
 
         return copies.CopyService(self._practice)
+
+    @functools.cached_property
+    def fees(self) -> "FeeService":
+        """Fees and the receipts ledger, on the vault's connection (built on first use)."""
+        from cabinet.services.fees import FeeService
+        from cabinet.vault.fees_store import SqlFeeStore
+
+        return FeeService(self._practice, SqlFeeStore(self.vault.conn))
+
+    @functools.cached_property
+    def agenda(self) -> "AgendaService":
+        """The agenda and the waiting room, on the vault's connection (built on first use)."""
+        from cabinet.services.agenda import AgendaService
+        from cabinet.vault.agenda_store import SqlAgendaStore
+
+        return AgendaService(self.vault.store, SqlAgendaStore(self.vault.conn), self.trail,
+                             self.settings)
 
     @functools.cached_property
     def portability(self) -> "SqlPortabilityStore":
@@ -375,6 +394,26 @@ class BackupDoor:
 
         return KeyHeader.from_bytes(Medium(self.destination, vault_id).envelope(
             snapshot_id).header)
+
+    def key_by_card(self, header: "KeyHeader", reader: str,
+                    pins: "PinHandler") -> bytes | None:
+        """The backup's data key, from the enrolled card in `reader` and its PIN.
+
+        None when the backup has no card slot or the PIN was not given (the recovery key
+        then). Raises `KnownError` in French: a card not enrolled in this backup, a wrong PIN.
+        """
+        from cabinet.card.session import CardSession, PinNotGiven
+        from cabinet.keys.card import unlock_with_card
+
+        slots = header.slots_of("card")
+        if not slots:
+            return None
+        modules = [Path(s.params["module"]) for s in slots if s.params.get("module")]
+        try:
+            with CardSession(reader, modules).signer(pins) as signed:
+                return unlock_with_card(header, *signed, self.clock.now())[0]
+        except PinNotGiven:
+            return None
 
     def restore(self, vault_id: str, snapshot_id: str, *, data_key: bytes, mode: AccessMode,
                 target: Path, local: Path, rollback_reason: str = "") -> "SnapshotInfo":

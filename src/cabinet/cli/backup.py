@@ -16,7 +16,6 @@ from cabinet.cli.access import card_reader, opened
 from cabinet.cli.exit_codes import EXIT_CHECK_FAILED
 from cabinet.cli.prompts import TerminalPin, ask_secret, ask_text
 from cabinet.domain.audit import AccessMode
-from cabinet.domain.clock import SystemClock
 from cabinet.errors import KnownError
 from cabinet.keys.header import KeyHeader
 
@@ -73,7 +72,7 @@ def command_restore(args: argparse.Namespace) -> int:
     if not snapshots:
         raise KnownError("Ce support ne contient aucune sauvegarde lisible de ce cabinet.")
     snapshot_id = args.snapshot or snapshots[-1][0]
-    data_key, mode = _backup_key(door.key_header(vault_id, snapshot_id))
+    data_key, mode = _backup_key(door, door.key_header(vault_id, snapshot_id))
     reason = ""
     if args.rollback:
         reason = ask_text("Motif du retour à une sauvegarde plus ancienne")
@@ -89,25 +88,20 @@ def command_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backup_key(header: KeyHeader) -> tuple[bytes, AccessMode]:
+def _backup_key(door: BackupDoor, header: KeyHeader) -> tuple[bytes, AccessMode]:
     """The data key from the backup's own slots: the card first, else the recovery key."""
-    from cabinet.keys import card, demo, recovery
+    from cabinet.keys import demo, recovery
 
     if header.demo:
         return demo.unlock_demo(header), AccessMode.DEMO
     reader = card_reader() if header.slots_of("card") else None
     if reader is not None:
-        from cabinet.card.session import CardSession, PinNotGiven, handler
+        from cabinet.card.session import handler
 
-        modules = [Path(s.params["module"]) for s in header.slots_of("card")
-                   if s.params.get("module")]
-        try:
-            with CardSession(reader, modules).signer(handler(TerminalPin(
-                    "Code PIN de la carte CPS (vide : utiliser la clé de secours) : "))) as sig:
-                return card.unlock_with_card(header, *sig, SystemClock().now())[0], \
-                    AccessMode.CARD
-        except PinNotGiven:
-            pass
+        data_key = door.key_by_card(header, reader, handler(TerminalPin(
+            "Code PIN de la carte CPS (vide : utiliser la clé de secours) : ")))
+        if data_key is not None:
+            return data_key, AccessMode.CARD
     typed = ask_secret("Clé de secours (ABCD-EFGH-…) : ")
     return recovery.unlock_with_recovery_key(header, typed), AccessMode.RECOVERY
 

@@ -311,7 +311,9 @@ class MainWindow(QMainWindow):
         """The restore wizard; a vault restored here is then offered on the lock screen."""
         from cabinet.ui.session.restore_wizard import RestoreWizard
 
-        if RestoreWizard(self.door, parent=self).exec() and self.ctx is None:
+        readers = self.cards.current.card_readers()
+        if RestoreWizard(self.door, readers[0] if readers else "", parent=self).exec() \
+                and self.ctx is None:
             self.lock_screen.set_ways(ways_in(self.door))
             self.lock_screen.show_error("")
 

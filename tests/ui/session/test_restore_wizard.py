@@ -131,3 +131,55 @@ def test_the_chosen_backup_stays_chosen_when_the_medium_field_loses_the_focus(
     qtbot.waitUntil(wizard.key.hasFocus)
     assert wizard.snapshots.count() == 2
     assert wizard.snapshots.currentRow() == 1
+
+
+def test_a_new_installation_restores_with_the_enrolled_card_and_its_pin(qtbot, tmp_path,
+                                                                       clock, physician_card):
+    """The backup carries the card's slot: with no recovery key typed, the card in the reader
+    and its PIN (asked off the GUI thread's work) open it, through the real card stack."""
+    from pathlib import Path
+
+    from cabinet.bootstrap import build_context
+    from cabinet.vault.session import create_vault
+    from helpers.vaults import OWNER
+
+    opened, _ = create_vault(tmp_path / "coffre", OWNER, clock, "poste")
+    physician_card.insert()
+    physician_card.enrol_into(opened, clock)
+    ctx = build_context(opened, clock)
+    ctx.patients.create(identity("Lefèvre", "Émilie"))
+    medium = tmp_path / "SAUVEGARDE"
+    ctx.backups(medium).back_up()
+    ctx.lock()
+    module = Path(physician_card.module_path)
+    window = MainWindow(VaultDoor(tmp_path / "neuf", clock, card_module=module))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window.cards.current.card_readers()), timeout=5000)
+    seen = {}
+
+    def restore_by_card(wizard):
+        wizard.medium.setText(str(medium))
+        wizard.list_snapshots()
+        seen["placeholder"] = wizard.key.placeholderText()
+        wizard.restore_button.click()
+        seen["message"] = wizard.message.text()
+
+    def pin(dialog):
+        seen["asked"] = dialog.labelText()
+        dialog.setTextValue(physician_card.pin)
+        dialog.accept()
+
+    run_wizard(qtbot, window, restore_by_card, pin)
+    assert seen["placeholder"].startswith("vide : la carte CPS insérée")
+    assert seen["asked"] == "Code PIN de votre carte CPS :"
+    assert seen["message"] == ""
+    restored = VaultDoor(tmp_path / "neuf", clock, card_module=module).open_with_card(
+        physician_card.reader, physician_card.pin)
+    try:
+        assert restored.vault.conn.execute("SELECT count(*) FROM patient").fetchone()[0] == 1
+        modes = [r[0] for r in restored.vault.conn.execute(
+            "SELECT detail FROM audit WHERE detail LIKE 'restauration%'")]
+        assert modes
+    finally:
+        restored.lock()

@@ -1,9 +1,10 @@
 """Restore a backup from the desktop: on a new installation, or after a lost disk (BAK-1).
 
 The physician chooses the medium's folder, one of its backups (date, verified or not), the
-folder of the restored vault, and gives the recovery key of the sealed envelope, which opens
-the backup's own key slots. A backup older than the vault of this workstation (a rollback)
-is restored only with a written reason, which the restored vault's journal keeps.
+folder of the restored vault, and opens the backup's own key slots: with the enrolled card in
+the reader and its PIN, or the recovery key of the sealed envelope. A backup older than the
+vault of this workstation (a rollback) is restored only with a written reason, which the
+restored vault's journal keeps.
 """
 
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from cabinet.domain.audit import AccessMode
 from cabinet.errors import KnownError
 from cabinet.ui.common.file_choice import folder_to_use
+from cabinet.ui.common.pin import DialogPin
 
 if TYPE_CHECKING:
     from cabinet.bootstrap import BackupDoor, VaultDoor
@@ -37,8 +39,10 @@ ALERT = "color: #b00020; font-weight: bold;"
 class RestoreWizard(QDialog):
     """« Restaurer une sauvegarde » : medium, backup, target, recovery key, reason if older."""
 
-    def __init__(self, door: "VaultDoor", parent: QWidget | None = None) -> None:
+    def __init__(self, door: "VaultDoor", card_reader: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.card_reader = card_reader  # a reader holding a card: it may open the backup
         self.setWindowTitle("Restaurer une sauvegarde")
         self.door = door
         self.restored: SnapshotInfo | None = None
@@ -48,7 +52,8 @@ class RestoreWizard(QDialog):
         self.target = QLineEdit(str(door.folder))
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key.setPlaceholderText("ABCD-EFGH-…")
+        self.key.setPlaceholderText("vide : la carte CPS insérée, et son code PIN"
+                                    if card_reader else "ABCD-EFGH-…")
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("seulement pour revenir à une sauvegarde plus ancienne "
                                        "que le coffre de ce poste")
@@ -124,7 +129,11 @@ class RestoreWizard(QDialog):
             self.message.setText("Ce support ne contient aucune sauvegarde lisible.")
 
     def restore(self) -> None:
-        """Open the chosen backup with the recovery key and restore it (off the GUI thread)."""
+        """Open the chosen backup and restore it, off the GUI thread.
+
+        The recovery key typed opens it; without one, the card in the reader and its PIN
+        (the backup carries the enrolled cards' slots).
+        """
         from cabinet.keys.recovery import unlock_with_recovery_key
         from cabinet.services.backup import RollbackRefused
         from cabinet.ui.common.worker import BackgroundJob
@@ -139,20 +148,34 @@ class RestoreWizard(QDialog):
             self.reason.text()
         self.key.clear()
 
+        job = BackgroundJob(self, "Restauration de la sauvegarde…", "Restauration interrompue.")
+        by_card = not typed.strip() and bool(self.card_reader)
+        pins = DialogPin(self, "Restaurer une sauvegarde", "Code PIN de votre carte CPS :",
+                         job.stopping)
+
         def work(_progress: object) -> "SnapshotInfo":
             vault_id = backups.vault_id()
-            data_key = unlock_with_recovery_key(backups.key_header(vault_id, snapshot_id), typed)
+            header = backups.key_header(vault_id, snapshot_id)
+            if by_card:
+                data_key = backups.key_by_card(header, self.card_reader, pins)
+                if data_key is None:
+                    raise KnownError("Sans le code PIN de la carte, donnez la clé de secours "
+                                     "de l'enveloppe scellée.")
+            else:
+                data_key = unlock_with_recovery_key(header, typed)
             return backups.restore(vault_id, snapshot_id, data_key=data_key,
-                                   mode=AccessMode.RECOVERY, target=target,
-                                   local=self.door.folder, rollback_reason=reason)
+                                   mode=AccessMode.CARD if by_card else AccessMode.RECOVERY,
+                                   target=target, local=self.door.folder,
+                                   rollback_reason=reason)
 
         try:
-            self.restored = BackgroundJob(self, "Restauration de la sauvegarde…",
-                                          "Restauration interrompue.").run(work)
+            self.restored = job.run(work)
         except KnownError as error:
             self.message.setText(error.message)
             (self.reason if isinstance(error, RollbackRefused) else self.key).setFocus()
             return
+        finally:
+            pins.deleteLater()
         self.accept()
 
 
