@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cabinet.domain.audit import AuditEvent, ChainReport, JournalRow
+from cabinet.domain.fees import Rate
 
 
 @dataclass(frozen=True)
@@ -372,4 +373,105 @@ class BackupWriting(BackupReading, Protocol):
 
     def create(self, taken_at: str) -> str:
         """Write a new snapshot, not yet verified; its id."""
+        ...
+
+
+@dataclass(frozen=True)
+class NewFee:
+    """What the service asks the store to write for an encounter's fee."""
+
+    patient_id: int
+    encounter: int
+    act_date: str
+    zone: str
+    acts: list[dict[str, Any]]
+    total_cents: int
+    third_party_cents: int
+    insurer: str
+    recorded_at: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    """One encounter's fee as stored, with what was received for it so far."""
+
+    fee_id: int
+    patient_id: int
+    encounter: int
+    act_date: str
+    zone: str
+    acts: list[dict[str, Any]]
+    total_cents: int
+    third_party_cents: int
+    insurer: str
+    recorded_at: str
+    recorded_by: str
+    cancelled: bool
+    patient_paid_cents: int
+    insurer_paid_cents: int
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    """One line of the livre-journal des recettes (`receipt_id` 0 until stored)."""
+
+    receipt_id: int
+    day: str
+    fee_id: int
+    payer_kind: str  # "patient" or "insurer"
+    payer: str
+    method: str
+    cheque_number: str
+    cents: int
+    cancels: int | None
+    recorded_at: str
+    recorded_by: str
+
+
+class FeeStore(Protocol):
+    """Append-only storage of the physician's rates, the fees and the receipts ledger."""
+
+    def add_rate(self, rate: Rate, added_at: str, added_by: str) -> None:
+        """Append one dated rate line."""
+        ...
+
+    def added_rates(self) -> list[Rate]:
+        """The physician's lines, oldest first."""
+        ...
+
+    def add_fee(self, fee: NewFee) -> int:
+        """Store an encounter's fee; return its number."""
+        ...
+
+    def cancel_fee(self, fee_id: int, reason: str, recorded_at: str, recorded_by: str) -> None:
+        """Record, once, that a fee is cancelled."""
+        ...
+
+    def fees(self, *, encounter: int | None = None, fee_id: int | None = None) -> list[FeeRow]:
+        """The fees of one encounter, or one fee, oldest first."""
+        ...
+
+    def add_receipt(self, receipt: ReceiptRow) -> int:
+        """Append one ledger line; return its number."""
+        ...
+
+    def receipts(self, since: str, until: str, method: str = "") -> list[ReceiptRow]:
+        """Ledger lines dated within [since, until] (of one method if given), in order."""
+        ...
+
+    def fee_receipts(self, fee_id: int) -> list[ReceiptRow]:
+        """Every ledger line of one fee, in order."""
+        ...
+
+    def totals(self, since: str, until: str, period_length: int) -> list[tuple[str, str, int]]:
+        """(period, method, cents) summed over [since, until].
+
+        The period is the day's first `period_length` characters (10 a day, 7 a month, 4 a
+        year).
+        """
+        ...
+
+    def insurer_expected(self) -> list[FeeRow]:
+        """Fees not cancelled whose insurer's part has not fully arrived, oldest first."""
         ...
