@@ -9,7 +9,9 @@ import pytest
 
 import cabinet
 from cabinet.documents.demo_certificate import demo_signer
+from cabinet.domain.agenda import AgendaSetup, Request, Status
 from cabinet.domain.audit import ChainWalker
+from cabinet.domain.fees import FeeInput
 from cabinet.domain.record import EntryKind
 from cabinet.domain.rights import CopyRequest, Seizure
 from cabinet.errors import AuditMissing
@@ -112,7 +114,8 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
         "DraftService.restore": lambda: ctx.drafts.restore(DraftKey(patient, "encounter")),
         "DraftService.discard": lambda: ctx.drafts.discard(DraftKey(patient, "encounter")),
     }
-    exports = export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
+    exports = (export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
+               | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient))
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
     assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
@@ -153,6 +156,49 @@ def export_calls(ctx, patient, tmp_path):
         "CopyService.requests": lambda: ctx.copies.requests(patient),
         "CopyService.deliver": lambda: ctx.copies.deliver(
             ctx.copies.register(patient, request), out(), with_history=False),
+    }
+
+
+def fee_calls(ctx, patient, tmp_path):
+    """Fees: each call writes its event; the export also journals the ledger it reads."""
+    encounter = ctx.records.add_entry(patient, EntryKind.ENCOUNTER, {
+        "date": "2026-11-02", "reason": "Toux"})
+    fee = ctx.fees.record(encounter, FeeInput((("G", 1),), third_party_cents=2100))
+    day = dt.date(2026, 11, 2)
+    return {
+        "FeeService.add_rate": lambda: ctx.fees.add_rate("APC", "Avis ponctuel", 6000, day),
+        "FeeService.record": lambda: ctx.fees.record(encounter, FeeInput((("G", 1),))),
+        "FeeService.pay": lambda: ctx.fees.pay(fee, 900, "cash"),
+        "FeeService.insurer_paid": lambda: ctx.fees.insurer_paid(fee, 100, day),
+        "FeeService.encounter_fees": lambda: ctx.fees.encounter_fees(encounter),
+        "FeeService.ledger": lambda: ctx.fees.ledger(day, day),
+        "FeeService.deposit_slip": lambda: ctx.fees.deposit_slip(day, day),
+        "FeeService.insurer_expected": ctx.fees.insurer_expected,
+        "FeeService.export": lambda: ctx.fees.export(2026, 11, Output(
+            demo_signer(), tmp_path, CancelToken())),
+        "FeeService.cancel": lambda: ctx.fees.cancel(fee, "erreur de saisie"),
+    }
+
+
+def agenda_calls(ctx, patient):
+    """Each agenda call writes exactly one event (an import: one per patient it names)."""
+    start = dt.datetime(2026, 11, 3, 9, 0)
+    booked = ctx.agenda.book(patient, Request("Consultation", start, 20))
+    tuesday = start.date()
+    return {
+        "AgendaService.change_setup": lambda: ctx.agenda.change_setup(AgendaSetup()),
+        "AgendaService.book": lambda: ctx.agenda.book(
+            patient, Request("Suivi court", start.replace(hour=10), 15)),
+        "AgendaService.move": lambda: ctx.agenda.move(booked, start.replace(hour=11)),
+        "AgendaService.shorten": lambda: ctx.agenda.shorten(booked, 10),
+        "AgendaService.set_status": lambda: ctx.agenda.set_status(booked, Status.ARRIVED),
+        "AgendaService.day": lambda: ctx.agenda.day(tuesday),
+        "AgendaService.week": lambda: ctx.agenda.week(tuesday),
+        "AgendaService.waiting_room": lambda: ctx.agenda.waiting_room(tuesday),
+        "AgendaService.of_patient": lambda: ctx.agenda.of_patient(patient),
+        "AgendaService.export_calendar": ctx.agenda.export_calendar,
+        "AgendaService.import_calendar": lambda: ctx.agenda.import_calendar(
+            ctx.agenda.export_calendar()),
     }
 
 

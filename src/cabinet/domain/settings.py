@@ -159,8 +159,8 @@ class IntegerSetting(Setting[int]):
         return min(max(int(value), self.minimum), self.maximum)
 
 
-IDENTITY, SECURITY, EXPORTS, SIGNATURE = (
-    "Identité du médecin", "Sécurité", "Exports et sauvegardes", "Signature")
+IDENTITY, SECURITY, EXPORTS, SIGNATURE, AGENDA = (
+    "Identité du médecin", "Sécurité", "Exports et sauvegardes", "Signature", "Agenda")
 
 PHYSICIAN_NAME = TextSetting(
     key="physician_name", label="Nom du médecin", group=IDENTITY,
@@ -213,10 +213,19 @@ BACKUP_FOLDER = TextSetting(
                 "chaque jour : disque externe, second disque, partage du cabinet ; plusieurs "
                 "séparés par « ; ». Jamais un dossier synchronisé par un service en ligne "
                 "(Dropbox, OneDrive…), qui n'est pas hébergeur de données de santé (HDS).")
+HOLIDAY_ZONE = ChoiceSetting(
+    key="holiday_zone", label="Jours fériés", group=AGENDA,
+    description="Le département du cabinet : ses jours fériés propres (Alsace-Moselle, "
+                "abolition de l'esclavage outre-mer) sont grisés dans l'agenda.",
+    choices=(("", "France métropolitaine"), ("6AE", "Alsace (Bas-Rhin, Haut-Rhin)"),
+             ("57", "Moselle"), ("971", "Guadeloupe"), ("972", "Martinique"),
+             ("973", "Guyane"), ("974", "La Réunion"), ("976", "Mayotte"),
+             ("BL", "Saint-Barthélemy"), ("MF", "Saint-Martin"),
+             ("PM", "Saint-Pierre-et-Miquelon")))
 
 SETTINGS: tuple[Setting[str] | Setting[int], ...] = (
     PHYSICIAN_NAME, SPECIALTY, RPPS, PHYSICIAN_SEX, ADDRESS, PHONE, INACTIVITY_MINUTES,
-    EXPORT_FOLDER, BACKUP_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER)
+    EXPORT_FOLDER, BACKUP_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER, HOLIDAY_ZONE)
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
 
