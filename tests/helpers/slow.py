@@ -1,7 +1,8 @@
 """Slowed operations and a heartbeat: the window must keep turning while long work runs.
 
 `slowed` makes one method of a real object take longer (the operation itself still runs);
-`Heartbeat` is a GUI-thread timer noting how late its ticks come.
+`Heartbeat` is a GUI-thread timer noting how late its ticks come, the block's end counted as
+one more tick.
 """
 
 import functools
@@ -53,4 +54,5 @@ class Heartbeat:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self._tick()  # the stretch since the last tick counts: work may end the block
         self.timer.stop()

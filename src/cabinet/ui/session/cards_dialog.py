@@ -3,10 +3,11 @@
 Only the titular physician manages cards; each change is journaled by the vault. A card the
 IGC-Santé authorities do not vouch for is enrolled only once its outside status is confirmed
 by ticking a box, and stays marked « hors IGC-Santé » in the list.
-"""
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+The enrolment (the card's token, its PIN, its signature, the header written) runs in a
+background job, stopped when the card leaves its reader; the PIN and the « hors IGC-Santé »
+confirmation are asked on the GUI thread, where their dialogs show.
+"""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,16 +28,14 @@ from cabinet.bootstrap import AppContext, VaultDoor
 from cabinet.errors import KnownError
 from cabinet.keys.card import OUTSIDE_IGC_SANTE, CardHolder
 from cabinet.ui.common.card_bridge import CardBridge
+from cabinet.ui.common.crossing import GuiQuestion
 from cabinet.ui.common.errors import show_known_error
 from cabinet.ui.common.pin import DialogPin
-from cabinet.vault.session import ConfirmOutside
+from cabinet.ui.common.worker import BackgroundJob
 
-if TYPE_CHECKING:
-    from cabinet.card.session import PinHandler
-
-Enrol = Callable[["PinHandler", ConfirmOutside], object]
-"""Enrols the inserted card, its PIN asked by the handler, asking the given question for a
-card outside IGC-Santé."""
+ENROLLING = "Enregistrement de la carte…"
+ENROL_STOPPED = "Enregistrement interrompu : la carte n'a pas été enregistrée."
+NO_CARD = "Insérez d'abord la carte à enregistrer."
 
 
 class OutsideConfirmation(QDialog):
@@ -71,12 +70,13 @@ class OutsideConfirmation(QDialog):
 class CardsDialog(QDialog):
     """The list of enrolled cards with enrol and revoke actions."""
 
-    def __init__(self, ctx: AppContext, enrol_inserted: Enrol,
+    def __init__(self, ctx: AppContext, door: VaultDoor, cards: CardBridge,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Cartes enregistrées")
         self._ctx = ctx
-        self._enrol = enrol_inserted
+        self._door = door
+        self._bridge = cards
         self.cards = QListWidget()
         self.cards.setAccessibleName("Cartes enregistrées")
         enrol = QPushButton("&Enregistrer la carte insérée…")
@@ -106,19 +106,38 @@ class CardsDialog(QDialog):
             self.cards.addItem(item)
 
     def enrol_inserted(self) -> None:
-        """Enrol the card now in the reader, its holder typing the PIN when the card allows."""
+        """Enrol the card in the first reader holding one, off the GUI thread."""
         from cabinet.card.session import PinNotGiven
 
-        pins = DialogPin(self, "Enregistrer une carte", "Code PIN de la carte insérée :")
         try:
-            self._enrol(pins, self.confirm_outside)
+            self._enrol(self._inserted())
         except PinNotGiven:
             return
         except KnownError as error:
             show_known_error(self, error)
+        self.refresh()
+
+    def _inserted(self) -> str:
+        present = self._bridge.current.card_readers()
+        if not present:
+            raise KnownError(NO_CARD)
+        return present[0]
+
+    def _enrol(self, reader: str) -> None:
+        """The card's whole session runs in a job; its questions come back here to be asked."""
+        job = BackgroundJob(self, ENROLLING, ENROL_STOPPED).watch(self._bridge, [reader])
+        pins = DialogPin(self, "Enregistrer une carte", "Code PIN de la carte insérée :",
+                         job.stopping)
+        questions = GuiQuestion(self, job.stopping)
+
+        def confirmed(holder: CardHolder) -> bool:
+            return questions.ask(lambda: self.confirm_outside(holder))
+
+        try:
+            job.run(lambda _progress: self._door.enrol_card(self._ctx, reader, pins, confirmed))
         finally:
             pins.deleteLater()
-        self.refresh()
+            questions.deleteLater()
 
     def confirm_outside(self, holder: CardHolder) -> bool:
         """Whether the physician ticks the « hors IGC-Santé » confirmation for this card."""
@@ -149,11 +168,4 @@ def manage_cards(parent: QWidget, ctx: AppContext, door: VaultDoor,
     """The enrolled cards' dialog, enrolling the card in the first reader holding one."""
     if not ctx.journal.is_titular():
         raise KnownError("Seul le médecin titulaire gère les cartes du coffre.")
-
-    def enrol(pins: "PinHandler", confirm_outside: ConfirmOutside) -> None:
-        present = cards.current.card_readers()
-        if not present:
-            raise KnownError("Insérez d'abord la carte à enregistrer.")
-        door.enrol_card(ctx, present[0], pins, confirm_outside)
-
-    CardsDialog(ctx, enrol, parent=parent).exec()
+    CardsDialog(ctx, door, cards, parent=parent).exec()
