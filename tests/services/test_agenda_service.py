@@ -6,6 +6,7 @@ import pytest
 
 from cabinet.domain.agenda import Absence, AgendaSetup, Request, Status
 from cabinet.errors import InvalidInput
+from helpers.pdf_checks import pdf_text
 from helpers.vaults import identity
 
 TUESDAY = dt.date(2026, 11, 3)  # the test clock reads Monday 2 November 2026, 9:00 UTC
@@ -120,3 +121,19 @@ def test_icalendar_export_then_import_into_the_same_vault_skips_what_is_there(ct
         ctx.agenda.import_calendar(data, lambda number: 999)
     with pytest.raises(InvalidInput, match="pas un agenda iCalendar lisible"):
         ctx.agenda.import_calendar(b"ceci n'est pas un agenda")
+
+
+def test_the_days_list_is_a_pdf_in_the_export_folder_without_reasons(ctx, patient,
+                                                                     tmp_path):
+    ctx.agenda.book(patient, Request("Consultation", at(9), 20, "Douleur thoracique"))
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    path = ctx.agenda.print_day(TUESDAY, ctx.letterhead(), exports)
+    assert path == exports / "rendez-vous-2026-11-03.pdf"
+    assert [p.name for p in exports.iterdir()] == [path.name]  # nothing else left behind
+    shown = pdf_text(path)
+    assert "Rendez-vous du mardi 3 novembre 2026" in shown
+    assert "09:00" in shown and "LEFÈVRE Émilie" in shown and "Consultation" in shown
+    assert "Douleur" not in shown
+    assert (events(ctx)[0]["action"], events(ctx)[0]["target"]) == ("export",
+                                                                     "agenda:day 2026-11-03")

@@ -115,7 +115,7 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
         "DraftService.discard": lambda: ctx.drafts.discard(DraftKey(patient, "encounter")),
     }
     exports = (export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
-               | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient))
+               | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient, tmp_path))
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
     assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
@@ -180,7 +180,7 @@ def fee_calls(ctx, patient, tmp_path):
     }
 
 
-def agenda_calls(ctx, patient):
+def agenda_calls(ctx, patient, tmp_path):
     """Each agenda call writes exactly one event (an import: one per patient it names)."""
     start = dt.datetime(2026, 11, 3, 9, 0)
     booked = ctx.agenda.book(patient, Request("Consultation", start, 20))
@@ -197,6 +197,8 @@ def agenda_calls(ctx, patient):
         "AgendaService.waiting_room": lambda: ctx.agenda.waiting_room(tuesday),
         "AgendaService.of_patient": lambda: ctx.agenda.of_patient(patient),
         "AgendaService.export_calendar": ctx.agenda.export_calendar,
+        "AgendaService.print_day": lambda: ctx.agenda.print_day(tuesday, ctx.letterhead(),
+                                                               tmp_path),
         "AgendaService.import_calendar": lambda: ctx.agenda.import_calendar(
             ctx.agenda.export_calendar()),
     }

@@ -9,11 +9,14 @@ lists patients' names, so opening it is one read event naming the patients shown
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cabinet.domain.agenda import (
     AgendaError,
     AgendaSetup,
     Appointment,
+    OverlapUnconfirmed,
     Request,
     Status,
     check_request,
@@ -30,11 +33,15 @@ from cabinet.domain.holidays import holiday
 from cabinet.domain.settings import HOLIDAY_ZONE
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.ics import CalendarError, read_calendar, write_calendar
+from cabinet.exchange.staging import CancelToken, write_file
 from cabinet.services.agenda_ports import AgendaStore, AppointmentRow
 from cabinet.services.auditing import AuditTrail, audited, not_audited
 from cabinet.services.patients import UnknownPatient
 from cabinet.services.ports import RecordStore
 from cabinet.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    from cabinet.documents.layout import Letterhead
 
 
 class UnknownAppointment(KnownError):
@@ -42,6 +49,10 @@ class UnknownAppointment(KnownError):
 
     def __init__(self) -> None:
         super().__init__("Ce rendez-vous n'existe pas dans l'agenda.")
+
+
+class SlotTaken(InvalidInput):
+    """The slot overlaps another appointment: given only once the physician confirms."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +136,10 @@ class AgendaService:
         try:
             check_request(self.setup(), request, now=self._now(), holiday=self._holiday(day),
                           day_appointments=others, besides=besides)
+        except OverlapUnconfirmed as error:
+            raise SlotTaken(str(error)) from None
         except AgendaError as error:
-            raise InvalidInput(str(error)) from error
+            raise InvalidInput(str(error)) from None
 
     def _between(self, first: dt.date, end: dt.date) -> list[Appointment]:
         return [_appointment(r) for r in self._agenda.appointments_between(
@@ -234,6 +247,22 @@ class AgendaService:
         found = [_appointment(r) for r in self._agenda.patient_appointments(patient_id)]
         self._trail.record(Action.READ, patient_id=patient_id, target="appointments")
         return found
+
+    @audited
+    def print_day(self, day: dt.date, letterhead: "Letterhead", destination: Path) -> Path:
+        """The day's list as a PDF in `destination` (the export folder); journaled."""
+        from cabinet.documents.day_list import day_list_document
+        from cabinet.documents.issue import unsigned
+
+        found = self._between(day, day + dt.timedelta(days=1))
+        listed = [a for a in found if a.status is not Status.CANCELLED]
+        document = day_list_document(letterhead, day, self._day(self.setup(), day, []).closed,
+                                     listed)
+        written = write_file(destination, f"rendez-vous-{day.isoformat()}.pdf",
+                             unsigned(document), CancelToken())
+        self._trail.record(Action.EXPORT, target=f"agenda:day {day.isoformat()}",
+                           detail=f"liste du jour imprimée : {_shown(listed)}")
+        return destination / written.name
 
     # --- iCalendar ------------------------------------------------------------------------
     @not_audited("pages of the whole agenda for an export that journals itself")
