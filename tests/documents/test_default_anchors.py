@@ -52,10 +52,13 @@ def fingerprints(anchors):
 
 def test_the_window_s_verification_checks_the_chain_against_igc_sante_without_a_folder(
         qtbot, pdf):
+    from PySide6.QtWidgets import QWidget
+
     from cabinet.ui.exports.verify_dialog import verify_file
 
-    dialog = verify_file(None, pdf, trust_folder="")
-    qtbot.addWidget(dialog)
+    window = QWidget()
+    qtbot.addWidget(window)
+    dialog = verify_file(window, pdf, trust_folder="")
     assert unescape(dialog.verdict.text()) == (
         "Document intact, signé par DEMO — sans valeur, mais le certificat ne provient "
         "d'aucune autorité de confiance configurée.")

@@ -280,6 +280,28 @@ def test_the_verify_dialog_gives_the_verdict_first(unlocked, exports, monkeypatc
         assert "DEMO" in seen["details"]
 
 
+def test_the_window_keeps_turning_while_a_signed_pdf_is_verified(unlocked, exports,
+                                                                   monkeypatch):
+    """The verification (reading the file, the signature, the chain) made slow: it runs off
+    the GUI thread, and its verdict shows once done."""
+    from cabinet.documents import verification
+
+    pdf = signed_prescription(unlocked, exports)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_: (str(pdf), ""))
+    seen = []
+
+    def read(dialog):
+        seen.append(dialog.verdict.text())
+        dialog.reject()
+
+    answer_dialogs(read)
+    slowed(monkeypatch, verification, "verify_pdf")
+    with Heartbeat() as heart:
+        menu_action(unlocked, "Vérifier un document signé").trigger()
+    assert heart.latest_ms < FROZEN_MS
+    assert seen[0].startswith("Document intact")
+
+
 def test_the_trust_folder_is_used_for_the_verdict(unlocked, exports, tmp_path, monkeypatch):
     from helpers.certificates import card_certificate
 

@@ -1,8 +1,8 @@
 """Check a signed PDF chosen on disk: intact or modified, who signed it, whether to trust them.
 
 Everything is checked offline, against the IGC-Santé authorities shipped with Cabinet and the
-root certificates of the settings' trust folder. The file is only read, never changed nor
-copied.
+root certificates of the settings' trust folder, off the GUI thread. The file is only read,
+never changed nor copied.
 """
 
 from html import escape
@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 from cabinet.errors import KnownError
 from cabinet.ui.common.dialogs import close_buttons, result_label
 from cabinet.ui.common.file_choice import file_to_open
+from cabinet.ui.common.worker import BackgroundJob, Progress
 
 if TYPE_CHECKING:
     from cabinet.documents.verification import VerificationReport
 
 INTACT, MODIFIED = "#1b5e20", "#b00020"
+VERIFYING = "Vérification du document signé…"
+VERIFY_STOPPED = "Vérification interrompue."
 
 
 class VerifyDialog(QDialog):
@@ -53,15 +56,19 @@ class VerifyDialog(QDialog):
 
 
 def verify_file(parent: QWidget, path: Path, trust_folder: str) -> VerifyDialog:
-    """Check one file and build the dialog that tells the result."""
-    from cabinet.documents.verification import practice_anchors, verify_pdf
+    """Check one file in a background job and build the dialog that tells the result."""
+    from cabinet.documents import verification
 
-    anchors = practice_anchors(trust_folder)
-    try:
-        content = path.read_bytes()
-    except OSError:
-        raise KnownError("Ce fichier ne peut pas être lu.") from None
-    return VerifyDialog(path.name, verify_pdf(content, anchors), parent)
+    def check(_progress: Progress) -> "VerificationReport":
+        anchors = verification.practice_anchors(trust_folder)
+        try:
+            content = path.read_bytes()
+        except OSError:
+            raise KnownError("Ce fichier ne peut pas être lu.") from None
+        return verification.verify_pdf(content, anchors)
+
+    report = BackgroundJob(parent, VERIFYING, VERIFY_STOPPED).run(check)
+    return VerifyDialog(path.name, report, parent)
 
 
 def verify_chosen_file(parent: QWidget, trust_folder: str) -> None:

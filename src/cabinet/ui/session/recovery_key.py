@@ -1,7 +1,8 @@
 """A used recovery key is replaced at once (AUTH-6): who used it is journaled, the new key shown.
 
 The key may be used by the family or the Order's council, not the physician: the journal
-records the name and capacity they give.
+records the name and capacity they give. The sheet to print is laid out and written off the
+GUI thread.
 """
 
 from collections.abc import Callable
@@ -12,6 +13,12 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.audit import Action
+from cabinet.errors import KnownError
+from cabinet.ui.common.errors import show_known_error
+from cabinet.ui.common.worker import BackgroundJob, Progress
+
+WRITING = "Écriture de la feuille de secours…"
+WRITING_STOPPED = "Écriture interrompue : la feuille de secours n'a pas été enregistrée."
 
 
 def renew_recovery_key(parent: QWidget, ctx: AppContext, notify: Callable[[str], None]) -> None:
@@ -47,8 +54,16 @@ def _save_recovery_sheet(parent: QWidget, ctx: AppContext, recovery_key: str,
     path = file_to_save(parent, "Feuille de secours", "feuille-de-secours.pdf", "PDF (*.pdf)")
     if path is None:
         return
-    write_atomically(path, recovery_sheet(
-        ctx.letterhead(), ctx.vault.header.vault_id, recovery_key,
-        ctx.clock.now().astimezone().date()))
+    letterhead, vault_id = ctx.letterhead(), ctx.vault.header.vault_id
+    day = ctx.clock.now().astimezone().date()
+
+    def write(_progress: Progress) -> None:
+        write_atomically(path, recovery_sheet(letterhead, vault_id, recovery_key, day))
+
+    try:
+        BackgroundJob(parent, WRITING, WRITING_STOPPED).run(write)
+    except KnownError as error:  # stopped by the lock: the new key was shown in the box
+        show_known_error(parent, error)
+        return
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     notify("Feuille de secours enregistrée : imprimez-la, puis supprimez le fichier.")
