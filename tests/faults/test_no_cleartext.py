@@ -242,7 +242,16 @@ def everything_on_disk(layout: VaultLayout, since: float) -> list[Path]:
     if log_root.is_dir():
         paths += regular_files(log_root, None)
     paths += open_files_of_this_process()
-    return paths
+    return [path for path in paths if not is_public_drug_base(path)]
+
+
+def is_public_drug_base(path: Path) -> bool:
+    """The ANSM drug base: public data written only from the BDPM files, never from a record.
+
+    Its 18 MB of codes and prices hold, by chance, the eight random digits of a run's anchor.
+    """
+    return path.parent.name == "medicaments" and path.name.startswith("bdpm-") \
+        and path.suffix == ".sqlite3"
 
 
 def fill_every_field(ctx: AppContext, markers: Markers) -> tuple[int, list[int]]:
