@@ -9,6 +9,7 @@ from cabinet.domain.fees import (
     FeeInput,
     euros,
     month_bounds,
+    parse_acts,
     parse_amount,
     price,
     shipped_table,
@@ -65,3 +66,10 @@ def test_a_month_and_a_year_have_their_bounds():
     assert month_bounds(2028, 2) == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
     assert month_bounds(2026, 12) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     assert month_bounds(2026, None) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+
+def test_acts_are_typed_as_codes_with_quantities():
+    assert parse_acts(" vg+MD ik×12 ") == (("VG", 1), ("MD", 1), ("IK", 12))
+    assert parse_acts("MDx2, G") == (("MD", 2), ("G", 1))
+    with pytest.raises(FeeError, match="Acte illisible"):
+        parse_acts("G 12")

@@ -18,6 +18,7 @@ METHODS = {"cash": "Espèces", "cheque": "Chèque", "card": "Carte bancaire",
            "transfer": "Virement"}
 DEFAULT_INSURER = "Assurance maladie"
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{0,5}$")
+_TYPED_ACT = re.compile(r"^([A-Z][A-Z0-9]{0,5}?)(?:[*×X](\d{1,3}))?$")
 _AMOUNT = re.compile(r"^(\d{1,7})(?:[.,](\d{1,2}))?$")
 
 
@@ -160,6 +161,19 @@ def check_payment(cents: int, method: str, cheque_number: str) -> None:
         raise FeeError("Indiquez le montant payé, ou choisissez « non payé ».")
     if method == "cheque" and not cheque_number.strip():
         raise FeeError("Indiquez le numéro du chèque.")
+
+
+def parse_acts(text: str) -> tuple[tuple[str, int], ...]:
+    """Acts as typed: « G MEG », « VG+MD+IK×12 » (a quantity after ×, x or *)."""
+    acts = []
+    for word in re.split(r"[\s+,;]+", text.strip().upper()):
+        if not word:
+            continue
+        match = _TYPED_ACT.match(word)
+        if match is None:
+            raise FeeError(f"Acte illisible : « {word} » (par exemple « G », « IK×12 »).")
+        acts.append((match.group(1), int(match.group(2) or 1)))
+    return tuple(acts)
 
 
 def parse_amount(text: str) -> int:

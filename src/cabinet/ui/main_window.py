@@ -154,7 +154,9 @@ class MainWindow(QMainWindow):
         add("&Dossier", "Renouveler le &traitement de fond", [RENEW_TREATMENTS_KEYS],
             record.renew_treatments)
         add("&Dossier", "&Importer un document", ["Ctrl+I"], record.import_document)
+        add("&Dossier", "&Honoraires de la consultation…", ["Ctrl+E"], self.record_fee)
         add("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
+        add("&Fichier", "Livre des &recettes…", ["Ctrl+Shift+E"], self.show_ledger)
         add("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
         add("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
         add("&Fichier", "Vérifier un document &signé…", [], lambda: verify_chosen_file(
@@ -328,6 +330,22 @@ class MainWindow(QMainWindow):
         from cabinet.ui.record.audit_viewer import AuditViewer
 
         AuditViewer(self.context(), self.record.patient_id, parent=self).exec()
+
+    def record_fee(self) -> None:
+        """The acts and payment of the encounter selected in the open record (Ctrl+E)."""
+        from cabinet.ui.fees.payment_dialog import record_encounter_fee
+
+        if self.record.patient_id is None:
+            return
+        self.record.tabs.setCurrentWidget(self.record.encounters)
+        record_encounter_fee(self, self.context().fees, self.record.encounters.current(),
+                             self.record.patient_text())
+
+    def show_ledger(self) -> None:
+        """The livre-journal des recettes (Ctrl+Maj+E): the day's and the month's totals."""
+        from cabinet.ui.fees.ledger_window import LedgerWindow
+
+        LedgerWindow(self.context, self.exporter, parent=self).exec()
 
     def show_shortcuts(self) -> None:
         """The shortcut overlay (F1): the keys outside the menus, then the menus' own."""

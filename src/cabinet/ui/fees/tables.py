@@ -1,0 +1,39 @@
+"""The pieces the ledger and the act table share: read-only tables, dates."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QTableWidget, QTableWidgetItem
+
+
+def read_only_table(columns: Sequence[str], name: str) -> QTableWidget:
+    """A table of whole rows to select, never to edit in place."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Show these rows' texts."""
+    table.setRowCount(len(rows))
+    for index, cells in enumerate(rows):
+        for column, value in enumerate(cells):
+            table.setItem(index, column, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
+
+
+def date_edit(day: dt.date) -> QDateEdit:
+    """A date typed as JJ/MM/AAAA, with its calendar."""
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def day_of(edit: QDateEdit) -> dt.date:
+    """The date an editor shows."""
+    return dt.date.fromisoformat(edit.date().toString("yyyy-MM-dd"))
