@@ -6,7 +6,7 @@ The specialities are written by hand from real lines of the BDPM snapshot of Jan
 
 import pytest
 
-from cabinet.domain.allergy_alerts import alerts_for, prescription_alerts
+from cabinet.domain.allergy_alerts import alerts_for, classes_named, prescription_alerts
 from cabinet.domain.drugs import Component, Nature, Speciality
 from cabinet.domain.prescribing import check_line, line_from
 from cabinet.domain.record import EntryKind, RecordError, validate_entry
@@ -109,3 +109,11 @@ def test_an_allergy_may_name_a_base_substance_or_a_class_and_old_ones_stay_as_th
     assert PENICILLINS["allergy_class"] == "pénicillines"
     with pytest.raises(RecordError, match="Le code de la substance doit être fait de chiffres"):
         validate_entry(EntryKind.ALLERGY, {"substance": "X", "substance_code": "A12"})
+
+
+@pytest.mark.parametrize(("typed", "named"), [
+    ("ains", ["AINS"]), ("Anti-inf", ["AINS"]), ("pénic", ["pénicillines"]),
+    ("CEPHALO", ["céphalosporines"]), ("sulf", ["sulfamides"]), ("amoxicilline", []),
+    ("", [])])
+def test_the_classes_a_physician_starts_to_type_are_named(typed, named) -> None:
+    assert [group.name for group in classes_named(typed, CLASSES)] == named

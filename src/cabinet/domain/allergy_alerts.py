@@ -61,6 +61,18 @@ def words(text: str) -> frozenset[str]:
                      for w in re.split(r"[^0-9a-z]+", fold(text)) if w)
 
 
+def classes_named(text: str, classes: Sequence[AllergyClass]) -> list[AllergyClass]:
+    """The classes whose name or an alias has words starting as typed (« anti-inf » → AINS)."""
+    typed = [w for w in re.split(r"[^0-9a-z]+", fold(text)) if w]
+
+    def starts(name: str) -> bool:
+        named = re.split(r"[^0-9a-z]+", fold(name))
+        return all(any(word.startswith(t) for word in named) for t in typed)
+
+    return [group for group in classes if typed and any(starts(name) for name in
+                                                        (group.name, *group.aliases))]
+
+
 def core(text: str) -> frozenset[str]:
     """The words that name the substance: no salt, hydration, dosage or short word."""
     return frozenset(w for w in words(text) if len(w) > 2 and not w.isdigit()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from cabinet.domain.record import EntryKind
 from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.ui.record.allergy_suggestions import AllergyLookup, AllergySuggestions
 from cabinet.ui.record.forms import FORMS, Field
 
 Widget = QLineEdit | QPlainTextEdit | QDateEdit | QComboBox | QCheckBox
@@ -63,11 +64,16 @@ def widget_value(widget: Widget) -> Any:
 
 
 class EntryDialog(ServiceDialog):
-    """Type one entry of a simple kind; `save_with(payload)` is called on Save."""
+    """Type one entry of a simple kind; `save_with(payload)` is called on Save.
+
+    An allergy's substance is suggested from `allergy_lookup` (the drug base and the
+    classes) as it is typed.
+    """
 
     def __init__(self, kind: EntryKind, save_with: Callable[[dict[str, Any]], object],
                  current: Mapping[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 allergy_lookup: AllergyLookup | None = None) -> None:
         title, fields = FORMS[kind]
         super().__init__(("Corriger : " if current else "Ajouter : ") + title.lower(), parent)
         form = QFormLayout()
@@ -78,10 +84,14 @@ class EntryDialog(ServiceDialog):
             form.addRow(field.label, widget)
             self.widgets[field.key] = widget
         self.body.addLayout(form)
+        substance = self.widgets.get("substance")
+        self.suggestions = AllergySuggestions(substance, allergy_lookup, current) \
+            if kind is EntryKind.ALLERGY and isinstance(substance, QLineEdit) else None
         self.save = lambda: save_with(self.payload())
         self.resize(480, 200)
 
     def payload(self) -> dict[str, Any]:
-        """What the form holds."""
-        return {key: widget_value(w) for key, w in self.widgets.items()}
+        """What the form holds; an allergy with what it is recorded against, if anything."""
+        codes = self.suggestions.codes() if self.suggestions is not None else {}
+        return {key: widget_value(w) for key, w in self.widgets.items()} | codes
 

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -28,16 +29,17 @@ from cabinet.domain.identity import Identity, age_on
 from cabinet.domain.record import EntryKind
 from cabinet.domain.text import fold
 from cabinet.domain.treatments import CurrentTreatment, current_treatments, renewal_lines
+from cabinet.domain.wording import age_text, french_datetime, mode_label, target_text
 from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey
 from cabinet.services.records import PatientRecord, ReplacementObjection
-from cabinet.services.wording import age_text, french_datetime, mode_label, target_text
 from cabinet.ui.common.dialogs import ServiceDialog, ask_reason, side_by_side
 from cabinet.ui.common.drug_base import DrugBaseHolder
 from cabinet.ui.common.errors import show_known_error
 from cabinet.ui.common.worker import BackgroundJob, JobStopped
 from cabinet.ui.exports.record_exports import PRINT_KEYS, RecordExports
 from cabinet.ui.exports.signing import Exporter
+from cabinet.ui.record.allergy_suggestions import AllergyLookup
 from cabinet.ui.record.audit_viewer import ACTION_LABELS
 from cabinet.ui.record.documents_tab import DocumentsTab
 from cabinet.ui.record.encounter_dialog import EncounterDialog
@@ -345,7 +347,8 @@ class RecordView(QWidget):
             return
         patient = self.patient_id
         records = self._context().records
-        self._exec(EntryDialog(kind, lambda p: records.add_entry(patient, kind, p), parent=self))
+        self._exec(EntryDialog(kind, lambda p: records.add_entry(patient, kind, p), parent=self,
+                               allergy_lookup=self._allergy_lookup()))
         self.reload()
 
     def add_no_known_allergy(self) -> None:
@@ -357,8 +360,15 @@ class RecordView(QWidget):
 
     def new_encounter(self) -> None:
         """Write a new encounter (Ctrl+N)."""
+        self.write_encounter()
+
+    def write_encounter(self, reason: str = "") -> bool:
+        """Write a new encounter dated today, `reason` pre-filled; True once it is saved.
+
+        The waiting room's way in: the appointment's reason becomes the encounter's.
+        """
         if self.patient_id is None:
-            return
+            return False
         patient, ctx = self.patient_id, self._context()
         self.tabs.setCurrentWidget(self.encounters)
         dialog = EncounterDialog(
@@ -367,10 +377,13 @@ class RecordView(QWidget):
                                    dialog.draft_payload)
         if draft is not None:
             dialog.fill(draft)
+        elif reason:
+            dialog.reason.setText(reason)
         dialog.watch_typing()
         self._exec(dialog)
         if self.patient_id is not None:  # not locked meanwhile
             self.reload()
+        return dialog.result() == QDialog.DialogCode.Accepted
 
     def _aids(self) -> PrescribingAids:
         """The drug base (or why not yet), and the patient's allergies and age, for a dialog."""
@@ -380,6 +393,13 @@ class RecordView(QWidget):
         age = age_on(self.identity.birth_date, today) if self.identity else None
         return PrescribingAids(self.drugs.base, self.drugs.unavailable, self._allergies, age,
                                allergy_classes())
+
+    def _allergy_lookup(self) -> AllergyLookup | None:
+        """The drug base's substances and the classes an allergy is chosen from, if open."""
+        from cabinet.drugs.allergy_classes import allergy_classes
+
+        base = self.drugs.base
+        return AllergyLookup(base.substances, allergy_classes()) if base is not None else None
 
     def new_prescription(self) -> None:
         """Write a new prescription (Ctrl+P)."""
@@ -441,7 +461,8 @@ class RecordView(QWidget):
         elif kind is EntryKind.ALLERGY and entry.payload["status"] == "none_known":
             self._exec(EntryDialog(kind, save, parent=self))
         else:
-            self._exec(EntryDialog(kind, save, current=entry.payload, parent=self))
+            self._exec(EntryDialog(kind, save, current=entry.payload, parent=self,
+                                   allergy_lookup=self._allergy_lookup()))
         self.reload()
 
     def show_versions(self, tab: EntryList) -> None:
