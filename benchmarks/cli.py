@@ -2,7 +2,7 @@
 
     uv run python -m benchmarks --scale small|large|huge --json PATH
                                 [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
-                                [--drugs]
+                                [--drugs] [--fees]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -56,6 +56,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--drugs", action="store_true",
                         help="also measure the drug base: importing the whole BDPM release "
                              "(time, peak memory) and searching it as typed")
+    parser.add_argument("--fees", action="store_true",
+                        help="also measure fees: five years of acts, the year's ledger totals "
+                             "and CSV")
     return parser.parse_args(argv)
 
 
@@ -91,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         timings, detail = drugs.measure(workdir)
         run = dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
                                   drugs_detail=detail)
+    if args.fees:
+        say("Measuring fees and the receipts ledger")
+        run = measure_fees(run, workload, scale)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))
@@ -153,6 +159,19 @@ def measure_backup(run: report.Run, workload: Workload, workdir: Path) -> report
         ctx.lock()
     return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
                                backup_detail=detail)
+
+
+def measure_fees(run: report.Run, workload: Workload, scale: Scale) -> report.Run:
+    """The fees measures (issue 17), added to `run`."""
+    from benchmarks import fees
+
+    ctx = open_context(workload.vault_folder)
+    try:
+        timings, detail = fees.measure(ctx, scale, SEED)
+    finally:
+        ctx.lock()
+    return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
+                               fees_detail=detail)
 
 
 def workload_counts(ctx: AppContext, workload: Workload) -> dict[str, Any]:

@@ -36,6 +36,7 @@ class Run:
     archive_detail: dict[str, Any] = field(default_factory=dict)
     backup_detail: dict[str, Any] = field(default_factory=dict)
     drugs_detail: dict[str, Any] = field(default_factory=dict)
+    fees_detail: dict[str, Any] = field(default_factory=dict)
 
 
 def machine(sqlcipher_version: str, sqlite_version: str) -> dict[str, Any]:
@@ -65,6 +66,8 @@ def to_json(run: Run) -> dict[str, Any]:
         document["backup_detail"] = run.backup_detail
     if run.drugs_detail:
         document["drugs_detail"] = run.drugs_detail
+    if run.fees_detail:
+        document["fees_detail"] = run.fees_detail
     return document
 
 

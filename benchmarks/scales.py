@@ -28,6 +28,8 @@ BACKUP_VERIFY_BUDGET_MS = 60_000.0
 BACKUP_RESTORE_BUDGET_MS = 120_000.0
 DRUGS_IMPORT_BUDGET_MS = 20_000.0  # issue 16: a whole BDPM release
 DRUGS_SEARCH_BUDGET_MS = 5.0  # issue 16: each keystroke, CIP lookups included
+FEES_TOTALS_BUDGET_MS = 50.0  # issue 17: the year's ledger totals
+FEES_CSV_BUDGET_MS = 2_000.0  # issue 17: the year's CSV export
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -65,6 +67,8 @@ class Scale:
             "backup_restore_new_install": BACKUP_RESTORE_BUDGET_MS,
             "drugs_import": DRUGS_IMPORT_BUDGET_MS,
             "drugs_search": DRUGS_SEARCH_BUDGET_MS,
+            "fees_year_totals": FEES_TOTALS_BUDGET_MS,
+            "fees_year_csv": FEES_CSV_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:

@@ -211,12 +211,9 @@ class FeeService(PracticeService):
     @audited
     def deposit_slip(self, since: dt.date, until: dt.date) -> list[ReceiptRow]:
         """The cheques received in a period and not cancelled: a bank deposit slip."""
-        lines = self._fees.receipts(since.isoformat(), until.isoformat(), "cheque")
-        cancelled = {line.cancels for line in self._fees.receipts(
-            since.isoformat(), "9999-12-31", "cheque") if line.cancels}
         self._trail.record(Action.READ, target="deposit slip", detail=f"{since} – {until}")
-        return [line for line in lines
-                if line.cancels is None and line.receipt_id not in cancelled]
+        return self._fees.receipts(since.isoformat(), until.isoformat(), "cheque",
+                                   standing=True)
 
     @audited
     def insurer_expected(self) -> list[FeeRow]:

@@ -456,8 +456,12 @@ class FeeStore(Protocol):
         """Append one ledger line; return its number."""
         ...
 
-    def receipts(self, since: str, until: str, method: str = "") -> list[ReceiptRow]:
-        """Ledger lines dated within [since, until] (of one method if given), in order."""
+    def receipts(self, since: str, until: str, method: str = "", *,
+                 standing: bool = False) -> list[ReceiptRow]:
+        """Ledger lines dated within [since, until] (of one method if given), in order.
+
+        `standing`: only the lines neither cancelled nor cancelling.
+        """
         ...
 
     def fee_receipts(self, fee_id: int) -> list[ReceiptRow]:

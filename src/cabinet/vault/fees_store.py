@@ -82,11 +82,15 @@ class SqlFeeStore:
              receipt.recorded_by))
         return int(cursor.lastrowid or 0)
 
-    def receipts(self, since: str, until: str, method: str = "") -> list[ReceiptRow]:
+    def receipts(self, since: str, until: str, method: str = "", *,
+                 standing: bool = False) -> list[ReceiptRow]:
         """Ledger lines of a period, by day then as written."""
         where, args = "day BETWEEN ? AND ?", [since, until]
         if method:
             where, args = where + " AND method = ?", [*args, method]
+        if standing:
+            where += (" AND cancels IS NULL AND NOT EXISTS (SELECT 1 FROM receipt c "
+                      "WHERE c.cancels = receipt.id)")
         return [ReceiptRow(*r) for r in self._conn.execute(
             f"{_RECEIPT} WHERE {where} ORDER BY day, id", args)]
 
@@ -103,8 +107,9 @@ class SqlFeeStore:
             (period_length, since, until))]
 
     def insurer_expected(self) -> list[FeeRow]:
-        """Fees still waiting for part of their tiers payant."""
-        return [row for row in (_fee(r) for r in self._conn.execute(
-            f"{_FEE} WHERE f.third_party_cents > 0 AND NOT EXISTS (SELECT 1 FROM "
-            "fee_cancellation c WHERE c.fee_id = f.id) ORDER BY f.act_date, f.id"))
-            if row.insurer_paid_cents < row.third_party_cents]
+        """Fees still waiting for part of their tiers payant (filtered before being read)."""
+        return [_fee(r) for r in self._conn.execute(
+            f"{_FEE} WHERE f.third_party_cents > 0 AND f.third_party_cents > coalesce((SELECT "
+            "sum(cents) FROM receipt r "
+            "WHERE r.fee_id = f.id AND r.payer_kind = 'insurer'), 0) AND NOT EXISTS (SELECT 1 "
+            "FROM fee_cancellation c WHERE c.fee_id = f.id) ORDER BY f.act_date, f.id")]

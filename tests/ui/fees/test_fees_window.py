@@ -75,6 +75,8 @@ def test_the_ledger_shows_the_days_and_months_totals(unlocked, qtbot, vault):
     assert "total 39,00 €" in ledger.month_totals.text()
     assert ledger.cheques.rowCount() == 1 and "1 chèque(s), total 30,00 €" in \
         ledger.slip_total.text()
+    assert ledger.expected.rowCount() == 0  # read when its tab is shown
+    ledger.tabs.setCurrentIndex(2)
     assert ledger.expected.rowCount() == 1
     assert ledger.expected.item(0, 3).text() == "21,00 €"
     ledger.show()

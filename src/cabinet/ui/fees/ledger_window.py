@@ -32,6 +32,7 @@ from cabinet.ui.exports.signing import Exporter, show_result
 from cabinet.ui.fees.tables import date_edit, day_of, fill_table, read_only_table
 
 LINE_COLUMNS = ("N°", "Payeur", "Mode", "N° de chèque", "Montant", "Annule la ligne")
+EXPECTED_TAB = 2
 SLIP_COLUMNS = ("N°", "Payeur", "N° de chèque", "Montant")
 EXPECTED_COLUMNS = ("Honoraires n°", "Acte du", "Organisme", "Attendu", "Déjà reçu")
 
@@ -100,6 +101,8 @@ class LedgerWindow(QDialog):
         self.tabs.addTab(_column(self.expected, _button("Tiers payant &reçu…",
                                                         self.insurer_received)),
                          "&Tiers payant attendu")
+        self.tabs.currentChanged.connect(
+            lambda index: self._load_expected() if index == EXPECTED_TAB else None)
         layout = QVBoxLayout(self)
         layout.addLayout(self._top())
         layout.addWidget(self.tabs)
@@ -127,7 +130,7 @@ class LedgerWindow(QDialog):
         return day_of(self.day)
 
     def refresh(self) -> None:
-        """Read the day's lines, its totals and the month's, the cheques and the expected."""
+        """Read the day's lines, its totals and the month's, the cheques (and the expected)."""
         fees, day = self._context().fees, self.chosen_day()
         self._lines = fees.ledger(day, day)
         fill_table(self.lines, [_line_cells(line) for line in self._lines])
@@ -142,7 +145,12 @@ class LedgerWindow(QDialog):
                                    euros(c.cents)] for c in slip])
         self.slip_total.setText(f"<b>{len(slip)} chèque(s), total "
                                 f"{euros(sum(c.cents for c in slip))}</b>")
-        self._expected = fees.insurer_expected()
+        if self.tabs.currentIndex() == EXPECTED_TAB:
+            self._load_expected()
+
+    def _load_expected(self) -> None:
+        """The tiers payant still expected, read when its tab is shown (it spans years)."""
+        self._expected = self._context().fees.insurer_expected()
         fill_table(self.expected, [
             [str(f.fee_id), f"{dt.date.fromisoformat(f.act_date):%d/%m/%Y}", f.insurer,
              euros(f.third_party_cents), euros(f.insurer_paid_cents)] for f in self._expected])
