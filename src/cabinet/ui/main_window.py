@@ -32,6 +32,7 @@ from cabinet.ui.session.unlock import Unlocking, ways_in
 if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these after (`complete`)
     from cabinet.bootstrap import AppContext, VaultDoor
     from cabinet.card.presence import Readers
+    from cabinet.ui.agenda.menu import AgendaMenu
     from cabinet.ui.common.card_bridge import CardBridge
     from cabinet.ui.exports.signing import Exporter
     from cabinet.ui.record.record_view import RecordView
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
     exporter: "Exporter"
     record: "RecordView"
     session_lock: "SessionLockWatch"
+    agenda: "AgendaMenu"
     backups: "Backups"
 
     def __init__(self, door: "VaultDoor", parent: QWidget | None = None, *,
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         from cabinet.domain.settings import TRUST_FOLDER
+        from cabinet.ui.agenda.menu import AgendaMenu
         from cabinet.ui.exports.verify_dialog import verify_chosen_file
         from cabinet.ui.portability.menu import PortabilityMenu
         from cabinet.ui.record.record_view import RENEW_TREATMENTS_KEYS
@@ -165,6 +168,8 @@ class MainWindow(QMainWindow):
         portability = PortabilityMenu(self.context, self.exporter, lambda: (
             record.patient_id, record.patient_text()), self)
         self.menus.insert(portability, portability.actions_offered)
+        self.agenda = AgendaMenu(self.context, self.encounter_from_agenda, self)
+        self.menus.insert(self.agenda, self.agenda.actions_offered)
         add("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts, unlocked_only=False)
         add("&Aide", "&Ce que le journal enregistre", [], self.menus.show_journal_notice,
             unlocked_only=False)
@@ -346,6 +351,14 @@ class MainWindow(QMainWindow):
         from cabinet.ui.fees.ledger_window import LedgerWindow
 
         LedgerWindow(self.context, self.exporter, parent=self).exec()
+
+    def encounter_from_agenda(self, patient_id: int, reason: str) -> bool:
+        """The waiting patient's record, an encounter begun with the appointment's reason.
+
+        True once the encounter is saved.
+        """
+        self.record.open_patient(patient_id)
+        return self.record.patient_id == patient_id and self.record.write_encounter(reason)
 
     def show_shortcuts(self) -> None:
         """The shortcut overlay (F1): the keys outside the menus, then the menus' own."""
