@@ -14,7 +14,6 @@ from cabinet.archive.reader import ArchiveRefused
 from cabinet.archive.signature import sign_manifest
 from cabinet.demo.generator import DemoSize, generate
 from cabinet.errors import KnownError
-from cabinet.keys.card import digest_info
 from helpers import archives
 from helpers.certificates import card_certificate, signer
 from helpers.vaults import new_context
@@ -258,9 +257,8 @@ def test_signed_by_someone_else_than_announced(exported, successor, tmp_path):
     from cabinet.documents.signing import DocumentSigner
 
     key, certificate = card_certificate("DUPONT Usurpateur", "19999999999")
-    impostor = DocumentSigner(certificate, lambda data: signer(key)(
-        digest_info(data)),
-        holder="DUPONT Usurpateur", rpps="19999999999")
+    impostor = DocumentSigner(certificate, signer(key), holder="DUPONT Usurpateur",
+                              rpps="19999999999")
     files = with_member(exported, manifest.MANIFEST_P7S,
                         sign_manifest(exported[manifest.MANIFEST_XML], impostor))
     path = archives.rebuild(files, tmp_path / "a.cabarch", resign=False)

@@ -10,7 +10,6 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cabinet.card.session import CardSession, PinNotGiven
 from cabinet.card.token import CardError
 from cabinet.cli.prompts import TerminalPin
-from cabinet.keys.card import digest_info
 
 
 class Recorder:
@@ -40,10 +39,11 @@ def test_a_blocked_card_is_refused_before_its_pin_is_asked(pin_counter, physicia
 
 
 def test_the_pin_is_asked_once_with_the_last_try_notice_and_signs(pin_counter, physician_card):
+    """The card's one `Signer` signs a message (SHA-256, PKCS#1 v1.5), as a document's does."""
     pin_counter.left = 1
     asked = Recorder(physician_card.pin)
     with session_for(physician_card).signer(asked) as (_, sign):
-        signature = sign(digest_info(b"ordonnance"))
+        signature = sign(b"ordonnance")
     assert len(asked.notices) == 1 and "un seul essai" in asked.notices[0]
     assert pin_counter.logins == [physician_card.pin]
     physician_card.certificate.public_key().verify(signature, b"ordonnance",

@@ -15,7 +15,6 @@ from cabinet.bootstrap import VaultDoor, build_context
 from cabinet.card import development, token
 from cabinet.domain.rights import Seizure
 from cabinet.exchange.staging import CancelToken
-from cabinet.keys.card import digest_info
 from cabinet.services.issuing import Output
 from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
@@ -90,7 +89,7 @@ def test_the_openpgp_card_signs_with_its_certified_key(openpgp_card):
     openpgp_card.insert()
     _, card_token = token.locate(openpgp_card.reader)
     with token.signer(card_token, openpgp_card.pin, for_documents=True) as (_, sign):
-        signature = sign(digest_info(b"ordonnance"))
+        signature = sign(b"ordonnance")
     openpgp_card.certificate.public_key().verify(signature, b"ordonnance", padding.PKCS1v15(),
                                                  hashes.SHA256())
 
@@ -101,7 +100,7 @@ def test_documents_are_never_signed_with_a_key_that_may_only_decrypt(decrypt_onl
                                  [Path(decrypt_only_key_card.module_path)])
     with token.signer(card_token, decrypt_only_key_card.pin, for_documents=True) as (
             certificate, sign):
-        signature = sign(digest_info(b"certificat"))
+        signature = sign(b"certificat")
     assert certificate == decrypt_only_key_card.certificate.public_bytes(Encoding.DER)
     decrypt_only_key_card.certificate.public_key().verify(
         signature, b"certificat", padding.PKCS1v15(), hashes.SHA256())

@@ -1,17 +1,15 @@
 """Card-like certificates and software signers for tests of the card slot's logic.
 
 The real token path (SoftHSM2 through PKCS#11) is tested separately; here a software RSA key
-signs exactly what a token would sign with CKM_RSA_PKCS: a SHA-256 DigestInfo.
+signs what a card's `Signer` returns: PKCS#1 v1.5 over the message's SHA-256.
 """
 
 import datetime as dt
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
-
-from cabinet.keys.card import SHA256_DIGEST_INFO_PREFIX
 
 
 def card_certificate(name: str, rpps: str, *, key: rsa.RSAPrivateKey | None = None,
@@ -93,11 +91,9 @@ def self_signed(common_name: str, *extensions: tuple[x509.ExtensionType, bool]
 
 
 def signer(key: rsa.RSAPrivateKey):
-    """Sign a DigestInfo the way CKM_RSA_PKCS does."""
+    """A card's `Signer` with a software key: PKCS#1 v1.5 over the message's SHA-256."""
 
-    def sign(digest_info: bytes) -> bytes:
-        assert digest_info.startswith(SHA256_DIGEST_INFO_PREFIX)
-        digest = digest_info[len(SHA256_DIGEST_INFO_PREFIX):]
-        return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+    def sign(message: bytes) -> bytes:
+        return key.sign(message, padding.PKCS1v15(), hashes.SHA256())
 
     return sign

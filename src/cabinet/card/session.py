@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from cabinet.card import token
 from cabinet.errors import KnownError
-from cabinet.keys.card import Signer, digest_info, holder_of
+from cabinet.keys.card import Signer, holder_of
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -134,8 +134,8 @@ class CardSession:
                     f"Le certificat de signature de cette carte est au nom de {holder.name} "
                     f"(RPPS {holder.rpps}), qui n'est pas le titulaire d'une carte enregistrée "
                     "pour ce coffre : rien n'a été signé ni écrit.")
-            yield DocumentSigner(certificate, lambda data: sign(digest_info(data)),
-                                 holder=holder.name, rpps=holder.rpps, demo=self.development)
+            yield DocumentSigner(certificate, sign, holder=holder.name, rpps=holder.rpps,
+                                 demo=self.development)
 
     @contextlib.contextmanager
     def decrypter(self, recipient: "x509.Certificate",

@@ -13,6 +13,7 @@ the token or of python-pkcs11 becomes a French `CardError`.
 """
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,6 +29,18 @@ from cabinet.card import development, readers
 from cabinet.card.development import release_build
 from cabinet.errors import KnownError
 from cabinet.keys.card import Signer, holder_of
+
+SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def digest_info(message: bytes) -> bytes:
+    """The DER DigestInfo of SHA-256(message), what CKM_RSA_PKCS signs.
+
+    CKM_RSA_PKCS is the one mechanism every token accepts (a CPS3 authentication key refuses
+    CKM_SHA256_RSA_PKCS).
+    """
+    return SHA256_DIGEST_INFO_PREFIX + hashlib.sha256(message).digest()
+
 
 CPS_MODULES = (
     Path("/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so"),
@@ -347,9 +360,10 @@ def signer(token: Any, pin: str, *,
     with _keys(token, pin, pkcs11.Attribute.SIGN, for_documents) as (certificate, key):
         public_key = _rsa_key(certificate)
 
-        def sign(digest_info: bytes) -> bytes:
+        def sign(message: bytes) -> bytes:
+            wrapped = digest_info(message)
             try:
-                signature = bytes(key.sign(digest_info, mechanism=pkcs11.Mechanism.RSA_PKCS))
+                signature = bytes(key.sign(wrapped, mechanism=pkcs11.Mechanism.RSA_PKCS))
             except (pkcs11.exceptions.PKCS11Error, AttributeError):
                 raise CardError("La carte a été retirée ou n'a pas pu signer.") from None
             try:
@@ -357,7 +371,7 @@ def signer(token: Any, pin: str, *,
                                                                 None)
             except InvalidSignature:
                 signed = b""
-            if signed != digest_info:
+            if signed != wrapped:
                 raise CardError(MISMATCHED_CERTIFICATE)
             return signature
 

@@ -1,15 +1,14 @@
 """PAdES signatures with pyHanko, the key being the card's (PKCS#11) or the demo certificate.
 
-pyHanko computes the CMS structure; the raw RSA signature comes from a `RawSigner`: the card
-signs a DigestInfo through CKM_RSA_PKCS (the one mechanism every CPS key accepts), the demo
-software key signs in memory. Baseline B-B by default; B-T when a time-stamping authority
-URL is configured (none by default: Cabinet works offline). The visible block is drawn by
-`cabinet.documents.layout`; the field `cabinet.documents.pdfa` put over it keeps its empty
-appearance, so pyHanko never draws its non-embedded Courier.
+pyHanko computes the CMS structure; the raw RSA signature comes from a `Signer`, the type
+the card's key slots use too: the card signs through CKM_RSA_PKCS (the one mechanism every
+CPS key accepts), the demo software key signs in memory. Baseline B-B by default; B-T when
+a time-stamping authority URL is configured (none by default: Cabinet works offline). The
+visible block is drawn by `cabinet.documents.layout`; the field `cabinet.documents.pdfa`
+put over it keeps its empty appearance, so pyHanko never draws its non-embedded Courier.
 """
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from asn1crypto import algos, x509
@@ -19,9 +18,7 @@ from pyhanko.stamp.noop import NoOpStampStyle
 
 from cabinet.documents.layout import Rendered
 from cabinet.documents.pdfa import SIGNATURE_FIELD
-
-RawSigner = Callable[[bytes], bytes]
-"""Returns the RSA PKCS#1 v1.5 signature of SHA-256(data)."""
+from cabinet.keys.card import Signer
 
 
 @dataclass(frozen=True)
@@ -29,14 +26,14 @@ class DocumentSigner:
     """A certificate and the means to sign with its key."""
 
     certificate_der: bytes
-    sign: RawSigner
+    sign: Signer
     holder: str
     rpps: str = ""
     demo: bool = False
 
 
 class RawSignerAdapter(signers.Signer):
-    """pyHanko's signer over a `RawSigner`."""
+    """pyHanko's signer over a `DocumentSigner`'s `Signer`."""
 
     def __init__(self, document_signer: DocumentSigner) -> None:
         super().__init__(

@@ -7,8 +7,8 @@ at enrolment — never against the one the token hands over, which the CPS middl
 a world-writable folder — and derives the wrapping key from it. A different card, a wrong
 PIN or a replaced certificate yields no key.
 
-The digest is wrapped in its DigestInfo here and signed with CKM_RSA_PKCS, the one mechanism
-every token accepts (a CPS3 authentication key refuses CKM_SHA256_RSA_PKCS).
+The card signs through the one `Signer` type, as it signs documents: the message's SHA-256 in
+PKCS#1 v1.5 (the token wraps the digest in its DigestInfo for CKM_RSA_PKCS).
 """
 
 import datetime as dt
@@ -32,9 +32,9 @@ from cabinet.trust import anchors
 
 SLOT_TYPE = "card"
 OUTSIDE_IGC_SANTE = "hors IGC-Santé"
-SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
 Signer = Callable[[bytes], bytes]
-"""Signs a DigestInfo with the card's authentication key (CKM_RSA_PKCS), PIN already given."""
+"""Returns the RSA PKCS#1 v1.5 signature of SHA-256(message): a card's key (its PIN already
+given) or a software key; the one type for key slots, documents and archives alike."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,6 @@ class CardHolder:
     rpps: str
     fingerprint: str
     not_after: dt.datetime
-
-
-def digest_info(message: bytes) -> bytes:
-    """The DER DigestInfo of SHA-256(message), what CKM_RSA_PKCS signs."""
-    return SHA256_DIGEST_INFO_PREFIX + hashlib.sha256(message).digest()
 
 
 def holder_of(certificate_der: bytes) -> CardHolder:
@@ -82,7 +77,7 @@ def _public_key(certificate_der: bytes) -> rsa.RSAPublicKey:
 
 
 def _verified_signature(certificate_der: bytes, challenge: bytes, sign: Signer) -> bytes:
-    signature = sign(digest_info(challenge))
+    signature = sign(challenge)
     try:
         _public_key(certificate_der).verify(signature, challenge, padding.PKCS1v15(),
                                             hashes.SHA256())
