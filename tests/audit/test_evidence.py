@@ -108,7 +108,7 @@ def test_an_acknowledgement_needs_a_reason_and_the_titular_physician(ctx):
 
 
 def test_the_journal_viewer_wording_hides_the_digest():
-    from cabinet.services.wording import detail_text, target_text
+    from cabinet.domain.wording import detail_text, target_text
 
     assert detail_text("encounter sha256=" + "ab" * 32, "create") == (
         "consultation, empreinte abababababababab…")

@@ -201,7 +201,7 @@ def test_an_existing_file_is_never_overwritten(ctx, practice, out):
 
 
 def test_the_journal_viewer_summarises_an_export_in_french(ctx, practice, out):
-    from cabinet.services.wording import detail_text, target_text
+    from cabinet.domain.wording import detail_text, target_text
 
     ctx.exports.prescription(practice.prescription, out)
     event = export_events(ctx)[0]

@@ -19,8 +19,8 @@ from cabinet.cli.access import card_reader, open_context, opened
 from cabinet.cli.exit_codes import EXIT_CHECK_FAILED, EXIT_KNOWN_ERROR
 from cabinet.cli.prompts import TerminalPin, ask_line, ask_secret, confirm_outside_igc_sante
 from cabinet.domain.clock import SystemClock
+from cabinet.domain.wording import french_datetime
 from cabinet.errors import KnownError
-from cabinet.services.wording import french_datetime
 from cabinet.vault import database
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import OpenVault, Owner, create_vault

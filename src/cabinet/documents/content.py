@@ -22,9 +22,7 @@ from cabinet.domain.identity import INS_OIDS, Identity, age_on
 from cabinet.domain.prescribing import is_structured, printed_lines
 from cabinet.domain.record import EntryKind, french_number
 from cabinet.domain.rights import Seizure
-from cabinet.exchange.staging import WrittenFile
-from cabinet.services.ports import StoredVersion
-from cabinet.services.wording import (
+from cabinet.domain.wording import (
     age_text,
     detail_text,
     french_datetime,
@@ -33,6 +31,8 @@ from cabinet.services.wording import (
     target_text,
     vitals_text,
 )
+from cabinet.exchange.staging import WrittenFile
+from cabinet.services.ports import StoredVersion
 
 ZONE = style("zone", 9, bold=True, textColor=colors.HexColor("#1f4e79"), spaceBefore=6,
              spaceAfter=4)

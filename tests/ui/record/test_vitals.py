@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 
 from cabinet.domain.record import EntryKind
-from cabinet.services.wording import vitals_text
+from cabinet.domain.wording import vitals_text
 from helpers.dialog_keys import at_keyboard, open_emilie, save_with_alt_e, shortcut
 from helpers.qt import answer_dialogs
 

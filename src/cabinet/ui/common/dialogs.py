@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cabinet.domain.wording import french_datetime
 from cabinet.errors import KnownError
 from cabinet.services.drafts import DraftService
 from cabinet.services.ports import DraftKey
-from cabinet.services.wording import french_datetime
 from cabinet.ui.common.file_choice import file_to_open
 
 DRAFT_DELAY_MS = 3000

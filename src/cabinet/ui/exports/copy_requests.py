@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.rights import HEIR_PURPOSES, IDENTITY_CHECKS, REQUESTERS, CopyRequest
+from cabinet.domain.wording import french_datetime
 from cabinet.errors import KnownError
-from cabinet.services.wording import french_datetime
 from cabinet.ui.common.dialogs import close_buttons, patient_banner, result_label
 from cabinet.ui.exports.signing import Exporter
 

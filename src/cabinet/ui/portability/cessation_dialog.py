@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.settings import EXPORT_FOLDER
+from cabinet.domain.wording import french_datetime
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.staging import CancelToken
-from cabinet.services.wording import french_datetime
 from cabinet.ui.common.dialogs import close_buttons, result_label, side_by_side
 from cabinet.ui.common.file_choice import folder_to_use
 from cabinet.ui.common.worker import BackgroundJob

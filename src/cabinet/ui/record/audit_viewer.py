@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.audit import ACCESS_MODE_LABELS, ChainWalker
+from cabinet.domain.wording import detail_text, french_datetime, mode_label, target_text
 from cabinet.errors import KnownError
 from cabinet.services.ports import JournalFilter
-from cabinet.services.wording import detail_text, french_datetime, mode_label, target_text
 from cabinet.ui.common.dialogs import side_by_side
 from cabinet.ui.common.errors import show_known_error
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cabinet.domain.wording import summary_line
 from cabinet.services.ports import StoredVersion
-from cabinet.services.wording import summary_line
 from cabinet.ui.record.rendering import entry_html
 
 

@@ -1,11 +1,11 @@
-"""How entries read on screen: detailed HTML, always escaped (the words: `services.wording`)."""
+"""How entries read on screen: detailed HTML, always escaped (the words: `domain.wording`)."""
 
 from html import escape
 from typing import Any
 
 from cabinet.domain.record import EntryKind
+from cabinet.domain.wording import french_date, french_datetime, summary_line, vitals_text
 from cabinet.services.ports import StoredVersion
-from cabinet.services.wording import french_date, french_datetime, summary_line, vitals_text
 from cabinet.ui.record.forms import field_labels
 
 _CODED = {"category", "topic", "choice"}

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from cabinet.bootstrap import AppContext
+from cabinet.domain.wording import age_text, french_date
 from cabinet.services.ports import PatientRow
-from cabinet.services.wording import age_text, french_date
 
 MAX_RECENT = 10
 

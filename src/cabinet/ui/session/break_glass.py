@@ -9,7 +9,7 @@ from cabinet.bootstrap import AppContext
 
 def review_break_glass(parent: QWidget, ctx: AppContext) -> None:
     """List the accesses to review (titular physician only) and mark them reviewed if asked."""
-    from cabinet.services.wording import french_datetime
+    from cabinet.domain.wording import french_datetime
 
     journal = ctx.journal
     if not journal.is_titular():

@@ -1,11 +1,14 @@
 """How entries and journal events read in French, for the screen and for printed documents.
 
-Plain text only: the UI escapes it into HTML, the PDF layer into paragraphs.
+Plain text only: the UI escapes it into HTML, the PDF layer into paragraphs. Below the
+services and the documents, which both word the same things the same way; standard library
+only, like the whole domain.
 """
 
 import datetime as dt
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from cabinet.domain.audit import (
     ACCESS_MODE_LABELS,
@@ -28,7 +31,18 @@ from cabinet.domain.record import (
     plausible_bmi,
 )
 from cabinet.domain.settings import SETTINGS_BY_KEY
-from cabinet.services.ports import StoredVersion
+
+
+class Entry(Protocol):
+    """What a summary line reads of a stored entry's version (`services.ports.StoredVersion`)."""
+
+    @property
+    def kind(self) -> str:
+        """The entry's kind (`EntryKind` value)."""
+
+    @property
+    def payload(self) -> Mapping[str, Any]:
+        """The entry's fields as stored."""
 
 
 def french_date(iso: str) -> str:
@@ -72,7 +86,7 @@ def vitals_text(vitals: list[dict[str, Any]]) -> str:
     return text
 
 
-def summary_line(entry: StoredVersion) -> str:
+def summary_line(entry: Entry) -> str:
     """One line for lists."""
     p = entry.payload
     match entry.kind:
