@@ -117,7 +117,7 @@ class AppContext:
         from cabinet.archive.writer import ArchiveWriter
         from cabinet.services.portability.export import ArchiveExporter
 
-        return ArchiveExporter(self._practice, ArchiveWriter())
+        return ArchiveExporter(self._practice, ArchiveWriter(), self.agenda.everything)
 
     @functools.cached_property
     def cessation(self) -> "CessationService":
@@ -131,7 +131,7 @@ class AppContext:
         """Portability archives in (built on first use)."""
         from cabinet.services.portability.importer import ArchiveImporter
 
-        return ArchiveImporter(self._practice)
+        return ArchiveImporter(self._practice, self.agenda)
 
     def backups(self, destination: Path) -> "BackupService":
         """Backups of this vault onto the folder `destination` (an external drive, a share)."""

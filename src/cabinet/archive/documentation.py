@@ -55,8 +55,14 @@ _DEPARTURES = [
     "Données structurées : JSON documenté (DOSSIER.JSON, toutes versions) et FHIR R4 "
     "(FHIR.JSON, état courant) au lieu du CDA R2 niveau 3 (VSM) demandé par le périmètre "
     "pivot ; le rendu PDF du dossier est en PDF/A-2b et non PDF/A-1.",
-    "Traces : syslog RFC 5424 (TRACES.LOG) et JSON chaîné (TRACES.JSONL). Pas d'agenda : "
-    "Cabinet n'en gère pas encore.",
+    "Traces : syslog RFC 5424 (TRACES.LOG) et JSON chaîné (TRACES.JSONL).",
+    "Agenda : AGENDA.ICS (iCalendar RFC 5545) dans TRANSV.ZIP d'un export MASSIF seulement, "
+    "un VEVENT par rendez-vous (annulés et manqués compris), heure locale du cabinet "
+    "(« flottante »), motif en DESCRIPTION, type en CATEGORIES et X-CABINET-TYPE, statut "
+    "Cabinet en X-CABINET-STATUS (prevu, arrive, vu, absent, annule), heure d'arrivée en "
+    "X-CABINET-ARRIVED et numéro du patient dans le logiciel d'origine en X-CABINET-PATIENT "
+    "(le même que source_patient_id de son DOSSIER.JSON) ; relu et rattaché aux patients "
+    "importés à l'import.",
     "Transport : l'archive est chiffrée (voir ENVELOPPE.TXT) ; le brouillon ne fixe pas "
     "d'algorithme.",
 ]
@@ -94,7 +100,8 @@ def dictionary(software: str) -> bytes:
 DOSSIER.JSON (schéma SCHEMA.JSON : toutes les versions de l'identité et de chaque entrée,
 avec auteur, date d'écriture et motif de correction), FHIR.JSON (état courant en ressources
 FHIR R4), DOSSIER.PDF (dossier lisible, PDF/A-2b) et les documents DOCnnnnn tels que
-stockés. TRANSV.ZIP : le journal des accès. Exemple : EXEMPLE.JSON (patient fictif).</p>
+stockés. TRANSV.ZIP : le journal des accès et, pour un export MASSIF, l'agenda
+(AGENDA.ICS, iCalendar). Exemple : EXEMPLE.JSON (patient fictif).</p>
 <h2>Entrées (champ <code>kind</code>) et contenu (<code>payload</code>)</h2>
 <table border="1"><tr><th>kind</th><th>Signification</th><th>Champs</th></tr>{kinds}</table>
 <h2>Donnée négative ou non renseignée</h2>

@@ -36,6 +36,7 @@ from cabinet.domain.audit import ChainReport, ChainWalker, JournalRow
 from cabinet.domain.identity import Identity, IdentityError, identity_from_dict
 from cabinet.domain.record import EntryKind, RecordError, validate_entry
 from cabinet.errors import KnownError
+from cabinet.exchange.ics import CalendarError, read_calendar
 
 MAX_SUB_ARCHIVE = 1 << 30
 _READ = 1 << 20
@@ -43,7 +44,7 @@ _SUBSET = "IHE_XDM/SUBSET01/"
 _PATIENT_FILES = re.compile(
     r"INDEX\.HTM|README\.TXT|IHE_XDM/SUBSET01/(METADATA\.XML|DOSSIER\.JSON|FHIR\.JSON|"
     r"DOSSIER\.PDF|DOC[0-9]{5}\.[A-Z0-9]{1,5})")
-_TRANSVERSE_FILES = re.compile(r"TRACES\.LOG|TRACES\.JSONL")
+_TRANSVERSE_FILES = re.compile(r"TRACES\.LOG|TRACES\.JSONL|AGENDA\.ICS")
 MAX_MEMBER = 256 << 20  # any one file of a patient's package, read into memory
 MAX_PATIENT_EXPANDED = 1 << 30
 MAX_MANIFEST = 16 << 20
@@ -199,6 +200,7 @@ class ArchiveReader:
             checked.size += entry.size
             if entry.kind == "Transverse":
                 checked.journal = chain_report(self.journal(entry))
+                self.agenda(entry)
             else:
                 content = self.sub_archive(entry)
             if entry.kind == "Patient":
@@ -322,6 +324,29 @@ class ArchiveReader:
                                  "refusé.")
         _check_content(record, where)
         return dict(record)
+
+    def agenda(self, entry: manifest.ArchiveEntry) -> bytes | None:
+        """The transverse part's agenda (AGENDA.ICS), read as iCalendar, or None.
+
+        Only a MASSIF export carries one.
+        """
+        self._hash_in_place(entry)
+        where = f"« {entry.name} »"
+        with self._zip.open(self._infos[entry.name]) as member, \
+                self._inner(entry, member, _TRANSVERSE_FILES) as inner:
+            try:
+                info = inner.getinfo(transverse.AGENDA_ICS)
+            except KeyError:
+                return None
+            if info.file_size > MAX_MEMBER:
+                raise ArchiveRefused(f"{where} : l'agenda dépasse la taille admise : import "
+                                     "refusé.")
+            content = _read_member(inner, info, info.file_size, where)
+        try:
+            read_calendar(content)
+        except CalendarError as error:
+            raise ArchiveRefused(f"{where} : {error} Import refusé.") from None
+        return content
 
     def journal_pages(self, entry: manifest.ArchiveEntry) -> Iterator[list[JournalRow]]:
         """The predecessor's journal rows, checked, a page at a time (for the import)."""

@@ -4,8 +4,9 @@
                   imputability fields (who, when, how they got in, what, which record)
     TRACES.JSONL  the same events with their hash-chain links, so a successor can check the
                   chain independently (`cabinet archive verify`) and Cabinet can import it
+    AGENDA.ICS    the practice's agenda as iCalendar (`cabinet.exchange.ics`)
 
-There is no agenda in Cabinet yet, so no AGENDA.ICS (the documentation says so).
+Only a MASSIF export carries the agenda, as the PDLGC draft asks.
 """
 
 import json
@@ -19,6 +20,7 @@ from cabinet.domain.audit import AuditEvent, JournalRow
 ARCHIVE_NAME = "TRANSV.ZIP"
 TRACES_LOG = "TRACES.LOG"
 TRACES_JSONL = "TRACES.JSONL"
+AGENDA_ICS = "AGENDA.ICS"
 _PRIORITY = 13 * 8 + 6  # facility "log audit", severity "informational"
 _ENTERPRISE = 32473  # the private enterprise number RFC 5612 reserves for documentation
 _IMPUTABILITY = {"read": "acces", "search": "acces", "create": "modification",
@@ -64,10 +66,11 @@ def parse_json_line(line: bytes) -> JournalRow:
 
 
 def write(sink: IO[bytes], pages: Callable[[], Iterable[list[JournalRow]]],
-          check: Callable[[], None]) -> int:
-    """Stream TRANSV.ZIP into `sink`; return the size of the files it holds.
+          check: Callable[[], None], agenda: bytes | None = None) -> tuple[int, int]:
+    """Stream TRANSV.ZIP into `sink`; return how many files it holds and their size.
 
-    The journal is read twice, a page at a time, once per file; `check` may cancel.
+    The journal is read twice, a page at a time, once per file; `check` may cancel. The
+    agenda (`AGENDA.ICS`), when given, follows the journal.
     """
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for name, line in ((TRACES_LOG, syslog_line), (TRACES_JSONL, json_line)):
@@ -75,4 +78,6 @@ def write(sink: IO[bytes], pages: Callable[[], Iterable[list[JournalRow]]],
                 for page in pages():
                     check()
                     member.write("".join(line(r) + "\n" for r in page).encode())
-        return sum(info.file_size for info in zf.infolist())
+        if agenda is not None:
+            zf.writestr(AGENDA_ICS, agenda)
+        return len(zf.infolist()), sum(info.file_size for info in zf.infolist())

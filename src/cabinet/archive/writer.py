@@ -13,7 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html import escape
 from typing import IO, TYPE_CHECKING, BinaryIO
 
@@ -21,7 +21,9 @@ from cabinet import __version__
 from cabinet.archive import documentation, manifest, patient_package, transverse
 from cabinet.archive.container import EnvelopeWriter, Recipient
 from cabinet.archive.signature import sign_manifest
+from cabinet.domain.agenda import Appointment
 from cabinet.domain.portability import EXPORT_TYPES
+from cabinet.exchange.ics import write_calendar
 from cabinet.services.portability.ports import (
     ArchiveRequest,
     JournalPages,
@@ -65,15 +67,20 @@ class ArchiveWriter:
 
     def write(self, handle: IO[bytes], request: ArchiveRequest, patients: Iterator[PatientData],
               *, count: int, journal: JournalPages | None,
-              progress: Progress | None) -> WrittenArchive:
-        """Write the whole archive into `handle`; `journal` None leaves the traces out."""
+              progress: Progress | None,
+              agenda: Sequence[Appointment] | None = None) -> WrittenArchive:
+        """Write the whole archive into `handle`; `journal` None leaves the traces out.
+
+        `agenda` (a MASSIF export's) goes beside the journal as AGENDA.ICS.
+        """
         if not isinstance(request.recipient, Recipient):
             raise TypeError("an archive is encrypted for a container.Recipient")
         sink = _HashingSink(handle)  # type: ignore[arg-type]
         envelope = EnvelopeWriter(sink, request.recipient)  # type: ignore[arg-type]
         with zipfile.ZipFile(envelope, "w", compression=zipfile.ZIP_STORED,
                              allowZip64=True) as archive:
-            listing = _Content(archive, request).write(patients, count, journal, progress)
+            listing = _Content(archive, request).write(patients, count, journal, progress,
+                                                       agenda)
             signed = manifest.Manifest(
                 export_id=request.export_id,
                 extract_time=request.now.isoformat(timespec="seconds"),
@@ -112,7 +119,8 @@ class _Content:
             len(content) if expanded < 0 else expanded, patient_id))
 
     def write(self, patients: Iterator[PatientData], count: int, journal: JournalPages | None,
-              progress: Progress | None) -> list[manifest.ArchiveEntry]:
+              progress: Progress | None,
+              agenda: Sequence[Appointment] | None) -> list[manifest.ArchiveEntry]:
         index_rows: list[str] = []
         for number, (data, package) in enumerate(self._packages(patients, count), start=1):
             identity = data.identity_versions[-1].payload
@@ -127,20 +135,22 @@ class _Content:
             if progress is not None:
                 progress(number, count)
         if journal is not None:
-            self.listing.append(self._write_journal(journal))
+            self.listing.append(self._write_journal(journal, agenda))
         for path, content in documentation.files(SOFTWARE).items():
             self._add(path, "Documentation", content)
         self._add(INDEX_HTM, "Index", _index(self._request, index_rows))
         return self.listing
 
-    def _write_journal(self, journal: JournalPages) -> manifest.ArchiveEntry:
+    def _write_journal(self, journal: JournalPages,
+                       agenda: Sequence[Appointment] | None) -> manifest.ArchiveEntry:
         """TRANSV.ZIP streamed into the archive: the journal is never held whole in memory."""
+        calendar = None if agenda is None else write_calendar(agenda, self._request.now)
         with self._archive.open(transverse.ARCHIVE_NAME, "w", force_zip64=True) as member:
             sink = _HashingSink(member)  # type: ignore[arg-type]
-            expanded = transverse.write(sink, journal,  # type: ignore[arg-type]
-                                        self._request.cancel.check)
+            files, expanded = transverse.write(sink, journal,  # type: ignore[arg-type]
+                                               self._request.cancel.check, calendar)
         return manifest.ArchiveEntry(transverse.ARCHIVE_NAME, "Transverse", sink.size,
-                                     sink.digest.hexdigest(), 2, expanded)
+                                     sink.digest.hexdigest(), files, expanded)
 
     def _packages(self, patients: Iterator[PatientData], count: int
                   ) -> Iterator[tuple[PatientData, patient_package.Package]]:

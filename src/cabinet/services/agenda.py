@@ -287,8 +287,9 @@ class AgendaService:
         """Add the appointments of an iCalendar file Cabinet wrote; return how many.
 
         `patient_of` turns the file's patient numbers into this vault's (an archive's
-        import); by default they are this vault's own. An appointment already here (same
-        patient, start and type) is skipped; an unknown patient refuses the file whole.
+        import), None for a patient not imported (a duplicate set aside: their appointments
+        stay out); by default the numbers are this vault's own, and an unknown one refuses
+        the file whole. An appointment already here (same patient, start, type) is skipped.
         """
         try:
             read = read_calendar(data)
@@ -297,6 +298,8 @@ class AgendaService:
         mapped: dict[int, list[Appointment]] = {}
         for a in read:
             local = patient_of(a.patient_id) if patient_of else a.patient_id
+            if local is None and patient_of is not None:
+                continue
             if local is None or not self._store.patient_exists(local):
                 raise InvalidInput(f"L'agenda cite le patient n° {a.patient_id}, absent du "
                                    "coffre : rien n'a été importé.")

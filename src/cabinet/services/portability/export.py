@@ -7,10 +7,11 @@ when whole; a cancelled or failed export leaves nothing behind and journals noth
 """
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cabinet.domain.agenda import Appointment
 from cabinet.domain.audit import Action, JournalRow
 from cabinet.domain.portability import EXPORT_TYPES
 from cabinet.domain.record import EntryKind
@@ -57,9 +58,11 @@ class ArchiveResult:
 class ArchiveExporter(PracticeService):
     """Writes portability archives (CONT-2, CONT-4); every export is journaled per patient."""
 
-    def __init__(self, practice: Practice, writer: ArchiveWriter) -> None:
+    def __init__(self, practice: Practice, writer: ArchiveWriter,
+                 agenda: Callable[[], list[Appointment]] | None = None) -> None:
         super().__init__(practice)
         self._writer = writer
+        self._agenda = agenda  # the whole agenda, carried by a MASSIF export
 
     @not_audited("patient numbers only; the export journals each patient it writes")
     def patients(self, selection: Selection) -> list[int]:
@@ -96,9 +99,10 @@ class ArchiveExporter(PracticeService):
         datas = (self._read(selection, patient_id, f"PAT{n:05d}")
                  for n, patient_id in enumerate(patient_ids, start=1))
         journal = None if selection.export_type == "UNITAIRE" else self._journal_pages
+        agenda = self._agenda() if selection.export_type == "MASSIF" and self._agenda else None
         with staged_stream(out.destination, name, out.cancel) as handle:
             written = self._writer.write(handle, request, datas, count=len(patient_ids),
-                                         journal=journal, progress=progress)
+                                         journal=journal, progress=progress, agenda=agenda)
         result = ArchiveResult(str(out.destination / name), request.export_id,
                                len(patient_ids), written.size, written.sha256)
         try:  # journaled once whole and named; a cancel or failure now removes the file

@@ -21,8 +21,9 @@ from cabinet.domain.portability import EXPORT_TYPES
 from cabinet.domain.record import searchable_text
 from cabinet.domain.text import fold
 from cabinet.errors import KnownError
+from cabinet.services.agenda import AgendaService
 from cabinet.services.auditing import audited, audited_in_step
-from cabinet.services.issuing import PracticeService
+from cabinet.services.issuing import Practice, PracticeService
 from cabinet.services.patients import index_patient
 from cabinet.services.portability.ports import ArchiveSource, CheckedView, PatientView, Progress
 from cabinet.services.ports import ImportedArchive, NewEntry
@@ -77,6 +78,10 @@ class Prepared:
 
 class ArchiveImporter(PracticeService):
     """Checks then imports archives; the successor's own journal records the import."""
+
+    def __init__(self, practice: Practice, agenda: AgendaService | None = None) -> None:
+        super().__init__(practice)
+        self._agenda = agenda  # where an archive's AGENDA.ICS goes
 
     @audited_in_step
     def prepare(self, reader: ArchiveSource, progress: Progress | None = None,
@@ -147,12 +152,13 @@ class ArchiveImporter(PracticeService):
             checked.manifest.export_id, checked.manifest_xml, checked.signature,
             checked.signer.name, checked.signer.rpps, checked.signer.certificate_sha256,
             checked.manifest.extract_time, self._trail.now(), self._trail.actor.name))
-        imported = {"patients": 0, "entries": 0, "files": 0, "journal": 0}
+        imported = {"patients": 0, "entries": 0, "files": 0, "journal": 0, "appointments": 0}
+        numbers: dict[int, int] = {}  # the predecessor's patient numbers, here
         patients = [a for a in checked.manifest.archives if a.kind == "Patient"]
         for number, entry in enumerate(patients, start=1):
             if entry.name.removesuffix(".ZIP") not in skip:
                 counts = self._import_patient(reader.patient(entry), archive_ref,
-                                              checked.manifest.export_id)
+                                              checked.manifest.export_id, numbers)
                 imported["patients"] += 1
                 imported["entries"] += counts[0]
                 imported["files"] += counts[1]
@@ -169,15 +175,19 @@ class ArchiveImporter(PracticeService):
                 if walker.report() != checked.journal:
                     raise ImportRefused("Le journal du prédécesseur a changé entre la "
                                          "vérification et l'import : import annulé.")
+                if (calendar := reader.agenda(entry)) is not None and self._agenda:
+                    imported["appointments"] = self._agenda.import_calendar(calendar,
+                                                                            numbers.get)
         self._trail.record(Action.CREATE, target="portability import",
                            detail=f"{checked.manifest.export_id} {imported}")
         return imported
 
-    def _import_patient(self, patient: PatientView, archive_ref: int,
-                        export_id: str) -> tuple[int, int]:
+    def _import_patient(self, patient: PatientView, archive_ref: int, export_id: str,
+                        numbers: dict[int, int]) -> tuple[int, int]:
         record: dict[str, Any] = patient.record
         patient_id = self._portability.add_patient_as(record["created_at"],
                                                       record["created_by"])
+        numbers[record["source_patient_id"]] = patient_id
         for version in record["identity_versions"]:
             self._store.add_identity_version(patient_id, version["data"], version["author"],
                                              version["created_at"], version["reason"])

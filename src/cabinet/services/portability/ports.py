@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from cabinet.domain.agenda import Appointment
 from cabinet.domain.audit import ChainReport, JournalRow
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.ports import StoredVersion
@@ -73,7 +74,8 @@ class ArchiveWriter(Protocol):
 
     def write(self, handle: IO[bytes], request: ArchiveRequest, patients: Iterator[PatientData],
               *, count: int, journal: JournalPages | None,
-              progress: Progress | None) -> WrittenArchive:
+              progress: Progress | None,
+              agenda: Sequence[Appointment] | None = None) -> WrittenArchive:
         """Write the whole archive; `journal` is None when it holds no access traces."""
         ...
 
@@ -209,4 +211,8 @@ class ArchiveSource(Protocol):
 
     def journal_pages(self, entry: Any) -> Iterator[list[JournalRow]]:
         """The predecessor's journal rows, a page at a time."""
+        ...
+
+    def agenda(self, entry: Any) -> bytes | None:
+        """The agenda of the transverse part (iCalendar), checked; None when it has none."""
         ...
