@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from cabinet.card import token
+from cabinet.domain.signing import Signer
 from cabinet.errors import KnownError
-from cabinet.keys.card import Signer, holder_of
+from cabinet.keys.card import holder_of
 
 if TYPE_CHECKING:
     from cryptography import x509

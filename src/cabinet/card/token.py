@@ -27,8 +27,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from cabinet.card import development, readers
 from cabinet.card.development import release_build
+from cabinet.domain.signing import Signer
 from cabinet.errors import KnownError
-from cabinet.keys.card import Signer, holder_of
+from cabinet.keys.card import holder_of
 
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
 

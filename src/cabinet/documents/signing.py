@@ -18,7 +18,7 @@ from pyhanko.stamp.noop import NoOpStampStyle
 
 from cabinet.documents.layout import Rendered
 from cabinet.documents.pdfa import SIGNATURE_FIELD
-from cabinet.keys.card import Signer
+from cabinet.domain.signing import Signer
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
+from cabinet.domain.signing import Signer
 from cabinet.errors import WrongKey
 from cabinet.keys.header import KeyHeader, Slot, b64, unb64
 from cabinet.keys.wrapping import derive_key, seal_slot, unwrap
@@ -32,9 +32,6 @@ from cabinet.trust import anchors
 
 SLOT_TYPE = "card"
 OUTSIDE_IGC_SANTE = "hors IGC-Santé"
-Signer = Callable[[bytes], bytes]
-"""Returns the RSA PKCS#1 v1.5 signature of SHA-256(message): a card's key (its PIN already
-given) or a software key; the one type for key slots, documents and archives alike."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from cabinet.domain.audit import (
     AuditEvent,
 )
 from cabinet.domain.clock import Clock
+from cabinet.domain.signing import Signer
 from cabinet.errors import KnownError, VaultError
 from cabinet.keys import card, demo, password, recovery
 from cabinet.keys.header import KeyHeader, b64, unb64
@@ -96,7 +97,7 @@ class OpenVault:
                                    store=store, params=params)
         self._save_header(clock, "mot de passe du mode dégradé défini")
 
-    def enrol_card(self, certificate_der: bytes, sign: card.Signer, clock: Clock, *,
+    def enrol_card(self, certificate_der: bytes, sign: Signer, clock: Clock, *,
                    confirm_outside: ConfirmOutside | None = None,
                    module: str = "") -> card.CardHolder:
         """Enrol a card (first card, renewed card, a remplaçant's) while unlocked.
@@ -216,7 +217,7 @@ def unlock(folder: Path, credential: Credential, clock: Clock, workstation: str,
                      Actor("", "", credential.mode, workstation), hold=hold)
 
 
-def unlock_with_card(folder: Path, certificate_der: bytes, sign: card.Signer, clock: Clock,
+def unlock_with_card(folder: Path, certificate_der: bytes, sign: Signer, clock: Clock,
                      workstation: str) -> OpenVault:
     """Open the vault with a card whose PIN was given; its holder becomes the actor (AUTH-5)."""
     with _entering(folder) as (layout, header, hold):
