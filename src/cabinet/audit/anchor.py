@@ -11,10 +11,10 @@ physician out of the records.
 
 import hashlib
 import hmac
+from sqlite3 import Connection  # the vault's connection type; the journal sits below the vault
 
 from cabinet.keys.header import KeyHeader
 from cabinet.keys.wrapping import derive_key
-from cabinet.vault.database import Connection
 
 
 def _mac(data_key: bytes, vault_id: str, event_id: str, event_hash: str) -> str:

@@ -5,6 +5,7 @@ committed together or not at all. Triggers in the schema refuse UPDATE and DELET
 """
 
 from dataclasses import astuple, fields
+from sqlite3 import Connection  # the vault's connection type; the journal sits below the vault
 
 from cabinet.domain.audit import (
     GENESIS_HASH,
@@ -14,7 +15,6 @@ from cabinet.domain.audit import (
     JournalRow,
     chain_hash,
 )
-from cabinet.vault.database import Connection
 
 _COLUMNS = [f.name for f in fields(AuditEvent)]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cabinet import paths
-from cabinet.audit import evidence, journal
+from cabinet.audit import journal
 from cabinet.bootstrap import (
     AppContext,
     VaultDoor,
@@ -21,7 +21,7 @@ from cabinet.cli.prompts import TerminalPin, ask_line, ask_secret, confirm_outsi
 from cabinet.domain.clock import SystemClock
 from cabinet.domain.wording import french_datetime
 from cabinet.errors import KnownError
-from cabinet.vault import database
+from cabinet.vault import database, evidence
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import OpenVault, Owner, create_vault
 

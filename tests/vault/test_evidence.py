@@ -3,10 +3,10 @@ and anchor alerts that stay raised until acknowledged (DESIGN §2, TRACE-2)."""
 
 import pytest
 
-from cabinet.audit import evidence
 from cabinet.domain.audit import AccessMode, Action, Actor
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput, KnownError
+from cabinet.vault import evidence
 from helpers.vaults import identity
 
 
