@@ -317,6 +317,32 @@ def take_seizure(window: MainWindow, out: Path) -> None:
     choose(window, "Documents signés", "Saisie judiciaire")
 
 
+def take_ledger(window: MainWindow, out: Path) -> None:
+    """The day's livre-journal des recettes, after the fees of a few of today's encounters."""
+    from cabinet.domain.fees import FeeInput
+    from cabinet.ui.fees.ledger_window import LedgerWindow
+
+    ctx = window.context()
+    encounters = ctx.vault.conn.execute(  # the latest encounter of six patients
+        "SELECT lineage, max(effective_date) FROM entry WHERE kind = 'encounter' "
+        "GROUP BY patient_id ORDER BY 2 DESC LIMIT 6").fetchall()
+    payments = (("cheque", 0), ("card", 0), ("cash", 0), ("card", 2100), ("cheque", 0),
+                ("transfer", 0))
+    for (lineage, dated), (method, third_party) in zip(encounters, payments, strict=True):
+        total = ctx.fees.quote(FeeInput((("G", 1),)),
+                               dt.date.fromisoformat(dated[:10])).total_cents
+        ctx.fees.record(lineage, FeeInput(
+            (("G", 1),), total - third_party, method,
+            f"{4_810_000 + lineage}" if method == "cheque" else "", third_party))
+
+    def grab(dialog: QDialog) -> None:
+        save_png(dialog, out / "ledger.png")
+        dialog.reject()
+
+    when_dialog_shows(grab, LedgerWindow)
+    choose(window, "Fichier", "Livre des recettes")
+
+
 def known_patients(ctx: AppContext, patient_id: int) -> list[Identity]:
     """Two patients of the first vault, as the second vault will already know them.
 
@@ -417,6 +443,7 @@ def main() -> int:
         archive, passphrase = take_archive_export(window, out, usb)
         take_cessation(window, out)
         take_seizure(window, out)
+        take_ledger(window, out)
         assert window.ctx is not None
         known = known_patients(window.ctx, patient_id)
         window.close()  # locks

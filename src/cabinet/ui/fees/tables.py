@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QTableWidget, QTableWidgetItem
 
 
@@ -14,15 +14,20 @@ def read_only_table(columns: Sequence[str], name: str) -> QTableWidget:
     table.setAccessibleName(name)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()  # the lines carry their own numbers
+    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
-    """Show these rows' texts."""
+    """Show these rows' texts, amounts on the right."""
     table.setRowCount(len(rows))
     for index, cells in enumerate(rows):
         for column, value in enumerate(cells):
-            table.setItem(index, column, QTableWidgetItem(value))
+            item = QTableWidgetItem(value)
+            if value.endswith("€"):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(index, column, item)
     table.resizeColumnsToContents()
 
 
