@@ -20,6 +20,7 @@ from cabinet.domain.identity import identity_from_dict
 from cabinet.domain.portability import EXPORT_TYPES
 from cabinet.domain.record import searchable_text
 from cabinet.domain.text import fold
+from cabinet.domain.wording import french_datetime
 from cabinet.errors import KnownError
 from cabinet.services.agenda import AgendaService
 from cabinet.services.auditing import audited, audited_in_step
@@ -27,7 +28,6 @@ from cabinet.services.issuing import Practice, PracticeService
 from cabinet.services.patients import index_patient
 from cabinet.services.portability.ports import ArchiveSource, CheckedView, PatientView, Progress
 from cabinet.services.ports import ImportedArchive, NewEntry
-from cabinet.services.wording import french_datetime
 
 
 class ImportRefused(KnownError):
