@@ -85,3 +85,50 @@ def test_the_ledger_shows_the_days_and_months_totals(unlocked, qtbot, vault):
     ledger.lines.setFocus()
     qtbot.keyClick(ledger.lines, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert ledger.chosen_day() == dt.date(2026, 11, 1) and ledger.lines.rowCount() == 0
+
+
+def emilie_encounter(ctx, vault):
+    return next(e.lineage for e in ctx.records.open_record(vault["emilie"]).entries
+                if e.kind == "encounter")
+
+
+def test_unpaid_with_tiers_payant_then_cancelled_from_the_ledger(unlocked, qtbot, vault):
+    ctx = unlocked.ctx
+    lineage = emilie_encounter(ctx, vault)
+    dialog = PaymentDialog(ctx.fees, lineage, dt.date(2026, 10, 5), parent=unlocked)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.acts, "G")
+    dialog.third_party.setText("21")
+    assert dialog.paid.text() == "9,00" and not dialog.paid.isEnabled()  # « non payé »
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.error.text() == ""
+    [fee] = ctx.fees.encounter_fees(lineage)
+    assert (fee.third_party_cents, fee.patient_paid_cents) == (2100, 0)
+    ctx.fees.pay(fee.fee_id, 900, "card")
+    ledger = LedgerWindow(unlocked.context, unlocked.exporter, parent=unlocked)
+    qtbot.addWidget(ledger)
+    ledger.lines.selectRow(0)
+    answer_dialogs(lambda box: (box.setTextValue("erreur de patient"), box.accept()))
+    ledger.cancel_selected()
+    assert [ledger.lines.item(r, 4).text() for r in range(2)] == ["9,00 €", "-9,00 €"]
+    assert ledger.lines.item(1, 5).text() == ledger.lines.item(0, 0).text()
+    assert "total 0,00 €" in ledger.day_totals.text()
+
+
+def test_a_new_rate_is_added_as_a_dated_line(unlocked, qtbot):
+    from cabinet.ui.fees.rates_dialog import RatesDialog
+
+    ctx = unlocked.ctx
+    dialog = RatesDialog(ctx.fees, dt.date(2026, 11, 2), parent=unlocked)
+    qtbot.addWidget(dialog)
+    shown = dialog.rates.rowCount()
+    qtbot.keyClicks(dialog.code, "G")
+    qtbot.keyClicks(dialog.amount, "-2")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.error.text() == "Un montant ne peut pas être négatif."
+    dialog.amount.setText("32,50")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    table = ctx.fees.table()
+    assert len(table.rates) == shown + 1
+    assert table.rate_on("G", dt.date(2026, 11, 2))[1] == 3250
+    assert table.rate_on("G", dt.date(2026, 11, 1))[1] == 3000
