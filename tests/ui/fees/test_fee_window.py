@@ -105,6 +105,10 @@ def test_unpaid_with_tiers_payant_then_cancelled_from_the_ledger(unlocked, qtbot
     [fee] = ctx.fees.encounter_fees(lineage)
     assert (fee.third_party_cents, fee.patient_paid_cents) == (2100, 0)
     ctx.fees.pay(fee.fee_id, 900, "card")
+    again = PaymentDialog(ctx.fees, lineage, dt.date(2026, 10, 5), parent=unlocked)
+    qtbot.addWidget(again)
+    assert again.already.text() == ("Déjà noté pour cette consultation : G — 30,00 €, payé "
+                                    "9,00 €, tiers payant 21,00 €.")
     ledger = LedgerWindow(unlocked.context, unlocked.exporter, parent=unlocked)
     qtbot.addWidget(ledger)
     ledger.lines.selectRow(0)

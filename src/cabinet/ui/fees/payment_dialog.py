@@ -22,12 +22,26 @@ from cabinet.domain.fees import (
 )
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.fees import FeeService
-from cabinet.services.ports import StoredVersion
+from cabinet.services.ports import FeeRow, StoredVersion
 from cabinet.ui.common.dialogs import ServiceDialog
 from cabinet.ui.common.errors import show_known_error
 
 UNPAID = "Non payé"
 NO_ENCOUNTER = "Sélectionnez d'abord la consultation dans l'onglet « Consultations »."
+
+
+def already_recorded(rows: list[FeeRow]) -> str:
+    """What this encounter's earlier fees say, so that none is recorded twice."""
+    standing = [row for row in rows if not row.cancelled]
+    if not standing:
+        return ""
+    said = "; ".join(
+        " ".join(f"{a['code']}×{a['quantity']}" if a["quantity"] > 1 else a["code"]
+                 for a in row.acts)
+        + f" — {euros(row.total_cents)}, payé {euros(row.patient_paid_cents)}"
+        + (f", tiers payant {euros(row.third_party_cents)}" if row.third_party_cents else "")
+        for row in standing)
+    return f"Déjà noté pour cette consultation : {said}."
 
 
 class PaymentDialog(ServiceDialog):
@@ -67,6 +81,10 @@ class PaymentDialog(ServiceDialog):
         form.addRow("Montant &payé maintenant", self.paid)
         form.addRow("&Mode de paiement", self.method)
         form.addRow("N° du &chèque", self.cheque)
+        self.already = QLabel(already_recorded(fees.encounter_fees(lineage)))
+        self.already.setObjectName("feesAlready")
+        self.already.setWordWrap(True)
+        self.body.addWidget(self.already)
         self.body.addLayout(form)
         self._offered = ""
         for edit in (self.acts, self.third_party):
