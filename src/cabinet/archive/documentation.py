@@ -10,6 +10,7 @@ import json
 from html import escape
 from importlib import resources
 
+from cabinet.domain.prescribing import DURATION_UNITS, NON_SUBSTITUTION, check_line
 from cabinet.domain.record import (
     CONSENT_TOPICS,
     DOCUMENT_TYPES,
@@ -24,14 +25,29 @@ _KINDS = {
     "history": ("Antécédent", "category (" + ", ".join(HISTORY_CATEGORIES) + "), text, "
                 "date, relative"),
     "allergy": ("Allergie ou intolérance", "status: present (substance, reaction, "
-                "intolerance) ou none_known (négatif explicite : aucune allergie connue)"),
+                "intolerance ; substance_code, code de la substance dans la base des "
+                "médicaments de l'ANSM, ou allergy_class, classe de médicaments nommée, quand "
+                "l'allergie y a été rattachée) ou none_known (négatif explicite : aucune "
+                "allergie connue)"),
     "risk_factor": ("Facteur de risque", "text"),
-    "treatment": ("Traitement au long cours", "drug, dosage, since, stopped"),
+    "treatment": ("Traitement au long cours", "drug, dosage, since, stopped, cis (code CIS "
+                  "du médicament prescrit dont la date d'arrêt met fin à la ligne)"),
     "encounter": ("Consultation", "date, reason, history, examination, conclusion, plan, "
                   "vitals [{code, value, unit}] (codes : " + ", ".join(
                       f"{code} = {sign.label} en {sign.unit}"
                       for code, sign in VITAL_SIGNS.items()) + ")"),
-    "prescription": ("Ordonnance", "date, lines [{drug, dosage, duration, ald}]"),
+    "prescription": ("Ordonnance", "date, lines : ligne en texte libre {drug, dosage, "
+                     "duration, ald}, ou ligne de la base des médicaments de l'ANSM (avec "
+                     "dci) : dci, brand (nom de marque gardé, sinon vide), form, cis, cip13 "
+                     "(boîte choisie), units_per_box, release (date de la base), secure "
+                     "(ordonnance sécurisée), posology {dose, unit, per_day, duration, "
+                     "duration_unit (" + ", ".join(DURATION_UNITS) + "), text}, boxes, "
+                     "non_substitutable (" + ", ".join(NON_SUBSTITUTION) + " ou vide), ald, "
+                     "long_term (traitement de fond), renewals, allergy_alerts, "
+                     "allergy_override (motif de prescription malgré l'allergie) ; drug, "
+                     "dosage et duration y sont le texte imprimé. En FHIR : MedicationRequest "
+                     "codé par le CIS et le CIP13 (systèmes du guide ePrescription de l'ANS), "
+                     "posologie structurée et nombre de boîtes (dispenseRequest)"),
     "document": ("Document", "doc_type (" + ", ".join(DOCUMENT_TYPES) + "), title, origin, "
                  "date, filename, media_type, sha256, size (le fichier est DOCnnnnn)"),
     "advance_directive": ("Directives anticipées", "date, text, holder"),
@@ -120,6 +136,12 @@ d'une consultation n'a pas été prise ; elle n'est jamais « normale » par dé
 
 def sample() -> bytes:
     """EXEMPLE.JSON: a synthetic patient in the DOSSIER.JSON format."""
+    # CIS 64539416 « CLAMOXYL 1 g, comprimé dispersible », its box of 14 tablets
+    line = check_line({
+        "dci": "amoxicilline 1 g", "brand": "", "form": "comprimé dispersible",
+        "cis": "64539416", "cip13": "3400934171727", "units_per_box": 14,
+        "release": "2026-01-28", "posology": {"dose": 1, "unit": "comprimé", "per_day": 3,
+                                              "duration": 7, "duration_unit": "days"}}, 1)
     example = {
         "schema": "cabinet.archive.patient/1", "archive": "PAT00001", "source_patient_id": 1,
         "created_at": "2024-01-15T09:00:00.000+00:00", "created_by": "Dr Exemple",
@@ -140,7 +162,12 @@ def sample() -> bytes:
                          "", "vitals": [{"code": "weight", "value": 61.0, "unit": "kg"}],
                          "conclusion": "", "plan": ""}, "non_communicable": False,
              "author": "Dr Exemple", "created_at": "2024-01-15T09:05:00.000+00:00",
-             "reason": ""}],
+             "reason": ""},
+            {"id": 3, "lineage": 3, "version": 1, "kind": "prescription",
+             "effective_date": "2024-01-15",
+             "payload": {"date": "2024-01-15", "lines": [line]},
+             "non_communicable": False, "author": "Dr Exemple",
+             "created_at": "2024-01-15T09:07:00.000+00:00", "reason": ""}],
         "files": []}
     return json.dumps(example, ensure_ascii=False, indent=2).encode()
 

@@ -7,14 +7,26 @@ every one with `fhir.resources` (R4B, wire-compatible with R4 for these resource
 
 "Not entered" is the absence of a resource; an explicit negative is a resource saying so:
 "no known allergy" is an AllergyIntolerance coded SNOMED CT 716186003.
+
+A prescription line written from the drug base is coded by its CIS and its box's CIP13, with
+its posology structured where it is (dose, times a day, duration) and the boxes to dispense;
+an allergy recorded against a substance of the base is coded by the substance's code. The
+code systems are those of the ANS's FHIR ePrescription guide (`input/fsh/aliases.fsh` of
+github.com/ansforge/interop-ig-fhir-ePrescription: `$SpecialitePharmaceutique`, `$CIP`,
+`$TechANSM`). A free-text line is its text, as always.
 """
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cabinet.domain.prescribing import DURATION_UNITS, NON_SUBSTITUTION, is_structured
 from cabinet.services.ports import StoredVersion
 
 INS_NIR_OID = "urn:oid:1.2.250.1.213.1.4.8"
+CIS_SYSTEM = "http://data.esante.gouv.fr/ansm/medicament/SpecialitePharmaceutique"
+CIP_SYSTEM = "http://data.esante.gouv.fr/ansm/medicament/Presentation"
+SUBSTANCE_SYSTEM = "http://data.esante.gouv.fr/ansm/medicament/substance"
+COURSE_OF_THERAPY = "http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy"
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
@@ -29,6 +41,7 @@ VITAL_LOINC = {
     "glycemia": ("41653-7", "Glucose [Mass/volume] in Capillary blood by Glucometer", "g/L"),
 }
 _GENDER = {"F": "female", "M": "male", "I": "unknown"}
+_UCUM_TIME = {"days": "d", "weeks": "wk", "months": "mo"}
 _SUBJECT = {"reference": "Patient/patient"}
 
 
@@ -69,6 +82,9 @@ def _allergy(entry: StoredVersion) -> dict[str, Any]:
                             "text": "Aucune allergie connue"}
         return resource
     resource["code"] = _text(payload["substance"])
+    if payload.get("substance_code"):
+        resource["code"]["coding"] = [{"system": SUBSTANCE_SYSTEM,
+                                       "code": payload["substance_code"]}]
     resource["type"] = "intolerance" if payload.get("intolerance") else "allergy"
     if payload.get("reaction"):
         resource["reaction"] = [{"manifestation": [_text(payload["reaction"])]}]
@@ -106,13 +122,52 @@ def _treatment(entry: StoredVersion) -> dict[str, Any]:
 
 
 def _prescription(entry: StoredVersion) -> list[dict[str, Any]]:
-    return [{"resourceType": "MedicationRequest", "id": f"e{entry.lineage}-{n}",
-             "status": "completed", "intent": "order", "subject": _SUBJECT,
-             "authoredOn": entry.payload["date"],
-             "medicationCodeableConcept": _text(line["drug"]),
-             "dosageInstruction": [{"text": f"{line['dosage']} — {line['duration']}"}],
-             **({"note": [{"text": "ALD (bizone, partie haute)"}]} if line.get("ald") else {})}
-            for n, line in enumerate(entry.payload["lines"], start=1)]
+    found = []
+    for n, line in enumerate(entry.payload["lines"], start=1):
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationRequest", "id": f"e{entry.lineage}-{n}",
+            "status": "completed", "intent": "order", "subject": _SUBJECT,
+            "authoredOn": entry.payload["date"],
+            "medicationCodeableConcept": _text(line["drug"]),
+            "dosageInstruction": [{"text": f"{line['dosage']} — {line['duration']}"}]}
+        if is_structured(line):
+            resource.update(_structured(line, resource["dosageInstruction"][0]))
+        if line.get("ald"):
+            resource["note"] = [{"text": "ALD (bizone, partie haute)"}]
+        found.append(resource)
+    return found
+
+
+def _structured(line: Mapping[str, Any], dosage: dict[str, Any]) -> dict[str, Any]:
+    """What a line of the drug base adds: codes, structured posology, boxes, substitution."""
+    codes = [{"system": CIS_SYSTEM, "code": line["cis"], "display": line["dci"]}]
+    if line.get("cip13"):
+        codes.append({"system": CIP_SYSTEM, "code": line["cip13"]})
+    posology = line["posology"]
+    bounds = {"value": posology["duration"], "unit": DURATION_UNITS[posology["duration_unit"]],
+              "system": UCUM, "code": _UCUM_TIME[posology["duration_unit"]]}
+    repeat: dict[str, Any] = {"boundsDuration": bounds}
+    if posology.get("per_day"):
+        repeat |= {"frequency": posology["per_day"], "period": 1, "periodUnit": "d"}
+    dosage["timing"] = {"repeat": repeat}
+    if posology.get("dose") is not None:
+        dosage["doseAndRate"] = [{"doseQuantity": {"value": posology["dose"],
+                                                   "unit": posology["unit"]}}]
+    added: dict[str, Any] = {
+        "medicationCodeableConcept": {"coding": codes, "text": line["drug"]},
+        "courseOfTherapyType": {"coding": [{
+            "system": COURSE_OF_THERAPY,
+            "code": "continuous" if line.get("long_term") else "acute"}]}}
+    dispense: dict[str, Any] = {"numberOfRepeatsAllowed": line.get("renewals", 0),
+                                "expectedSupplyDuration": bounds}
+    if line.get("boxes"):
+        dispense["quantity"] = {"value": line["boxes"], "unit": "boîte"}
+    added["dispenseRequest"] = dispense
+    if line.get("non_substitutable"):
+        reason = line["non_substitutable"]
+        added["substitution"] = {"allowedBoolean": False, "reason": {
+            "text": f"Non substituable ({reason}) : {NON_SUBSTITUTION[reason]}"}}
+    return added
 
 
 def _encounter(entry: StoredVersion) -> list[dict[str, Any]]:
