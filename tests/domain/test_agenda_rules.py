@@ -17,6 +17,8 @@ from cabinet.domain.agenda import (
     check_setup,
     check_status_change,
     closed_because,
+    hours_text,
+    parse_hours,
     setup_from_dict,
     setup_to_dict,
     waiting_order,
@@ -111,3 +113,13 @@ def test_french_holidays_mainland_and_overseas():
     assert holiday("57", dt.date(2026, 4, 3)) == "Vendredi saint"
     assert closed_because(SETUP, dt.date(2026, 11, 11), holiday("", dt.date(2026, 11, 11))) \
         == "Jour férié : Armistice"
+
+
+def test_opening_hours_are_typed_as_a_physician_writes_them():
+    spans = parse_hours("8h30-12:30 ; 14 à 19h", "lundi")
+    assert hours_text(spans) == "08:30-12:30, 14:00-19:00"
+    assert parse_hours("  ", "dimanche") == ()
+    with pytest.raises(AgendaError, match="Horaires du mardi : « 25:00 » n'est pas une heure"):
+        parse_hours("08:00-25:00", "mardi")
+    with pytest.raises(AgendaError, match="Horaires du mardi : écrivez par exemple"):
+        parse_hours("08:00", "mardi")

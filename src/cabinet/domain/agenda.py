@@ -134,6 +134,36 @@ class AgendaSetup:
         return (min(s.start for s in spans), max(s.end for s in spans)) if spans else None
 
 
+def parse_time(text: str, what: str) -> dt.time:
+    """« 8:30 », « 08h30 » or « 14 » as a time; `AgendaError` naming `what` otherwise."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*", text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        return dt.time(int(match[1]), int(match[2] or 0))
+    except ValueError:
+        raise AgendaError(f"{what} : « {text.strip()[:20]} » n'est pas une heure "
+                          "(écrivez 08:30).") from None
+
+
+def parse_hours(text: str, day: str) -> tuple[TimeRange, ...]:
+    """« 08:30-12:30, 14:00-19:00 » as spans (empty: closed); `AgendaError` otherwise."""
+    spans = []
+    for part in (p for p in re.split(r"[,;]", text) if p.strip()):
+        ends = re.split(r"\s*(?:-|–|à)\s*", part.strip())
+        if len(ends) != 2:
+            raise AgendaError(f"Horaires du {day} : écrivez par exemple « 08:30-12:30, "
+                              "14:00-19:00 ».")
+        spans.append(TimeRange(parse_time(ends[0], f"Horaires du {day}"),
+                               parse_time(ends[1], f"Horaires du {day}")))
+    return tuple(spans)
+
+
+def hours_text(spans: tuple[TimeRange, ...]) -> str:
+    """Spans as the physician types them."""
+    return ", ".join(f"{_hm(s.start)}-{_hm(s.end)}" for s in spans)
+
+
 def check_setup(setup: AgendaSetup) -> AgendaSetup:
     """The setup as given, or `AgendaError` in French."""
     if not setup.types:

@@ -209,8 +209,9 @@ class AgendaService:
                      f"statut : {before.status.value} → {status.value}")
 
     # --- reads ----------------------------------------------------------------------------
-    def _day(self, setup: AgendaSetup, day: dt.date, found: list[Appointment]) -> DayView:
-        return DayView(day, closed_because(setup, day, self._holiday(day)),
+    def _day(self, setup: AgendaSetup, day: dt.date, found: list[Appointment],
+             zone: str) -> DayView:
+        return DayView(day, closed_because(setup, day, holiday(zone, day)),
                        [a for a in found if a.start.date() == day])
 
     @audited
@@ -219,7 +220,7 @@ class AgendaService:
         found = self._between(day, day + dt.timedelta(days=1))
         self._trail.record(Action.READ, target=f"agenda:day {day.isoformat()}",
                            detail=_shown(found))
-        return self._day(self.setup(), day, found)
+        return self._day(self.setup(), day, found, self._settings.value(HOLIDAY_ZONE))
 
     @audited
     def week(self, day: dt.date) -> list[DayView]:
@@ -229,7 +230,8 @@ class AgendaService:
         self._trail.record(Action.READ, target=f"agenda:week {days[0].isoformat()}",
                            detail=_shown(found))
         setup = self.setup()
-        return [self._day(setup, d, found) for d in days]
+        zone = self._settings.value(HOLIDAY_ZONE)  # read once for the seven days
+        return [self._day(setup, d, found, zone) for d in days]
 
     @audited
     def waiting_room(self, day: dt.date) -> list[Appointment]:
@@ -256,7 +258,7 @@ class AgendaService:
 
         found = self._between(day, day + dt.timedelta(days=1))
         listed = [a for a in found if a.status is not Status.CANCELLED]
-        document = day_list_document(letterhead, day, self._day(self.setup(), day, []).closed,
+        document = day_list_document(letterhead, day, self.closed(day),
                                      listed)
         written = write_file(destination, f"rendez-vous-{day.isoformat()}.pdf",
                              unsigned(document), CancelToken())

@@ -4,7 +4,7 @@ room to the encounter, the day's list (issue 17)."""
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QTableWidgetItem
 
 from cabinet.domain.agenda import Request, Status
 from cabinet.domain.record import EntryKind
@@ -151,3 +151,25 @@ def test_locking_closes_the_agenda(unlocked, qtbot):
     agenda = open_agenda(unlocked, qtbot)
     unlocked.lock()
     assert not agenda.isVisible()
+
+
+def test_the_setup_is_typed_as_written_and_refused_in_french(unlocked, qtbot):
+    from cabinet.ui.agenda.setup_dialog import AgendaSetupDialog
+
+    ctx = unlocked.ctx
+    dialog = AgendaSetupDialog(ctx, parent=unlocked)
+    qtbot.addWidget(dialog)
+    dialog.hours[5].setText("")  # closed on Saturdays from now on
+    dialog.absences.insertRow(0)
+    for column, text in enumerate(("16/11/2026", "20/11/2026", "Congés")):
+        dialog.absences.setItem(0, column, QTableWidgetItem(text))
+    dialog.hours[1].setText("8h-12h, 14h-25h")
+    dialog.buttons.accepted.emit()
+    assert dialog.error.text() == ("Horaires du mardi : « 25h » n'est pas une heure (écrivez "
+                                   "08:30).")
+    dialog.hours[1].setText("8h-12h, 14h-19h")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert ctx.agenda.closed(dt.date(2026, 11, 18)) == "Absence : Congés"
+    assert ctx.agenda.closed(dt.date(2026, 11, 7)) == "Cabinet fermé"
+    assert ctx.agenda.setup().hours[1][0].start == dt.time(8)

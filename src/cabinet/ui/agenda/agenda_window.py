@@ -107,21 +107,23 @@ class AgendaWindow(QDialog):
         return button
 
     # --- the view -------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Read the day or the week again (one journaled read) and the waiting room."""
+    def refresh(self, *, waiting: bool = True) -> None:
+        """Read the day or the week again (one journaled read), and the waiting room.
+
+        Moving to another day or week (`waiting` False) leaves the waiting room as it is.
+        """
         agenda = self.ctx.agenda
         days = agenda.week(self.day) if self.week_view else [agenda.day(self.day)]
         self.shown = {a.id: a for d in days for a in d.appointments}
         self.grid.show_days(agenda.setup(), days)
-        if not self.week_view:
-            self.grid.setCurrentCell(max(self.grid.currentRow(), 0), 0)
-        else:
-            self.grid.setCurrentCell(max(self.grid.currentRow(), 0), self.day.weekday())
+        self.grid.setCurrentCell(max(self.grid.currentRow(), 0),
+                                 self.day.weekday() if self.week_view else 0)
         monday = week_of(self.day)[0]
         self.title.setText(f"<b>Semaine du {french_day(monday)}</b>" if self.week_view
                            else f"<b>{french_day(self.day).capitalize()}</b>")
-        today = self.ctx.clock.now().astimezone().date()
-        self.waiting.show_waiting(agenda.waiting_room(today))
+        if waiting:
+            today = self.ctx.clock.now().astimezone().date()
+            self.waiting.show_waiting(agenda.waiting_room(today))
         self._show_selected()
 
     def today(self) -> None:
@@ -132,14 +134,14 @@ class AgendaWindow(QDialog):
     def step(self, direction: int) -> None:
         """The previous or next day; in the week view, week."""
         self.day += dt.timedelta(days=direction * (7 if self.week_view else 1))
-        self.refresh()
+        self.refresh(waiting=False)
 
     def toggle_week(self) -> None:
         """The week holding the day, or back to the day (W)."""
         if self.week_view and (chosen := self.grid.selected_day()) is not None:
             self.day = chosen
         self.week_view = not self.week_view
-        self.refresh()
+        self.refresh(waiting=False)
 
     def _show_selected(self) -> None:
         found = [self.shown[n] for n in self.grid.selected_appointments() if n in self.shown]

@@ -5,6 +5,7 @@ and a day the practice is closed (holiday, absence) are grey and take no appoint
 grid holds only what the service returned for the days shown: nothing is read here.
 """
 
+import bisect
 import datetime as dt
 import math
 
@@ -42,6 +43,7 @@ class AgendaGrid(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setDefaultSectionSize(22)
+        self.setWordWrap(False)  # one line per cell: the week paints within its budget
         self.days: list[DayView] = []
         self.times: list[dt.time] = []
         self._free: set[tuple[int, int]] = set()
@@ -79,7 +81,7 @@ class AgendaGrid(QTableWidget):
         spans = setup.hours[day.day.weekday()]
         blocks = [b for b in setup.blocks if b.weekday == day.day.weekday()]
         for row, time in enumerate(self.times):
-            item = QTableWidgetItem()
+            item = QTableWidgetItem()  # a free slot has none: fewer items, a quicker paint
             if day.closed:
                 item.setBackground(CLOSED)
                 item.setToolTip(day.closed)
@@ -90,6 +92,7 @@ class AgendaGrid(QTableWidget):
                 item.setBackground(OUTSIDE)
             else:
                 self._free.add((row, column))
+                continue
             self.setItem(row, column, item)
         covered: dict[int, QTableWidgetItem] = {}
         for appointment in day.appointments:
@@ -99,7 +102,7 @@ class AgendaGrid(QTableWidget):
     def _place(self, setup: AgendaSetup, column: int, appointment: Appointment,
                covered: dict[int, QTableWidgetItem]) -> None:
         start = appointment.start.time()
-        row = next((r for r, t in reversed(list(enumerate(self.times))) if t <= start), 0)
+        row = max(bisect.bisect_right(self.times, start) - 1, 0)
         label = (f"{start:%H:%M} {appointment.patient_name} — {appointment.type_name}"
                  + ("" if appointment.status is Status.PLANNED
                     else f" ({STATUS_LABELS[appointment.status]})"))

@@ -34,7 +34,8 @@ class AgendaMenu(QMenu):
         self.actions_offered: list[QAction] = [
             opening,
             self.addAction("&Exporter l'agenda (iCalendar)…", self.export_calendar),
-            self.addAction("&Importer un agenda (iCalendar)…", self.import_calendar)]
+            self.addAction("&Importer un agenda (iCalendar)…", self.import_calendar),
+            self.addAction("&Paramétrer l'agenda…", self.change_setup)]
 
     def open_agenda(self) -> None:
         """Show the agenda on today, a new window after a lock."""
@@ -50,6 +51,14 @@ class AgendaMenu(QMenu):
             self.agenda_window.show()
         self.agenda_window.raise_()
         self.agenda_window.activateWindow()
+
+    def change_setup(self) -> None:
+        """Types, opening hours, absences and blocks; an open agenda shows them at once."""
+        from cabinet.ui.agenda.setup_dialog import AgendaSetupDialog
+
+        if AgendaSetupDialog(self._context(), parent=self._parent).exec() and \
+                self.agenda_window is not None and self.agenda_window.isVisible():
+            self.agenda_window.refresh()
 
     def export_calendar(self) -> None:
         """The whole agenda into an .ics file the physician names."""
