@@ -2,7 +2,7 @@
 
     uv run python -m benchmarks --scale small|large|huge --json PATH
                                 [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
-                                [--drugs] [--fees]
+                                [--drugs] [--fees] [--agenda]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -59,6 +59,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--fees", action="store_true",
                         help="also measure fees: five years of acts, the year's ledger totals "
                              "and CSV")
+    parser.add_argument("--agenda", action="store_true",
+                        help="also measure the agenda: five years of appointments, the week "
+                             "view painted, the iCalendar export")
     return parser.parse_args(argv)
 
 
@@ -97,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.fees:
         say("Measuring fees and the receipts ledger")
         run = measure_fees(run, workload, scale)
+    if args.agenda:
+        say("Measuring the agenda")
+        run = measure_agenda(run, workload, scale)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))
@@ -172,6 +178,19 @@ def measure_fees(run: report.Run, workload: Workload, scale: Scale) -> report.Ru
         ctx.lock()
     return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
                                fees_detail=detail)
+
+
+def measure_agenda(run: report.Run, workload: Workload, scale: Scale) -> report.Run:
+    """The agenda measures (issue 17), added to `run`."""
+    from benchmarks import agenda
+
+    ctx = open_context(workload.vault_folder)
+    try:
+        timings, detail = agenda.measure(ctx, scale, SEED)
+    finally:
+        ctx.lock()
+    return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
+                               agenda_detail=detail)
 
 
 def workload_counts(ctx: AppContext, workload: Workload) -> dict[str, Any]:

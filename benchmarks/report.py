@@ -37,6 +37,7 @@ class Run:
     backup_detail: dict[str, Any] = field(default_factory=dict)
     drugs_detail: dict[str, Any] = field(default_factory=dict)
     fees_detail: dict[str, Any] = field(default_factory=dict)
+    agenda_detail: dict[str, Any] = field(default_factory=dict)
 
 
 def machine(sqlcipher_version: str, sqlite_version: str) -> dict[str, Any]:
@@ -68,6 +69,8 @@ def to_json(run: Run) -> dict[str, Any]:
         document["drugs_detail"] = run.drugs_detail
     if run.fees_detail:
         document["fees_detail"] = run.fees_detail
+    if run.agenda_detail:
+        document["agenda_detail"] = run.agenda_detail
     return document
 
 

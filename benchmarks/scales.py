@@ -30,6 +30,8 @@ DRUGS_IMPORT_BUDGET_MS = 20_000.0  # issue 16: a whole BDPM release
 DRUGS_SEARCH_BUDGET_MS = 5.0  # issue 16: each keystroke, CIP lookups included
 FEES_TOTALS_BUDGET_MS = 50.0  # issue 17: the year's ledger totals
 FEES_CSV_BUDGET_MS = 2_000.0  # issue 17: the year's CSV export
+AGENDA_WEEK_BUDGET_MS = 50.0  # issue 17: the week view painted, and the next week
+AGENDA_ICALENDAR_BUDGET_MS = 5_000.0  # issue 17: five years exported as iCalendar
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -69,6 +71,9 @@ class Scale:
             "drugs_search": DRUGS_SEARCH_BUDGET_MS,
             "fees_year_totals": FEES_TOTALS_BUDGET_MS,
             "fees_year_csv": FEES_CSV_BUDGET_MS,
+            "agenda_week_view": AGENDA_WEEK_BUDGET_MS,
+            "agenda_next_week": AGENDA_WEEK_BUDGET_MS,
+            "agenda_icalendar_export": AGENDA_ICALENDAR_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:
