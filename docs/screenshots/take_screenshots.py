@@ -54,6 +54,16 @@ from cabinet.ui.record.audit_viewer import AuditViewer
 from cabinet.ui.record.encounter_dialog import EncounterDialog
 from cabinet.ui.record.prescription_dialog import PrescriptionDialog
 
+AGENDA_DAY = (  # (hour, minute), (type, minutes), reason: one day of the demo's agenda
+    ((9, 0), ("Consultation", 20), "Fièvre depuis deux jours"),
+    ((9, 30), ("Suivi court", 15), "Renouvellement"),
+    ((9, 45), ("Consultation", 20), "Certificat de sport"),
+    ((10, 15), ("Consultation longue", 40), "Bilan annuel, diabète"),
+    ((11, 15), ("Consultation", 20), "Lombalgie"),
+    ((14, 0), ("Visite à domicile", 30), "Visite, patiente alitée"),
+    ((15, 0), ("Consultation", 20), "Suivi HTA"),
+    ((16, 0), ("Suivi court", 15), "Vaccin grippe"),
+    ((17, 30), ("Consultation", 20), "Toux"))
 SETTLE_MS = 400  # let the X server draw before grabbing
 SCREEN = (1366, 768)  # a common laptop screen, the smallest the window is laid out for
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every Qt call returning void,
@@ -343,6 +353,53 @@ def take_ledger(window: MainWindow, out: Path) -> None:
     choose(window, "Fichier", "Livre des recettes")
 
 
+def take_agenda(window: MainWindow, out: Path) -> None:
+    """The agenda of the week, then today with three patients in the waiting room.
+
+    The appointments are written straight into the demo vault's agenda (earlier ones of the
+    day cannot be given through the service, which refuses a slot already passed).
+    """
+    from cabinet.services.agenda_ports import AppointmentRow
+    from cabinet.ui.agenda.agenda_window import AgendaWindow
+    from cabinet.vault.agenda_store import SqlAgendaStore
+
+    ctx = window.context()
+    today = ctx.clock.now().astimezone().date()
+    store = SqlAgendaStore(ctx.vault.conn)
+    patients = [r[0] for r in ctx.vault.conn.execute(
+        "SELECT patient_id FROM patient_index ORDER BY sort_name LIMIT 60")]
+    monday = today - dt.timedelta(days=today.weekday())
+    with ctx.vault.store.transaction():
+        for number, (offset, (hour, minute), kind, reason) in enumerate(
+                (o, slot, kind, reason) for o in range(5) for slot, kind, reason in AGENDA_DAY):
+            day = monday + dt.timedelta(days=offset)
+            start = dt.datetime.combine(day, dt.time(hour, minute))
+            status, arrived = ("vu", "") if day < today else ("prevu", "")
+            if day == today and number % len(AGENDA_DAY) in (0, 1, 2):
+                status = "arrive"
+                arrived = (dt.datetime.combine(day, dt.time(hour, minute)) - dt.timedelta(
+                    minutes=7)).astimezone(dt.UTC).isoformat(timespec="milliseconds")
+            if day < today and number % 9 == 4:
+                status = "absent"
+            store.add_appointment(AppointmentRow(
+                0, patients[number % len(patients)], kind[0], start.isoformat(
+                    timespec="minutes"), kind[1], reason, status, arrived, ""),
+                "demo", ctx.trail.now())
+
+    def grab(agenda: AgendaWindow) -> None:
+        agenda.move(0, 0)
+        agenda.resize(*SCREEN)
+        agenda.toggle_week()
+        save_png(agenda, out / "agenda-week.png")
+        agenda.toggle_week()
+        save_png(agenda, out / "waiting-room.png")
+        agenda.close()
+
+    shortcut(window, Qt.Key.Key_D)
+    assert window.agenda.agenda_window is not None
+    grab(window.agenda.agenda_window)
+
+
 def known_patients(ctx: AppContext, patient_id: int) -> list[Identity]:
     """Two patients of the first vault, as the second vault will already know them.
 
@@ -444,6 +501,7 @@ def main() -> int:
         take_cessation(window, out)
         take_seizure(window, out)
         take_ledger(window, out)
+        take_agenda(window, out)
         assert window.ctx is not None
         known = known_patients(window.ctx, patient_id)
         window.close()  # locks

@@ -113,7 +113,8 @@ def test_from_the_waiting_room_to_the_encounter(unlocked, qtbot, vault):
     select(agenda, 9, 30)
     key(qtbot, agenda, Qt.Key.Key_A)
     assert agenda.waiting.list.count() == 1
-    assert agenda.waiting.list.item(0).text().startswith("1. LEFÈVRE Émilie — arrivé(e) à ")
+    assert agenda.waiting.list.item(0).text() == ("1. LEFÈVRE Émilie, arrivé(e) à 09:00 — "
+                                                  "rendez-vous de 09:30, Consultation")
     seen = {}
 
     def write(dialog):

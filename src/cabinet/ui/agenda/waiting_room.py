@@ -27,6 +27,7 @@ class WaitingRoom(QWidget):
         self.waiting: list[Appointment] = []
         self.list = QListWidget()
         self.list.setAccessibleName("Salle d'attente")
+        self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda _: self.start_encounter())
         self.start = QPushButton("&Consultation du patient choisi")
         self.start.clicked.connect(self.start_encounter)
@@ -41,8 +42,8 @@ class WaitingRoom(QWidget):
         self.waiting = waiting
         self.list.clear()
         for number, a in enumerate(waiting, start=1):
-            item = QListWidgetItem(f"{number}. {a.patient_name} — arrivé(e) à {_arrival(a)} "
-                                   f"(rendez-vous {a.start:%H:%M}, {a.type_name})")
+            item = QListWidgetItem(f"{number}. {a.patient_name}, arrivé(e) à {_arrival(a)} — "
+                                   f"rendez-vous de {a.start:%H:%M}, {a.type_name}")
             item.setData(ROLE, a.id)
             self.list.addItem(item)
         if waiting:
