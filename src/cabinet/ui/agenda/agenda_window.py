@@ -31,6 +31,7 @@ from cabinet.ui.agenda.appointment_dialog import AppointmentDialog, confirm_over
 from cabinet.ui.agenda.grid import AgendaGrid
 from cabinet.ui.agenda.waiting_room import WaitingRoom
 from cabinet.ui.common.file_choice import FOLDERS, folder_to_use
+from cabinet.ui.common.worker import BackgroundJob
 
 StartEncounter = Callable[[int, str], bool]
 """Open the patient's record and write an encounter with this reason; True once saved."""
@@ -256,9 +257,11 @@ class AgendaWindow(QDialog):
                   else folder_to_use(self, "Dossier de la liste du jour"))
         if folder is None:
             return
-        try:
-            path = self.ctx.agenda.print_day(self.grid.selected_day() or self.day,
-                                             self.ctx.letterhead(), folder)
+        day, letterhead = self.grid.selected_day() or self.day, self.ctx.letterhead()
+        try:  # the PDF's libraries load and lay out off the GUI thread
+            path = BackgroundJob(self, "Liste du jour…", "La liste du jour n'a pas été "
+                                 "écrite.").run(lambda _: self.ctx.agenda.print_day(
+                                     day, letterhead, folder))
         except KnownError as error:
             self._say(error.message)
             return

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from cabinet.bootstrap import AppContext
 from cabinet.ui.common.file_choice import file_to_open, file_to_save
+from cabinet.ui.common.worker import BackgroundJob
 
 if TYPE_CHECKING:
     from cabinet.ui.agenda.agenda_window import AgendaWindow, StartEncounter
 
 AGENDA_KEYS = "Ctrl+D"
 ICS_FILTER = "Agenda iCalendar (*.ics)"
+STOPPED = "L'agenda n'a été ni exporté ni importé."
 
 
 class AgendaMenu(QMenu):
@@ -68,7 +70,9 @@ class AgendaMenu(QMenu):
         target = file_to_save(self._parent, "Exporter l'agenda", "agenda.ics",
                               ICS_FILTER)
         if target is not None:
-            write_file(target.parent, target.name, ctx.agenda.export_calendar(), CancelToken())
+            BackgroundJob(self._parent, "Export de l'agenda…", STOPPED).run(
+                lambda _: write_file(target.parent, target.name, ctx.agenda.export_calendar(),
+                                     CancelToken()))
             QMessageBox.information(self._parent, "Agenda exporté",
                                     f"L'agenda est écrit dans {target}.")
 
@@ -77,6 +81,7 @@ class AgendaMenu(QMenu):
         ctx = self._context()
         source = file_to_open(self._parent, "Importer un agenda", ICS_FILTER)
         if source is not None:
-            added = ctx.agenda.import_calendar(source.read_bytes())
+            added = BackgroundJob(self._parent, "Import de l'agenda…", STOPPED).run(
+                lambda _: ctx.agenda.import_calendar(source.read_bytes()))
             QMessageBox.information(self._parent, "Agenda importé",
                                     f"{added} rendez-vous ajouté(s) à l'agenda.")
