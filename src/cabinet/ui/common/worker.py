@@ -77,6 +77,9 @@ def card_gone(readers: "Readers", watched: frozenset[str]) -> bool:
     return not watched <= holding if watched else not holding
 
 
+_RUNNING: set["BackgroundJob"] = set()  # the jobs inside `run` (GUI thread only)
+
+
 class BackgroundJob(QObject):
     """Runs one function on a worker thread while a modal progress dialog shows how far it is.
 
@@ -130,6 +133,16 @@ class BackgroundJob(QObject):
         """Whether the job was asked to stop (any thread)."""
         return self._stopping.is_set()
 
+    def started_under(self, window: QWidget) -> bool:
+        """Whether the job was started from `window` or one of its dialogs.
+
+        Walks the parents: a dialog is a window of its own, where Qt's `isAncestorOf` stops.
+        """
+        widget: QWidget | None = self._parent
+        while widget is not None and widget is not window:
+            widget = widget.parentWidget()
+        return widget is window
+
     def stop_and_wait(self) -> None:
         """Stop the job and wait until its thread has ended (the application is locking)."""
         self.stop()
@@ -177,6 +190,7 @@ class BackgroundJob(QObject):
         dialog.stop_requested.connect(self.stop)
         dialog.show()
         self._thread = thread = threading.Thread(target=target, name="cabinet-job", daemon=True)
+        _RUNNING.add(self)
 
         def look() -> None:
             if self._latest is not None:
@@ -189,8 +203,11 @@ class BackgroundJob(QObject):
         watch.timeout.connect(look)
         thread.start()
         watch.start()
-        loop.exec()
-        watch.stop()
+        try:
+            loop.exec()
+        finally:
+            watch.stop()
+            _RUNNING.discard(self)
         self._thread.join()
         self.dialog = None
         dialog.hide()
@@ -208,10 +225,15 @@ class BackgroundJob(QObject):
         return outcome[0]
 
 
-def stop_jobs(window: QObject) -> None:
-    """Stop every job running under `window` and wait for each (before the vault closes)."""
-    for job in window.findChildren(BackgroundJob):
-        job.stop_and_wait()
+def stop_jobs(window: QWidget) -> None:
+    """Stop every job running under `window` and wait for each (before the vault closes).
+
+    The running jobs are the ones `run` registered: asking Qt for the window's children
+    would also hand back jobs already ended and awaiting deletion (a crash at lock).
+    """
+    for job in list(_RUNNING):
+        if job.started_under(window):
+            job.stop_and_wait()
 
 
 class QuietJob(QObject):
