@@ -22,7 +22,7 @@ TABLE = shipped_table(ngap_data())
 @pytest.mark.parametrize(("code", "day", "zone", "cents"), [
     ("G", dt.date(2024, 12, 21), "metropole", 2650),
     ("G", dt.date(2024, 12, 22), "metropole", 3000),
-    ("G", dt.date(2025, 3, 1), "reunion", 3600),
+    ("G", dt.date(2025, 3, 1), "reunion", 3560),  # 35,60 € overseas (2024 convention)
     ("COE", dt.date(2025, 6, 30), "metropole", 4600),
     ("COE", dt.date(2025, 7, 1), "metropole", 6000),
     ("IK", dt.date(2026, 2, 1), "guyane", 80),
