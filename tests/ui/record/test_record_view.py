@@ -242,3 +242,11 @@ def test_a_document_is_read_and_rendered_off_the_gui_thread(unlocked, qtbot, mon
         unlocked.record.tabs.setCurrentWidget(unlocked.record.documents)
     assert len(unlocked.record.documents.viewer.pages) == 1
     assert beat.ticks > 20 and beat.latest_ms < FROZEN_MS
+
+
+def test_an_open_record_fits_a_laptop_screen(qtbot, unlocked):
+    """Every tab of the record, its buttons in one row, fits beside the search in 1366 px."""
+    qtbot.keyClicks(unlocked.search.field, "emi")
+    qtbot.keyClick(unlocked.search.field, Qt.Key.Key_Return)
+    assert unlocked.record.patient_id is not None
+    assert unlocked.minimumSizeHint().width() <= 1366

@@ -197,7 +197,8 @@ class RecordView(QWidget):
         tab.add_button("&Renouveler (Ctrl+R)", self.renew_prescription)
         keys = QKeySequence(RENEW_TREATMENTS_KEYS).toString(
             QKeySequence.SequenceFormat.NativeText)
-        tab.add_button(f"Renouveler le &traitement de fond ({keys})", self.renew_treatments)
+        fond = tab.add_button("&Traitement de fond", self.renew_treatments)
+        fond.setToolTip(f"Renouveler le traitement de fond ({keys})")  # the row fits 1366 px
         keys = QKeySequence(PRINT_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
         tab.add_button(f"&Imprimer signée… ({keys})",
                        self.exports.print_prescription)
