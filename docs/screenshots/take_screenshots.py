@@ -160,6 +160,10 @@ def unlock(window: MainWindow) -> AppContext:
     QTest.keyClicks(window.lock_screen.secret, "demo")
     QTest.keyClick(window.lock_screen.secret, Qt.Key.Key_Return)
     assert window.ctx is not None, window.lock_screen.error.text()
+    for _ in range(600):  # the drug base opens off the GUI thread (its first import: seconds)
+        if window.record.drugs.base is not None:
+            break
+        QTest.qWait(50)
     return window.ctx
 
 
@@ -227,7 +231,10 @@ def take(window: MainWindow, out: Path) -> int:
         assert isinstance(dialog, PrescriptionDialog)
         dialog.add_line(NEW_LINE)
         dialog.table.resizeRowsToContents()
+        assert dialog.search is not None, "the drug base did not open"
+        dialog.search.field.setText("doli 1000")  # the drug base searched as typed
         save_png(dialog, out / "prescription.png")
+        dialog.search.field.clear()
         click_save(dialog)
 
     record.tabs.setCurrentWidget(record.prescriptions)
