@@ -4,13 +4,21 @@ room to the encounter, the day's list (issue 17)."""
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTableWidgetItem
 
 from cabinet.domain.agenda import Request, Status
 from cabinet.domain.record import EntryKind
 from cabinet.ui.agenda.grid import CLOSED
 from cabinet.ui.common.file_choice import FOLDERS
-from helpers.dialog_keys import ALT, at_keyboard, save_with_alt_e, shortcut, type_here
+from helpers.dialog_keys import (
+    ALT,
+    at_keyboard,
+    focused,
+    press,
+    save_with_alt_e,
+    shortcut,
+    type_here,
+)
 from helpers.qt import answer_dialogs
 
 MONDAY = dt.date(2026, 11, 2)  # the test clock: Monday 2 November 2026, 9:00
@@ -58,6 +66,26 @@ def test_views_move_by_keyboard_and_a_holiday_is_greyed(unlocked, qtbot):
         "agenda:day 2026-11-03", "agenda:day 2026-11-02"]
 
 
+def tab_leaves(qtbot, table):
+    """Tab from a table's first cell goes to the next widget, not to the next cell."""
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    return QApplication.focusWidget() is not table
+
+
+def test_tab_leaves_the_grid_and_the_setups_tables(unlocked, qtbot):
+    from cabinet.ui.agenda.setup_dialog import AgendaSetupDialog
+
+    agenda = open_agenda(unlocked, qtbot)
+    assert tab_leaves(qtbot, agenda.grid)  # to the buttons and the waiting room
+    dialog = AgendaSetupDialog(unlocked.ctx, parent=unlocked)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+    assert tab_leaves(qtbot, dialog.types)  # to the opening hours
+
+
 def test_a_new_appointment_at_the_selected_slot(unlocked, qtbot, vault):
     agenda = open_agenda(unlocked, qtbot)
     key(qtbot, agenda, Qt.Key.Key_Right, ALT)
@@ -76,6 +104,27 @@ def test_a_new_appointment_at_the_selected_slot(unlocked, qtbot, vault):
     assert agenda.grid.rowSpan(row, 0) == 2  # 20 minutes on 15-minute slots
     [booked] = unlocked.ctx.agenda.of_patient(vault["emilie"])
     assert (booked.reason, booked.start) == ("Vaccin grippe", dt.datetime(2026, 11, 3, 10))
+
+
+def test_entree_in_the_patient_search_goes_to_the_patients_found(unlocked, qtbot, vault):
+    agenda = open_agenda(unlocked, qtbot)
+    key(qtbot, agenda, Qt.Key.Key_Right, ALT)
+    select(agenda, 10)
+    seen = {}
+
+    def book(dialog):
+        type_here(qtbot, dialog, "lefevre")
+        press(qtbot, dialog, Qt.Key.Key_Return)
+        seen["open"], seen["focus"] = dialog.isVisible(), focused(dialog) is dialog.found
+        press(qtbot, dialog, Qt.Key.Key_M, ALT)
+        type_here(qtbot, dialog, "Vaccin grippe")
+        save_with_alt_e(qtbot, dialog)
+
+    answer_dialogs(at_keyboard(qtbot, book))
+    key(qtbot, agenda, Qt.Key.Key_N)
+    assert seen == {"open": True, "focus": True}  # not booked at once without its reason
+    [booked] = unlocked.ctx.agenda.of_patient(vault["emilie"])
+    assert booked.reason == "Vaccin grippe"
 
 
 def test_a_taken_slot_is_given_once_confirmed(unlocked, qtbot, vault):

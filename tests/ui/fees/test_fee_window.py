@@ -82,6 +82,12 @@ def test_the_ledger_shows_the_days_and_months_totals(unlocked, qtbot, vault):
     ledger.show()
     ledger.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is ledger, timeout=2000)
+    ledger.tabs.setCurrentIndex(0)
+    ledger.lines.setFocus()
+    assert QApplication.focusWidget() is ledger.lines
+    ledger.lines.setCurrentCell(0, 0)
+    qtbot.keyClick(ledger.lines, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not ledger.lines  # Tab leaves, cell by cell it never did
     ledger.lines.setFocus()
     qtbot.keyClick(ledger.lines, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert ledger.chosen_day() == dt.date(2026, 11, 1) and ledger.lines.rowCount() == 0

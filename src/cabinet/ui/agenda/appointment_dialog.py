@@ -7,6 +7,7 @@ already taken is given only once the physician says so.
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -47,7 +48,6 @@ class AppointmentDialog(ServiceDialog):
         self.search.setPlaceholderText("Nom, date de naissance (jj/mm/aaaa) ou NIR")
         self.search.setAccessibleName("Rechercher le patient")
         self.search.textChanged.connect(self._search)
-        self.search.returnPressed.connect(self.found.setFocus)
         new_patient = QPushButton("Nou&veau patient…")
         new_patient.clicked.connect(self._new_patient)
         form.addRow("&Patient", side_by_side(self.search, new_patient))
@@ -70,6 +70,13 @@ class AppointmentDialog(ServiceDialog):
         self._type_chosen()
         self.save = self._book
         self.search.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Entrée in the search goes to the patients found; elsewhere it saves, as usual."""
+        if self.search.hasFocus() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.found.setFocus()
+            return
+        super().keyPressEvent(event)
 
     def _search(self, text: str) -> None:
         self.found.clear()

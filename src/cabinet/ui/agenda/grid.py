@@ -41,6 +41,7 @@ class AgendaGrid(QTableWidget):
         self.setAccessibleName("Agenda")
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTabKeyNavigation(False)  # Tab to the actions and the waiting room
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setDefaultSectionSize(22)
         self.setWordWrap(False)  # one line per cell: the week paints within its budget

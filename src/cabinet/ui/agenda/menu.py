@@ -26,7 +26,7 @@ class AgendaMenu(QMenu):
 
     def __init__(self, context: Callable[[], AppContext], start_encounter: "StartEncounter",
                  parent: QWidget) -> None:
-        super().__init__("A&genda", parent)
+        super().__init__("Ag&enda", parent)
         self._parent = parent
         self._context = context
         self._start_encounter = start_encounter

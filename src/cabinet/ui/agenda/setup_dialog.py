@@ -42,6 +42,7 @@ def _table(headers: tuple[str, ...], rows: list[list[str]], name: str) -> QTable
     table.setHorizontalHeaderLabels(headers)
     table.setAccessibleName(name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setTabKeyNavigation(False)  # Tab goes on to the hours; arrows move in it
     table.horizontalHeader().setStretchLastSection(True)
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):

@@ -13,6 +13,7 @@ def read_only_table(columns: Sequence[str], name: str) -> QTableWidget:
     table.setHorizontalHeaderLabels(columns)
     table.setAccessibleName(name)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move in it
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()  # the lines carry their own numbers
     table.horizontalHeader().setStretchLastSection(True)
