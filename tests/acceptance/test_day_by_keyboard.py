@@ -1,4 +1,4 @@
-"""A day in practice, by keyboard only (issue 12's acceptance test).
+"""A day in practice, by keyboard only (the acceptance test of issues 12 and 17).
 
 The real main window (offscreen) on a demo practice of a few hundred synthetic patients made
 by `cabinet demo`, driven only by the keys a physician presses: the shortcuts of the F1 help
@@ -17,13 +17,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu
 
 from cabinet.bootstrap import VaultDoor
 from cabinet.demo.generator import demo_pdf
+from cabinet.domain.agenda import WEEKDAYS, french_day
 from cabinet.domain.audit import AccessMode
+from cabinet.domain.fees import euros, shipped_table
 from cabinet.domain.identity import Identity, Sex
 from cabinet.domain.rpps import is_valid_rpps
+from cabinet.services.fees import ngap_data
+from cabinet.ui.agenda.agenda_window import AgendaWindow
 from cabinet.ui.main_window import MainWindow
 from helpers.keyboard_day import (
     PATIENTS,
@@ -502,6 +506,220 @@ def test_the_file_dialog_speaks_french_and_opens_in_the_export_folder(day):
     assert f"dossier : {day.folder / 'exports'}" in texts
 
 
+# --- the morning at the agenda: an appointment, her arrival, the encounter, its fee -----------
+
+APPOINTMENT_REASON = "Lombalgie depuis hier"
+CHEQUE = "4567890"
+
+
+def open_menu(keys: Keyboard, menu: QMenu) -> None:
+    """Alt and the letter underlined in the menu's title, as the menu bar shows it."""
+    letter = QKeySequence.mnemonic(menu.title()).toString()
+    keys.press(letter)
+    shown = QApplication.activePopupWidget()
+    opened = plain(shown.title()) if isinstance(shown, QMenu) else shown
+    assert shown is menu, f"{letter} opens « {opened} », not « {plain(menu.title())} »"
+
+
+def agenda_open(day: Day, keys: Keyboard) -> AgendaWindow:
+    """Ctrl+D: the agenda on today, in front with the keyboard."""
+    keys.press("Ctrl+D")
+    agenda = day.window.agenda.agenda_window
+    assert agenda is not None
+    keys.qtbot.waitUntil(lambda: QApplication.activeWindow() is agenda, timeout=2000)
+    return agenda
+
+
+def her_appointment_selected(day: Day, keys: Keyboard, agenda: AgendaWindow) -> None:
+    """From the grid's first slot, Bas until « Rendez-vous choisi » names her."""
+    keys.tab_to("Agenda")
+    keys.press("Ctrl+Home")
+    for _ in range(agenda.grid.rowCount()):
+        if day.patient.display_name() in agenda.selected.text():
+            return
+        keys.press("Down")
+    raise AssertionError(f"her appointment is not in the grid: {agenda.selected.text()}")
+
+
+def morning_booked(day: Day) -> str:
+    """The time of the appointment booked this morning; the step is skipped without it."""
+    if "appointment" not in day.seen:
+        pytest.skip("no appointment could be booked today (see the booking step)")
+    return day.seen["appointment"][0]
+
+
+def test_the_practice_opens_all_day_today_from_the_agenda_menu(day, keys):
+    """So that a slot is still to come whatever the hour the day is run at: the Agenda
+    menu by its Alt letter, P, today's opening hours typed over, Alt+E."""
+    unlocked(day, keys)
+    weekday = WEEKDAYS[dt.date.today().weekday()]
+
+    def setup(dialog):
+        keys.tab_to(f"Horaires du {weekday}")
+        keys.press("Ctrl+A")
+        keys.type("00:00-23:59")
+        keys.press("Alt+E")
+
+    with keys.dialogs(setup) as answered:
+        open_menu(keys, day.window.agenda)
+        keys.press("P")
+    assert [plain(d.windowTitle()) for d in answered] == ["Paramétrer l'agenda"]
+    assert not answered[0].isVisible()  # saved: the dialog is closed
+
+
+def test_ctrl_d_opens_today_and_a_slot_to_come_is_given_to_her(day, keys):
+    """T today; Bas to the next free slot; N; part of her name, Entrée, her line with Bas;
+    Alt+T the type, Alt+M the reason, Alt+E."""
+    unlocked(day, keys)
+    agenda = agenda_open(day, keys)
+    keys.press("T")
+    today = dt.date.today()
+    assert agenda.title.text() == f"<b>{french_day(today).capitalize()}</b>"
+    header = agenda.grid.horizontalHeaderItem(0).text()
+    if "\n" in header:
+        pytest.skip(f"the practice is closed today: {header.splitlines()[1]}")
+    assert keys.focused_name() == "Agenda"
+    soon = dt.datetime.now() + dt.timedelta(minutes=2)
+    for _ in range(agenda.grid.rowCount()):
+        start = agenda.grid.selected_start()
+        if start is not None and start >= soon:
+            break
+        keys.press("Down")
+    if start is None or start < soon or start.time() > dt.time(23, 44):
+        pytest.skip("no 15-minute slot is left today")
+    part = day.patient.birth_name.lower()[:4]
+    seen: dict[str, object] = {}
+
+    def book(dialog):
+        seen["when"] = visible_texts(dialog)
+        assert keys.focused_name() == "Rechercher le patient"
+        keys.type(part)
+        keys.press("Return")  # to the patients found
+        for _ in range(dialog.found.count()):
+            if dialog.found.currentItem().text().startswith(f"{day.patient.display_name()} ("):
+                break
+            keys.press("Down")
+        seen["chosen"] = dialog.found.currentItem().text()
+        keys.press("Alt+T")
+        keys.type("Su")  # « Suivi court (15 min) »
+        keys.press("Alt+M")
+        keys.type(APPOINTMENT_REASON)
+        keys.press("Alt+E")
+
+    with keys.dialogs(book):
+        keys.press("N")
+    assert f"{french_day(today)} à {start:%H:%M}" in seen["when"]
+    assert seen["chosen"] == f"{day.patient.display_name()} ({french(day.patient.birth_date)})"
+    shown = visible_texts(agenda)
+    assert "Rendez-vous enregistré." in shown
+    assert f"{start:%H:%M} {day.patient.display_name()} — Suivi court" in shown
+    day.seen["appointment"] = [f"{start:%H:%M}"]
+
+
+def test_she_arrives_and_from_the_waiting_room_her_encounter_opens_with_the_reason(day, keys):
+    """A on her appointment; Alt+C « Consultation du patient choisi »: the encounter dated
+    today, the appointment's reason written in; Alt+E; the appointment is « vu »."""
+    time = morning_booked(day)
+    unlocked(day, keys)
+    agenda = agenda_open(day, keys)
+    her_appointment_selected(day, keys, agenda)
+    name = day.patient.display_name()
+    keys.press("A")
+    assert f"{name} : arrivé." in visible_texts(agenda)
+    waiting = [agenda.waiting.list.item(i).text() for i in range(agenda.waiting.list.count())]
+    assert len(waiting) == 1 and waiting[0].startswith(f"1. {name}, arrivé(e) à ")
+    assert waiting[0].endswith(f" — rendez-vous de {time}, Suivi court")
+    seen: dict[str, object] = {}
+
+    def write(dialog):
+        seen["reason"] = dialog.reason.text()
+        seen["date"] = dialog.date.text()
+        seen["banner"] = " ".join(visible_texts(dialog))
+        keys.fill("Examen clinique", "Contracture paravertébrale droite, Lasègue négatif")
+        keys.fill("Conclusion", "Lombalgie commune")
+        keys.press("Alt+E")
+
+    with keys.dialogs(write):
+        keys.press_button(agenda, "Consultation du patient choisi")
+    assert seen["reason"] == APPOINTMENT_REASON
+    assert seen["date"] == french(dt.date.today())
+    assert f"Patient : {day.window.record.patient_text()}" in seen["banner"]
+    shown = visible_texts(agenda)
+    assert f"{name} : vu." in shown
+    assert f"{time} {name} — Suivi court (vu)" in shown
+    assert agenda.waiting.list.count() == 0
+    encounters = day.window.record.encounters
+    assert encounters.list.currentItem().text() == \
+        f"{french(dt.date.today())} — {APPOINTMENT_REASON}"
+
+
+def test_ctrl_e_records_her_fee_paid_by_cheque_only_with_its_number(day, keys):
+    """Ctrl+E on the encounter just written: Alt+A « G », Alt+M « Ch »èque, Alt+E refused
+    without its number, Alt+C the number, Alt+E; Ctrl+E again says what is recorded."""
+    morning_booked(day)
+    record_open(day, keys)
+    encounters = day.window.record.encounters
+    assert encounters.list.currentItem().text().endswith(APPOINTMENT_REASON)
+    seen: dict[str, str] = {}
+
+    def pay(dialog):
+        keys.press("Alt+A")
+        keys.type("G")
+        seen["total"] = dialog.findChild(QLabel, "feeTotal").text()
+        seen["offered"] = dialog.paid.text()
+        keys.press("Alt+M")
+        keys.type("Ch")
+        seen["method"] = dialog.method.currentText()
+        keys.press("Alt+E")
+        seen["refused"] = dialog.findChild(QLabel, "dialogError").text()
+        keys.press("Alt+C")
+        keys.type(CHEQUE)
+        keys.press("Alt+E")
+
+    def read_again(dialog):
+        seen["already"] = dialog.findChild(QLabel, "feesAlready").text()
+        keys.press("Escape")
+
+    with keys.dialogs(pay):
+        keys.press("Ctrl+E")
+    with keys.dialogs(read_again):
+        keys.press("Ctrl+E")
+    g_today = euros(shipped_table(ngap_data()).rate_on("G", dt.date.today())[1])
+    assert seen["total"] == g_today
+    assert seen["offered"] == g_today.removesuffix(" €")
+    assert seen["method"] == "Chèque"
+    assert seen["refused"] == "Indiquez le numéro du chèque."
+    assert seen["already"] == (f"Déjà noté pour cette consultation : G — {g_today}, "
+                               f"payé {g_today}.")
+    day.seen["fee"] = [g_today]
+
+
+def test_ctrl_maj_e_closes_the_day_with_the_cheque_in_its_totals(day, keys):
+    """The ledger on today: her line, the day's totals by method, the deposit slip (Alt+C)."""
+    morning_booked(day)
+    unlocked(day, keys)
+    [amount] = day.seen["fee"]
+    seen: dict[str, object] = {}
+
+    def read(dialog):
+        seen["lines"] = table_rows(dialog.lines)
+        seen["day"] = dialog.findChild(QLabel, "dayTotals").text()
+        keys.press("Alt+C")  # the « Chèques à remettre » tab
+        seen["slip"] = table_rows(dialog.cheques)
+        seen["slip total"] = dialog.findChild(QLabel, "slipTotal").text()
+        keys.press("Alt+F")
+
+    with keys.dialogs(read):
+        keys.press("Ctrl+Shift+E")
+    name = day.patient.display_name()
+    assert [row[1:] for row in seen["lines"]] == [[name, "Chèque", CHEQUE, amount, ""]]
+    totals = re.sub(r"</?b>", "", seen["day"])
+    assert totals.startswith(f"Journée du {french(dt.date.today())} : ")
+    assert f"chèque {amount}" in totals and totals.endswith(f"total {amount}")
+    assert [row[1:] for row in seen["slip"]] == [[name, CHEQUE, amount]]
+    assert re.sub(r"</?b>", "", seen["slip total"]) == f"1 chèque(s), total {amount}"
+
+
 # --- end of the day: the journal, help, lock and unlock ------------------------------------
 
 def test_ctrl_j_shows_the_journal_verified_with_the_day_in_it(day, keys, qtbot):
@@ -526,6 +744,22 @@ def test_the_journal_names_the_settings_changed_in_french(day):
     rows = day.seen["journal"][1:]
     assert [row for row in rows if "paramètres modifiés : Dossier des exports" in row]
     assert not [row for row in rows if "export_folder" in row]
+
+
+def test_the_journal_holds_the_mornings_appointment_arrival_and_fee(day):
+    morning_booked(day)
+    [amount] = day.seen["fee"]
+    rows = [row.split(" | ") for row in day.seen["journal"][1:]]
+    said = {(row[3], row[6]) for row in rows}
+    assert ("Administration", "paramétrage de l'agenda") in said
+    booked = [row for row in rows if row[3] == "Création" and row[6].startswith(
+        f"Suivi court, {dt.date.today().isoformat()}T{day.seen['appointment'][0]}")]
+    assert len(booked) == 1
+    patient = booked[0][4]  # her number: the arrival, the « vu » and the fee name her too
+    assert len([row for row in rows if row[3] == "Correction" and row[4] == patient
+                and row[6].startswith("statut : ")]) == 2
+    assert ("Création", f"{amount}, payé {amount}, tiers payant 0,00 €") in {
+        (row[3], row[6]) for row in rows if row[4] == patient}
 
 
 def test_f1_lists_the_shortcuts_of_the_day(day, keys):
