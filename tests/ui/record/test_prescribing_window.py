@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
 
 from cabinet.domain.record import EntryKind
+from cabinet.ui.common.dialogs import ServiceDialog
 from cabinet.ui.record.drug_line_dialog import DrugLineDialog
 from cabinet.ui.record.prescription_dialog import PrescriptionDialog
 from helpers.qt import answer_dialogs
@@ -151,3 +152,15 @@ def test_a_newer_release_is_imported_from_the_settings_and_a_spoiled_one_refused
     assert seen["label"] == "Base des médicaments ANSM du 15/03/2026"
     counts = unlocked.record.drugs.base.counts()
     assert counts["CIS_bdpm.txt"][0] == len((SUBSET / "CIS_bdpm.txt").read_text().splitlines())
+
+
+def test_a_closed_dialog_does_not_stay_behind_with_what_it_showed(unlocked, qtbot):
+    """Each dialog of the record is deleted once closed: none piles up hidden, holding the
+    patient's lines and allergies after the record is closed, or slowing the next one."""
+    open_patient(unlocked, qtbot, "emi")
+    for _ in range(2):
+        answer_dialogs(lambda dialog: dialog.reject())
+        unlocked.record.new_prescription()
+    answer_dialogs(lambda dialog: dialog.reject())
+    unlocked.record.add_simple(EntryKind.ALLERGY)
+    qtbot.waitUntil(lambda: not unlocked.record.findChildren(ServiceDialog), timeout=2000)

@@ -337,10 +337,15 @@ class RecordView(QWidget):
         return entry.lineage
 
     def _exec(self, dialog: ServiceDialog) -> None:
-        """Show a dialog about the open record, saying whose record it is."""
+        """Show a dialog about the open record, saying whose record it is; then delete it.
+
+        A closed dialog would otherwise stay hidden among the view's children with what it
+        showed (lines, allergies) after the record is closed, each one slowing the next.
+        """
         if self.identity is not None:
             dialog.show_patient(self.patient_text())
         dialog.exec()
+        dialog.deleteLater()
 
     def add_simple(self, kind: EntryKind) -> None:
         """Add a history, allergy, risk factor, treatment, directive or private note."""
@@ -488,6 +493,8 @@ class RecordView(QWidget):
             if reason is not None:
                 patients.correct(patient, identity, reason)
 
-        PatientDialog(save, current=self.identity, parent=self).exec()
+        dialog = PatientDialog(save, current=self.identity, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
         self.reload()
 
