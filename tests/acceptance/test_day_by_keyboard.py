@@ -752,9 +752,11 @@ def test_the_journal_holds_the_mornings_appointment_arrival_and_fee(day):
     rows = [row.split(" | ") for row in day.seen["journal"][1:]]
     said = {(row[3], row[6]) for row in rows}
     assert ("Administration", "paramétrage de l'agenda") in said
+    hour, minute = day.seen["appointment"][0].split(":")
     booked = [row for row in rows if row[3] == "Création" and row[6].startswith(
-        f"Suivi court, {dt.date.today().isoformat()}T{day.seen['appointment'][0]}")]
+        f"Suivi court, {dt.date.today():%d/%m/%Y} {int(hour)} h {minute}")]
     assert len(booked) == 1
+    assert booked[0][5].startswith("Rendez-vous n° ")  # in French, never « appointment:12 »
     patient = booked[0][4]  # her number: the arrival, the « vu » and the fee name her too
     assert len([row for row in rows if row[3] == "Correction" and row[4] == patient
                 and row[6].startswith("statut : ")]) == 2

@@ -66,14 +66,14 @@ def test_overlap_needs_confirmation(ctx, patient):
 def test_move_shorten_cancel_absent_arrive_each_journaled(ctx, patient):
     number = ctx.agenda.book(patient, Request("Consultation", at(9), 20))
     ctx.agenda.move(number, at(11))
-    assert events(ctx)[0]["detail"] == "déplacé : 2026-11-03T09:00 → 2026-11-03T11:00"
+    assert events(ctx)[0]["detail"] == "déplacé : 03/11/2026 9 h 00 → 03/11/2026 11 h 00"
     ctx.agenda.shorten(number, 15)
     assert events(ctx)[0]["detail"] == "durée : 20 → 15 min"
     with pytest.raises(InvalidInput, match="plus courte que 15"):
         ctx.agenda.shorten(number, 30)
     ctx.agenda.set_status(number, Status.ABSENT)
     assert (events(ctx)[0]["action"], events(ctx)[0]["detail"]) == (
-        "correct", "statut : prevu → absent")
+        "correct", "statut : prévu → absent")
     with pytest.raises(InvalidInput, match="Seul un rendez-vous prévu se déplace"):
         ctx.agenda.move(number, at(12))
     ctx.agenda.set_status(number, Status.PLANNED)

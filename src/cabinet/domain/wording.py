@@ -124,7 +124,15 @@ TARGET_LABELS = {
     "break-glass": "Bris de glace", "break-glass review": "Revue des bris de glace",
     "export": "Export", "copy requests": "Registre des demandes de copie",
     ANCHOR_ALERT: "Alerte du journal", ANCHOR_ACKNOWLEDGED: "Alerte du journal levée",
+    "agenda": "Agenda", "agenda setup": "Paramétrage de l'agenda",
+    "appointments": "Rendez-vous du patient", "act table": "Table des actes et tarifs",
+    "ledger": "Livre des recettes", "deposit slip": "Bordereau de remise de chèques",
+    "tiers payant expected": "Tiers payant attendu",
 }
+NUMBERED_TARGETS = {"appointment:": "Rendez-vous", "fees:entry:": "Honoraires de l'entrée",
+                    "fee:": "Honoraires"}
+DATED_TARGETS = {"agenda:day ": "Agenda du", "agenda:week ": "Agenda de la semaine du",
+                 "waiting room ": "Salle d'attente du"}
 KIND_LABELS = {kind.value: label for kind, label in (
     (EntryKind.HISTORY, "antécédent"), (EntryKind.ALLERGY, "allergie"),
     (EntryKind.RISK_FACTOR, "facteur de risque"), (EntryKind.TREATMENT, "traitement"),
@@ -149,7 +157,20 @@ def target_text(target: str) -> str:
         return f"Demande de copie n° {target.split(':', 1)[1]}"
     if target.startswith("seizure:"):
         return f"Saisie (décision {target.split(':', 1)[1]})"
+    for prefix, label in NUMBERED_TARGETS.items():
+        if target.startswith(prefix):
+            return f"{label} n° {target.removeprefix(prefix)}"
+    for prefix, label in DATED_TARGETS.items():
+        if target.startswith(prefix):
+            return f"{label} {_iso_day(target.removeprefix(prefix))}"
     return TARGET_LABELS.get(target, target)
+
+
+def _iso_day(text: str) -> str:
+    try:
+        return f"{dt.date.fromisoformat(text):%d/%m/%Y}"
+    except ValueError:
+        return text
 
 
 EXPORT_PURPOSES = {

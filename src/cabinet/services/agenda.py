@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cabinet.domain.agenda import (
+    STATUS_LABELS,
     AgendaError,
     AgendaSetup,
     Appointment,
@@ -66,6 +67,11 @@ class DayView:
 
 def _when(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="minutes")
+
+
+def _said(moment: dt.datetime) -> str:
+    """« 03/12/2026 18 h 45 », as the journal window shows it."""
+    return f"{moment:%d/%m/%Y} {moment.hour} h {moment.minute:02d}"
 
 
 def _appointment(row: AppointmentRow) -> Appointment:
@@ -162,7 +168,7 @@ class AgendaService:
         number = self._agenda.add_appointment(_row(appointment), self._trail.actor.name,
                                               self._trail.now())
         self._trail.record(Action.CREATE, patient_id=patient_id, target=f"appointment:{number}",
-                           detail=f"{request.type_name}, {_when(request.start)}"
+                           detail=f"{request.type_name}, {_said(request.start)}"
                            + (" (chevauchement confirmé)" if request.overlap_confirmed else ""))
         return number
 
@@ -181,7 +187,7 @@ class AgendaService:
         self._checked(Request(before.type_name, start, before.minutes, "", overlap_confirmed),
                       besides=before.id)
         self._change(before, replace(before, start=start),
-                     f"déplacé : {_when(before.start)} → {_when(start)}")
+                     f"déplacé : {_said(before.start)} → {_said(start)}")
 
     @audited
     def shorten(self, appointment_id: int, minutes: int) -> None:
@@ -206,7 +212,7 @@ class AgendaService:
         arrived = self._trail.now() if status is Status.ARRIVED else (
             before.arrived_at if status is Status.SEEN else "")
         self._change(before, replace(before, status=status, arrived_at=arrived),
-                     f"statut : {before.status.value} → {status.value}")
+                     f"statut : {STATUS_LABELS[before.status]} → {STATUS_LABELS[status]}")
 
     # --- reads ----------------------------------------------------------------------------
     def _day(self, setup: AgendaSetup, day: dt.date, found: list[Appointment],
