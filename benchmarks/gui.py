@@ -15,6 +15,9 @@
   running then. Its budget applies to the longest stall, not to the p95, and to each step's.
   The session unlocks with the development card (`card_stack`) and prints a signed
   prescription through a stand-in for the desktop's PDF viewer.
+- `prescription_dialog_open`: within that session, Ctrl+P until the prescription dialog's
+  first paint pass is over (the drug base open, its search ready), repeated after one
+  untimed opening.
 """
 
 import json
@@ -52,6 +55,7 @@ PROBE_MS = 5
 KEY_PAUSE_MS = 60  # a brisk typist
 STEP_PAUSE_MS = 300  # looking at the screen between two actions
 SESSION_TIMEOUT_MS = 180_000
+PRESCRIPTION_OPENINGS = 20  # timed, after one untimed
 NONE_BALLAST: list[None] = []  # see `none_refs_dropped_per_call`
 IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+(\d+) \| ( *)(\S+)$")
 ENCOUNTER_TEXT = {
@@ -195,6 +199,33 @@ class StallProbe(QObject):
         self.longest_by_step[label] = max(self.longest_by_step.get(label, 0.0), late)
 
 
+class DialogOpening(QObject):
+    """Times a dialog's opening: from `arm` to the end of the first paint pass of a window of
+    type `kind` (the first event after it, as for the cold start)."""
+
+    def __init__(self, app: QApplication, kind: type[QWidget]) -> None:
+        super().__init__()
+        self.app = app
+        self.kind = kind
+        self.samples_ms: list[float] = []
+        self._start: float | None = None
+
+    def arm(self) -> None:
+        """The key that asks for the dialog is about to be pressed."""
+        self._start = time.perf_counter()
+        self.app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """At the first paint of the dialog, note the time once that paint pass is over."""
+        if (self._start is not None and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget) and isinstance(watched.window(), self.kind)):
+            start, self._start = self._start, None
+            self.app.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: self.samples_ms.append(
+                (time.perf_counter() - start) * 1000.0))
+        return False
+
+
 Step = tuple[str, Callable[[], None], int]  # label, action, pause before the next step (ms)
 
 
@@ -301,13 +332,14 @@ class Printer(QObject):
 
 
 def _script(window: MainWindow, heavy: tuple[int, str, str],
-            written: tuple[int, str, str], pin: str) -> list[Step]:
+            written: tuple[int, str, str], pin: str, opening: DialogOpening) -> list[Step]:
     record, search = window.record, window.search
 
     def key(widget: QWidget, code: Qt.Key) -> Callable[[], None]:
         return lambda: QTest.keyClick(widget, code)
 
-    def shortcut(code: Qt.Key, shift: bool = False) -> Callable[[], None]:
+    def shortcut(code: Qt.Key, shift: bool = False,
+                 before: Callable[[], None] = lambda: None) -> Callable[[], None]:
         modifiers = Qt.KeyboardModifier.ControlModifier
         if shift:
             modifiers |= Qt.KeyboardModifier.ShiftModifier
@@ -316,8 +348,14 @@ def _script(window: MainWindow, heavy: tuple[int, str, str],
             if QApplication.activeWindow() is not window:  # offscreen Qt has no window
                 window.activateWindow()  # manager to give it back after a dialog closes
                 QTest.qWaitForWindowActive(window)
+            before()
             QTest.keyClick(window, code, modifiers)
         return press
+
+    def arm_opening() -> None:
+        if record.drugs.base is None:  # the dialog would open without its search
+            raise RuntimeError("the drug base is not open")
+        opening.arm()
 
     def choose_first_prescription() -> None:
         record.prescriptions.list.setFocus()
@@ -387,8 +425,12 @@ def _script(window: MainWindow, heavy: tuple[int, str, str],
          STEP_PAUSE_MS),
         ("print signed prescription: Ctrl+Shift+P (signed, written, handed to the viewer)",
          shortcut(Qt.Key.Key_P, shift=True), STEP_PAUSE_MS),
-        ("lock: Ctrl+L", shortcut(Qt.Key.Key_L), STEP_PAUSE_MS),
     ]
+    for _ in range(PRESCRIPTION_OPENINGS + 1):
+        steps += [("new prescription: Ctrl+P opens the dialog (timed)",
+                   shortcut(Qt.Key.Key_P, before=arm_opening), STEP_PAUSE_MS),
+                  ("new prescription: Cancel", lambda: _modal().reject(), STEP_PAUSE_MS)]
+    steps.append(("lock: Ctrl+L", shortcut(Qt.Key.Key_L), STEP_PAUSE_MS))
     return steps
 
 
@@ -415,18 +457,26 @@ def _session(vault_folder: Path, record_patient_id: int, run: GuiRun) -> None:
     exports = vault_folder.parent / "exports"
     exports.mkdir(exist_ok=True)
     probe, printer = StallProbe(), Printer()
+    opening = DialogOpening(app, PrescriptionDialog)
     QDesktopServices.setUrlHandler(  # the stubs say bytes; PySide6 takes only str
         "file", printer, "hand_over")  # type: ignore[arg-type]
     try:
         with card_stack.development_card() as card:
             card_stack.enrol(card, vault_folder, exports)
             door = VaultDoor(vault_folder, card_module=Path(card.module_path))
-            dropped = _play(app, door, probe, _script_for(heavy, written, card.pin))
+            dropped = _play(app, door, probe, _script_for(heavy, written, card.pin, opening))
     finally:
         QDesktopServices.unsetUrlHandler("file")
     if not printer.printed:
         raise RuntimeError("no signed prescription was handed over for printing")
+    if len(opening.samples_ms) != PRESCRIPTION_OPENINGS + 1:
+        raise RuntimeError(f"{len(opening.samples_ms)} prescription dialogs opened, not "
+                           f"{PRESCRIPTION_OPENINGS + 1}")
     run.results["event_loop_stall"] = Stats(tuple(probe.lateness_ms))
+    run.results["prescription_dialog_open"] = Stats(tuple(opening.samples_ms[1:]))
+    run.detail["prescription_dialog_open"] = {
+        "first_opening_ms": round(opening.samples_ms[0], 1),
+        "drug_base": "opened at unlock, off the GUI thread"}
     longest = max(probe.longest_by_step, key=lambda step: probe.longest_by_step[step])
     run.detail["event_loop_stall"] = {
         "platform": app.platformName(), "probe_interval_ms": PROBE_MS,
@@ -444,8 +494,8 @@ def _session(vault_folder: Path, record_patient_id: int, run: GuiRun) -> None:
 
 
 def _script_for(heavy: tuple[int, str, str], written: tuple[int, str, str],
-                pin: str) -> Callable[[MainWindow], list[Step]]:
-    return lambda window: _script(window, heavy, written, pin)
+                pin: str, opening: DialogOpening) -> Callable[[MainWindow], list[Step]]:
+    return lambda window: _script(window, heavy, written, pin, opening)
 
 
 def _play(app: QApplication, door: VaultDoor, probe: StallProbe,

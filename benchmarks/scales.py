@@ -28,6 +28,7 @@ BACKUP_VERIFY_BUDGET_MS = 60_000.0
 BACKUP_RESTORE_BUDGET_MS = 120_000.0
 DRUGS_IMPORT_BUDGET_MS = 20_000.0  # issue 16: a whole BDPM release
 DRUGS_SEARCH_BUDGET_MS = 5.0  # issue 16: each keystroke, CIP lookups included
+PRESCRIPTION_DIALOG_BUDGET_MS = 50.0  # issue 16: Ctrl+P to the dialog painted
 FEES_TOTALS_BUDGET_MS = 50.0  # issue 17: the year's ledger totals
 FEES_CSV_BUDGET_MS = 2_000.0  # issue 17: the year's CSV export
 AGENDA_WEEK_BUDGET_MS = 50.0  # issue 17: the week view painted, and the next week
@@ -69,6 +70,7 @@ class Scale:
             "backup_restore_new_install": BACKUP_RESTORE_BUDGET_MS,
             "drugs_import": DRUGS_IMPORT_BUDGET_MS,
             "drugs_search": DRUGS_SEARCH_BUDGET_MS,
+            "prescription_dialog_open": PRESCRIPTION_DIALOG_BUDGET_MS,
             "fees_year_totals": FEES_TOTALS_BUDGET_MS,
             "fees_year_csv": FEES_CSV_BUDGET_MS,
             "agenda_week_view": AGENDA_WEEK_BUDGET_MS,
