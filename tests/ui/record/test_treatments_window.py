@@ -100,6 +100,7 @@ def test_renewing_the_treatment_de_fond_prefills_it_and_checks_the_allergy_again
     assert seen["lines"] == ["fénofibrate 100 mg", "amoxicilline 1 g"]
     assert seen["alert"].startswith("Allergie notée : Pénicilline — Urticaire")
     renewed = prescriptions(unlocked)[0].payload
+    assert renewed["date"] == "2026-11-02"  # the practice's clock, not the machine's
     assert [(x["cis"], x["long_term"]) for x in renewed["lines"]] == [(FENOFIBRATE, True),
                                                                       (CLAMOXYL, True)]
     assert renewed["lines"][1]["allergy_override"] == "prophylaxie poursuivie, tolérance connue"

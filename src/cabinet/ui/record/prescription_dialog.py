@@ -7,6 +7,7 @@ patient's allergies again (a renewal too): a line of the base is kept only with 
 free-text line that meets an allergy is refused, to be chosen from the base with its reason.
 """
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,8 @@ LINE = Qt.ItemDataRole.UserRole
 class PrescribingAids:
     """What the dialog consults: the drug base, the patient's allergies, age, allergy classes.
 
-    `base` is None while it opens or when it is unusable, `unavailable` then says why.
+    `base` is None while it opens or when it is unusable, `unavailable` then says why;
+    `today` is the practice's clock's date, the ordonnance's.
     """
 
     base: "DrugBase | None"
@@ -53,6 +55,7 @@ class PrescribingAids:
     allergies: Sequence[Mapping[str, Any]] = ()
     age_years: int | None = None
     classes: Sequence[AllergyClass] = field(default_factory=tuple)
+    today: dt.date | None = None  # None: the machine's date
 
     def find(self, cis: str) -> Speciality | None:
         """The base's speciality for `cis`, None without a base or when it is gone from it."""
@@ -74,7 +77,9 @@ class PrescriptionDialog(ServiceDialog):
         super().__init__(title or ("Renouveler l'ordonnance" if lines else "Nouvelle ordonnance"),
                          parent)
         self.aids = aids or PrescribingAids(None, "Base des médicaments non disponible.")
-        self.date = QDateEdit(QDate.currentDate())
+        today = self.aids.today
+        self.date = QDateEdit(QDate(today.year, today.month, today.day) if today
+                              else QDate.currentDate())
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)

@@ -398,7 +398,7 @@ class RecordView(QWidget):
         today = self._context().clock.now().date()
         age = age_on(self.identity.birth_date, today) if self.identity else None
         return PrescribingAids(self.drugs.base, self.drugs.unavailable, self._allergies, age,
-                               allergy_classes())
+                               allergy_classes(), today)
 
     def _allergy_lookup(self) -> AllergyLookup | None:
         """The drug base's substances and the classes an allergy is chosen from, if open."""
