@@ -42,6 +42,7 @@ class AllergySuggestions(QObject):
         self.completer = QCompleter(self.model, self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCompletionRole(CHOSEN)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(MAX_SHOWN)
         # A correction keeps what the allergy was recorded against while its text stays,
         # with or without the base.
