@@ -140,7 +140,8 @@ def _prescription(entry: StoredVersion) -> list[dict[str, Any]]:
 
 def _structured(line: Mapping[str, Any], dosage: dict[str, Any]) -> dict[str, Any]:
     """What a line of the drug base adds: codes, structured posology, boxes, substitution."""
-    codes = [{"system": CIS_SYSTEM, "code": line["cis"], "display": line["dci"]}]
+    # no display: the base's name of the speciality is not kept with the line, only its DCI
+    codes = [{"system": CIS_SYSTEM, "code": line["cis"]}]
     if line.get("cip13"):
         codes.append({"system": CIP_SYSTEM, "code": line["cip13"]})
     posology = line["posology"]
