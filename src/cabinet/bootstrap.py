@@ -131,7 +131,7 @@ class AppContext:
         """Portability archives in (built on first use)."""
         from cabinet.services.portability.importer import ArchiveImporter
 
-        return ArchiveImporter(self._practice, self.agenda)
+        return ArchiveImporter(self._practice, self.agenda, demo_vault=self.vault.header.demo)
 
     def backups(self, destination: Path) -> "BackupService":
         """Backups of this vault onto the folder `destination` (an external drive, a share)."""

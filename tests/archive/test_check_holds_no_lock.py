@@ -12,7 +12,7 @@ from helpers.vaults import new_context
 
 @pytest.fixture
 def successor(tmp_path, clock):
-    context, _ = new_context(tmp_path / "successeur", clock)
+    context, _ = new_context(tmp_path / "successeur", clock, demo=True)  # demo-signed archives
     yield context
     context.lock()
 

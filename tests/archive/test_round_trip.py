@@ -30,7 +30,7 @@ def source(ctx):
 
 @pytest.fixture
 def successor(tmp_path, clock):
-    context, _ = new_context(tmp_path / "successeur", clock)
+    context, _ = new_context(tmp_path / "successeur", clock, demo=True)  # demo-signed archives
     yield context
     context.lock()
 

@@ -11,6 +11,7 @@ from cabinet.archive.reader import ArchiveReader
 from cabinet.archive.signature import sign_manifest
 from cabinet.bootstrap import AppContext
 from cabinet.documents.demo_certificate import demo_signer
+from cabinet.documents.signing import DocumentSigner
 from cabinet.domain.record import EntryKind
 from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
@@ -35,12 +36,13 @@ def practice_with_history(ctx: AppContext) -> dict[str, int]:
 
 
 def export(ctx: AppContext, folder: Path, recipient: Recipient | None = None,
-           selection: Selection | None = None) -> Path:
-    """Export (the whole practice by default) to a passphrase archive in `folder`."""
+           selection: Selection | None = None, signer: DocumentSigner | None = None) -> Path:
+    """Export (the whole practice by default) to a passphrase archive in `folder`, signed by
+    the demo certificate unless `signer` is given."""
     folder.mkdir(parents=True, exist_ok=True)
     result = ctx.archive_exporter.export(selection or Selection("MASSIF"),
                                          recipient or Recipient(passphrase=PASSPHRASE),
-                                         Output(demo_signer(), folder, CancelToken()))
+                                         Output(signer or demo_signer(), folder, CancelToken()))
     return Path(result.path)
 
 
@@ -57,9 +59,11 @@ def members(path: Path) -> dict[str, bytes]:
 
 def rebuild(files: Mapping[str, Member], target: Path, *,
             change_manifest: Callable[[manifest_module.Manifest], None] | None = None,
-            resign: bool = True) -> Path:
+            resign: bool = True, signer: DocumentSigner | None = None,
+            recipient: Recipient | None = None) -> Path:
     """Write `files` back as an archive; optionally edit the manifest and sign it again
-    (with the same demo certificate), so only the attacked check can refuse it."""
+    (with the same demo certificate unless `signer` is given), so only the attacked check can
+    refuse it; for `recipient` (the test passphrase by default)."""
     files = dict(files)
     if change_manifest is not None:
         parsed = manifest_module.from_xml(_bytes(files[manifest_module.MANIFEST_XML]))
@@ -67,9 +71,9 @@ def rebuild(files: Mapping[str, Member], target: Path, *,
         files[manifest_module.MANIFEST_XML] = manifest_module.to_xml(parsed)
     if resign:
         files[manifest_module.MANIFEST_P7S] = sign_manifest(
-            _bytes(files[manifest_module.MANIFEST_XML]), demo_signer())
+            _bytes(files[manifest_module.MANIFEST_XML]), signer or demo_signer())
     with target.open("wb") as handle:
-        envelope = EnvelopeWriter(handle, Recipient(passphrase=PASSPHRASE))
+        envelope = EnvelopeWriter(handle, recipient or Recipient(passphrase=PASSPHRASE))
         with zipfile.ZipFile(envelope, "w") as zf:
             for name, member in files.items():
                 if isinstance(member, tuple):

@@ -6,9 +6,11 @@ import inspect
 import pkgutil
 
 import pytest
+from asn1crypto import x509
 
 import cabinet
 from cabinet.documents.demo_certificate import demo_signer
+from cabinet.documents.signing import DocumentSigner
 from cabinet.domain.agenda import AgendaSetup, Request, Status
 from cabinet.domain.audit import ChainWalker
 from cabinet.domain.fees import FeeInput
@@ -28,6 +30,7 @@ from cabinet.services.issuing import Output
 from cabinet.services.portability.cessation import Closure
 from cabinet.services.ports import DraftKey, JournalFilter
 from helpers import archives
+from helpers.certificates import card_certificate, signer
 from helpers.vaults import identity
 
 
@@ -205,8 +208,15 @@ def agenda_calls(ctx, patient, tmp_path):
 
 
 def portability_calls(ctx, tmp_path):
-    """The practice's own archive, read back into it: prepare, run, the kept journal."""
-    reader = archives.open_reader(archives.export(ctx, tmp_path / "archive"))
+    """The practice's own archive, read back into it: prepare, run, the kept journal.
+
+    Signed by a card-like certificate the import is given as its anchor (a demo certificate
+    never enters a real vault)."""
+    key, der = card_certificate("MARTIN Jeanne", "10101010101")
+    anchors = [x509.Certificate.load(der)]
+    reader = archives.open_reader(archives.export(
+        ctx, tmp_path / "archive",
+        signer=DocumentSigner(der, signer(key), holder="MARTIN Jeanne", rpps="10101010101")))
     prepared = []
     closure = Closure(dt.date(2027, 3, 31), "Dr Paul Successeur", council="Conseil de Paris",
                       kept_at="au cabinet")
@@ -218,7 +228,8 @@ def portability_calls(ctx, tmp_path):
         return Output(demo_signer(), folder, CancelToken())
 
     return {
-        "ArchiveImporter.prepare": lambda: prepared.append(ctx.archive_importer.prepare(reader)),
+        "ArchiveImporter.prepare": lambda: prepared.append(ctx.archive_importer.prepare(
+            reader, anchors=anchors)),
         "ArchiveImporter.run": lambda: ctx.archive_importer.run(reader, prepared[0]),
         "ArchiveImporter.verify_predecessor_journal":
             lambda: ctx.archive_importer.verify_predecessor_journal(

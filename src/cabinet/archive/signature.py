@@ -1,8 +1,9 @@
 """The outgoing physician's signature over MANIFEST.XML: CMS detached (CAdES-BES), MANIFEST.P7S.
 
 The manifest holds the SHA-256 of every sub-archive, so signing it signs the whole archive.
-Checked offline (no certificate fetching): integrity and the signer's identity; whether that
-certificate chains to the practice's trust anchors is reported in the import's summary.
+Checked offline (no certificate fetching): integrity, the signer's identity, and whether that
+certificate chains to the practice's trust anchors (the import stops when it does not, unless
+the successor types its fingerprint).
 The card signs through the same `DocumentSigner` as the PDFs; pyHanko builds and checks the
 CMS structure (`openssl cms -verify -binary -content MANIFEST.XML -inform DER -in
 MANIFEST.P7S -noverify` checks it too).
@@ -19,6 +20,7 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
+from cabinet.documents.demo_certificate import DEMO_NAME
 from cabinet.documents.signing import DocumentSigner, RawSignerAdapter
 from cabinet.errors import KnownError
 from cabinet.keys.card import holder_of
@@ -37,12 +39,14 @@ class ManifestSigner:
     """Who signed the manifest, as the certificate in the signature says.
 
     `trusted`: the certificate chains to one of the practice's trust anchors (IGC-Santé).
+    `demo`: it is named as a demo vault's certificate, which proves nothing.
     """
 
     name: str
     rpps: str
     certificate_sha256: str
     trusted: bool = False
+    demo: bool = False
 
 
 def sign_manifest(manifest: bytes, signer: DocumentSigner) -> bytes:
@@ -75,4 +79,5 @@ def verify_manifest(manifest: bytes, signature: bytes,
     der = certificate.dump()
     holder = holder_of(der)
     return ManifestSigner(holder.name, holder.rpps, hashlib.sha256(der).hexdigest(),
-                          trusted=bool(anchors) and bool(status.trusted))
+                          trusted=bool(anchors) and bool(status.trusted),
+                          demo=holder.name == DEMO_NAME)

@@ -124,6 +124,10 @@ def command_import(args: argparse.Namespace) -> int:
         prepared = ctx.archive_importer.prepare(reader, _progress("Sous-archives vérifiées"),
                                                 anchors)
         print("\n".join(prepared.summary()))
+        if prepared.needs_fingerprint:
+            ctx.archive_importer.confirm_signer(prepared, args.empreinte or ask_line(
+                "Empreinte SHA-256 du certificat du signataire, lue par le médecin qui a "
+                "exporté l'archive (vide : abandonner) : "))
         skip = set()
         for duplicate in prepared.duplicates:
             answer = ask_line(f"{duplicate.archive} : {duplicate.incoming} ressemble au(x) "
@@ -167,4 +171,7 @@ def add_commands(commands: Any) -> None:
         parser.add_argument("--key", type=Path, help="clé privée du destinataire (PEM)")
         if name == "import":
             parser.add_argument("--vault", type=Path, required=True)
+            parser.add_argument("--empreinte", default="",
+                                help="empreinte SHA-256 du certificat du signataire, lue par "
+                                     "le médecin sortant (s'il n'est pas reconnu)")
         parser.set_defaults(handler=handler)

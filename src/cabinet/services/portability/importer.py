@@ -7,8 +7,14 @@ each one, never the software. `run` then writes, in one transaction with its aud
 every chosen patient with every version of every entry under its original author and time,
 each file, the provenance of every row, and the predecessor's journal, kept apart and
 read-only. A failure anywhere rolls everything back.
+
+Whoever can make a certificate can put the predecessor's name in it: the signer must chain to
+the practice's trust anchors, or the successor types the certificate's fingerprint as the
+predecessor read it to them by another channel (journaled). A demo vault's certificate proves
+nothing and never enters a real vault.
 """
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +29,7 @@ from cabinet.domain.text import fold
 from cabinet.domain.wording import french_datetime
 from cabinet.errors import KnownError
 from cabinet.services.agenda import AgendaService
-from cabinet.services.auditing import audited, audited_in_step
+from cabinet.services.auditing import audited, audited_in_step, not_audited
 from cabinet.services.issuing import Practice, PracticeService
 from cabinet.services.patients import index_patient
 from cabinet.services.portability.ports import ArchiveSource, CheckedView, PatientView, Progress
@@ -32,6 +38,14 @@ from cabinet.services.ports import ImportedArchive, NewEntry
 
 class ImportRefused(KnownError):
     """The archive cannot be imported here; the message says why, nothing was written."""
+
+
+UNVOUCHED = ("Le certificat qui a signé l'archive n'est reconnu par aucune autorité de "
+             "confiance du cabinet : n'importe qui peut fabriquer un certificat à ce nom. "
+             "Demandez au médecin qui a exporté l'archive de vous lire l'empreinte SHA-256 de "
+             "son certificat par un autre moyen (téléphone, en personne) et tapez-la. Import "
+             "refusé.")
+_NOT_HEX = re.compile(r"[\s:]")
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,14 @@ class Prepared:
 
     checked: CheckedView
     duplicates: list[Duplicate] = field(default_factory=list)
+    demo_vault: bool = False
+    typed_fingerprint: str = ""  # the signer's, as typed by the successor and found equal
+
+    @property
+    def needs_fingerprint(self) -> bool:
+        """Whether no anchor vouches for the signer (a demo certificate does in a demo vault)."""
+        signer = self.checked.signer
+        return not signer.trusted and not (signer.demo and self.demo_vault)
 
     def summary(self) -> list[str]:
         """French lines for the confirmation dialog and the command line."""
@@ -79,17 +101,19 @@ class Prepared:
 class ArchiveImporter(PracticeService):
     """Checks then imports archives; the successor's own journal records the import."""
 
-    def __init__(self, practice: Practice, agenda: AgendaService | None = None) -> None:
+    def __init__(self, practice: Practice, agenda: AgendaService | None = None, *,
+                 demo_vault: bool = False) -> None:
         super().__init__(practice)
         self._agenda = agenda  # where an archive's AGENDA.ICS goes
+        self._demo_vault = demo_vault
 
     @audited_in_step
     def prepare(self, reader: ArchiveSource, progress: Progress | None = None,
                 anchors: Sequence[x509.Certificate] = ()) -> Prepared:
         """Check the whole archive and list possible duplicates; nothing is written.
 
-        `anchors` are the practice's trust roots: a signer they do not vouch for is shown as
-        unusual, with the fingerprint to check with the predecessor. The check reads the
+        `anchors` are the practice's trust roots: a signer they do not vouch for needs
+        `confirm_signer` before `run`. The check reads the
         archive only, without holding the vault; the vault is read, and the reads journaled,
         in one short transaction after it.
         """
@@ -104,16 +128,23 @@ class ArchiveImporter(PracticeService):
     def _judge(self, checked: CheckedView,
                incoming: list[tuple[str, dict[str, Any]]]) -> Prepared:
         """Refuse an archive already imported, find the possible duplicates, journal the reads."""
+        if checked.signer.demo and not self._demo_vault:
+            raise ImportRefused("Cette archive est signée par le certificat de démonstration "
+                                "(sans valeur) : elle ne peut pas entrer dans le coffre du "
+                                "cabinet. Import refusé.")
         if self._portability.archive_imported(checked.manifest.export_id):
             raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
         duplicates = [d for archive, identity in incoming
                       if (d := self._duplicate(archive, identity)) is not None]
         if checked.journal is not None and not checked.journal.intact:
             checked.unusual.append("le journal des accès du prédécesseur est altéré")
-        if not checked.signer.trusted:
+        if checked.signer.demo:
+            checked.unusual.append("archive signée par le certificat de démonstration (sans "
+                                   "valeur)")
+        elif not checked.signer.trusted:
             checked.unusual.append("le certificat du signataire n'est reconnu par aucune "
-                                   "autorité de confiance du cabinet : vérifiez son empreinte "
-                                   "avec le médecin qui a exporté l'archive")
+                                   "autorité de confiance du cabinet : l'import demande son "
+                                   "empreinte, lue par le médecin qui a exporté l'archive")
         if checked.manifest.status != "COMPLETE":
             checked.unusual.append(f"export de statut {checked.manifest.status}")
         for patient_id in sorted({p for d in duplicates for p in d.existing}):
@@ -121,7 +152,19 @@ class ArchiveImporter(PracticeService):
                                detail=checked.manifest.export_id)
         self._trail.record(Action.READ, target="portability archive",
                            detail=f"{checked.manifest.export_id} vérifiée")
-        return Prepared(checked, duplicates)
+        return Prepared(checked, duplicates, self._demo_vault)
+
+    @not_audited("compares a typed fingerprint with the checked signature's; `run` journals it")
+    def confirm_signer(self, prepared: Prepared, typed: str) -> None:
+        """Accept a signer no anchor vouches for, on the fingerprint the predecessor read out."""
+        fingerprint = _NOT_HEX.sub("", typed).lower()
+        if not fingerprint:
+            raise ImportRefused(UNVOUCHED)
+        if fingerprint != prepared.checked.signer.certificate_sha256:
+            raise ImportRefused("L'empreinte tapée n'est pas celle du certificat qui a signé "
+                                "l'archive : elle n'est pas celle que le médecin sortant vous a "
+                                "donnée, ou l'archive n'est pas la sienne. Import refusé.")
+        prepared.typed_fingerprint = fingerprint
 
     def _duplicate(self, archive: str, identity: dict[str, Any]) -> Duplicate | None:
         nir, birth_date = identity.get("nir", ""), identity["birth_date"]
@@ -146,6 +189,8 @@ class ArchiveImporter(PracticeService):
         Every possible duplicate must be decided: imported as a separate record, or skipped.
         """
         checked = prepared.checked
+        if prepared.needs_fingerprint and not prepared.typed_fingerprint:
+            raise ImportRefused(UNVOUCHED)
         if self._portability.archive_imported(checked.manifest.export_id):
             raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
         archive_ref = self._portability.add_archive(ImportedArchive(
@@ -178,6 +223,10 @@ class ArchiveImporter(PracticeService):
                 if (calendar := reader.agenda(entry)) is not None and self._agenda:
                     imported["appointments"] = self._agenda.import_calendar(calendar,
                                                                             numbers.get)
+        if prepared.typed_fingerprint:
+            self._trail.record(Action.CREATE, target="portability signer",
+                               detail=f"{checked.manifest.export_id} certificat non reconnu, "
+                                      f"empreinte tapée {prepared.typed_fingerprint}")
         self._trail.record(Action.CREATE, target="portability import",
                            detail=f"{checked.manifest.export_id} {imported}")
         return imported

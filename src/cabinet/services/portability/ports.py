@@ -135,6 +135,10 @@ class SignerView(Protocol):
     def trusted(self) -> bool:
         """Whether the certificate chains to a trust anchor of the practice."""
 
+    @property
+    def demo(self) -> bool:
+        """Whether it is a demo vault's certificate (never imported into a real vault)."""
+
 
 class CheckedView(Protocol):
     """The result of checking a whole archive; `unusual` collects what the physician sees."""
