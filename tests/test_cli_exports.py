@@ -7,7 +7,7 @@ import pytest
 
 from cabinet.bootstrap import build_context
 from cabinet.vault.session import create_vault
-from helpers import pdf_checks
+from helpers import pdf_attacks, pdf_checks
 from helpers.records import OTHER_PATIENT_MARKER, marked_practice
 from helpers.vaults import OWNER
 from test_cli import cabinet
@@ -50,6 +50,31 @@ def test_sign_a_prescription_then_verify_it(demo, out):
     refused = cabinet("verify", changed)
     assert refused.returncode == 1
     assert "Document modifié après signature" in refused.stdout
+
+
+AMENDMENTS = ((pdf_attacks.white_box_annotation, "une annotation (rectangle) ajoutée à la page 1"),
+              (pdf_attacks.rewritten_page_content, "le contenu de la page 1 modifié"))
+
+
+@pytest.mark.parametrize(("amend", "named"), AMENDMENTS, ids=["annotation", "contenu"])
+def test_an_ordonnance_amended_after_signing_is_refused_and_the_change_named(demo, out, amend,
+                                                                           named):
+    folder, practice = demo
+    pdf = written(cabinet("sign", "prescription", "--vault", folder, "--entry",
+                          practice.prescription, "--to", out))
+    assert pdf_checks.certified_without_changes(pdf)
+    assert "Certification : aucune modification permise après la signature." in cabinet(
+        "verify", pdf).stdout
+    amended = amend(pdf)
+    refused = cabinet("verify", amended)
+    assert refused.returncode == 1
+    assert "Document modifié après signature : il ne doit pas être utilisé." in refused.stdout
+    assert f"Le document a été modifié après sa signature : {named}." in refused.stdout
+    assert "Traceback" not in refused.stderr
+    # poppler still finds the signed revision's bytes valid; only the coverage line betrays it
+    seen = pdf_checks.pdfsig_output(amended)
+    assert "Signature is Valid." in seen and "Not total document signed" in seen
+    assert not pdf_checks.pdfsig_valid(amended)
 
 
 def test_verify_with_the_signers_certificate_as_trust_anchor(demo, out, tmp_path):

@@ -83,6 +83,7 @@ def test_each_signed_document_verifies_and_is_pdfa(kind, ctx, card_document_sign
         assert report.intact, report.lines
         assert report.signer == "Dr Jeanne Martin"
         assert pdf_checks.pdfsig_valid(pdf), pdf_checks.pdfsig_output(pdf)
+        assert pdf_checks.certified_without_changes(pdf)
         assert pdf_checks.fonts_all_embedded(pdf)
         assert pdf_checks.pdfa_identified(pdf)
         assert pdf_checks.qpdf_clean(pdf)

@@ -74,3 +74,15 @@ def tamper_inside_signed_range(path: Path) -> Path:
     changed = path.with_name(f"modifie-{path.name}")
     changed.write_bytes(bytes(data))
     return changed
+
+
+def certified_without_changes(path: Path) -> bool:
+    """The catalog names a certifying signature whose DocMDP allows no change (P 1)."""
+    with pikepdf.open(path) as document:
+        signature = document.Root.get("/Perms", {}).get("/DocMDP")
+        if signature is None:
+            return False
+        references = signature.get("/Reference", [])
+        return any(reference.get("/TransformMethod") == "/DocMDP"
+                   and int(reference.TransformParams.get("/P", 2)) == 1
+                   for reference in references)

@@ -3,7 +3,10 @@
 pyHanko computes the CMS structure; the raw RSA signature comes from a `Signer`, the type
 the card's key slots use too: the card signs through CKM_RSA_PKCS (the one mechanism every
 CPS key accepts), the demo software key signs in memory. Baseline B-B by default; B-T when
-a time-stamping authority URL is configured (none by default: Cabinet works offline). The
+a time-stamping authority URL is configured (none by default: Cabinet works offline). Every
+document is certified « no changes allowed » (DocMDP P=1): an annotation or a rewritten page
+appended later keeps the signed bytes valid, but is a violation for every validator that
+reads the certification, `cabinet verify` included. The
 visible block is drawn by `cabinet.documents.layout`; the field `cabinet.documents.pdfa`
 put over it keeps its empty appearance, so pyHanko never draws its non-embedded Courier.
 """
@@ -57,7 +60,8 @@ def sign_pdf(rendered: Rendered, signer: DocumentSigner, *, reason: str,
     writer = IncrementalPdfFileWriter(io.BytesIO(rendered.pdf), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, md_algorithm="sha256", reason=reason,
-        subfilter=fields.SigSeedSubFilter.PADES)
+        subfilter=fields.SigSeedSubFilter.PADES, certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES)
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
     pdf_signer = signers.PdfSigner(meta, signer=RawSignerAdapter(signer), timestamper=timestamper,
                                    stamp_style=NoOpStampStyle())

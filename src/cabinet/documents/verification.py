@@ -1,8 +1,9 @@
 """Say in French whether a signed PDF is intact, who signed it, when, and whether to trust them.
 
 pyHanko does the checking, offline: the signature over the signed byte ranges, coverage of
-the whole file (nothing appended after signing), and the chain to the trust anchors the user
-configured (e.g. the IGC-Santé roots). Without anchors the signer is named but not vouched for.
+the whole file (nothing appended after signing, each appended revision named), the
+certification « no changes allowed », and the chain to the trust anchors the user configured
+(e.g. the IGC-Santé roots). Without anchors the signer is named but not vouched for.
 """
 
 import hashlib
@@ -15,17 +16,21 @@ from pathlib import Path
 from asn1crypto import pem, x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.fields import MDPPerm
+from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from cabinet.documents.amendments import amendments
 from cabinet.documents.typography import date_and_time
 from cabinet.errors import KnownError
 
-# pyHanko logs an unrecognised certificate as a warning with a traceback (naming the signer);
-# the report already says it in French, and the log must stay free of people's names.
-logging.getLogger("pyhanko.sign.validation").setLevel(logging.ERROR)
+# pyHanko logs an unrecognised certificate, or a revision appended after signing, as a warning
+# with a traceback (naming the signer); the report already says it in French, and the log must
+# stay free of people's names.
+for _logger in ("pyhanko.sign.validation", "pyhanko.sign.diff_analysis"):
+    logging.getLogger(_logger).setLevel(logging.ERROR)
 
 SIGNING_USAGES = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"},
                                      match_all_key_usages=False)
@@ -100,7 +105,8 @@ def trust_anchors(folder: str) -> list[x509.Certificate]:
 def verify_pdf(content: bytes, anchors: Sequence[x509.Certificate] = ()) -> VerificationReport:
     """Check every signature of `content`; the report's first line is the verdict."""
     try:
-        signatures = PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures
+        reader = PdfFileReader(io.BytesIO(content), strict=False)
+        signatures = reader.embedded_signatures
     except (PdfError, ValueError, KeyError, TypeError):
         return VerificationReport(lines=["Fichier illisible : ce n'est pas un PDF valide, ou il "
                                          "a été tronqué ou modifié."])
@@ -124,7 +130,8 @@ def verify_pdf(content: bytes, anchors: Sequence[x509.Certificate] = ()) -> Veri
         report.intact &= intact
         report.trusted &= bool(status.trusted)
         report.signer = certificate.subject.native.get("common_name", "")
-        details += _describe(status, certificate, intact, whole, bool(anchors))
+        details += _describe(status, certificate, bool(anchors))
+        details += _integrity(reader, signature, whole, intact)
     report.lines = [_verdict(report, bool(anchors)), *details]
     return report
 
@@ -141,8 +148,26 @@ def _verdict(report: VerificationReport, has_anchors: bool) -> str:
             "d'aucune autorité de confiance configurée.")
 
 
-def _describe(status: object, certificate: x509.Certificate, intact: bool, whole: bool,
-              has_anchors: bool) -> list[str]:
+def _integrity(reader: PdfFileReader, signature: EmbeddedPdfSignature, whole: bool,
+               intact: bool) -> list[str]:
+    """The certification, and what was changed after signing, named when it can be."""
+    lines = []
+    if signature.docmdp_level == MDPPerm.NO_CHANGES:
+        lines.append("Certification : aucune modification permise après la signature.")
+    if whole:
+        return lines + ([] if intact else ["L'empreinte du contenu ne correspond plus à la "
+                                           "signature."])
+    try:
+        changes = amendments(reader, signature.signed_revision)
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        changes = []  # an update too malformed to read is still refused, just not named
+    if changes:
+        return [*lines, "Le document a été modifié après sa signature : " + ", ".join(changes)
+                + "."]
+    return [*lines, "Des données ont été ajoutées après la signature."]
+
+
+def _describe(status: object, certificate: x509.Certificate, has_anchors: bool) -> list[str]:
     subject = certificate.subject.native
     lines = [f"Signataire : {subject.get('common_name', '?')}"]
     if subject.get("serial_number"):
@@ -159,10 +184,6 @@ def _describe(status: object, certificate: x509.Certificate, intact: bool, whole
     elif (reported := getattr(status, "signer_reported_dt", None)) is not None:
         lines.append(f"Signé le {date_and_time(reported)}, selon l'horloge du poste du signataire "
                      "(sans horodatage par un tiers)")
-    if not whole:
-        lines.append("Des données ont été ajoutées après la signature.")
-    elif not intact:
-        lines.append("L'empreinte du contenu ne correspond plus à la signature.")
     if has_anchors:
         lines.append("Chaîne de certification : " + ("reconnue" if getattr(status, "trusted", False)
                                                     else "non reconnue"))
