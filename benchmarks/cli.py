@@ -11,7 +11,7 @@ import argparse
 import dataclasses
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = dataclasses.replace(run, results={**run.results, **timings},
                                   archive_detail=detail)
     if args.backup:
+        from benchmarks import backup
+
         say("Backing up, verifying and restoring the vault")
-        run = measure_backup(run, workload, workdir)
+        run = measured_in_vault(run, workload, "backup_detail", lambda ctx: backup.measure(
+            ctx, workdir, workload.record_patient_id, BACKUP_ROUNDS))
     if args.drugs:
         from benchmarks import drugs
 
@@ -98,11 +101,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
                                   drugs_detail=detail)
     if args.fees:
+        from benchmarks import fees
+
         say("Measuring fees and the receipts ledger")
-        run = measure_fees(run, workload, scale)
+        run = measured_in_vault(run, workload, "fees_detail",
+                                lambda ctx: fees.measure(ctx, scale, SEED))
     if args.agenda:
+        from benchmarks import agenda
+
         say("Measuring the agenda")
-        run = measure_agenda(run, workload, scale)
+        run = measured_in_vault(run, workload, "agenda_detail",
+                                lambda ctx: agenda.measure(ctx, scale, SEED))
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))
@@ -153,44 +162,19 @@ def measure(scale: Scale, workload: Workload, workdir: Path) -> report.Run:
         cipher_detail=comparison.as_json())
 
 
-def measure_backup(run: report.Run, workload: Workload, workdir: Path) -> report.Run:
-    """The backup measures, added to `run`."""
-    from benchmarks import backup
+def measured_in_vault(run: report.Run, workload: Workload, detail_name: str,
+                      measure: Callable[[AppContext], tuple[dict[str, Any], Any]]) -> report.Run:
+    """`run` with what `measure` timed in the opened vault added.
 
+    The measure's detail goes to `detail_name` (`backup_detail`, `fees_detail`…).
+    """
     ctx = open_context(workload.vault_folder)
     try:
-        timings, detail = backup.measure(ctx, workdir, workload.record_patient_id,
-                                         BACKUP_ROUNDS)
+        timings, detail = measure(ctx)
     finally:
         ctx.lock()
     return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
-                               backup_detail=detail)
-
-
-def measure_fees(run: report.Run, workload: Workload, scale: Scale) -> report.Run:
-    """The fees measures (issue 17), added to `run`."""
-    from benchmarks import fees
-
-    ctx = open_context(workload.vault_folder)
-    try:
-        timings, detail = fees.measure(ctx, scale, SEED)
-    finally:
-        ctx.lock()
-    return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
-                               fees_detail=detail)
-
-
-def measure_agenda(run: report.Run, workload: Workload, scale: Scale) -> report.Run:
-    """The agenda measures (issue 17), added to `run`."""
-    from benchmarks import agenda
-
-    ctx = open_context(workload.vault_folder)
-    try:
-        timings, detail = agenda.measure(ctx, scale, SEED)
-    finally:
-        ctx.lock()
-    return dataclasses.replace(run, results=dict(sorted({**run.results, **timings}.items())),
-                               agenda_detail=detail)
+                               **{detail_name: detail})
 
 
 def workload_counts(ctx: AppContext, workload: Workload) -> dict[str, Any]:
