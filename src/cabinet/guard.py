@@ -22,8 +22,10 @@ import hashlib
 import os
 import sys
 import sysconfig
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
+
+from cabinet import loaded
 
 FORBIDDEN_VARIABLES = (
     "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONINSPECT", "PYTHONUSERBASE",
@@ -157,14 +159,27 @@ def _module_path(filename: str) -> Path:
     return path.resolve()
 
 
+def loaded_doors(modules: Collection[Path] = ()) -> list[str]:
+    """Shared objects mapped into the process that are neither installed nor allowed.
+
+    In development the interpreter's own `lib` folder is no root here (a system Python's is
+    /usr/lib): only its libpython and standard library are.
+    """
+    base_library = Path(sys.base_prefix).resolve() / "lib"
+    roots = [root for root in installation_roots() if frozen() or root != base_library]
+    return [f"la bibliothèque {name} est chargée dans le logiciel sans y être autorisée"
+            for name in loaded.foreign_mapped(roots, modules)]
+
+
 def open_doors() -> list[str]:
     """Every open door, in French: the frozen build checks its signed manifest, not `site`."""
     if not frozen():
-        return (variable_doors(os.environ) + home_doors(Path(os.path.expanduser("~")))
+        return (variable_doors(os.environ) + loaded_doors()
+                + home_doors(Path(os.path.expanduser("~")))
                 + site_doors(site_folders()) + module_doors(sys.modules, installation_roots()))
     from cabinet import installation  # loads `cryptography` for the publisher's signature
 
-    return (variable_doors(os.environ, bundle=getattr(sys, "_MEIPASS", None))
+    return (variable_doors(os.environ, bundle=getattr(sys, "_MEIPASS", None)) + loaded_doors()
             + home_doors(Path(os.path.expanduser("~"))) + installation.installation_doors()
             + module_doors(sys.modules, installation_roots()))
 
@@ -243,6 +258,31 @@ def note_refusal(doors: Sequence[str]) -> None:
         return
 
 
+def refuse(doors: Sequence[str]) -> None:
+    """Note the refusal, name each door in French and end the process (exit code 3)."""
+    note_refusal(doors)
+    print("Cabinet refuse de démarrer : du code étranger pourrait s'exécuter dans le "
+          "logiciel.", file=sys.stderr)
+    for door in doors:
+        print(f"  - {door}", file=sys.stderr)
+    print("Retirez ces éléments (ou réinstallez Cabinet), puis relancez.", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(EXIT_REFUSED)  # not SystemExit: PYTHONINSPECT would catch it
+
+
+def enforce_loaded() -> None:
+    """Judge the mapped libraries again just before a data key is unwrapped.
+
+    A library may have been loaded since the start (a plugin, a module's dependency); the
+    card's allowed PKCS#11 modules are expected by then.
+    """
+    from cabinet.card.token import allowed_modules
+
+    doors = loaded_doors(allowed_modules())
+    if doors:
+        refuse(doors)
+
+
 def enforce() -> None:
     """Refuse to start (French message, exit code 3) when a door is open; then lock them.
 
@@ -252,14 +292,7 @@ def enforce() -> None:
     """
     doors = open_doors()
     if doors:
-        note_refusal(doors)
-        print("Cabinet refuse de démarrer : du code étranger pourrait s'exécuter dans le "
-              "logiciel.", file=sys.stderr)
-        for door in doors:
-            print(f"  - {door}", file=sys.stderr)
-        print("Retirez ces éléments (ou réinstallez Cabinet), puis relancez.", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(EXIT_REFUSED)  # not SystemExit: PYTHONINSPECT would catch it
+        refuse(doors)
     roots = installation_roots()
     close_working_directory(roots)
     os.environ["PYTHONSAFEPATH"] = "1"  # nor first on the path of a worker (`python -c …`)

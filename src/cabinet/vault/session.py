@@ -168,6 +168,7 @@ def create_vault(folder: Path, owner: Owner, clock: Clock, workstation: str, *,
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     hold = VaultLock.acquire(layout.lock_file)
     try:
+        guard.enforce_loaded()
         return _create(layout, owner, clock, workstation, demo_vault=demo_vault, hold=hold)
     except BaseException:
         hold.release()
@@ -257,6 +258,7 @@ def _entering(folder: Path) -> Iterator[tuple[VaultLayout, KeyHeader, VaultLock]
     try:
         for leftover in layout.stale_temporary_files():
             leftover.unlink(missing_ok=True)
+        guard.enforce_loaded()  # a library loaded since the start never sees the data key
         yield layout, read_header(layout.header), hold
     except BaseException:
         hold.release()
