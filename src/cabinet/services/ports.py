@@ -393,20 +393,10 @@ class NewFee:
 
 
 @dataclass(frozen=True)
-class FeeRow:
+class FeeRow(NewFee):
     """One encounter's fee as stored, with what was received for it so far."""
 
     fee_id: int
-    patient_id: int
-    encounter: int
-    act_date: str
-    zone: str
-    acts: list[dict[str, Any]]
-    total_cents: int
-    third_party_cents: int
-    insurer: str
-    recorded_at: str
-    recorded_by: str
     cancelled: bool
     patient_paid_cents: int
     insurer_paid_cents: int

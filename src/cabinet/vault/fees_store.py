@@ -25,8 +25,11 @@ _RECEIPT = ("SELECT id, day, fee_id, payer_kind, payer, method, cheque_number, c
 
 
 def _fee(row: tuple[Any, ...]) -> FeeRow:
-    return FeeRow(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7],
-                  row[8], row[9], row[10], bool(row[11]), row[12], row[13])
+    return FeeRow(patient_id=row[1], encounter=row[2], act_date=row[3], zone=row[4],
+                  acts=json.loads(row[5]), total_cents=row[6], third_party_cents=row[7],
+                  insurer=row[8], recorded_at=row[9], recorded_by=row[10], fee_id=row[0],
+                  cancelled=bool(row[11]), patient_paid_cents=row[12],
+                  insurer_paid_cents=row[13])
 
 
 class SqlFeeStore:
