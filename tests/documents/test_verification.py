@@ -12,6 +12,7 @@ from cabinet.documents.demo_certificate import demo_signer
 from cabinet.documents.issue import issue
 from cabinet.documents.layout import Letterhead
 from cabinet.documents.verification import load_anchors, verify_pdf
+from helpers import pdf_attacks
 from helpers.certificates import self_signed
 from helpers.vaults import identity
 
@@ -78,3 +79,23 @@ def test_an_unsigned_pdf_says_so():
     report = verify_pdf(buffer.getvalue())
     assert not report.intact
     assert report.summary == "Ce document ne porte aucune signature électronique."
+
+
+def test_the_window_refuses_an_amended_document_and_names_the_change(qtbot, signed, tmp_path):
+    from html import unescape
+
+    from PySide6.QtWidgets import QWidget
+
+    from cabinet.ui.exports.verify_dialog import verify_file
+
+    original = tmp_path / "certificat.pdf"
+    original.write_bytes(signed)
+    window = QWidget()
+    qtbot.addWidget(window)
+    dialog = verify_file(window, pdf_attacks.white_box_annotation(original), trust_folder="")
+    assert unescape(dialog.verdict.text()) == ("Document modifié après signature : il ne doit "
+                                               "pas être utilisé.")
+    details = unescape(dialog.details.text())
+    assert "Certification : aucune modification permise après la signature." in details
+    assert ("Le document a été modifié après sa signature : une annotation (rectangle) ajoutée "
+            "à la page 1.") in details

@@ -6,9 +6,9 @@ CPS key accepts), the demo software key signs in memory. Baseline B-B by default
 a time-stamping authority URL is configured (none by default: Cabinet works offline). Every
 document is certified « no changes allowed » (DocMDP P=1): an annotation or a rewritten page
 appended later keeps the signed bytes valid, but is a violation for every validator that
-reads the certification, `cabinet verify` included. The
-visible block is drawn by `cabinet.documents.layout`; the field `cabinet.documents.pdfa`
-put over it keeps its empty appearance, so pyHanko never draws its non-embedded Courier.
+reads the certification, `cabinet verify` included. The visible block is drawn by
+`cabinet.documents.layout`; the field `cabinet.documents.pdfa` put over it keeps its empty
+appearance, so pyHanko never draws its non-embedded Courier.
 """
 
 import io
