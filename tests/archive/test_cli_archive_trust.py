@@ -11,17 +11,13 @@ from pathlib import Path
 import pytest
 
 from cabinet.archive import manifest
-from cabinet.documents.signing import DocumentSigner
 from cabinet.domain.audit import AccessMode
 from cabinet.vault.session import Credential, unlock
-from helpers.archives import PASSPHRASE, export, members, rebuild
-from helpers.certificates import card_certificate, signer
+from helpers.archives import PASSPHRASE, export, forge, forged_signer, members
 from helpers.clock import SteppingClock
 from helpers.records import marked_practice
 from helpers.vaults import new_context
 from test_cli import cabinet
-
-NAME, RPPS = "MARTIN Jeanne", "10101010101"
 
 
 @pytest.fixture(scope="module")
@@ -33,22 +29,6 @@ def genuine(tmp_path_factory) -> Path:
     path = export(ctx, base / "media")
     ctx.lock()
     return path
-
-
-def forged_signer() -> DocumentSigner:
-    """A self-signed certificate carrying the announced physician's name and RPPS."""
-    key, der = card_certificate(NAME, RPPS)
-    return DocumentSigner(der, signer(key), holder=NAME, rpps=RPPS)
-
-
-def forge(genuine: Path, target: Path, forger: DocumentSigner) -> Path:
-    """The genuine archive's packages under a manifest re-signed by `forger`."""
-    fingerprint = hashlib.sha256(forger.certificate_der).hexdigest()
-
-    def announce(listed: manifest.Manifest) -> None:
-        listed.exporter = manifest.Exporter(NAME, RPPS, fingerprint)
-
-    return rebuild(members(genuine), target, change_manifest=announce, signer=forger)
 
 
 def real_vault(folder: Path) -> str:

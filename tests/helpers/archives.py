@@ -1,5 +1,6 @@
 """Build, open, take apart and rebuild portability archives for the archive tests."""
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from cabinet.errors import KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
 from cabinet.services.portability.export import Selection
+from helpers.certificates import card_certificate, signer
 from helpers.records import marked_practice
 
 __all__ = ["EntryKind", "KnownError"]
@@ -82,6 +84,25 @@ def rebuild(files: Mapping[str, Member], target: Path, *,
                     zf.writestr(name, member)
         envelope.close()
     return target
+
+
+FORGED_NAME, FORGED_RPPS = "MARTIN Jeanne", "10101010101"
+
+
+def forged_signer() -> DocumentSigner:
+    """A self-signed certificate carrying the announced physician's name and RPPS."""
+    key, der = card_certificate(FORGED_NAME, FORGED_RPPS)
+    return DocumentSigner(der, signer(key), holder=FORGED_NAME, rpps=FORGED_RPPS)
+
+
+def forge(genuine: Path, target: Path, forger: DocumentSigner) -> Path:
+    """`genuine`'s packages under its manifest announcing and re-signed by `forger`."""
+    fingerprint = hashlib.sha256(forger.certificate_der).hexdigest()
+
+    def announce(listed: manifest_module.Manifest) -> None:
+        listed.exporter = manifest_module.Exporter(forger.holder, forger.rpps, fingerprint)
+
+    return rebuild(members(genuine), target, change_manifest=announce, signer=forger)
 
 
 def _bytes(member: Member) -> bytes:

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QProgressDialog
 
@@ -552,7 +553,10 @@ def test_the_card_signs_the_archive_after_its_pin(card_window, physician_card, s
     assert shown["asked"] == "Code PIN de votre carte CPS pour signer :"
     assert "Patients : 1" in shown["details"] and shown["error"] == ""
     [written] = list(exports.glob("*.cabarch"))
-    seen = import_with(successor, written, shown["passphrase"], monkeypatch)
+    fingerprint = hashlib.sha256(physician_card.certificate.public_bytes(
+        serialization.Encoding.DER)).hexdigest()  # the test card chains to no anchor
+    seen = import_with(successor, written, shown["passphrase"], monkeypatch,
+                       decide=lambda dialog, _: dialog.fingerprint.setText(fingerprint))
     assert "Exportée par : Dr Jeanne Martin (RPPS 10101010101), signature vérifiée" in \
         seen["summary"]
     assert "Type : UNITAIRE" in seen["summary"]
@@ -613,8 +617,9 @@ def test_an_archive_for_the_card_holder_opens_with_the_card_and_its_pin(
     window, _ = card_window
     predecessor, _ = new_context(tmp_path / "predecesseur", clock)
     marked_practice(predecessor)
+    forger = archives.forged_signer()  # a demo certificate never enters a real vault
     path = archives.export(predecessor, tmp_path / "support",
-                           Recipient(certificate=physician_card.certificate))
+                           Recipient(certificate=physician_card.certificate), signer=forger)
     predecessor.lock()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
     seen = {}
@@ -626,6 +631,7 @@ def test_an_archive_for_the_card_holder_opens_with_the_card_and_its_pin(
         seen["summary"] = dialog.summary.text()
         for decision in dialog.decisions.values():  # Émilie Lefèvre is already here
             decision.setCurrentIndex(1)  # « Créer un dossier distinct »
+        dialog.fingerprint.setText(hashlib.sha256(forger.certificate_der).hexdigest())
         dialog.start.click()
         seen["result"] = dialog.outcome.text()
         dialog.close_button.click()
@@ -682,3 +688,28 @@ def test_an_archive_for_another_physician_is_refused_before_the_card_s_pin_is_as
     assert seen["error"].startswith("La carte insérée est celle de Dr Jeanne Martin ; son code "
                                     "PIN n'a pas été demandé.")
     assert seen["page"] == 0
+
+
+def test_an_unvouched_signer_needs_its_fingerprint_typed_in_the_import_dialog(
+        unlocked, successor, monkeypatch, tmp_path):
+    """A manifest re-signed by a self-signed certificate: refused until its fingerprint is
+    typed in the dialog's field, then imported (issue 19)."""
+    from helpers import archives
+
+    forger = archives.forged_signer()
+    forged = archives.forge(archives.export(unlocked.ctx, tmp_path / "media"),
+                            tmp_path / "forged.cabarch", forger)
+
+    def typed(text):
+        def decide(dialog, seen):
+            seen["field_shown"] = dialog.fingerprint.isVisibleTo(dialog)
+            dialog.fingerprint.setText(text)
+            dialog.start.click()
+            seen["refusal"] = dialog.error.text()
+            dialog.fingerprint.setText(hashlib.sha256(forger.certificate_der).hexdigest())
+        return decide
+
+    seen = import_with(successor, forged, archives.PASSPHRASE, monkeypatch, decide=typed(""))
+    assert seen["field_shown"]
+    assert "n'est reconnu par aucune autorité de confiance" in seen["refusal"]
+    assert "Patients importés : 2" in seen["result"]

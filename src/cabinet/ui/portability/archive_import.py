@@ -294,7 +294,17 @@ class ArchiveImportDialog(QDialog):
         self.duplicates.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.duplicates.horizontalHeader().setStretchLastSection(True)
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setAccessibleName("Empreinte SHA-256 du certificat du signataire")
+        self.fingerprint_label = QLabel(
+            "<b>Certificat du signataire non reconnu</b> : tapez son empreinte SHA-256, lue par "
+            "le médecin qui a exporté l'archive (téléphone, en personne) ; sans elle, l'import "
+            "est refusé.")
+        self.fingerprint_label.setWordWrap(True)
+        self.fingerprint_label.setBuddy(self.fingerprint)
         layout.addWidget(self.summary)
+        layout.addWidget(self.fingerprint_label)
+        layout.addWidget(self.fingerprint)
         layout.addWidget(self.duplicates_label)
         layout.addWidget(self.duplicates, 1)
         layout.addWidget(QLabel("L'import est fait en une fois : tout, ou rien si une erreur "
@@ -340,8 +350,13 @@ class ArchiveImportDialog(QDialog):
             choice.currentIndexChanged.connect(self._decided)
             self.duplicates.setCellWidget(row, len(cells), choice)
             self.decisions[duplicate.archive] = choice
-        for widget in (self.duplicates_label, self.duplicates):
-            widget.setVisible(bool(prepared.duplicates))
+        shown: tuple[tuple[QWidget, bool], ...] = (
+            (self.duplicates_label, bool(prepared.duplicates)),
+            (self.duplicates, bool(prepared.duplicates)),
+            (self.fingerprint_label, prepared.needs_fingerprint),
+            (self.fingerprint, prepared.needs_fingerprint))
+        for widget, visible in shown:
+            widget.setVisible(visible)
         self.pages.setCurrentIndex(1)
         self.check.hide()
         self.start.show()
@@ -367,6 +382,8 @@ class ArchiveImportDialog(QDialog):
             raise InvalidInput("Décidez pour chaque patient déjà présent avant d'importer.")
         skip = self.skipped()
         importer = self.ctx.archive_importer
+        if prepared.needs_fingerprint:
+            importer.confirm_signer(prepared, self.fingerprint.text())
         counts = BackgroundJob(self, "Import de l'archive…", IMPORT_STOPPED).run(
             lambda progress: importer.run(reader, prepared, skip, progress))
         self._close_reader()
