@@ -21,13 +21,18 @@ SCRIPT = Path(sysconfig.get_paths()["scripts"]) / "cabinet"
 PRELOAD_SOURCE = r"""
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+/* Erases LD_PRELOAD only inside Python, so that it passes any shell on the way unchanged. */
 __attribute__((constructor)) static void hide(void) {
+    char program[4096] = {0};
+    if (readlink("/proc/self/exe", program, sizeof program - 1) < 0
+            || !strstr(program, "python")) return;
     FILE *marker = fopen(MARKER, "w");
     if (marker) { fputs("chargée", marker); fclose(marker); }
     unsetenv("LD_PRELOAD");
 }
 """
-
 
 @pytest.fixture
 def hiding_library(tmp_path):
@@ -64,7 +69,7 @@ def test_a_preloaded_library_that_hides_its_variable_is_refused_by_name(hiding_l
     result = subprocess.run([str(SCRIPT), "vault", "check", "--vault", str(demo_vault)],
                             capture_output=True, text=True, timeout=120, check=False,
                             env=_environment(tmp_path, LD_PRELOAD=str(library)))
-    assert marker.exists()  # the constructor ran and erased LD_PRELOAD
+    assert marker.exists()  # the constructor ran in Python and erased LD_PRELOAD
     assert result.returncode == 3, result.stdout + result.stderr
     assert f"la bibliothèque {library} est chargée" in result.stderr
     assert "LD_PRELOAD" not in result.stderr  # the variable was gone: the map named it

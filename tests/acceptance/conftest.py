@@ -51,11 +51,15 @@ def _user_environment(home: Path, scripts: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """A fresh virtual environment where `uv sync --frozen` installed the project."""
+    return install(tmp_path_factory.mktemp("installation"))
+
+
+def install(base: Path) -> Installed:
+    """Install the project the README's way into `base`/venv, with a home in `base`."""
     uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` names itself in UV
     if uv is None:
         pytest.fail("uv is missing: python3 -m pip install uv (or run: bash tests/run_all.sh)",
                     pytrace=False)
-    base = tmp_path_factory.mktemp("installation")
     environment = {name: value for name, value in os.environ.items() if name != "VIRTUAL_ENV"}
     environment["UV_PROJECT_ENVIRONMENT"] = str(base / "venv")
     synced = subprocess.run([uv, "sync", "--frozen", "--quiet"], cwd=PROJECT,
