@@ -19,6 +19,7 @@ from cabinet.domain.wording import target_text
     ("act table", "Table des actes et tarifs"),
     ("appointments", "Rendez-vous du patient"),
     ("agenda", "Agenda"),
+    ("portability signer", "Signataire de l'archive importée"),
 ])
 def test_agenda_and_fee_targets_read_in_french(target, said):
     assert target_text(target) == said

@@ -128,6 +128,7 @@ TARGET_LABELS = {
     "appointments": "Rendez-vous du patient", "act table": "Table des actes et tarifs",
     "ledger": "Livre des recettes", "deposit slip": "Bordereau de remise de chèques",
     "tiers payant expected": "Tiers payant attendu",
+    "portability signer": "Signataire de l'archive importée",
 }
 NUMBERED_TARGETS = {"appointment:": "Rendez-vous", "fees:entry:": "Honoraires de l'entrée",
                     "fee:": "Honoraires"}
