@@ -9,9 +9,11 @@ imported from outside the installation. It then takes the working directory off 
 and installs a PEP 578 audit hook that refuses imports through a foreign `sys.path` entry
 and `ctypes` loads of libraries that are not part of the installation or on the allowed list.
 
-In development (`uv run`) the installation is the project's own environment. Python's `site`
-runs `.pth` files before any of this: the guard then refuses to continue, and only a build
-without `site` (the installer's) stops such code from running at all. In that build
+It also judges the shared objects actually mapped (`cabinet.loaded`), at start and again
+before a data key is unwrapped. In development (`uv run`) the installation is the project's
+own environment; its `cabinet` command (installer/cabinet-command) starts Python without
+`site`, so a `.pth` never runs before the guard judges it. `python -m cabinet` runs `site`
+first: the guard can then only refuse to continue. In that build
 (PyInstaller, frozen) the installation is the bundle's folder, and the signed manifest of
 every file it ships is checked first (`cabinet.installation`): a changed, added or missing
 file is refused by name.
