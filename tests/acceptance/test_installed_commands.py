@@ -325,17 +325,31 @@ def test_the_archive_verifies_whole(installed, exported):
     assert "Journal du prédécesseur : Journal intègre" in result.stdout
 
 
-def test_the_archive_imports_into_the_successors_vault(installed, exported, successor):
+def test_the_demo_archive_never_enters_a_real_vault(installed, exported, successor):
+    """The demo practice's archive is signed by the demo certificate (no value): a real
+    successor's vault refuses it, in French, and holds nothing of it."""
     typed = f"{successor.recovery_key}\n{exported.passphrase}\nOUI\n"
     result = installed.run("archive", "import", exported.path, "--vault", successor.folder,
                            stdin=typed)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"Importé : {PATIENTS} patient(s)" in result.stdout
+    assert result.returncode != 0
+    assert "signée par le certificat de démonstration" in result.stdout + result.stderr
     with opened(successor.folder, Credential(AccessMode.RECOVERY,
                                              successor.recovery_key)) as ctx:
+        assert ctx.vault.store.counts()["patients"] == 0
+
+
+def test_the_archive_imports_into_a_demo_successors_vault(installed, exported,
+                                                           tmp_path_factory):
+    folder = tmp_path_factory.mktemp("successeur-demo") / "coffre"
+    made = installed.run("demo", "--no-gui", "--patients", 0, "--vault", folder)
+    assert made.returncode == 0, made.stderr
+    result = installed.run("archive", "import", exported.path, "--vault", folder,
+                           stdin=f"{exported.passphrase}\nOUI\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Importé : {PATIENTS} patient(s)" in result.stdout
+    with opened(folder, demo_credential()) as ctx:
         assert ctx.vault.store.counts()["patients"] == PATIENTS
-    audit = installed.run("audit", "verify", "--vault", successor.folder,
-                          stdin=f"{successor.recovery_key}\n")
+    audit = installed.run("audit", "verify", "--vault", folder)
     assert audit.returncode == 0, audit.stdout + audit.stderr
     assert re.search(r"Journal de .* \(archive importée le .*\) : Journal intègre",
                      audit.stdout)
