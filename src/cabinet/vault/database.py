@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Protocol, cast
 
 import sqlcipher3
 
@@ -20,6 +21,14 @@ DatabaseError = sqlcipher3.DatabaseError
 IntegrityError = sqlcipher3.IntegrityError
 REQUIRED_CIPHER_MAJOR = "4."
 CACHE_SIZE_KIB = 65536
+HEX_DIGITS = b"0123456789abcdef"
+
+
+class SqlcipherConnection(Protocol):
+    """What SQLCipher's connection adds to sqlite3's: `sqlite3_key` on a buffer."""
+
+    def set_key(self, key: bytearray, /) -> None:
+        """Key the connection; x'…' of 64 hex digits is taken as the raw key, no KDF."""
 
 
 class DamagedVault(VaultError):
@@ -66,7 +75,7 @@ def connect(path: Path, data_key: bytes, *, create: bool = False) -> Connection:
                                           check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # its errors are reported in French
-        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        _hand_key(cast(SqlcipherConnection, conn), data_key)
         _check_cipher(conn)
         _check_readable(conn, path)
         for pragma in (
@@ -83,6 +92,22 @@ def connect(path: Path, data_key: bytes, *, create: bool = False) -> Connection:
         conn.close()
         raise
     return conn
+
+
+def _hand_key(conn: SqlcipherConnection, data_key: bytes) -> None:
+    """Give SQLCipher the raw key as its x'…' literal, spelled in a buffer wiped at once.
+
+    `PRAGMA key` would need the key's hex in a Python string, which can be neither wiped nor
+    freed on demand (and the driver's statement cache keeps it while the vault is open).
+    """
+    literal = bytearray(b"x'" + bytes(2 * len(data_key)) + b"'")
+    try:
+        for index, byte in enumerate(data_key):
+            literal[2 + 2 * index] = HEX_DIGITS[byte >> 4]
+            literal[3 + 2 * index] = HEX_DIGITS[byte & 15]
+        conn.set_key(literal)
+    finally:
+        literal[:] = bytes(len(literal))
 
 
 def _check_cipher(conn: Connection) -> None:
