@@ -5,6 +5,7 @@ import io
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from cabinet.archive import manifest as manifest_module
 from cabinet.archive.container import EnvelopeReader, EnvelopeWriter, Recipient, key_opener
@@ -24,6 +25,7 @@ from helpers.records import marked_practice
 __all__ = ["EntryKind", "KnownError"]
 PASSPHRASE = Recipient.new_passphrase().passphrase
 Member = bytes | tuple[zipfile.ZipInfo, bytes]
+Opener = Callable[[dict[str, Any]], bytes]
 
 
 def practice_with_history(ctx: AppContext) -> dict[str, int]:
@@ -52,10 +54,10 @@ def open_reader(path: Path, passphrase: str = PASSPHRASE) -> ArchiveReader:
     return ArchiveReader.open(path, key_opener(passphrase=passphrase))
 
 
-def members(path: Path) -> dict[str, bytes]:
-    """Every file of the outer zip, decrypted, in order."""
-    with path.open("rb") as handle, \
-            zipfile.ZipFile(EnvelopeReader(handle, key_opener(passphrase=PASSPHRASE))) as zf:
+def members(path: Path, opener: Opener | None = None) -> dict[str, bytes]:
+    """Every file of the outer zip, decrypted (with the test passphrase unless `opener`)."""
+    with path.open("rb") as handle, zipfile.ZipFile(
+            EnvelopeReader(handle, opener or key_opener(passphrase=PASSPHRASE))) as zf:
         return {info.filename: zf.read(info) for info in zf.infolist()}
 
 

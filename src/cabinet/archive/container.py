@@ -14,6 +14,7 @@ once (random, 184 bits, so HKDF suffices and no slow derivation is needed).
 """
 
 import base64
+import hashlib
 import hmac
 import io
 import json
@@ -42,6 +43,7 @@ _PREFIX_BYTES = 7
 _MAX_HEADER = 64 * 1024
 _KEK_PURPOSE = "archive-passphrase"
 
+BY_PASSPHRASE = "passphrase"  # noqa: S105 - a label, not a secret
 WRONG_KEY = "Cette clé n'ouvre pas l'archive : elle a été chiffrée pour quelqu'un d'autre."
 Decrypter = Callable[[bytes], bytes]
 """Decrypts the wrapped content key with the recipient's private key (card or file)."""
@@ -80,6 +82,15 @@ class Recipient:
             return f"certificat {self.certificate.subject.rfc4514_string()}"
         return "phrase secrète"
 
+    def manifest_name(self) -> str:
+        """How the signed manifest names this recipient, to tell apart a re-wrapped envelope.
+
+        « passphrase », or the certificate's SHA-256 fingerprint.
+        """
+        if self.certificate is not None:
+            return _fingerprint(self.certificate)
+        return BY_PASSPHRASE
+
     def wrap(self, content_key: bytes) -> dict[str, str]:
         """The header's description of this recipient, holding the wrapped content key."""
         if self.certificate is not None:
@@ -95,6 +106,10 @@ class Recipient:
         return {"kind": "passphrase", "kdf": "HKDF-SHA256", "salt": _b64(salt),
                 "nonce": _b64(nonce),
                 "wrapped_key": _b64(AESGCM(kek).encrypt(nonce, content_key, MAGIC))}
+
+
+def _fingerprint(certificate: x509.Certificate) -> str:
+    return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
 
 
 def _key_check(content_key: bytes) -> bytes:
@@ -178,6 +193,9 @@ class EnvelopeReader(io.RawIOBase):
         if len(content_key) != KEY_BYTES or \
                 not hmac.compare_digest(_key_check(content_key), expected):
             raise EnvelopeError(WRONG_KEY)
+        certificate = recipient_certificate_of(header)
+        # who opened it, named as the manifest names its recipient
+        self.opened_for = BY_PASSPHRASE if certificate is None else _fingerprint(certificate)
         self._aead = AESGCM(content_key)
         self._body_start = source.seek(0, io.SEEK_CUR)
         body = source.seek(0, io.SEEK_END) - self._body_start
@@ -296,19 +314,37 @@ def key_opener(*, passphrase: str = "",
         if kind == "certificate":
             if decrypter is None:
                 raise EnvelopeError("Cette archive s'ouvre avec la carte de son destinataire.")
+            if isinstance(decrypter, SoftwareDecrypter):
+                decrypter.check(recipient_certificate_of({"recipient": recipient}))
             return decrypter(wrapped)
         raise EnvelopeError("L'en-tête de l'archive est d'une version inconnue.")
 
     return open_key
 
 
-def software_decrypter(private_key: rsa.RSAPrivateKey) -> Decrypter:
-    """A recipient's key held in a file (a successor without a CPS, and the tests)."""
+@dataclass(frozen=True)
+class SoftwareDecrypter:
+    """A recipient's key held in a file (a successor without a CPS, and the tests).
 
-    def decrypt(wrapped: bytes) -> bytes:
+    A card shows its certificate before deciphering; a file key must match the header's
+    certificate too, or an envelope wrapped for it under another's name would pass as theirs.
+    """
+
+    private_key: rsa.RSAPrivateKey
+
+    def check(self, certificate: x509.Certificate | None) -> None:
+        """Refuse a header certificate that is not this key's."""
+        if certificate is None or certificate.public_key() != self.private_key.public_key():
+            raise EnvelopeError(WRONG_KEY)
+
+    def __call__(self, wrapped: bytes) -> bytes:
+        """The content key, deciphered."""
         try:
-            return private_key.decrypt(wrapped, padding.PKCS1v15())
+            return self.private_key.decrypt(wrapped, padding.PKCS1v15())
         except ValueError:
             raise EnvelopeError(WRONG_KEY) from None
 
-    return decrypt
+
+def software_decrypter(private_key: rsa.RSAPrivateKey) -> SoftwareDecrypter:
+    """The file key as a `Decrypter`."""
+    return SoftwareDecrypter(private_key)

@@ -62,6 +62,11 @@ _DEPARTURES = [
     "exportStatus, période, editeurSortant, compteurs, Archive : type, archiveid, patientId, "
     "size, hash). Ajouts : l'attribut schemaVersion, l'élément exportePar (nom, RPPS, empreinte "
     "du certificat du signataire) et, par sous-archive, fileCount et expandedSize.",
+    "L'élément destinataire du manifeste, couvert par la signature, nomme à qui l'archive est "
+    "destinée : « passphrase » (archive chiffrée par phrase secrète) ou l'empreinte SHA-256 du "
+    "certificat du successeur. À l'import, une archive ouverte autrement (enveloppe chiffrée de "
+    "nouveau pour un autre destinataire) est refusée avant toute écriture. Les archives écrites "
+    "avant cet élément n'en ont pas : elles restent importées comme avant, sans ce contrôle.",
     "Le brouillon ne définit pas de signature : Cabinet signe MANIFEST.XML (CMS détaché "
     "CAdES-BES, MANIFEST.P7S) avec la carte du médecin sortant. INDEX.HTM et les fichiers de "
     "DOCUMENTATION/ figurent aussi dans le manifeste (types Index et Documentation).",

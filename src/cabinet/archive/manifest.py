@@ -3,8 +3,10 @@
 It follows the draft's model (exportId, extractTime, exportType, exportStatus, period,
 editeurSortant, counts, one `Archive` per sub-archive with its size and SHA-256) and adds, as
 documented departures: who exported (name, RPPS, certificate fingerprint: the signature must
-match them), the software and the schema version, and per sub-archive its number of files
-and expanded size, so an import refuses a zip bomb before inflating it.
+match them), the software and the schema version, the recipient the envelope is for
+(« passphrase » or the certificate's SHA-256 fingerprint, covered by the signature), and per
+sub-archive its number of files and expanded size, so an import refuses a zip bomb before
+inflating it.
 """
 
 import datetime as dt
@@ -67,6 +69,7 @@ class Manifest:
     software: str
     status: str = "COMPLETE"
     comments: str = ""
+    recipient: str = ""  # absent from archives written before it existed
     period_start: str = ""
     period_end: str = ""
     archives: list[ArchiveEntry] = field(default_factory=list)
@@ -99,6 +102,8 @@ def to_xml(manifest: Manifest) -> bytes:
     _add(exporter, "nom", manifest.exporter.name)
     _add(exporter, "rpps", manifest.exporter.rpps)
     _add(exporter, "empreinteCertificat", manifest.exporter.certificate_sha256)
+    if manifest.recipient:
+        _add(root, "destinataire", manifest.recipient)
     _add(root, "PatientArchiveCount", manifest.count("Patient"))
     _add(root, "TransverseArchiveCount", manifest.count("Transverse"))
     archives = ET.SubElement(root, "Archives")
@@ -171,6 +176,7 @@ def from_xml(data: bytes) -> Manifest:
                           _text(exporter, "empreinteCertificat")),
         software=_text(root, "editeurSortant/denominationEG"),
         status=_text(root, "exportStatus"), comments=_text(root, "comments", required=False),
+        recipient=_text(root, "destinataire", required=False),
         period_start=_text(root, "exportStartTime", required=False),
         period_end=_text(root, "exportEndTime", required=False),
         archives=[_archive(item) for item in archives.findall("Archive")])
@@ -181,6 +187,8 @@ def from_xml(data: bytes) -> Manifest:
 def _check(manifest: Manifest, root: ET.Element) -> None:
     if manifest.export_type not in EXPORT_TYPES or manifest.status not in STATUSES:
         raise ManifestError("MANIFEST.XML : type ou statut d'export inconnu.")
+    if manifest.recipient not in ("", "passphrase") and not _HEX64.fullmatch(manifest.recipient):
+        raise ManifestError("MANIFEST.XML : le destinataire est mal décrit.")
     try:
         dt.datetime.fromisoformat(manifest.extract_time)
     except ValueError:

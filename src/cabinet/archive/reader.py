@@ -4,10 +4,10 @@ Checked, in order, each failure a French `ArchiveRefused` naming the problem: th
 (recipient, every chunk's authentication, truncation); the outer zip's directory (names: no
 `..`, no absolute path, no link, no duplicate; exactly the manifest's files plus the manifest
 and its signature); the manifest (well-formed, known version) and its signature (intact, by
-the announced physician); every sub-archive's size and SHA-256; inside each sub-archive, the
-same name rules, the announced number of files and expanded size (zip bombs), every JSON
-against its schema and every entry against the application's own rules; the predecessor's
-journal chain. Sub-archives are read into memory one at a time (at most `MAX_SUB_ARCHIVE`).
+the announced physician), naming as its recipient whoever opened the envelope; every
+sub-archive's size and SHA-256; inside each sub-archive, the same name rules, the announced
+number of files and expanded size (zip bombs), every JSON against its schema and every entry
+against the application's own rules; the predecessor's journal chain. Sub-archives are read into memory one at a time (at most `MAX_SUB_ARCHIVE`).
 """
 
 import datetime as dt
@@ -30,7 +30,7 @@ import jsonschema
 from asn1crypto import x509
 
 from cabinet.archive import documentation, manifest, patient_package, transverse
-from cabinet.archive.container import EnvelopeReader
+from cabinet.archive.container import BY_PASSPHRASE, EnvelopeReader
 from cabinet.archive.signature import ManifestSigner, verify_manifest
 from cabinet.domain.audit import ChainReport, ChainWalker, JournalRow
 from cabinet.domain.identity import Identity, IdentityError, identity_from_dict
@@ -193,6 +193,7 @@ class ArchiveReader:
             raise ArchiveRefused(
                 f"L'archive annonce {listed.exporter.name} mais elle est signée par "
                 f"{signer.name} : import refusé.")
+        self._check_recipient(listed.recipient)
         self._check_listing(listed)
         checked = Checked(listed, manifest_xml, signature, signer)
         total = len(listed.archives)
@@ -213,6 +214,17 @@ class ArchiveReader:
             if progress is not None:
                 progress(number, total)
         return checked
+
+    def _check_recipient(self, recipient: str) -> None:
+        """The signed manifest's recipient must be who opened the envelope.
+
+        An archive written before the manifest named its recipient is taken as before.
+        """
+        if recipient and recipient != self._clear.opened_for:
+            named = "la phrase secrète" if recipient == BY_PASSPHRASE else \
+                f"le certificat d'empreinte SHA-256 {recipient[:16]}…"
+            raise ArchiveRefused("Cette archive a été préparée pour un autre destinataire : "
+                                 f"{named}. Import refusé.")
 
     def _check_listing(self, listed: manifest.Manifest) -> None:
         expected = {a.name for a in listed.archives} | {manifest.MANIFEST_XML,

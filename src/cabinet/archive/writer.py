@@ -86,6 +86,7 @@ class ArchiveWriter:
                 extract_time=request.now.isoformat(timespec="seconds"),
                 export_type=request.export_type, exporter=_exporter(request),
                 software=SOFTWARE, comments=request.comments,
+                recipient=request.recipient.manifest_name(),
                 period_start=request.period[0] if request.period else "",
                 period_end=request.period[1] if request.period else "",
                 archives=listing)
