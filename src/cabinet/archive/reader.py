@@ -7,7 +7,8 @@ and its signature); the manifest (well-formed, known version) and its signature 
 the announced physician), naming as its recipient whoever opened the envelope; every
 sub-archive's size and SHA-256; inside each sub-archive, the same name rules, the announced
 number of files and expanded size (zip bombs), every JSON against its schema and every entry
-against the application's own rules; the predecessor's journal chain. Sub-archives are read into memory one at a time (at most `MAX_SUB_ARCHIVE`).
+against the application's own rules; the predecessor's journal chain. Sub-archives are
+read into memory one at a time (at most `MAX_SUB_ARCHIVE`).
 """
 
 import datetime as dt
