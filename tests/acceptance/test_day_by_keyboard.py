@@ -29,6 +29,7 @@ from cabinet.domain.rpps import is_valid_rpps
 from cabinet.services.fees import ngap_data
 from cabinet.ui.agenda.agenda_window import AgendaWindow
 from cabinet.ui.main_window import MainWindow
+from helpers.clock import WorkingDayClock
 from helpers.keyboard_day import (
     PATIENTS,
     Keyboard,
@@ -48,6 +49,7 @@ class Day:
     window: MainWindow
     folder: Path
     patient: Identity
+    clock: WorkingDayClock  # the practice's: a working weekday from 8 h, whenever the suite runs
     printed: list[Path] = field(default_factory=list)  # what went to the PDF viewer
     produced: dict[str, Path] = field(default_factory=dict)
     seen: dict[str, list[str]] = field(default_factory=dict)
@@ -79,8 +81,9 @@ def day(qapp, tmp_path_factory):
         (folder / "exports").mkdir()
         (folder / "recus").mkdir()
         (folder / "recus" / "radio-thorax.pdf").write_bytes(demo_pdf("Radiographie"))
-        window = MainWindow(VaultDoor(folder / "coffre"))
-        day = Day(window, folder, chosen_patient(folder / "coffre"))
+        clock = WorkingDayClock()
+        window = MainWindow(VaultDoor(folder / "coffre", clock))
+        day = Day(window, folder, chosen_patient(folder / "coffre"), clock)
         # the desktop's PDF viewer prints what it is handed: here it only notes it
         patch.setattr(QDesktopServices, "openUrl",
                       lambda url: day.printed.append(Path(url.toLocalFile())) or True)
@@ -269,7 +272,7 @@ def test_an_encounter_with_vital_signs_and_the_bmi_as_typed(day, keys):
     assert seen["bmi"] == "IMC : 25,7 kg/m²"
     encounters = day.window.record.encounters
     assert day.window.record.tabs.currentWidget() is encounters
-    assert encounters.list.currentItem().text() == f"{french(dt.date.today())} — Toux fébrile"
+    assert encounters.list.currentItem().text() == f"{french(day.clock.today)} — Toux fébrile"
     detail = encounters.detail.toPlainText()
     assert "Crépitants base droite" in detail and "72,5" in detail and "128" in detail
 
@@ -345,7 +348,7 @@ def test_a_prescription_found_in_the_drug_base_and_written_in_dci(day, keys):
     prescriptions = day.window.record.prescriptions
     assert day.window.record.tabs.currentWidget() is prescriptions
     assert prescriptions.list.currentItem().text().startswith(
-        f"{french(dt.date.today())} — amoxicilline 1 g")
+        f"{french(day.clock.today)} — amoxicilline 1 g")
     shown = prescriptions.detail.toPlainText()
     assert "2 fois par jour" in shown and "7 jours" in shown
 
@@ -497,7 +500,7 @@ def test_ctrl_i_imports_a_received_pdf_into_the_documents(day, keys):
     documents = day.window.record.documents
     assert day.window.record.tabs.currentWidget() is documents
     listed = [documents.list.list.item(i).text() for i in range(documents.list.list.count())]
-    assert f"{french(dt.date.today())} — Courrier reçu : Radiographie thoracique" in listed
+    assert f"{french(day.clock.today)} — Courrier reçu : Radiographie thoracique" in listed
 
 
 def test_the_file_dialog_speaks_french_and_opens_in_the_export_folder(day):
@@ -542,22 +545,21 @@ def her_appointment_selected(day: Day, keys: Keyboard, agenda: AgendaWindow) -> 
 
 
 def morning_booked(day: Day) -> str:
-    """The time of the appointment booked this morning; the step is skipped without it."""
-    if "appointment" not in day.seen:
-        pytest.skip("no appointment could be booked today (see the booking step)")
+    """The time of the appointment booked this morning (the booking step ran first)."""
+    assert "appointment" in day.seen, "the booking step did not book her appointment"
     return day.seen["appointment"][0]
 
 
 def test_the_practice_opens_all_day_today_from_the_agenda_menu(day, keys):
-    """So that a slot is still to come whatever the hour the day is run at: the Agenda
-    menu by its Alt letter, P, today's opening hours typed over, Alt+E."""
+    """The Agenda menu by its Alt letter, P, the day's opening hours typed over, Alt+E (the
+    practice's clock starts a working weekday at 8 h: slots are ahead all morning)."""
     unlocked(day, keys)
-    weekday = WEEKDAYS[dt.date.today().weekday()]
+    weekday = WEEKDAYS[day.clock.today.weekday()]
 
     def setup(dialog):
         keys.tab_to(f"Horaires du {weekday}")
         keys.press("Ctrl+A")
-        keys.type("00:00-23:59")
+        keys.type("08:00-20:00")
         keys.press("Alt+E")
 
     with keys.dialogs(setup) as answered:
@@ -573,20 +575,18 @@ def test_ctrl_d_opens_today_and_a_slot_to_come_is_given_to_her(day, keys):
     unlocked(day, keys)
     agenda = agenda_open(day, keys)
     keys.press("T")
-    today = dt.date.today()
+    today = day.clock.today
     assert agenda.title.text() == f"<b>{french_day(today).capitalize()}</b>"
     header = agenda.grid.horizontalHeaderItem(0).text()
-    if "\n" in header:
-        pytest.skip(f"the practice is closed today: {header.splitlines()[1]}")
+    assert "\n" not in header, f"the practice's working day shows closed: {header}"
     assert keys.focused_name() == "Agenda"
-    soon = dt.datetime.now() + dt.timedelta(minutes=2)
+    soon = day.clock.now().astimezone().replace(tzinfo=None) + dt.timedelta(minutes=2)
     for _ in range(agenda.grid.rowCount()):
         start = agenda.grid.selected_start()
         if start is not None and start >= soon:
             break
         keys.press("Down")
-    if start is None or start < soon or start.time() > dt.time(23, 44):
-        pytest.skip("no 15-minute slot is left today")
+    assert start is not None and start >= soon, "no free slot ahead on the working day"
     part = day.patient.birth_name.lower()[:4]
     seen: dict[str, object] = {}
 
@@ -642,7 +642,7 @@ def test_she_arrives_and_from_the_waiting_room_her_encounter_opens_with_the_reas
     with keys.dialogs(write):
         keys.press_button(agenda, "Consultation du patient choisi")
     assert seen["reason"] == APPOINTMENT_REASON
-    assert seen["date"] == french(dt.date.today())
+    assert seen["date"] == french(day.clock.today)
     assert f"Patient : {day.window.record.patient_text()}" in seen["banner"]
     shown = visible_texts(agenda)
     assert f"{name} : vu." in shown
@@ -650,7 +650,7 @@ def test_she_arrives_and_from_the_waiting_room_her_encounter_opens_with_the_reas
     assert agenda.waiting.list.count() == 0
     encounters = day.window.record.encounters
     assert encounters.list.currentItem().text() == \
-        f"{french(dt.date.today())} — {APPOINTMENT_REASON}"
+        f"{french(day.clock.today)} — {APPOINTMENT_REASON}"
 
 
 def test_ctrl_e_records_her_fee_paid_by_cheque_only_with_its_number(day, keys):
@@ -684,7 +684,7 @@ def test_ctrl_e_records_her_fee_paid_by_cheque_only_with_its_number(day, keys):
         keys.press("Ctrl+E")
     with keys.dialogs(read_again):
         keys.press("Ctrl+E")
-    g_today = euros(shipped_table(ngap_data()).rate_on("G", dt.date.today())[1])
+    g_today = euros(shipped_table(ngap_data()).rate_on("G", day.clock.today)[1])
     assert seen["total"] == g_today
     assert seen["offered"] == g_today.removesuffix(" €")
     assert seen["method"] == "Chèque"
@@ -714,7 +714,7 @@ def test_ctrl_maj_e_closes_the_day_with_the_cheque_in_its_totals(day, keys):
     name = day.patient.display_name()
     assert [row[1:] for row in seen["lines"]] == [[name, "Chèque", CHEQUE, amount, ""]]
     totals = re.sub(r"</?b>", "", seen["day"])
-    assert totals.startswith(f"Journée du {french(dt.date.today())} : ")
+    assert totals.startswith(f"Journée du {french(day.clock.today)} : ")
     assert f"chèque {amount}" in totals and totals.endswith(f"total {amount}")
     assert [row[1:] for row in seen["slip"]] == [[name, CHEQUE, amount]]
     assert re.sub(r"</?b>", "", seen["slip total"]) == f"1 chèque(s), total {amount}"
@@ -754,7 +754,7 @@ def test_the_journal_holds_the_mornings_appointment_arrival_and_fee(day):
     assert ("Administration", "paramétrage de l'agenda") in said
     hour, minute = day.seen["appointment"][0].split(":")
     booked = [row for row in rows if row[3] == "Création" and row[6].startswith(
-        f"Suivi court, {dt.date.today():%d/%m/%Y} {int(hour)} h {minute}")]
+        f"Suivi court, {day.clock.today:%d/%m/%Y} {int(hour)} h {minute}")]
     assert len(booked) == 1
     assert booked[0][5].startswith("Rendez-vous n° ")  # in French, never « appointment:12 »
     patient = booked[0][4]  # her number: the arrival, the « vu » and the fee name her too
@@ -810,6 +810,6 @@ def test_unlocked_again_the_day_resumes_from_a_clean_search(day, keys):
     search(keys, day.patient.birth_name)
     keys.press("Return")
     keys.press("Alt+C")  # the « Consultations » tab
-    assert f"{french(dt.date.today())} — Toux fébrile" in [
+    assert f"{french(day.clock.today)} — Toux fébrile" in [
         window.record.encounters.list.item(i).text()
         for i in range(window.record.encounters.list.count())]

@@ -174,7 +174,7 @@ def test_from_the_waiting_room_to_the_encounter(unlocked, qtbot, vault):
     answered = answer_dialogs(at_keyboard(qtbot, write))
     agenda.waiting.start.click()
     assert len(answered) == 1
-    assert seen == {"reason": "Toux depuis 3 jours", "date": dt.date.today()}
+    assert seen == {"reason": "Toux depuis 3 jours", "date": MONDAY}  # the practice's day
     assert unlocked.record.patient_id == vault["emilie"]
     [appointment] = ctx.agenda.of_patient(vault["emilie"])
     assert appointment.status is Status.SEEN

@@ -250,3 +250,26 @@ def test_an_open_record_fits_a_laptop_screen(qtbot, unlocked):
     qtbot.keyClick(unlocked.search.field, Qt.Key.Key_Return)
     assert unlocked.record.patient_id is not None
     assert unlocked.minimumSizeHint().width() <= 1366
+
+
+def test_a_new_encounter_and_an_imported_document_are_dated_by_the_practices_clock(
+        unlocked, qtbot, tmp_path, monkeypatch, clock):
+    """The practice's clock (here 02/11/2026), not the machine's date, as the journal is."""
+    from PySide6.QtWidgets import QFileDialog
+
+    open_emilie(unlocked, qtbot)
+    expected = clock.now().astimezone().strftime("%d/%m/%Y")
+    dated = []
+
+    def look(dialog):
+        dated.append(dialog.date.text())
+        dialog.done(0)  # closed unsaved, without the question « Abandonner la saisie ? »
+
+    answer_dialogs(look)
+    qtbot.keyClick(unlocked, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    letter = tmp_path / "courrier.pdf"
+    letter.write_bytes(demo_pdf("Courrier"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(letter), ""))
+    answer_dialogs(look)
+    unlocked.record.import_document()
+    assert dated == [expected, expected]

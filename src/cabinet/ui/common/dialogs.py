@@ -4,16 +4,18 @@ Saving goes through the services; a refused input keeps the dialog open with its
 draft is kept inside the vault while typing so that a lock loses nothing.
 """
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -186,3 +188,14 @@ def side_by_side(stretched: QWidget, *others: QWidget, indent: int = 0) -> QWidg
     for widget in others:
         line.addWidget(widget)
     return row
+
+
+def day_edit(day: "dt.date | None") -> QDateEdit:
+    """A date field showing `day` (the practice's clock's date), dd/mm/yyyy, with a calendar.
+
+    `None` shows the machine's date (a dialog opened without a clock, in a test).
+    """
+    edit = QDateEdit(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit

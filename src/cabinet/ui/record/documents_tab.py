@@ -1,14 +1,14 @@
 """Documents of the record: import by file dialog or drag and drop, view inside the app."""
 
+import datetime as dt
 import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLineEdit,
     QSplitter,
@@ -20,7 +20,7 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.record import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.ports import StoredVersion
-from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.ui.common.dialogs import ServiceDialog, day_edit
 from cabinet.ui.common.document_viewer import DocumentViewer, page_images
 from cabinet.ui.common.errors import show_known_error
 from cabinet.ui.common.file_choice import file_to_open
@@ -36,7 +36,7 @@ class ImportDialog(ServiceDialog):
     """Type, title, origin and date of a file being imported."""
 
     def __init__(self, path: Path, save_with: Callable[[dict[str, str]], object],
-                 parent: QWidget | None = None) -> None:
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Importer un document", parent)
         self.path = path
         form = QFormLayout()
@@ -45,8 +45,7 @@ class ImportDialog(ServiceDialog):
             self.doc_type.addItem(label, key)
         self.title = QLineEdit(path.stem)
         self.origin = QLineEdit()
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = day_edit(today)
         for label, widget in (("Type", self.doc_type), ("Titre", self.title),
                               ("Origine", self.origin), ("Date", self.date)):
             widget.setAccessibleName(label)
@@ -133,9 +132,9 @@ class DocumentsTab(QWidget):
         except KnownError as error:
             show_known_error(self, error)
             return
-        records = self._context().records
-        ImportDialog(path, lambda meta: records.add_document(patient, meta, content),
-                     parent=self).exec()
+        ctx = self._context()
+        ImportDialog(path, lambda meta: ctx.records.add_document(patient, meta, content),
+                     today=ctx.clock.now().astimezone().date(), parent=self).exec()
         self._reload()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API

@@ -1,11 +1,11 @@
 """The encounter editor: reason, history, examination, vital signs with BMI, conclusion, plan."""
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -22,7 +22,7 @@ from cabinet.domain.record import (
     french_number,
 )
 from cabinet.errors import InvalidInput
-from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.ui.common.dialogs import ServiceDialog, day_edit
 
 TEXT_FIELDS = (("history", "Histoire de la maladie"), ("examination", "Examen clinique"),
                ("conclusion", "Conclusion"), ("plan", "Conduite à tenir"))
@@ -38,15 +38,12 @@ class EncounterDialog(ServiceDialog):
 
     def __init__(self, save_with: Callable[[dict[str, Any]], object],
                  current: Mapping[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Corriger la consultation" if current else "Nouvelle consultation",
                          parent)
         current = current or {}
         form = QFormLayout()
-        self.date = QDateEdit(QDate.fromString(current["date"], "yyyy-MM-dd") if current
-                              else QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date = day_edit(dt.date.fromisoformat(current["date"]) if current else today)
         form.addRow("&Date", self.date)
         self.reason = QLineEdit(current.get("reason", ""))
         self.reason.setAccessibleName("Motif")

@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -30,7 +29,7 @@ from cabinet.domain.allergy_alerts import AllergyClass, alerts_for, line_alerts
 from cabinet.domain.drugs import DrugHit, Speciality
 from cabinet.domain.prescribing import is_structured
 from cabinet.errors import InvalidInput
-from cabinet.ui.common.dialogs import ServiceDialog
+from cabinet.ui.common.dialogs import ServiceDialog, day_edit
 from cabinet.ui.record.drug_line_dialog import DrugLineDialog
 from cabinet.ui.record.drug_search import DrugSearch
 
@@ -78,9 +77,7 @@ class PrescriptionDialog(ServiceDialog):
                          parent)
         self.aids = aids or PrescribingAids(None, "Base des médicaments non disponible.")
         today = self.aids.today
-        self.date = QDateEdit(QDate(today.year, today.month, today.day) if today
-                              else QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = day_edit(today)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setAccessibleName("Lignes de l'ordonnance")

@@ -263,7 +263,7 @@ class RecordView(QWidget):
         ctx = self._context()
         self.identity = ctx.patients.identity(self.patient_id)
         record = ctx.records.open_record(self.patient_id)
-        today = ctx.clock.now().date()
+        today = ctx.clock.now().astimezone().date()
         self._current = current_treatments(
             [e.payload for e in record.of_kind(EntryKind.PRESCRIPTION)],
             [e.payload for e in record.of_kind(EntryKind.TREATMENT)], today)
@@ -378,7 +378,8 @@ class RecordView(QWidget):
         patient, ctx = self.patient_id, self._context()
         self.tabs.setCurrentWidget(self.encounters)
         dialog = EncounterDialog(
-            lambda p: ctx.records.add_entry(patient, EntryKind.ENCOUNTER, p), parent=self)
+            lambda p: ctx.records.add_entry(patient, EntryKind.ENCOUNTER, p),
+            today=ctx.clock.now().astimezone().date(), parent=self)
         draft = dialog.keep_drafts(ctx.drafts, DraftKey(patient, EntryKind.ENCOUNTER.value),
                                    dialog.draft_payload)
         if draft is not None:
@@ -395,7 +396,7 @@ class RecordView(QWidget):
         """The drug base (or why not yet), and the patient's allergies and age, for a dialog."""
         from cabinet.drugs.allergy_classes import allergy_classes
 
-        today = self._context().clock.now().date()
+        today = self._context().clock.now().astimezone().date()
         age = age_on(self.identity.birth_date, today) if self.identity else None
         return PrescribingAids(self.drugs.base, self.drugs.unavailable, self._allergies, age,
                                allergy_classes(), today)
