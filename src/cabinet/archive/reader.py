@@ -11,6 +11,7 @@ against the application's own rules; the predecessor's journal chain. Sub-archiv
 read into memory one at a time (at most `MAX_SUB_ARCHIVE`).
 """
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -338,15 +339,23 @@ class ArchiveReader:
         _check_content(record, where)
         return dict(record)
 
+    @contextlib.contextmanager
+    def _transverse(self, entry: manifest.ArchiveEntry) -> Iterator[tuple[str, zipfile.ZipFile]]:
+        """The transverse part opened, its hash and its directory checked; and its name.
+
+        The name is how a refusal says which part it is (« TRANSV.ZIP »).
+        """
+        self._hash_in_place(entry)
+        with self._zip.open(self._infos[entry.name]) as member, \
+                self._inner(entry, member, _TRANSVERSE_FILES) as inner:
+            yield f"« {entry.name} »", inner
+
     def agenda(self, entry: manifest.ArchiveEntry) -> bytes | None:
         """The transverse part's agenda (AGENDA.ICS), read as iCalendar, or None.
 
         Only a MASSIF export carries one.
         """
-        self._hash_in_place(entry)
-        where = f"« {entry.name} »"
-        with self._zip.open(self._infos[entry.name]) as member, \
-                self._inner(entry, member, _TRANSVERSE_FILES) as inner:
+        with self._transverse(entry) as (where, inner):
             try:
                 info = inner.getinfo(transverse.AGENDA_ICS)
             except KeyError:
@@ -367,10 +376,7 @@ class ArchiveReader:
 
     def journal(self, entry: manifest.ArchiveEntry) -> Iterator[JournalRow]:
         """The predecessor's journal rows, streamed: checked, never held whole in memory."""
-        self._hash_in_place(entry)
-        where = f"« {entry.name} »"
-        with self._zip.open(self._infos[entry.name]) as member, \
-                self._inner(entry, member, _TRANSVERSE_FILES) as inner:
+        with self._transverse(entry) as (where, inner):
             try:
                 info = inner.getinfo(transverse.TRACES_JSONL)
             except KeyError:
