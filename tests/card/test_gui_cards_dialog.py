@@ -59,13 +59,8 @@ def test_a_card_outside_igc_sante_is_enrolled_only_once_ticked_and_marked(
     window.lock()
 
 
-def test_the_window_keeps_turning_while_the_card_is_enrolled(
-        qtbot, vault_dir, clock, physician_card, monkeypatch):
-    """The card's enrolment (token, PIN, signature, header) made slow: it runs off the GUI
-    thread, the PIN and the « hors IGC-Santé » confirmation asked on it."""
-    from cabinet.keys import card
-    from helpers.slow import FROZEN_MS, Heartbeat, slowed
-
+def cards_dialog_open(qtbot, vault_dir, clock, physician_card):
+    """The cards' dialog of a demo vault unlocked, the physician's card in its reader."""
     ctx, _ = new_context(vault_dir, clock, demo=True)
     ctx.lock()
     physician_card.insert()
@@ -73,6 +68,17 @@ def test_the_window_keeps_turning_while_the_card_is_enrolled(
     window.unlock("demo", "demo")
     dialog = CardsDialog(window.ctx, window.door, window.cards, parent=window)
     dialog.show()
+    return window, dialog
+
+
+def test_the_window_keeps_turning_while_the_card_is_enrolled(
+        qtbot, vault_dir, clock, physician_card, monkeypatch):
+    """The card's enrolment (token, PIN, signature, header) made slow: it runs off the GUI
+    thread, the PIN and the « hors IGC-Santé » confirmation asked on it."""
+    from cabinet.keys import card
+    from helpers.slow import FROZEN_MS, Heartbeat, slowed
+
+    window, dialog = cards_dialog_open(qtbot, vault_dir, clock, physician_card)
     asked = []
 
     def type_pin(pin_dialog):
@@ -104,13 +110,7 @@ def test_the_card_pulled_while_its_enrolment_is_confirmed_enrols_nothing(
     from cabinet.ui.common.worker import BackgroundJob
     from cabinet.ui.session.cards_dialog import ENROL_STOPPED
 
-    ctx, _ = new_context(vault_dir, clock, demo=True)
-    ctx.lock()
-    physician_card.insert()
-    window = card_lock_screen(qtbot, vault_dir, clock, physician_card)
-    window.unlock("demo", "demo")
-    dialog = CardsDialog(window.ctx, window.door, window.cards, parent=window)
-    dialog.show()
+    window, dialog = cards_dialog_open(qtbot, vault_dir, clock, physician_card)
     said = []
 
     def type_pin(pin_dialog):
