@@ -10,7 +10,6 @@ import pytest
 from cabinet.domain.agenda import Request, Status
 from cabinet.services.portability.export import Selection
 from helpers import archives
-from helpers.vaults import new_context
 
 TUESDAY = dt.datetime(2026, 11, 3)
 
@@ -29,13 +28,6 @@ def source(ctx):
     agenda.book(practice["other"], Request("Visite à domicile", TUESDAY.replace(hour=16), 30,
                                            "Visite, « fièvre »"))
     return ctx
-
-
-@pytest.fixture
-def successor(tmp_path, clock):
-    context, _ = new_context(tmp_path / "successeur", clock, demo=True)  # demo-signed archives
-    yield context
-    context.lock()
 
 
 def transverse(path):

@@ -2,19 +2,9 @@
 
 import threading
 
-import pytest
-
 from cabinet.demo.generator import DemoSize, generate
 from cabinet.services.ports import JournalFilter
 from helpers import archives
-from helpers.vaults import new_context
-
-
-@pytest.fixture
-def successor(tmp_path, clock):
-    context, _ = new_context(tmp_path / "successeur", clock, demo=True)  # demo-signed archives
-    yield context
-    context.lock()
 
 
 def test_the_vault_can_be_written_while_an_archive_is_checked(ctx, successor, tmp_path):

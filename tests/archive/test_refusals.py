@@ -16,7 +16,6 @@ from cabinet.demo.generator import DemoSize, generate
 from cabinet.errors import KnownError
 from helpers import archives
 from helpers.certificates import card_certificate, signer
-from helpers.vaults import new_context
 
 SUBSET = "IHE_XDM/SUBSET01/"
 
@@ -26,13 +25,6 @@ def exported(ctx, tmp_path):
     """The clear files of a small practice's archive."""
     generate(ctx, DemoSize(3, encounters_per_patient=2), seed=5)
     return archives.members(archives.export(ctx, tmp_path / "media"))
-
-
-@pytest.fixture
-def successor(tmp_path, clock):
-    context, _ = new_context(tmp_path / "successeur", clock, demo=True)  # demo-signed archives
-    yield context
-    context.lock()
 
 
 def refused(successor, path, match: str) -> None:

@@ -17,7 +17,6 @@ from cabinet.exchange.staging import CancelToken, ExportCancelled
 from cabinet.services.portability.export import Selection
 from helpers import archives, pdf_checks
 from helpers.certificates import self_signed
-from helpers.vaults import new_context
 
 
 @pytest.fixture
@@ -26,13 +25,6 @@ def source(ctx):
     archives.practice_with_history(ctx)
     generate(ctx, DemoSize(6, encounters_per_patient=4), seed=11)
     return ctx
-
-
-@pytest.fixture
-def successor(tmp_path, clock):
-    context, _ = new_context(tmp_path / "successeur", clock, demo=True)  # demo-signed archives
-    yield context
-    context.lock()
 
 
 def snapshot(context) -> dict[tuple[str, str], list[tuple]]:
