@@ -116,6 +116,7 @@ class Identity:
     phones: tuple[str, ...] = ()
     email: str = ""
     insurer: str = ""
+    death_date: dt.date | None = None
 
     def display_name(self) -> str:
         """Name as shown in lists: used name (or birth name) in capitals, then first names."""
@@ -128,6 +129,10 @@ def identity_to_dict(identity: Identity) -> dict[str, Any]:
     data = asdict(identity)
     data["birth_date"] = identity.birth_date.isoformat()
     data["phones"] = list(identity.phones)
+    if identity.death_date is None:
+        del data["death_date"]  # identities stored before the field read the same
+    else:
+        data["death_date"] = identity.death_date.isoformat()
     return data
 
 
@@ -138,6 +143,8 @@ def identity_from_dict(data: dict[str, Any]) -> Identity:
     values["sex"] = Sex(values["sex"])
     values["identity_status"] = IdentityStatus(values["identity_status"])
     values["phones"] = tuple(values.get("phones", ()))
+    if values.get("death_date"):
+        values["death_date"] = dt.date.fromisoformat(values["death_date"])
     return Identity(**values)
 
 
@@ -155,6 +162,11 @@ def validate_identity(identity: Identity, today: dt.date) -> Identity:
         raise IdentityError("La date de naissance est dans le futur.")
     if identity.birth_date.year < 1880:
         raise IdentityError("La date de naissance est antérieure à 1880 : vérifiez la saisie.")
+    if identity.death_date is not None:
+        if identity.death_date > today:
+            raise IdentityError("La date de décès est dans le futur.")
+        if identity.death_date < identity.birth_date:
+            raise IdentityError("La date de décès précède la date de naissance.")
     if identity.birth_place_code and not _BIRTH_PLACE_RE.match(identity.birth_place_code):
         raise IdentityError(
             "Le code du lieu de naissance doit être un code INSEE à 5 caractères "

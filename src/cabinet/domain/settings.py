@@ -143,12 +143,16 @@ class IntegerSetting(Setting[int]):
 
     minimum: int
     maximum: int
+    below_minimum: str = ""  # why the minimum is what it is (a legal duration), said in French
     kind: Kind = field(default=Kind.INTEGER, init=False)
 
     def complaint(self, value: str) -> str | None:
         """Plain digits within the bounds (not '²', a digit to Python but no number)."""
-        if value.isascii() and value.isdigit() and self.minimum <= int(value) <= self.maximum:
+        number = value.isascii() and value.isdigit()
+        if number and self.minimum <= int(value) <= self.maximum:
             return None
+        if number and int(value) < self.minimum and self.below_minimum:
+            return self.below_minimum
         return f"un nombre entier de {self.minimum} à {self.maximum}."
 
     def read(self, stored: str | None) -> int:
@@ -159,8 +163,9 @@ class IntegerSetting(Setting[int]):
         return min(max(int(value), self.minimum), self.maximum)
 
 
-IDENTITY, SECURITY, EXPORTS, SIGNATURE, AGENDA = (
-    "Identité du médecin", "Sécurité", "Exports et sauvegardes", "Signature", "Agenda")
+IDENTITY, SECURITY, EXPORTS, SIGNATURE, AGENDA, RETENTION = (
+    "Identité du médecin", "Sécurité", "Exports et sauvegardes", "Signature", "Agenda",
+    "Conservation des dossiers")
 
 PHYSICIAN_NAME = TextSetting(
     key="physician_name", label="Nom du médecin", group=IDENTITY,
@@ -223,9 +228,36 @@ HOLIDAY_ZONE = ChoiceSetting(
              ("BL", "Saint-Barthélemy"), ("MF", "Saint-Martin"),
              ("PM", "Saint-Pierre-et-Miquelon")))
 
+RETENTION_ARCHIVE_YEARS = IntegerSetting(
+    key="retention_archive_years", label="Archivage après la dernière consultation (ans)",
+    default=5, minimum=1, maximum=19, group=RETENTION,
+    description="Un dossier sans consultation depuis ce délai passe en archive intermédiaire : "
+                "même chiffrement, lecture seule, rouvert par une nouvelle consultation "
+                "(1 à 19 ans ; 5 ans selon le référentiel de la CNIL).")
+RETENTION_DESTROY_YEARS = IntegerSetting(
+    key="retention_destroy_years", label="Destruction proposée après la dernière consultation "
+    "(ans)", default=20, minimum=20, maximum=100, group=RETENTION,
+    below_minimum="la durée légale de conservation est d'au moins 20 ans après la dernière "
+                  "consultation (article R. 1112-7 du code de la santé publique).",
+    description="Aucune destruction n'est proposée avant ce délai (20 ans au moins).")
+RETENTION_MINOR_AGE = IntegerSetting(
+    key="retention_minor_age", label="Patient mineur : conservation jusqu'à l'âge de (ans)",
+    default=28, minimum=28, maximum=100, group=RETENTION,
+    below_minimum="le dossier d'un patient mineur est conservé au moins jusqu'à son 28e "
+                  "anniversaire (article R. 1112-7 du code de la santé publique).",
+    description="Le dossier d'un patient vu mineur est conservé au moins jusqu'à cet âge.")
+RETENTION_DEATH_YEARS = IntegerSetting(
+    key="retention_death_years", label="Patient décédé : conservation après le décès (ans)",
+    default=10, minimum=10, maximum=100, group=RETENTION,
+    below_minimum="le dossier d'un patient décédé est conservé au moins 10 ans après le décès "
+                  "(article R. 1112-7 du code de la santé publique).",
+    description="Le dossier d'un patient décédé est conservé au moins ce délai après le décès.")
+
 SETTINGS: tuple[Setting[str] | Setting[int], ...] = (
     PHYSICIAN_NAME, SPECIALTY, RPPS, PHYSICIAN_SEX, ADDRESS, PHONE, INACTIVITY_MINUTES,
-    EXPORT_FOLDER, BACKUP_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER, HOLIDAY_ZONE)
+    EXPORT_FOLDER, BACKUP_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER, HOLIDAY_ZONE,
+    RETENTION_ARCHIVE_YEARS, RETENTION_DESTROY_YEARS, RETENTION_MINOR_AGE,
+    RETENTION_DEATH_YEARS)
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
 
