@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.auditing import AuditTrail
     from cabinet.services.backup import BackupService
     from cabinet.services.copies import CopyService
+    from cabinet.services.correspondents import CorrespondentService
     from cabinet.services.drafts import DraftService
     from cabinet.services.exports import ExportService
     from cabinet.services.fees import FeeService
@@ -48,8 +49,10 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.ports import SnapshotInfo
     from cabinet.services.records import RecordService
     from cabinet.services.settings import SettingsService
+    from cabinet.services.templates import TemplateService
     from cabinet.vault.portability_store import SqlPortabilityStore
     from cabinet.vault.session import ConfirmOutside, OpenVault
+    from cabinet.vault.writing_store import SqlWritingStore
 
 # What an unlock runs: loaded by `load_unlock_code` once the lock screen is up.
 UNLOCK_MODULES = ("cabinet.vault.session", "cabinet.card.session", "cabinet.keys.card",
@@ -94,6 +97,26 @@ class AppContext:
         from cabinet.vault.fees_store import SqlFeeStore
 
         return FeeService(self._practice, SqlFeeStore(self.vault.conn))
+
+    @functools.cached_property
+    def templates(self) -> "TemplateService":
+        """Certificate and letter templates, filled from the record (built on first use)."""
+        from cabinet.services.templates import TemplateService
+
+        return TemplateService(self._practice, self._writing)
+
+    @functools.cached_property
+    def correspondents(self) -> "CorrespondentService":
+        """The address book and the patients' correspondents (built on first use)."""
+        from cabinet.services.correspondents import CorrespondentService
+
+        return CorrespondentService(self._practice, self._writing)
+
+    @functools.cached_property
+    def _writing(self) -> "SqlWritingStore":
+        from cabinet.vault.writing_store import SqlWritingStore
+
+        return SqlWritingStore(self.vault.conn)
 
     @functools.cached_property
     def agenda(self) -> "AgendaService":

@@ -13,6 +13,7 @@ from cabinet.documents.demo_certificate import demo_signer
 from cabinet.documents.signing import DocumentSigner
 from cabinet.domain.agenda import AgendaSetup, Request, Status
 from cabinet.domain.audit import ChainWalker
+from cabinet.domain.correspondents import Correspondent
 from cabinet.domain.fees import FeeInput
 from cabinet.domain.record import EntryKind
 from cabinet.domain.rights import CopyRequest, Seizure
@@ -118,7 +119,8 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
         "DraftService.discard": lambda: ctx.drafts.discard(DraftKey(patient, "encounter")),
     }
     exports = (export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
-               | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient, tmp_path))
+               | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient, tmp_path)
+               | writing_calls(ctx, patient))
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
     assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
@@ -180,6 +182,24 @@ def fee_calls(ctx, patient, tmp_path):
         "FeeService.export": lambda: ctx.fees.export(2026, 11, Output(
             demo_signer(), tmp_path, CancelToken())),
         "FeeService.cancel": lambda: ctx.fees.cancel(fee, "erreur de saisie"),
+    }
+
+
+def writing_calls(ctx, patient):
+    """Templates and the address book: one event each (filling one: the record's reading)."""
+    colleague = ctx.correspondents.save(Correspondent("Dr Paul Durand"))
+    directory = b"Identifiant PP|Nom d'exercice\n10101010105|DURAND\n"
+    return {
+        "TemplateService.save": lambda: ctx.templates.save("sport", "{{patient.nom}} apte."),
+        "TemplateService.restore": lambda: ctx.templates.restore("sport"),
+        "TemplateService.fill": lambda: ctx.templates.fill("sport", patient),
+        "CorrespondentService.save": lambda: ctx.correspondents.save(Correspondent("Dr Roux")),
+        "CorrespondentService.import_directory":
+            lambda: ctx.correspondents.import_directory(directory),
+        "CorrespondentService.link": lambda: ctx.correspondents.link(patient, colleague, "usual"),
+        "CorrespondentService.of_patient": lambda: ctx.correspondents.of_patient(patient),
+        "CorrespondentService.unlink": lambda: ctx.correspondents.unlink(patient, colleague),
+        "CorrespondentService.remove": lambda: ctx.correspondents.remove(colleague),
     }
 
 

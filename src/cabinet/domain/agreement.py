@@ -18,6 +18,11 @@ def born_on(sex: str, birth_date: dt.date) -> str:
     return {FEMALE: f"née le {day}", MALE: f"né le {day}"}.get(sex, f"date de naissance : {day}")
 
 
+def civility(sex: str) -> str:
+    """'Madame', 'Monsieur', or 'Madame, Monsieur' when the sex is unknown (a greeting)."""
+    return {FEMALE: "Madame", MALE: "Monsieur"}.get(sex, "Madame, Monsieur")
+
+
 def the_person(sex: str) -> str:
     """'l'intéressée', 'l'intéressé', or 'la personne intéressée' when the sex is unknown."""
     return {FEMALE: "l'intéressée", MALE: "l'intéressé"}.get(sex, "la personne intéressée")

@@ -129,9 +129,10 @@ TARGET_LABELS = {
     "ledger": "Livre des recettes", "deposit slip": "Bordereau de remise de chèques",
     "tiers payant expected": "Tiers payant attendu",
     "portability signer": "Signataire de l'archive importée",
+    "correspondents": "Carnet d'adresses des correspondants",
 }
 NUMBERED_TARGETS = {"appointment:": "Rendez-vous", "fees:entry:": "Honoraires de l'entrée",
-                    "fee:": "Honoraires"}
+                    "fee:": "Honoraires", "correspondent:": "Correspondant"}
 DATED_TARGETS = {"agenda:day ": "Agenda du", "agenda:week ": "Agenda de la semaine du",
                  "waiting room ": "Salle d'attente du"}
 KIND_LABELS = {kind.value: label for kind, label in (
@@ -158,6 +159,8 @@ def target_text(target: str) -> str:
         return f"Demande de copie n° {target.split(':', 1)[1]}"
     if target.startswith("seizure:"):
         return f"Saisie (décision {target.split(':', 1)[1]})"
+    if target.startswith("template:"):
+        return f"Modèle de document « {target.split(':', 1)[1]} »"
     for prefix, label in NUMBERED_TARGETS.items():
         if target.startswith(prefix):
             return f"{label} n° {target.removeprefix(prefix)}"
