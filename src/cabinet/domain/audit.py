@@ -55,6 +55,7 @@ class Action(StrEnum):
     EXPORT = "export"
     SEARCH = "search"
     ADMIN = "admin"
+    ERASE = "erase"
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ def connect(path: Path, data_key: bytes, *, create: bool = False) -> Connection:
             "temp_store = MEMORY",
             f"cache_size = -{CACHE_SIZE_KIB}",
             "mmap_size = 0",
+            "secure_delete = ON",  # a deleted row's bytes are zeroed, not left in free pages
         ):
             conn.execute(f"PRAGMA {pragma}")
         migrate(conn)

@@ -109,9 +109,27 @@ def entry_evidence(conn: Connection) -> EntryEvidence:
             problems.append(f"{name} : contenu modifié après son inscription au journal")
         else:
             evidence.matching += 1
+    erased = _erased_lineages(conn)
     problems.extend(f"entrée n° {lineage}, version {version} : inscrite au journal mais absente "
-                 "du coffre (supprimée)" for lineage, version in sorted(journaled))
+                 "du coffre (supprimée)" for lineage, version in sorted(journaled)
+                 if lineage not in erased)
     return evidence
+
+
+def _erased_lineages(conn: Connection) -> set[int]:
+    """Entries destroyed by an erasure the journal records.
+
+    One lineage, or each entry of the record journaled before a whole record's erasure.
+    """
+    rows = conn.execute(
+        "SELECT e.lineage, e.patient_id, a.id FROM erasure e JOIN audit a "
+        "ON a.target = 'erasure:' || e.id AND a.action = ?", (Action.ERASE.value,)).fetchall()
+    erased = {lineage for lineage, _, _ in rows if lineage is not None}
+    for _, patient_id, event in (row for row in rows if row[0] is None):
+        erased.update(int(target[6:]) for (target,) in conn.execute(
+            "SELECT DISTINCT target FROM audit WHERE patient_id = ? AND id < ? "
+            "AND target LIKE 'entry:%'", (patient_id, event)))
+    return erased
 
 
 def _digest_of(stored: dict[str, object]) -> str:

@@ -162,9 +162,12 @@ class SqlRecordStore:
         """Append one entry version; the full-text index follows the newest version.
 
         A first version is its own lineage: its id is chosen before the insert (the write
-        lock of the transaction makes that safe), so no row is ever updated afterwards.
+        lock of the transaction makes that safe), so no row is ever updated afterwards; an
+        erased entry's numbers are never given again.
         """
-        entry_id = 1 + self._conn.execute("SELECT coalesce(max(id), 0) FROM entry").fetchone()[0]
+        entry_id = 1 + self._conn.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM entry), 0), "
+            "coalesce((SELECT max(top_id) FROM erasure), 0))").fetchone()[0]
         lineage = entry_id if entry.lineage is None else entry.lineage
         self._conn.execute(
             "INSERT INTO entry (id, patient_id, kind, lineage, version, effective_date, "

@@ -1,0 +1,25 @@
+"""What the rights services need from storage (RIGHTS-1, RIGHTS-3, GDPR-1), as Protocols."""
+
+from typing import Protocol
+
+from cabinet.domain.erasure import ErasureOrder, ErasureRow
+
+
+class ErasureStore(Protocol):
+    """Erasures, run inside the record store's transaction (see `vault.erasure_store`)."""
+
+    def erase_entry(self, order: ErasureOrder) -> int:
+        """Destroy every version of one entry; return the erasure's number."""
+        ...
+
+    def erase_record(self, order: ErasureOrder) -> int:
+        """Destroy a record's whole medical content; return the erasure's number."""
+        ...
+
+    def scrub(self) -> bool:
+        """After the commit, empty the write-ahead log; False if a reader held it."""
+        ...
+
+    def erasures(self, patient_id: int) -> list[ErasureRow]:
+        """A record's erasures, oldest first."""
+        ...
