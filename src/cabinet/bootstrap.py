@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.copies import CopyService
     from cabinet.services.correspondents import CorrespondentService
     from cabinet.services.drafts import DraftService
+    from cabinet.services.erasure import ErasureService
     from cabinet.services.exports import ExportService
     from cabinet.services.fees import FeeService
     from cabinet.services.issuing import Issuer, Practice
@@ -126,6 +127,14 @@ class AppContext:
 
         return AgendaService(self.vault.store, SqlAgendaStore(self.vault.conn), self.trail,
                              self.settings)
+
+    @functools.cached_property
+    def erasure(self) -> "ErasureService":
+        """Erasure on the patient's request and record destruction (built on first use)."""
+        from cabinet.services.erasure import ErasureService
+        from cabinet.vault.erasure_store import SqlErasureStore
+
+        return ErasureService(self.vault.store, SqlErasureStore(self.vault.conn), self.trail)
 
     @functools.cached_property
     def portability(self) -> "SqlPortabilityStore":

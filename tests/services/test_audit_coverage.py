@@ -120,7 +120,8 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
     }
     exports = (export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
                | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient, tmp_path)
-               | writing_calls(ctx, patient))
+               | writing_calls(ctx, patient)
+               | erasure_calls(ctx, patient, document))
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
     assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
@@ -200,6 +201,20 @@ def writing_calls(ctx, patient):
         "CorrespondentService.of_patient": lambda: ctx.correspondents.of_patient(patient),
         "CorrespondentService.unlink": lambda: ctx.correspondents.unlink(patient, colleague),
         "CorrespondentService.remove": lambda: ctx.correspondents.remove(colleague),
+    }
+
+
+def erasure_calls(ctx, patient, document):
+    """Erasure on request and a record's destruction: one event each, no content."""
+    erased = ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Alcool"})
+    other = ctx.patients.create(identity("Roux"))
+    return {
+        "ErasureService.request_documents": lambda: ctx.erasure.request_documents(patient),
+        "ErasureService.erase_on_request": lambda: ctx.erasure.erase_on_request(
+            erased, document, "EFFACER", "Demande écrite du patient"),
+        "ErasureService.destroy_record": lambda: ctx.erasure.destroy_record(
+            other, "20 ans après la dernière consultation", "Durée de conservation échue"),
+        "ErasureService.erasures": lambda: ctx.erasure.erasures(patient),
     }
 
 
