@@ -132,7 +132,8 @@ TARGET_LABELS = {
     "correspondents": "Carnet d'adresses des correspondants",
 }
 NUMBERED_TARGETS = {"appointment:": "Rendez-vous", "fees:entry:": "Honoraires de l'entrée",
-                    "fee:": "Honoraires", "correspondent:": "Correspondant", "erasure:": "Effacement"}
+                    "fee:": "Honoraires", "correspondent:": "Correspondant",
+                    "erasure:": "Effacement"}
 DATED_TARGETS = {"agenda:day ": "Agenda du", "agenda:week ": "Agenda de la semaine du",
                  "waiting room ": "Salle d'attente du"}
 KIND_LABELS = {kind.value: label for kind, label in (
