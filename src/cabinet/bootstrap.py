@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.portability.importer import ArchiveImporter
     from cabinet.services.ports import SnapshotInfo
     from cabinet.services.records import RecordService
+    from cabinet.services.results import ResultService
     from cabinet.services.settings import SettingsService
     from cabinet.services.templates import TemplateService
     from cabinet.vault.portability_store import SqlPortabilityStore
@@ -118,6 +119,15 @@ class AppContext:
         from cabinet.vault.writing_store import SqlWritingStore
 
         return SqlWritingStore(self.vault.conn)
+
+    @functools.cached_property
+    def results(self) -> "ResultService":
+        """Laboratories' results, on the vault's connection (built on first use)."""
+        from cabinet.services.results import ResultService
+        from cabinet.vault.results_store import SqlResultStore
+
+        return ResultService(self.vault.store, SqlResultStore(self.vault.conn), self.trail,
+                             self.records)
 
     @functools.cached_property
     def agenda(self) -> "AgendaService":

@@ -32,6 +32,7 @@ from cabinet.services.portability.cessation import Closure
 from cabinet.services.ports import DraftKey, JournalFilter
 from helpers import archives
 from helpers.certificates import card_certificate, signer
+from helpers.hprim_files import HprimFile
 from helpers.vaults import identity
 
 
@@ -121,7 +122,7 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
     exports = (export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
                | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient, tmp_path)
                | writing_calls(ctx, patient)
-               | erasure_calls(ctx, patient, document))
+               | erasure_calls(ctx, patient, document) | results_calls(ctx, patient))
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
     assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
@@ -300,3 +301,17 @@ def test_events_name_the_actor_mode_and_workstation(ctx):
     assert (event["actor"], event["actor_id"], event["workstation"]) == (
         "Dr Jeanne Martin", "10101010101", "poste-test")
     assert (event["action"], event["target"], event["mode"]) == ("read", "record", "recovery")
+
+
+def results_calls(ctx, patient):
+    """Receiving a file no record matches, the list, filing one, rejecting another."""
+    ctx.results.receive("b.hpr", HprimFile(last_name="Martin").encoded())  # file 1 waits
+    ctx.results.receive("c.hpr", HprimFile(last_name="Bernard").encoded())  # file 2 waits
+    return {
+        "ResultService.receive": lambda: ctx.results.receive(
+            "a.hpr", HprimFile(last_name="Petit").encoded()),
+        "ResultService.pending": ctx.results.pending,
+        "ResultService.attach": lambda: ctx.results.attach(1, patient),
+        "ResultService.reject": lambda: ctx.results.reject(2, "Patient d'un autre cabinet"),
+        "ResultService.values": lambda: ctx.results.values(patient),
+    }

@@ -218,6 +218,12 @@ BACKUP_FOLDER = TextSetting(
                 "chaque jour : disque externe, second disque, partage du cabinet ; plusieurs "
                 "séparés par « ; ». Jamais un dossier synchronisé par un service en ligne "
                 "(Dropbox, OneDrive…), qui n'est pas hébergeur de données de santé (HDS).")
+RESULTS_FOLDER = TextSetting(
+    key="results_folder", label="Dossier de réception des résultats", kind=Kind.FOLDER,
+    group=EXPORTS,
+    description="Où la messagerie sécurisée dépose les résultats des laboratoires (HPRIM, "
+                "PDF) : Cabinet les range dans les dossiers à l'ouverture, toutes les cinq "
+                "minutes et à la demande ; les fichiers illisibles vont dans « refusés ».")
 HOLIDAY_ZONE = ChoiceSetting(
     key="holiday_zone", label="Jours fériés", group=AGENDA,
     description="Le département du cabinet : ses jours fériés propres (Alsace-Moselle, "
@@ -255,7 +261,8 @@ RETENTION_DEATH_YEARS = IntegerSetting(
 
 SETTINGS: tuple[Setting[str] | Setting[int], ...] = (
     PHYSICIAN_NAME, SPECIALTY, RPPS, PHYSICIAN_SEX, ADDRESS, PHONE, INACTIVITY_MINUTES,
-    EXPORT_FOLDER, BACKUP_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER, HOLIDAY_ZONE,
+    EXPORT_FOLDER, BACKUP_FOLDER, RESULTS_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER,
+    HOLIDAY_ZONE,
     RETENTION_ARCHIVE_YEARS, RETENTION_DESTROY_YEARS, RETENTION_MINOR_AGE,
     RETENTION_DEATH_YEARS)
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

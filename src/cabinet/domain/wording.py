@@ -130,10 +130,11 @@ TARGET_LABELS = {
     "tiers payant expected": "Tiers payant attendu",
     "portability signer": "Signataire de l'archive importée",
     "correspondents": "Carnet d'adresses des correspondants",
+    "results": "Résultats de biologie", "results to file": "Résultats à classer",
 }
 NUMBERED_TARGETS = {"appointment:": "Rendez-vous", "fees:entry:": "Honoraires de l'entrée",
                     "fee:": "Honoraires", "correspondent:": "Correspondant",
-                    "erasure:": "Effacement"}
+                    "erasure:": "Effacement", "result file:": "Fichier de résultats reçu"}
 DATED_TARGETS = {"agenda:day ": "Agenda du", "agenda:week ": "Agenda de la semaine du",
                  "waiting room ": "Salle d'attente du"}
 KIND_LABELS = {kind.value: label for kind, label in (

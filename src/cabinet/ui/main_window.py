@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these aft
     from cabinet.ui.exports.signing import Exporter
     from cabinet.ui.record.record_view import RecordView
     from cabinet.ui.record.search_panel import SearchPanel
+    from cabinet.ui.results.reception import ResultsReception
     from cabinet.ui.session.backups import Backups
     from cabinet.ui.session.session_lock import SessionLockWatch
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
     session_lock: "SessionLockWatch"
     agenda: "AgendaMenu"
     backups: "Backups"
+    reception: "ResultsReception"
 
     def __init__(self, door: "VaultDoor", parent: QWidget | None = None, *,
                  workspace: bool = True) -> None:
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         from cabinet.ui.exports.signing import Exporter
         from cabinet.ui.record.record_view import RecordView
         from cabinet.ui.record.search_panel import SearchPanel
+        from cabinet.ui.results.reception import ResultsReception
         from cabinet.ui.session.backups import Backups
         from cabinet.ui.session.session_lock import SessionLockWatch
 
@@ -118,6 +121,9 @@ class MainWindow(QMainWindow):
         self.record = RecordView(self.context, self.exporter)
         self.search.patient_chosen.connect(self.record.open_patient)
         self.record.break_glass_used.connect(self._show_break_glass)
+        self.reception = ResultsReception(self.context, self)
+        self.reception.told.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.reception.filed.connect(self.record.reload)
         workspace = QSplitter(Qt.Orientation.Horizontal)
         workspace.addWidget(self.search)
         workspace.addWidget(self.record)
@@ -161,6 +167,8 @@ class MainWindow(QMainWindow):
         add("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
         add("&Fichier", "Livre des &recettes…", ["Ctrl+Shift+E"], self.show_ledger)
         add("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
+        add("&Fichier", "Relever les résul&tats", [], self.reception.collect_now)
+        add("&Fichier", "Résultats à &classer…", [], self.show_pending_results)
         add("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
         add("&Fichier", "Vérifier un document &signé…", [], lambda: verify_chosen_file(
             self, self.context().settings.value(TRUST_FOLDER)))
@@ -228,6 +236,7 @@ class MainWindow(QMainWindow):
 
             review_break_glass(self, self.ctx)
             self.backups.unlocked(self.ctx)
+            self.reception.unlocked()
             self.record.drugs.open()
         self.search.focus_search()
 
@@ -254,6 +263,7 @@ class MainWindow(QMainWindow):
             ctx, self.ctx = self.ctx, None
             self.card_reader = ""
             self.inactivity.stop()
+            self.reception.locked()
             self.search.clear()
             self.record.clear()
             FOLDERS.forget()
@@ -279,6 +289,7 @@ class MainWindow(QMainWindow):
         """Quitting locks first."""
         self.lock()
         self.backups.finish()
+        self.reception.finish()
         self.record.drugs.wait()
         self.cards.stop()
         event.accept()
@@ -295,6 +306,15 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if created:
             self.record.open_patient(created[0])
+
+    def show_pending_results(self) -> None:
+        """The laboratories' files waiting for the physician to choose their record."""
+        from cabinet.ui.results.pending_window import PendingDialog
+
+        dialog = PendingDialog(self.context, self)
+        dialog.filed.connect(lambda patient_id: self.record.reload()
+                             if patient_id == self.record.patient_id else None)
+        dialog.exec()
 
     def show_settings(self) -> None:
         """Practice settings; a new inactivity delay applies at once."""

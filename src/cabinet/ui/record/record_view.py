@@ -48,6 +48,7 @@ from cabinet.ui.record.entry_list import EntryList
 from cabinet.ui.record.patient_dialog import PatientDialog
 from cabinet.ui.record.prescription_dialog import PrescribingAids, PrescriptionDialog
 from cabinet.ui.record.rendering import entry_html
+from cabinet.ui.results.results_tab import ResultsTab
 
 ACCESS_READING = "Lecture de l'historique des accès…"
 ACCESS_STOPPED = "Lecture de l'historique interrompue."
@@ -144,6 +145,8 @@ class RecordView(QWidget):
         self.encounters = self._encounters_tab()
         self.prescriptions = self._prescriptions_tab()
         self.documents = DocumentsTab(context, self.reload)
+        self.results = ResultsTab(context)
+        self._encounters: list[dict[str, Any]] = []  # the open record's, for the curves
         self.private_notes = self._private_tab()
         self.access = QTableWidget(0, 6)
         self.access.setHorizontalHeaderLabels(("Date", "Qui", "Mode", "Action", "Objet",
@@ -151,11 +154,13 @@ class RecordView(QWidget):
         self.access.setAccessibleName("Historique des accès au dossier")
         for tab, title in ((self.summary, "&Synthèse"), (self.encounters, "&Consultations"),
                            (self.prescriptions, "&Ordonnances"), (self.documents, "Doc&uments"),
+                           (self.results, "&Résultats"),
                            (self.private_notes, "&Notes privées"),
                            (self.access, "&Accès")):
             self.tabs.addTab(tab, title)
-        self.tabs.setTabToolTip(4, "Notes non communicables : jamais dans une copie du dossier")
-        self.tabs.setTabToolTip(5, "Historique des accès au dossier")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.private_notes),
+                                "Notes non communicables : jamais dans une copie du dossier")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.access), "Historique des accès au dossier")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.placeholder = QLabel("Recherchez un patient (Ctrl+F) pour ouvrir son dossier.")
         layout = QVBoxLayout(self)
@@ -272,15 +277,19 @@ class RecordView(QWidget):
         self.summary.set_entries([e for e in record.entries
                                   if EntryKind(e.kind) in SUMMARY_KINDS])
         self.encounters.set_entries(record.of_kind(EntryKind.ENCOUNTER))
+        self._encounters = [e.payload for e in record.of_kind(EntryKind.ENCOUNTER)]
         self.prescriptions.set_entries(record.of_kind(EntryKind.PRESCRIPTION))
         self.documents.set_entries(self.patient_id, record.of_kind(EntryKind.DOCUMENT))
         self.private_list.set_entries(record.of_kind(EntryKind.PRIVATE_NOTE))
-        if self.tabs.currentWidget() is self.access:
-            self._load_access()
+        self._tab_changed()
 
     def _tab_changed(self) -> None:
-        if self.tabs.currentWidget() is self.access and self.patient_id is not None:
+        if self.patient_id is None:
+            return
+        if self.tabs.currentWidget() is self.access:
             self._load_access()
+        elif self.tabs.currentWidget() is self.results:
+            self.results.load(self.patient_id, self._encounters)
 
     def _load_access(self) -> None:
         """Read and word the record's access history off the GUI thread, then show it."""
@@ -308,6 +317,8 @@ class RecordView(QWidget):
         for tab in (self.summary, self.encounters, self.prescriptions, self.private_list):
             tab.clear()
         self.documents.clear()
+        self.results.clear()
+        self._encounters = []
         self.access.setRowCount(0)
         self.banner.hide()
         self.tabs.hide()

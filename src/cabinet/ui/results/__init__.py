@@ -1,0 +1,1 @@
+"""Laboratory results: the record's « Résultats » tab, its curves, reception, « À classer »."""
