@@ -35,12 +35,14 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.agenda import AgendaService
     from cabinet.services.auditing import AuditTrail
     from cabinet.services.backup import BackupService
+    from cabinet.services.compliance import ComplianceService
     from cabinet.services.copies import CopyService
     from cabinet.services.correspondents import CorrespondentService
     from cabinet.services.drafts import DraftService
     from cabinet.services.erasure import ErasureService
     from cabinet.services.exports import ExportService
     from cabinet.services.fees import FeeService
+    from cabinet.services.information import InformationService
     from cabinet.services.issuing import Issuer, Practice
     from cabinet.services.journal import JournalService
     from cabinet.services.patients import PatientService
@@ -145,6 +147,25 @@ class AppContext:
         from cabinet.vault.erasure_store import SqlErasureStore
 
         return ErasureService(self.vault.store, SqlErasureStore(self.vault.conn), self.trail)
+
+    @functools.cached_property
+    def compliance(self) -> "ComplianceService":
+        """The GDPR paperwork and the breach register (built on first use)."""
+        from cabinet.services.compliance import ComplianceService
+        from cabinet.vault.compliance_store import SqlComplianceStore
+
+        return ComplianceService(self._practice, self.settings,
+                                 SqlComplianceStore(self.vault.conn))
+
+    @functools.cached_property
+    def information(self) -> "InformationService":
+        """The patients' information, consents and erasures (built on first use)."""
+        from cabinet.services.information import InformationService
+        from cabinet.vault.compliance_store import SqlComplianceStore
+        from cabinet.vault.erasure_store import SqlErasureStore
+
+        return InformationService(self.vault.store, SqlComplianceStore(self.vault.conn),
+                                  SqlErasureStore(self.vault.conn), self.trail)
 
     @functools.cached_property
     def portability(self) -> "SqlPortabilityStore":

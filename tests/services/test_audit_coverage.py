@@ -215,7 +215,34 @@ def erasure_calls(ctx, patient, document):
             erased, document, "EFFACER", "Demande écrite du patient"),
         "ErasureService.destroy_record": lambda: ctx.erasure.destroy_record(
             other, "20 ans après la dernière consultation", "Durée de conservation échue"),
-        "ErasureService.erasures": lambda: ctx.erasure.erasures(patient),
+    }
+
+
+BREACH = {"occurred_on": "2026-10-30", "nature": "Ordinateur portable volé",
+          "data": "Agenda", "people": "40 patients", "consequences": "Faibles (chiffré)",
+          "measures": "Plainte, carte révoquée", "cnil_notified": "no",
+          "people_informed": "no", "why_not": "Données chiffrées, risque faible"}
+
+
+def compliance_calls(ctx, patient, tmp_path):
+    """The GDPR paperwork and the patients' information: each journaled."""
+    breach = ctx.compliance.record_breach(BREACH)
+    folders = [tmp_path / name for name in ("affiche", "registre", "violations", "cnil")]
+    for folder in folders:
+        folder.mkdir()
+    return {
+        "ComplianceService.write_notice": lambda: ctx.compliance.write_notice(folders[0]),
+        "ComplianceService.write_processing_register":
+            lambda: ctx.compliance.write_processing_register(folders[1]),
+        "ComplianceService.record_breach": lambda: ctx.compliance.record_breach(
+            {**BREACH, "measures": "Plainte déposée"}, breach),
+        "ComplianceService.breaches": ctx.compliance.breaches,
+        "ComplianceService.write_register": lambda: ctx.compliance.write_register(folders[2]),
+        "ComplianceService.write_notification":
+            lambda: ctx.compliance.write_notification(breach, folders[3]),
+        "InformationService.record_information": lambda: ctx.information.record_information(
+            patient, dt.date(2026, 11, 2), "waiting_room"),
+        "InformationService.rights": lambda: ctx.information.rights(patient),
     }
 
 

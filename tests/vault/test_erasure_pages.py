@@ -45,7 +45,7 @@ def test_an_erased_entry_is_in_no_page_of_the_vault_nor_of_its_log(ctx, record):
     done = ctx.erasure.erase_on_request(lineage, request, "EFFACER", "Demande du patient")
 
     assert done.log_emptied
-    assert [e.lineage for e in ctx.erasure.erasures(patient)] == [lineage]
+    assert [e.lineage for e in ctx.information.rights(patient).erasures] == [lineage]
     database, key = _closed(ctx)
     assert vault_holds(database, key, CANARY.encode()) == []
     assert vault_holds(database, key, KEPT.encode())

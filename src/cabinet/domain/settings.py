@@ -259,12 +259,29 @@ RETENTION_DEATH_YEARS = IntegerSetting(
                   "(article R. 1112-7 du code de la santé publique).",
     description="Le dossier d'un patient décédé est conservé au moins ce délai après le décès.")
 
+DATA_PROTECTION = "Protection des données"
+DPO_NAME = TextSetting(
+    key="dpo_name", label="Délégué à la protection des données ou contact",
+    group=DATA_PROTECTION,
+    description="Qui répond aux patients sur leurs données : le délégué (DPO) si vous en avez "
+                "désigné un, sinon vous-même (vide : le médecin). Figure sur l'affiche et les "
+                "registres.")
+DPO_CONTACT = TextSetting(
+    key="dpo_contact", label="Coordonnées du délégué ou du contact", group=DATA_PROTECTION,
+    description="Adresse postale ou électronique où les patients exercent leurs droits (vide : "
+                "l'adresse du cabinet).")
+PROCESSORS = TextSetting(
+    key="processors", label="Sous-traitants", group=DATA_PROTECTION,
+    description="Prestataires qui peuvent accéder aux données (maintenance informatique, "
+                "hébergeur agréé HDS…), séparés par « ; ». Vide : aucun.")
+
 SETTINGS: tuple[Setting[str] | Setting[int], ...] = (
     PHYSICIAN_NAME, SPECIALTY, RPPS, PHYSICIAN_SEX, ADDRESS, PHONE, INACTIVITY_MINUTES,
     EXPORT_FOLDER, BACKUP_FOLDER, RESULTS_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER,
     HOLIDAY_ZONE,
     RETENTION_ARCHIVE_YEARS, RETENTION_DESTROY_YEARS, RETENTION_MINOR_AGE,
-    RETENTION_DEATH_YEARS)
+    RETENTION_DEATH_YEARS,
+    DPO_NAME, DPO_CONTACT, PROCESSORS)
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
 

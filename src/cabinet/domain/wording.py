@@ -131,6 +131,9 @@ TARGET_LABELS = {
     "portability signer": "Signataire de l'archive importée",
     "correspondents": "Carnet d'adresses des correspondants",
     "results": "Résultats de biologie", "results to file": "Résultats à classer",
+    "information": "Information du patient sur ses données",
+    "rights": "Droits du patient (information, consentements, effacements)",
+    "breach register": "Registre des violations de données",
 }
 NUMBERED_TARGETS = {"appointment:": "Rendez-vous", "fees:entry:": "Honoraires de l'entrée",
                     "fee:": "Honoraires", "correspondent:": "Correspondant",
@@ -186,6 +189,10 @@ EXPORT_PURPOSES = {
     "patient_copy": "copie du dossier",
     "transmission": "transmission à un confrère",
     "seizure": "saisie judiciaire",
+    "information_notice": "affiche d'information des patients",
+    "processing_register": "registre des activités de traitement",
+    "breach_register": "registre des violations de données",
+    "breach_notification": "notification de violation à la CNIL",
 }
 
 

@@ -14,7 +14,6 @@ from cabinet.domain.erasure import (
     CONFIRMATION_WORD,
     PATIENT_REQUEST,
     ErasureOrder,
-    ErasureRow,
     backup_notice,
 )
 from cabinet.domain.record import EntryKind
@@ -128,13 +127,3 @@ class ErasureService:
     def scrub(self) -> bool:
         """Copy the log into the vault file and truncate it; False if a reader held it."""
         return self._erasures.scrub()
-
-    @audited
-    def erasures(self, patient_id: int) -> list[ErasureRow]:
-        """The mentions of the record's erasures, oldest first."""
-        if not self._store.patient_exists(patient_id):
-            raise UnknownPatient
-        rows = self._erasures.erasures(patient_id)
-        self._trail.record(Action.READ, patient_id=patient_id, target="record",
-                           detail="erasures")
-        return rows

@@ -2,6 +2,8 @@
 
 from typing import Protocol
 
+from cabinet.domain.breach import BreachRow
+from cabinet.domain.compliance import InformationGiven
 from cabinet.domain.erasure import ErasureOrder, ErasureRow
 
 
@@ -22,4 +24,25 @@ class ErasureStore(Protocol):
 
     def erasures(self, patient_id: int) -> list[ErasureRow]:
         """A record's erasures, oldest first."""
+        ...
+
+
+class ComplianceStore(Protocol):
+    """Patients' information and the breach register (see `vault.compliance_store`)."""
+
+    def add_information(self, given: InformationGiven) -> None:
+        """Record that a patient was informed, when and how."""
+        ...
+
+    def information(self, patient_id: int) -> list[InformationGiven]:
+        """A patient's information, oldest first."""
+        ...
+
+    def add_breach(self, corrects: int | None, line: dict[str, str], recorded_at: str,
+                   recorded_by: str) -> int:
+        """Write a register line; return its number."""
+        ...
+
+    def breaches(self) -> list[BreachRow]:
+        """Every line ever written, oldest first."""
         ...
