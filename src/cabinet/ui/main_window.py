@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         add("&Fichier", "&Journal des accès…", ["Ctrl+J"], self.show_journal)
         add("&Fichier", "Livre des &recettes…", ["Ctrl+Shift+E"], self.show_ledger)
         add("&Fichier", "&Paramètres du cabinet…", ["Ctrl+,"], self.show_settings)
+        add("&Fichier", "&Modèles de documents…", [], self.show_templates)
+        add("&Fichier", "Carnet d'&adresses…", [], self.show_address_book)
         add("&Fichier", "Relever les résul&tats", [], self.reception.collect_now)
         add("&Fichier", "Résultats à &classer…", [], self.show_pending_results)
         add("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
@@ -371,6 +373,18 @@ class MainWindow(QMainWindow):
         from cabinet.ui.fees.ledger_window import LedgerWindow
 
         LedgerWindow(self.context, self.exporter, parent=self).exec()
+
+    def show_templates(self) -> None:
+        """The certificate and letter templates, to rewrite or restore."""
+        from cabinet.ui.writing.template_editor import TemplatesDialog
+
+        TemplatesDialog(self.context(), parent=self).exec()
+
+    def show_address_book(self) -> None:
+        """The correspondents' address book (the open patient's beside it)."""
+        from cabinet.ui.writing.address_book import AddressBookDialog
+
+        AddressBookDialog(self.context(), self.record.patient_id, parent=self).exec()
 
     def encounter_from_agenda(self, patient_id: int, reason: str) -> bool:
         """The waiting patient's record, an encounter begun with the appointment's reason.

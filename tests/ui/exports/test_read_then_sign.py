@@ -110,7 +110,7 @@ def test_the_certificate_opens_typing_into_its_formula(unlocked, exports):
         seen["text"] = dialog.statement.toPlainText()
         dialog.reject()
 
-    run_dialog(unlocked, "Certificat médical", look)
+    run_dialog(unlocked, "Nouveau certificat", look)
     assert seen["focus"] and seen["defaults"] == []
     opening, typed, closing = [p for p in seen["text"].split("\n") if p]
     assert opening == OPENING  # the civility is not set: no « soussigné(e) »
@@ -130,7 +130,7 @@ def test_the_certificate_is_shown_then_signed_with_its_formula_once(unlocked, ex
         seen["focus_after_preview"] = focused(dialog) is dialog.preview
         alt(dialog, Qt.Key.Key_S)  # « Signer et enregistrer »
 
-    run_dialog(unlocked, "Certificat médical", write_read_sign, close_message(results))
+    run_dialog(unlocked, "Nouveau certificat", write_read_sign, close_message(results))
     assert seen["pages"] == 1 and seen["written_at_preview"] == []
     assert seen["focus_after_preview"]
     [written] = list(exports.glob("certificat-*.pdf"))
@@ -161,7 +161,7 @@ def test_signing_unread_text_shows_it_first_and_writes_nothing(unlocked, exports
         seen["error_after_change"] = dialog.error.text()
         dialog.reject()
 
-    run_dialog(unlocked, "Certificat médical", sign_at_once)
+    run_dialog(unlocked, "Nouveau certificat", sign_at_once)
     assert seen["error"].startswith("Relisez le document tel qu'il sera signé")
     assert seen["pages"] == 1 and seen["open"] and seen["back_in_text"]
     assert seen["pages_after_change"] == 0 and seen["error_after_change"] == ""
@@ -183,7 +183,7 @@ def test_the_empty_text_error_goes_once_typing_resumes(unlocked, exports):
         seen["formula_only"] = dialog.error.text()
         dialog.reject()
 
-    run_dialog(unlocked, "Certificat médical", empty_then_type)
+    run_dialog(unlocked, "Nouveau certificat", empty_then_type)
     assert seen == {"refused": "Le texte du certificat est vide.", "after": "",
                     "formula_only": "Écrivez ce que vous certifiez entre les deux formules."}
     assert list(exports.iterdir()) == []
@@ -201,7 +201,7 @@ def test_a_letter_is_shown_then_signed_with_its_greeting_once(unlocked, exports)
         seen["pages"] = len(dialog.preview.pages)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
-    run_dialog(unlocked, "Courrier à un confrère", write, close_message(results))
+    run_dialog(unlocked, "Nouveau courrier", write, close_message(results))
     assert seen == {"focus": True, "pages": 1}
     [written] = list(exports.glob("courrier-*.pdf"))
     text = flat(written)
@@ -216,7 +216,7 @@ def test_without_the_prescriber_the_certificate_says_what_to_set(unlocked, expor
     messages = []
     monkeypatch.setattr(record_exports, "show_known_error",
                         lambda _parent, error: messages.append(error.message))
-    menu_action(unlocked, "Certificat médical").trigger()
+    menu_action(unlocked, "Nouveau certificat").trigger()
     assert len(messages) == 1
     assert "indiquez votre numéro RPPS dans Fichier › Paramètres du cabinet" in messages[0]
     assert QApplication.activeModalWidget() is None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -131,6 +132,14 @@ class ServiceDialog(QDialog):
             drafts, key, _ = self._draft
             drafts.discard(key)
         self.accept()
+
+
+def text_box(name: str) -> QPlainTextEdit:
+    """A multi-line text where Tab moves on (keyboard-first)."""
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setAccessibleName(name)
+    return box
 
 
 def commit_editing(window: QWidget) -> None:

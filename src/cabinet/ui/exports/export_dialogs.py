@@ -24,12 +24,15 @@ from PySide6.QtWidgets import (
 
 from cabinet.bootstrap import AppContext
 from cabinet.domain.record import EntryKind
+from cabinet.domain.template_fields import designation
+from cabinet.domain.templates import CERTIFICATE, LETTER, incomplete
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.issuing import ExportResult, Output
-from cabinet.ui.common.dialogs import ServiceDialog, certificate_to_open
+from cabinet.ui.common.dialogs import ServiceDialog, certificate_to_open, text_box
 from cabinet.ui.common.document_viewer import DocumentViewer, render_pdf
 from cabinet.ui.common.worker import BackgroundJob
 from cabinet.ui.exports.signing import Exporter
+from cabinet.ui.writing.choices import RecipientPicker, TemplatePicker, show_filled
 
 if TYPE_CHECKING:
     from cabinet.documents.formulas import Formula
@@ -48,18 +51,11 @@ PART_LABELS = {
 }
 ABANDONED = "Export abandonné : aucun fichier n'a été écrit."
 PREVIEW_STOPPED = "Aperçu abandonné."
+TO_COMPLETE_FIRST = "Complétez les passages marqués […] avant de signer."
 READ_FIRST = ("Relisez le document tel qu'il sera signé (à droite), puis « Signer et "
               "enregistrer ».")
 PREVIEW_WIDTH = 520
 PREVIEW_SCALE = 0.85
-
-
-def text_box(name: str) -> QPlainTextEdit:
-    """A multi-line text where Tab moves on (keyboard-first)."""
-    box = QPlainTextEdit()
-    box.setTabChangesFocus(True)
-    box.setAccessibleName(name)
-    return box
 
 
 class ExportDialog(ServiceDialog):
@@ -110,6 +106,8 @@ class ReadThenSignDialog(ExportDialog):
     """
 
     job = "Signature du document…"
+    formula: "Formula"  # the customary opening and closing, set by each document
+    template: TemplatePicker
 
     def __init__(self, ctx: AppContext, patient_id: int, exporter: Exporter,
                  parent: QWidget | None = None) -> None:
@@ -144,6 +142,32 @@ class ReadThenSignDialog(ExportDialog):
         cursor.setPosition(formula.cursor())
         self.text.setTextCursor(cursor)
         self.text.setFocus()
+
+    def offer_templates(self, kind: str) -> None:
+        """A « Modèle » list above the text: choosing one fills the text from the record."""
+        self.template = TemplatePicker(self.ctx, kind)
+        self.form.insertRow(0, "&Modèle", self.template)
+        self.template.currentIndexChanged.connect(self._template_chosen)
+
+    def _template_chosen(self) -> None:
+        key = self.template.key()
+        if not key:
+            self.start_with(self.formula)
+            return
+        try:
+            show_filled(self.text, self.ctx.templates.fill(key, self.patient_id,
+                                                           self.recipient_text()))
+        except KnownError as error:
+            self.error.setText(error.message)
+
+    def recipient_text(self) -> str:
+        """Who the document goes to, as the template's recipient field says it."""
+        return ""
+
+    def check_completed(self) -> None:
+        """Refuse a text that still holds a `[…]` of its template."""
+        if incomplete(self.text.toPlainText()):
+            raise InvalidInput(TO_COMPLETE_FIRST)
 
     def watch(self, *edits: QLineEdit | QPlainTextEdit) -> None:
         """Any change to these fields makes the preview stale and clears the last error."""
@@ -205,6 +229,7 @@ class CertificateDialog(ReadThenSignDialog):
         self.statement = self.text
         self.statement.setAccessibleName("Texte du certificat")
         self.form.addRow("&Texte du certificat", self.statement)
+        self.offer_templates(CERTIFICATE)
         self.start_with(self.formula)
         self.watch(self.statement)
 
@@ -215,6 +240,7 @@ class CertificateDialog(ReadThenSignDialog):
             raise InvalidInput("Le texte du certificat est vide.")
         if self.formula.untouched(typed):
             raise InvalidInput("Écrivez ce que vous certifiez entre les deux formules.")
+        self.check_completed()
 
     def prepare(self) -> "Prepared":
         """The certificate as it will be signed."""
@@ -223,9 +249,13 @@ class CertificateDialog(ReadThenSignDialog):
 
 
 class LetterDialog(ReadThenSignDialog):
-    """A letter to a colleague: recipient and text, shown, signed, kept in the record."""
+    """A letter: recipient (typed, or from the address book) and text, shown, signed, kept.
 
-    title = "Courrier à un confrère"
+    The recipient's name and address block print above the letter; « Courrier au patient »
+    addresses it to the patient.
+    """
+
+    title = "Courrier"
     what = "Courrier signé enregistré"
 
     def __init__(self, ctx: AppContext, patient_id: int, exporter: Exporter,
@@ -235,13 +265,37 @@ class LetterDialog(ReadThenSignDialog):
         self.recipient = QLineEdit()
         self.recipient.setAccessibleName("Destinataire")
         self.recipient.setPlaceholderText("Dr Paul Durand, cardiologue, Paris")
+        self.address = text_box("Adresse du destinataire")
+        self.address.setMaximumHeight(70)
+        self.book = RecipientPicker(ctx, patient_id)
+        self.book.currentIndexChanged.connect(self._recipient_chosen)
         self.message = self.text
         self.message.setAccessibleName("Texte du courrier")
+        self.form.addRow("Choisir dans le &carnet", self.book)
         self.form.addRow("&Destinataire", self.recipient)
+        self.form.addRow("Adr&esse", self.address)
         self.form.addRow("&Texte du courrier", self.message)
+        self.offer_templates(LETTER)
         self.start_with(self.formula)
         self.recipient.setFocus()  # who it goes to comes first
-        self.watch(self.recipient, self.message)
+        self.watch(self.recipient, self.address, self.message)
+
+    def recipient_text(self) -> str:
+        """The recipient's name; the patient's own for « Courrier au patient »."""
+        if self.template.key() == "patient" and not self.recipient.text().strip():
+            identity = self.ctx.patients.identity(self.patient_id)
+            self.recipient.setText(designation(identity))
+            self.address.setPlainText("\n".join(p for p in (identity.address, " ".join(
+                q for q in (identity.postal_code, identity.city) if q)) if p))
+        return self.recipient.text().strip()
+
+    def _recipient_chosen(self) -> None:
+        person = self.book.chosen()
+        if person is not None:
+            self.recipient.setText(person.name)
+            self.address.setPlainText("\n".join(p for p in (person.specialty, person.address)
+                                                if p))
+            self.message.setFocus()
 
     def check(self) -> None:
         """Recipient and text are required, the text beyond the formulas."""
@@ -250,10 +304,13 @@ class LetterDialog(ReadThenSignDialog):
         if self.formula.untouched(self.message.toPlainText()):
             raise InvalidInput("Écrivez le courrier entre la formule d'appel et la formule de "
                                "politesse.")
+        self.check_completed()
 
     def prepare(self) -> "Prepared":
-        """The letter as it will be signed."""
-        return self.ctx.exports.prepare_letter(self.patient_id, self.recipient.text(),
+        """The letter as it will be signed, the recipient's address block under their name."""
+        block = "\n".join(p for p in (self.recipient.text().strip(),
+                                      self.address.toPlainText().strip()) if p)
+        return self.ctx.exports.prepare_letter(self.patient_id, block,
                                                self.message.toPlainText())
 
 

@@ -25,6 +25,7 @@ from cabinet.ui.exports.seizure_dialog import SeizureDialog
 from cabinet.ui.exports.signing import Exporter, open_for_printing, show_result
 
 PRINT_KEYS = "Ctrl+Shift+P"
+CERTIFICATE_KEYS, LETTER_KEYS = "Ctrl+Shift+C", "Ctrl+Shift+L"
 
 
 class OpenRecord(Protocol):
@@ -56,8 +57,9 @@ class RecordExports:
         self.menu = QMenu("Documents si&gnés", view)
         self._add("&Imprimer l'ordonnance signée…", self.print_prescription, PRINT_KEYS)
         self.menu.addSeparator()
-        self._add("&Certificat médical…", lambda: self._export(CertificateDialog))
-        self._add("C&ourrier à un confrère…", lambda: self._export(LetterDialog))
+        self._add("Nouveau &certificat…", lambda: self._export(CertificateDialog),
+                  CERTIFICATE_KEYS)
+        self._add("Nouveau c&ourrier…", lambda: self._export(LetterDialog), LETTER_KEYS)
         self._add("&Transmettre à un confrère…", lambda: self._export(TransmitDialog))
         self.menu.addSeparator()
         self._add("&Demandes de copie du dossier…", self.copy_requests)

@@ -1,0 +1,1 @@
+"""What the physician writes from: document templates and the address book of correspondents."""

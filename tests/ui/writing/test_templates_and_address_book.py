@@ -1,0 +1,74 @@
+"""The templates' editor and the address book, driven by keyboard in the real window."""
+
+from PySide6.QtCore import Qt
+
+from helpers.dialog_keys import (
+    ALT,
+    ANIMATED_CLICK_MS,
+    at_keyboard,
+    open_emilie,
+    press,
+    save_with_alt_e,
+    type_here,
+)
+from helpers.qt import answer_dialogs
+
+
+def alt(qtbot, dialog, key):
+    press(qtbot, dialog, key, ALT)
+    qtbot.wait(ANIMATED_CLICK_MS)
+
+
+def test_a_field_is_inserted_from_the_list_saved_then_the_original_restored(unlocked, qtbot):
+    ctx, seen = unlocked.ctx, {}
+
+    def edit(dialog):
+        dialog.text.setFocus()
+        dialog.text.moveCursor(dialog.text.textCursor().MoveOperation.End)
+        type_here(qtbot, dialog, " Age : ")
+        alt(qtbot, dialog, Qt.Key.Key_H)  # « Champs à insérer »
+        row = next(i for i in range(dialog.fields.count())
+                   if dialog.fields.item(i).data(Qt.ItemDataRole.UserRole) == "patient.age")
+        dialog.fields.setCurrentRow(row)
+        press(qtbot, dialog, Qt.Key.Key_Return)
+        seen["back"] = dialog.focusWidget() is dialog.text
+        save_with_alt_e(qtbot, dialog)
+        seen["saved"] = dialog.error.text()
+        seen["listed"] = dialog.list.item(0).text()
+        type_here(qtbot, dialog, " {{patient.poids}}")
+        save_with_alt_e(qtbot, dialog)
+        seen["refused"] = dialog.error.text()
+        alt(qtbot, dialog, Qt.Key.Key_R)  # « Rétablir le modèle d'origine »
+        seen["restored"] = dialog.text.toPlainText()
+
+    answer_dialogs(at_keyboard(qtbot, edit))
+    unlocked.show_templates()
+    assert seen["back"] and seen["saved"] == "Modèle enregistré."
+    assert seen["listed"].endswith("(modifié)")
+    assert seen["refused"].startswith("Champ inconnu dans le modèle : {{patient.poids}}")
+    assert "Age" not in seen["restored"] and "{{patient.ne_le}}" in seen["restored"]
+    assert not any(t.edited for t in ctx.templates.templates())
+
+
+def test_a_correspondent_is_added_and_named_the_patients_treating_physician(unlocked, qtbot):
+    open_emilie(unlocked, qtbot)
+    ctx, patient, seen = unlocked.ctx, unlocked.record.patient_id, {}
+
+    def add(dialog):
+        alt(qtbot, dialog, Qt.Key.Key_V)  # « Nouveau »
+        type_here(qtbot, dialog, "Dr Anne Roux")
+        alt(qtbot, dialog, Qt.Key.Key_R)  # N° RPPS
+        type_here(qtbot, dialog, "10101010106")  # a wrong key
+        save_with_alt_e(qtbot, dialog)
+        seen["refused"] = dialog.error.text()
+        dialog.edits["rpps"].setText("10101010105")
+        save_with_alt_e(qtbot, dialog)
+        alt(qtbot, dialog, Qt.Key.Key_T)  # « Médecin traitant »
+        seen["linked"] = [dialog.linked.item(i).text() for i in range(dialog.linked.count())]
+
+    answer_dialogs(at_keyboard(qtbot, add))
+    unlocked.show_address_book()
+    assert "clé valide" in seen["refused"]
+    assert seen["linked"] == ["Dr Anne Roux (médecin traitant)"]
+    [(person, role)] = ctx.correspondents.of_patient(patient)
+    assert (person.name, person.rpps, role) == ("Dr Anne Roux", "10101010105", "treating")
