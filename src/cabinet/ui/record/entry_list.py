@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -64,6 +65,19 @@ class EntryList(QWidget):
         button.setMenu(menu)
         self.buttons.addWidget(button)
         return button
+
+    def add_context_action(self, text: str, action: Callable[[StoredVersion], object]) -> None:
+        """An action on the selected entry, in the list's context menu (right click, Menu key)."""
+
+        def run() -> None:
+            entry = self.current()
+            if entry is not None:
+                action(entry)
+
+        item = QAction(text, self.list)
+        item.triggered.connect(run)
+        self.list.addAction(item)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def finish_buttons(self) -> None:
         """Push the buttons to the left."""

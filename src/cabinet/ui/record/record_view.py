@@ -31,7 +31,7 @@ from cabinet.domain.text import fold
 from cabinet.domain.treatments import CurrentTreatment, current_treatments, renewal_lines
 from cabinet.domain.wording import age_text, french_datetime, mode_label, target_text
 from cabinet.errors import KnownError
-from cabinet.services.ports import DraftKey
+from cabinet.services.ports import DraftKey, StoredVersion
 from cabinet.services.records import PatientRecord, ReplacementObjection
 from cabinet.ui.common.dialogs import ServiceDialog, ask_reason, side_by_side
 from cabinet.ui.common.drug_base import DrugBaseHolder
@@ -45,9 +45,11 @@ from cabinet.ui.record.documents_tab import DocumentsTab
 from cabinet.ui.record.encounter_dialog import EncounterDialog
 from cabinet.ui.record.entry_dialog import EntryDialog
 from cabinet.ui.record.entry_list import EntryList
+from cabinet.ui.record.erasure_dialog import ERASE_LABEL, erase_on_request
 from cabinet.ui.record.patient_dialog import PatientDialog
 from cabinet.ui.record.prescription_dialog import PrescribingAids, PrescriptionDialog
 from cabinet.ui.record.rendering import entry_html
+from cabinet.ui.record.rights_tab import RightsTab
 from cabinet.ui.results.results_tab import ResultsTab
 
 ACCESS_READING = "Lecture de l'historique des accès…"
@@ -148,6 +150,7 @@ class RecordView(QWidget):
         self.results = ResultsTab(context)
         self._encounters: list[dict[str, Any]] = []  # the open record's, for the curves
         self.private_notes = self._private_tab()
+        self.rights = RightsTab(context)
         self.access = QTableWidget(0, 6)
         self.access.setHorizontalHeaderLabels(("Date", "Qui", "Mode", "Action", "Objet",
                                                "Poste"))
@@ -156,12 +159,15 @@ class RecordView(QWidget):
                            (self.prescriptions, "&Ordonnances"), (self.documents, "Doc&uments"),
                            (self.results, "&Résultats"),
                            (self.private_notes, "&Notes privées"),
-                           (self.access, "&Accès")):
+                           (self.rights, "Droi&ts"), (self.access, "&Accès")):
             self.tabs.addTab(tab, title)
         self.tabs.setTabToolTip(self.tabs.indexOf(self.private_notes),
                                 "Notes non communicables : jamais dans une copie du dossier")
         self.tabs.setTabToolTip(self.tabs.indexOf(self.access), "Historique des accès au dossier")
         self.tabs.currentChanged.connect(self._tab_changed)
+        for erasable in (self.summary, self.encounters, self.prescriptions,
+                         self.private_list, self.documents.list):
+            erasable.add_context_action(ERASE_LABEL, self.erase)
         self.placeholder = QLabel("Recherchez un patient (Ctrl+F) pour ouvrir son dossier.")
         layout = QVBoxLayout(self)
         self.banner = side_by_side(self.header, self.exports.button)
@@ -286,7 +292,9 @@ class RecordView(QWidget):
     def _tab_changed(self) -> None:
         if self.patient_id is None:
             return
-        if self.tabs.currentWidget() is self.access:
+        if self.tabs.currentWidget() is self.rights:
+            self.rights.load(self.patient_id)
+        elif self.tabs.currentWidget() is self.access:
             self._load_access()
         elif self.tabs.currentWidget() is self.results:
             self.results.load(self.patient_id, self._encounters)
@@ -320,6 +328,7 @@ class RecordView(QWidget):
         self.results.clear()
         self._encounters = []
         self.access.setRowCount(0)
+        self.rights.clear()
         self.banner.hide()
         self.tabs.hide()
         self.placeholder.show()
@@ -482,6 +491,10 @@ class RecordView(QWidget):
             self._exec(EntryDialog(kind, save, current=entry.payload, parent=self,
                                    allergy_lookup=self._allergy_lookup()))
         self.reload()
+
+    def erase(self, entry: StoredVersion) -> None:
+        """Erase an entry on the patient's written request (RIGHTS-3)."""
+        self._run(lambda: erase_on_request(self, self._context().erasure, entry))
 
     def show_versions(self, tab: EntryList) -> None:
         """Every version of the selected entry, with author, time and reason."""
