@@ -323,3 +323,42 @@ def test_an_altered_chunk_is_written_again_by_the_next_backup_not_reused(practic
     restored = restore(reader_for(dest, ctx, recovery_key), second.snapshot_id,
                        tmp_path / "cible", NOTE)
     assert restored.facts == second.facts
+
+
+def test_commits_and_checkpoints_during_a_backup_never_reach_the_file_it_reads(
+        practice, tmp_path, monkeypatch):
+    """The database is read in place under a snapshot: no checkpoint may write into it."""
+    import hashlib
+
+    from cabinet.backup.packs import PackStore
+    from cabinet.vault import database
+
+    ctx, recovery_key, marked = practice
+    _add_images(ctx, marked.patient, 8)
+    path = ctx.vault.layout.database
+    other = database.connect(path, bytes(ctx.vault.data_key))
+    seen: dict[str, object] = {}
+    add = PackStore.add
+
+    def add_while_the_practice_works(self, chunk_id, data):
+        if not seen:
+            seen["before"] = hashlib.sha256(path.read_bytes()).hexdigest()
+            other.execute("INSERT INTO meta (key, value) VALUES ('pendant', ?)", ("x" * 200_000,))
+            seen["checkpoint"] = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            seen["after"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        add(self, chunk_id, data)
+
+    monkeypatch.setattr(PackStore, "add", add_while_the_practice_works)
+    info = ctx.backups(tmp_path / "SAUVEGARDE").back_up()
+    monkeypatch.undo()
+    assert seen["before"] == seen["after"]
+    _, logged, written_back = seen["checkpoint"]
+    assert logged > 0 and written_back == 0  # the backup's reader held the checkpoint off
+    target = tmp_path / "restauré"
+    restore(reader_for(tmp_path / "SAUVEGARDE", ctx, recovery_key), info.snapshot_id, target,
+            NOTE)
+    restored = database.connect(target / path.name, bytes(ctx.vault.data_key))
+    assert restored.execute("SELECT count(*) FROM meta WHERE key = 'pendant'").fetchone() == (0,)
+    restored.close()
+    assert other.execute("SELECT count(*) FROM meta WHERE key = 'pendant'").fetchone() == (1,)
+    other.close()

@@ -130,7 +130,7 @@ class Medium:
         """Every pack on the medium (none when the medium holds no backup yet)."""
         return sorted(p.stem for p in self._packs.glob("*.pack") if not p.name.startswith("."))
 
-    def put_pack(self, pack: str, parts: list[bytes]) -> None:
+    def put_pack(self, pack: str, parts: list[bytes | bytearray]) -> None:
         """Write a pack whole and synced; `sync_packs` then makes its name durable."""
         self._write(self._pack_path(pack), parts, sync_folder=False)
 
@@ -233,7 +233,7 @@ class Medium:
         if not self.folder.is_dir():
             raise medium_error(errno.ENOENT)
 
-    def _write(self, path: Path, data: bytes | list[bytes], *,
+    def _write(self, path: Path, data: bytes | list[bytes | bytearray], *,
                sync_folder: bool = True) -> None:
         parts = data if isinstance(data, list) else [data]
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -42,7 +42,7 @@ class PackStore:
         self.medium = medium
         self._keys = keys
         self._where: dict[str, Location] | None = None
-        self._parts: list[bytes] = []
+        self._parts: list[bytes | bytearray] = []
         self._table: list[tuple[str, int, int]] = []
         self._pending: set[str] = set()
         self._size = 0
@@ -84,7 +84,7 @@ class PackStore:
             return
         self.add_sealed(chunk_id, self._keys.seal(data, f"chunk|{chunk_id}"))
 
-    def add_sealed(self, chunk_id: str, sealed: bytes) -> None:
+    def add_sealed(self, chunk_id: str, sealed: bytes | bytearray) -> None:
         """Pack an already sealed chunk (new, or kept by a repack)."""
         self._table.append((chunk_id, self._size, len(sealed)))
         self._pending.add(chunk_id)

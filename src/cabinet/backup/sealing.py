@@ -16,6 +16,7 @@ from cabinet.errors import KnownError
 from cabinet.keys.wrapping import derive_key
 
 NONCE_BYTES = 12
+TAG_BYTES = 16
 
 
 class DamagedBackup(KnownError):
@@ -35,10 +36,18 @@ class BackupKeys:
         """The chunk's name on the medium."""
         return hmac.new(self._id_key, data, hashlib.sha256).hexdigest()
 
-    def seal(self, data: bytes, bound_to: str) -> bytes:
-        """Encrypt and authenticate `data`, bound to the name `bound_to`."""
+    def seal(self, data: bytes, bound_to: str) -> bytearray:
+        """Encrypt and authenticate `data`, bound to the name `bound_to`.
+
+        Sealed straight into its buffer, nonce first: `encrypt` would allocate the ciphertext
+        and then copy it behind the nonce, which costs a full backup more than the cipher.
+        """
         nonce = secrets.token_bytes(NONCE_BYTES)
-        return nonce + self._seal.encrypt(nonce, data, bound_to.encode())
+        sealed = bytearray(NONCE_BYTES + len(data) + TAG_BYTES)
+        sealed[:NONCE_BYTES] = nonce
+        self._seal.encrypt_into(nonce, data, bound_to.encode(),
+                                memoryview(sealed)[NONCE_BYTES:])
+        return sealed
 
     def open(self, sealed: bytes, bound_to: str) -> bytes:
         """The data sealed under `bound_to`, or `DamagedBackup`."""

@@ -1,9 +1,16 @@
 """The vault's files taken consistently, and checked once restored.
 
-The copy is taken on a second connection holding the write lock after a checkpoint: no commit
-can slip between the database, its WAL and the header, and the last committed entry is in.
-The files are copied as they are on disk, still SQLCipher-encrypted: unchanged pages keep
-their bytes, so the next backup finds their chunks already on the medium.
+The files are taken as they are on disk, still SQLCipher-encrypted: unchanged pages keep their
+bytes, so the next backup finds their chunks already on the medium. Two ways, both on a second
+connection after a checkpoint, so that the last committed entry is in:
+
+- `captured` copies them under the write lock (no commit can slip between the database, its
+  WAL and the header): the lock takes it, since the copy must outlive the data key;
+- `read_in_place` leaves the database where it lies and reads it under a read transaction
+  begun on an empty WAL. Such a reader reads the database file alone, and SQLite's
+  checkpointer must take that reader's lock (WAL_READ_LOCK(0)) before it writes any page back
+  into the file: the file cannot change until the backup ends, while the physician's commits
+  go on into the WAL. A full backup then reads the vault once instead of copying it first.
 """
 
 import contextlib
@@ -40,20 +47,60 @@ def files_of(layout: VaultLayout) -> list[Path]:
 def captured(layout: VaultLayout, data_key: bytes) -> Iterator[Capture]:
     """Copy the vault's files under its write lock; the copy is removed afterwards."""
     with scratch_folder("backup") as scratch:
-        conn = database.connect(layout.database, data_key)
-        try:
+        with _checkpointed(layout, data_key) as conn, database.transaction(conn):
+            capture = _taken(layout, conn, scratch, files_of(layout))
+        yield capture
+
+
+@contextlib.contextmanager
+def read_in_place(layout: VaultLayout, data_key: bytes) -> Iterator[Capture]:
+    """The database read where it lies, under a read snapshot no checkpoint can overwrite.
+
+    Falls back to `captured` when commits keep refilling the WAL before the snapshot begins.
+    """
+    wal = layout.sidecar_files()[0]
+    with scratch_folder("backup") as scratch, _checkpointed(layout, data_key) as conn:
+        for _ in range(SNAPSHOT_ATTEMPTS):
+            conn.execute("BEGIN")
+            conn.execute("SELECT count(*) FROM meta").fetchone()  # the snapshot begins here
+            if not wal.exists() or wal.stat().st_size == 0:
+                try:
+                    capture = _taken(layout, conn, scratch, [layout.pending_log])
+                    yield Capture({layout.database.name: layout.database, **capture.files},
+                                  capture.header, capture.facts)
+                finally:
+                    conn.execute("ROLLBACK")
+                return
+            conn.execute("ROLLBACK")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            with database.transaction(conn):
-                facts = vault_facts(conn)
-                files = {}
-                for source in files_of(layout):
-                    if source.exists():
-                        files[source.name] = scratch / source.name
-                        shutil.copyfile(source, files[source.name])
-                header = layout.header.read_bytes()
-        finally:
-            conn.close()
-        yield Capture(files, header, facts)
+    with captured(layout, data_key) as capture:
+        yield capture
+
+
+SNAPSHOT_ATTEMPTS = 5
+
+
+@contextlib.contextmanager
+def _checkpointed(layout: VaultLayout, data_key: bytes) -> Iterator[database.Connection]:
+    """A second connection on the vault, its WAL written back into the database first."""
+    conn = database.connect(layout.database, data_key)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield conn
+    finally:
+        conn.close()
+
+
+def _taken(layout: VaultLayout, conn: database.Connection, scratch: Path,
+           sources: list[Path]) -> Capture:
+    """The facts of the snapshot `conn` reads, and `sources` copied into `scratch`."""
+    facts = vault_facts(conn)
+    files = {}
+    for source in sources:
+        if source.exists():
+            files[source.name] = scratch / source.name
+            shutil.copyfile(source, files[source.name])
+    return Capture(files, layout.header.read_bytes(), facts)
 
 
 def vault_facts(conn: database.Connection) -> dict[str, Any]:
