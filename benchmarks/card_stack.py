@@ -20,7 +20,8 @@ from benchmarks.workload import open_context
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 
 
-def _helper(name: str) -> Any:
+def tests_helper(name: str) -> Any:
+    """A module of `tests/helpers`, imported from the tests' folder."""
     if str(TESTS) not in sys.path:
         sys.path.append(str(TESTS))
     return importlib.import_module(f"helpers.{name}")
@@ -29,7 +30,7 @@ def _helper(name: str) -> Any:
 @contextlib.contextmanager
 def development_card() -> Iterator[Any]:
     """A physician's card in a virtual reader (`.reader`, `.pin`, `.module_path`)."""
-    pcsc, tokens, fixtures = (_helper(n) for n in ("pcsc_stack", "softhsm_token",
+    pcsc, tokens, fixtures = (tests_helper(n) for n in ("pcsc_stack", "softhsm_token",
                                                    "card_fixtures"))
     stack = pcsc.PcscStack(socket_path=pcsc.use_private_socket()).start()
     hsm = tokens.SoftHsm()

@@ -2,7 +2,7 @@
 
     uv run python -m benchmarks --scale small|large|huge --json PATH
                                 [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
-                                [--drugs] [--fees] [--agenda]
+                                [--drugs] [--fees] [--agenda] [--results]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -59,6 +59,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--fees", action="store_true",
                         help="also measure fees: five years of acts, the year's ledger totals "
                              "and CSV")
+    parser.add_argument("--results", action="store_true",
+                        help="also measure lab results: importing 1,000 HPRIM files, the "
+                             "5,000-value results table painted")
     parser.add_argument("--agenda", action="store_true",
                         help="also measure the agenda: five years of appointments, the week "
                              "view painted, the iCalendar export")
@@ -112,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("Measuring the agenda")
         run = measured_in_vault(run, workload, "agenda_detail",
                                 lambda ctx: agenda.measure(ctx, scale, SEED))
+    if args.results:
+        from benchmarks import results
+
+        say("Measuring lab results")
+        run = measured_in_vault(run, workload, "results_detail", results.measure)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))
