@@ -3,6 +3,7 @@
     uv run python -m benchmarks --scale small|large|huge --json PATH
                                 [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
                                 [--drugs] [--fees] [--agenda] [--results]
+                                [--writing]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -62,6 +63,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--results", action="store_true",
                         help="also measure lab results: importing 1,000 HPRIM files, the "
                              "5,000-value results table painted")
+    parser.add_argument("--writing", action="store_true",
+                        help="also measure templates: a certificate and a letter previewed")
     parser.add_argument("--agenda", action="store_true",
                         help="also measure the agenda: five years of appointments, the week "
                              "view painted, the iCalendar export")
@@ -120,6 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         say("Measuring lab results")
         run = measured_in_vault(run, workload, "results_detail", results.measure)
+    if args.writing:
+        from benchmarks import writing
+
+        say("Measuring the templates' preview")
+        run = measured_in_vault(run, workload, "writing_detail",
+                                lambda ctx: writing.measure(ctx, workload.record_patient_id))
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))

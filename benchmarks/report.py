@@ -38,6 +38,7 @@ class Run:
     drugs_detail: dict[str, Any] = field(default_factory=dict)
     fees_detail: dict[str, Any] = field(default_factory=dict)
     agenda_detail: dict[str, Any] = field(default_factory=dict)
+    writing_detail: dict[str, Any] = field(default_factory=dict)
     results_detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -72,6 +73,8 @@ def to_json(run: Run) -> dict[str, Any]:
         document["fees_detail"] = run.fees_detail
     if run.agenda_detail:
         document["agenda_detail"] = run.agenda_detail
+    if run.writing_detail:
+        document["writing_detail"] = run.writing_detail
     if run.results_detail:
         document["results_detail"] = run.results_detail
     return document

@@ -33,6 +33,7 @@ FEES_TOTALS_BUDGET_MS = 50.0  # issue 17: the year's ledger totals
 FEES_CSV_BUDGET_MS = 2_000.0  # issue 17: the year's CSV export
 AGENDA_WEEK_BUDGET_MS = 50.0  # issue 17: the week view painted, and the next week
 AGENDA_ICALENDAR_BUDGET_MS = 5_000.0  # issue 17: five years exported as iCalendar
+PREVIEW_BUDGET_MS = 300.0  # issue 18: a certificate or a letter previewed from its template
 RESULTS_IMPORT_BUDGET_MS = 30_000.0  # issue 18: 1,000 HPRIM files imported
 RESULTS_TABLE_BUDGET_MS = 100.0  # issue 18: ten years of monthly results (~5,000) painted
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
@@ -78,6 +79,8 @@ class Scale:
             "agenda_week_view": AGENDA_WEEK_BUDGET_MS,
             "agenda_next_week": AGENDA_WEEK_BUDGET_MS,
             "agenda_icalendar_export": AGENDA_ICALENDAR_BUDGET_MS,
+            "writing_certificate_preview": PREVIEW_BUDGET_MS,
+            "writing_letter_preview": PREVIEW_BUDGET_MS,
             "results_import_1000": RESULTS_IMPORT_BUDGET_MS,
             "results_table_paint": RESULTS_TABLE_BUDGET_MS,
         }
