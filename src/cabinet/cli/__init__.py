@@ -17,12 +17,12 @@ from cabinet.errors import KnownError, WrongKey
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line's grammar."""
-    from cabinet.cli import archive, backup, demo, drugs, exports, support, vault
+    from cabinet.cli import archive, backup, demo, drugs, exports, results, support, vault
 
     parser = _vault_option(argparse.ArgumentParser(prog="cabinet",
                                                    description="Cabinet : dossier médical."))
     commands = parser.add_subparsers(dest="command")
-    for concern in (demo, vault, exports, archive, backup, drugs, support):
+    for concern in (demo, vault, exports, archive, backup, drugs, results, support):
         concern.add_commands(commands)
     return parser
 
