@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         from cabinet.domain.settings import TRUST_FOLDER
         from cabinet.ui.agenda.menu import AgendaMenu
+        from cabinet.ui.compliance.menu import ComplianceMenu
         from cabinet.ui.exports.verify_dialog import verify_chosen_file
         from cabinet.ui.portability.menu import PortabilityMenu
         from cabinet.ui.record.record_view import RENEW_TREATMENTS_KEYS
@@ -180,6 +181,8 @@ class MainWindow(QMainWindow):
         self.menus.insert(portability, portability.actions_offered)
         self.agenda = AgendaMenu(self.context, self.encounter_from_agenda, self)
         self.menus.insert(self.agenda, self.agenda.actions_offered)
+        compliance = ComplianceMenu(self.context, self)
+        self.menus.insert(compliance, compliance.actions_offered)
         add("&Aide", "&Raccourcis clavier", ["F1"], self.show_shortcuts, unlocked_only=False)
         add("&Aide", "&Ce que le journal enregistre", [], self.menus.show_journal_notice,
             unlocked_only=False)

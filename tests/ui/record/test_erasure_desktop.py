@@ -1,7 +1,7 @@
-"""From the record: « Effacer à la demande du patient… » on an entry, and the « Droits » tab
-with the information given, the consents and the erasures (RIGHTS-1, RIGHTS-3)."""
+"""From the record: « Effacer à la demande du patient… » on an entry, and « Droits… » with
+the information given, the consents and the erasures (RIGHTS-1, RIGHTS-3)."""
 
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
 from cabinet.domain.record import EntryKind
 from helpers.dialog_keys import open_emilie
@@ -14,6 +14,14 @@ REQUEST = {"doc_type": "scan", "title": "Demande d'effacement", "date": "2026-11
 def _erase_action(entry_list):
     return next(a for a in entry_list.list.actions()
                 if a.text() == "Effacer à la demande du patient…")
+
+
+def _rights_shown(record):
+    """What « Droits… » shows, read as the physician would, then closed."""
+    shown: list[str] = []
+    answer_dialogs(lambda rights: (shown.append(rights.view.toPlainText()), rights.reject()))
+    record.show_rights()
+    return shown[0]
 
 
 def _confirm(reason="Demande écrite du patient", word="EFFACER"):
@@ -39,8 +47,7 @@ def test_an_entry_is_erased_with_the_scanned_request_and_the_backups_are_explain
     assert record.encounters.current() is None
     assert "détruite dans le coffre" in told[0] and "sauvegardes" in told[0]
     assert unlocked.ctx.vault.store.entry_versions(lineage) == []
-    record.tabs.setCurrentWidget(record.rights)
-    shown = record.rights.view.toPlainText()
+    shown = _rights_shown(record)
     assert f"entrée n° {lineage} (consultation)" in shown
     assert f"à la demande écrite du patient (document n° {request})" in shown
     assert "Toux fébrile" not in shown
@@ -63,20 +70,26 @@ def test_without_a_scanned_request_the_dialog_says_so_and_nothing_is_erased(unlo
     assert record.encounters.current() is not None
 
 
-def test_the_rights_tab_records_the_information_given_beside_the_consents(unlocked, qtbot):
+def test_rights_record_the_information_given_beside_the_consents(unlocked, qtbot):
     open_emilie(unlocked, qtbot)
     record = unlocked.record
     unlocked.ctx.records.add_entry(record.patient_id, EntryKind.CONSENT, {
         "topic": "replacement_access", "choice": "agrees", "date": "2026-10-01"})
-    record.tabs.setCurrentWidget(record.rights)
-    assert "Aucune information enregistrée" in record.rights.view.toPlainText()
+    assert "Aucune information enregistrée" in _rights_shown(record)
 
     def in_hand(dialog):
         dialog.means.setCurrentIndex(dialog.means.findData("in_hand"))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
-    answer_dialogs(in_hand)
-    record.rights.inform.click()
-    shown = record.rights.view.toPlainText()
+    def inform(rights):
+        answer_dialogs(in_hand)
+        rights.inform.click()
+        shown.append(rights.view.toPlainText())
+        rights.reject()
+
+    shown: list[str] = []
+    answer_dialogs(inform)
+    next(b for b in record.summary.findChildren(QPushButton) if b.text() == "Droits…").click()
+    shown = shown[0]
     assert "remise en main propre (noté par Dr Jeanne Martin)" in shown
     assert "Le patient y consent : consultation du dossier par le médecin remplaçant" in shown

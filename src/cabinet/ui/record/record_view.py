@@ -49,7 +49,7 @@ from cabinet.ui.record.erasure_dialog import ERASE_LABEL, erase_on_request
 from cabinet.ui.record.patient_dialog import PatientDialog
 from cabinet.ui.record.prescription_dialog import PrescribingAids, PrescriptionDialog
 from cabinet.ui.record.rendering import entry_html
-from cabinet.ui.record.rights_tab import RightsTab
+from cabinet.ui.record.rights_dialog import RightsDialog
 from cabinet.ui.results.results_tab import ResultsTab
 
 ACCESS_READING = "Lecture de l'historique des accès…"
@@ -150,7 +150,6 @@ class RecordView(QWidget):
         self.results = ResultsTab(context)
         self._encounters: list[dict[str, Any]] = []  # the open record's, for the curves
         self.private_notes = self._private_tab()
-        self.rights = RightsTab(context)
         self.access = QTableWidget(0, 6)
         self.access.setHorizontalHeaderLabels(("Date", "Qui", "Mode", "Action", "Objet",
                                                "Poste"))
@@ -159,7 +158,7 @@ class RecordView(QWidget):
                            (self.prescriptions, "&Ordonnances"), (self.documents, "Doc&uments"),
                            (self.results, "&Résultats"),
                            (self.private_notes, "&Notes privées"),
-                           (self.rights, "Droi&ts"), (self.access, "&Accès")):
+                           (self.access, "&Accès")):
             self.tabs.addTab(tab, title)
         self.tabs.setTabToolTip(self.tabs.indexOf(self.private_notes),
                                 "Notes non communicables : jamais dans une copie du dossier")
@@ -191,6 +190,7 @@ class RecordView(QWidget):
         tab.add_button("Corriger", lambda: self.correct_selected(tab))
         tab.add_button("Versions", lambda: self.show_versions(tab))
         tab.add_button("Identité…", self.correct_identity)
+        tab.add_button("Droits…", self.show_rights)
         tab.finish_buttons()
         return tab
 
@@ -292,9 +292,7 @@ class RecordView(QWidget):
     def _tab_changed(self) -> None:
         if self.patient_id is None:
             return
-        if self.tabs.currentWidget() is self.rights:
-            self.rights.load(self.patient_id)
-        elif self.tabs.currentWidget() is self.access:
+        if self.tabs.currentWidget() is self.access:
             self._load_access()
         elif self.tabs.currentWidget() is self.results:
             self.results.load(self.patient_id, self._encounters)
@@ -328,7 +326,6 @@ class RecordView(QWidget):
         self.results.clear()
         self._encounters = []
         self.access.setRowCount(0)
-        self.rights.clear()
         self.banner.hide()
         self.tabs.hide()
         self.placeholder.show()
@@ -495,6 +492,13 @@ class RecordView(QWidget):
     def erase(self, entry: StoredVersion) -> None:
         """Erase an entry on the patient's written request (RIGHTS-3)."""
         self._run(lambda: erase_on_request(self, self._context().erasure, entry))
+
+    def show_rights(self) -> None:
+        """The information given, the consents and objections, the erasures (RIGHTS-1..3)."""
+        if self.patient_id is not None:
+            dialog = RightsDialog(self._context, self.patient_id, self)
+            dialog.exec()
+            dialog.deleteLater()
 
     def show_versions(self, tab: EntryList) -> None:
         """Every version of the selected entry, with author, time and reason."""

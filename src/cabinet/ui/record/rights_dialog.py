@@ -1,6 +1,6 @@
-"""The record's « Droits » tab (RIGHTS-1..3): information given, consents, erasures.
+"""The record's « Droits… » window (RIGHTS-1..3): information given, consents, erasures.
 
-Read when the tab is shown, so opening a record journals no extra reading.
+Read when asked, so opening a record journals no extra reading.
 """
 
 import datetime as dt
@@ -9,6 +9,8 @@ from html import escape
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QPushButton,
     QTextBrowser,
@@ -68,38 +70,38 @@ class InformationDialog(ServiceDialog):
             str(self.means.currentData()))
 
 
-class RightsTab(QWidget):
+class RightsDialog(QDialog):
     """What the patient was told and decided, and what was erased from the record."""
 
-    def __init__(self, context: Callable[[], AppContext], parent: QWidget | None = None) -> None:
+    def __init__(self, context: Callable[[], AppContext], patient_id: int,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setWindowTitle("Droits du patient sur ses données")
         self._context = context
-        self._patient: int | None = None
+        self._patient = patient_id
         self.view = QTextBrowser()
         self.view.setAccessibleName("Droits du patient")
         self.inform = QPushButton("&Information donnée…")
         self.inform.clicked.connect(self.record_information)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText("&Fermer")
+        close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.inform)
         layout.addWidget(self.view)
+        layout.addWidget(close)
+        self.resize(720, 480)
+        self.load()
 
-    def load(self, patient_id: int) -> None:
+    def load(self) -> None:
         """Read and show the record's rights."""
-        self._patient = patient_id
-        self.view.setHtml(rights_html(self._context().information.rights(patient_id)))
+        self.view.setHtml(rights_html(self._context().information.rights(self._patient)))
 
     def record_information(self) -> None:
         """Note the information given, then show it."""
-        if self._patient is None:
-            return
         ctx = self._context()
         dialog = InformationDialog(ctx.information, self._patient,
                                    ctx.clock.now().astimezone().date(), self)
         if dialog.exec():
-            self.load(self._patient)
+            self.load()
         dialog.deleteLater()
-
-    def clear(self) -> None:
-        """Forget the record (at lock or when another opens)."""
-        self._patient = None
-        self.view.clear()
