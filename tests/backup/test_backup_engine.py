@@ -362,3 +362,27 @@ def test_commits_and_checkpoints_during_a_backup_never_reach_the_file_it_reads(
     restored.close()
     assert other.execute("SELECT count(*) FROM meta WHERE key = 'pendant'").fetchone() == (1,)
     other.close()
+
+
+def test_pruning_repacks_the_chunks_still_needed_and_keeps_them(tmp_path):
+    """A pack mostly unused is rewritten with the chunks a kept snapshot still names."""
+    from cabinet.backup.medium import Medium
+    from cabinet.backup.packs import PackReading, PackStore
+    from cabinet.backup.sealing import BackupKeys
+
+    medium, keys = Medium(tmp_path, "cabinet"), BackupKeys(os.urandom(32), "cabinet")
+    medium.prepare()
+    store = PackStore(medium, keys)
+    chunks = {keys.chunk_id(data): data for data in (os.urandom(100_000) for _ in range(10))}
+    for chunk_id, data in chunks.items():
+        store.add(chunk_id, data)
+    store.flush()
+    store.wait()
+    medium.sync_packs()
+    (first_pack,) = medium.pack_names()
+    needed = next(iter(chunks))
+    store.prune({needed})
+    assert first_pack not in medium.pack_names()
+    store.reload()
+    with PackReading(medium) as reading:
+        assert store.get(needed, reading) == chunks[needed]

@@ -130,9 +130,6 @@ def test_a_full_then_read_only_medium_fails_in_french_and_the_next_backup_succee
     assert "Sauvegarde vérifiée" in done.stdout
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open defect (issue 15): once in three loaded full runs, a backup listed as verified after "
-    "a kill -9 failed its later verification (exit 2); not reproduced in isolated runs yet"))
 def test_a_medium_removed_or_a_process_killed_mid_backup_never_counts(practice, namespace,
                                                                         clock):
     namespace.mount("64m")

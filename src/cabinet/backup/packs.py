@@ -138,6 +138,7 @@ class PackStore:
 
     def prune(self, kept: set[str]) -> None:
         """Remove packs no kept chunk needs; repack those mostly unused, then remove them."""
+        on_medium = set(self.medium.pack_names())
         packs: dict[str, list[tuple[str, Location]]] = {}
         for chunk, place in self.where.items():
             packs.setdefault(place.pack, []).append((chunk, place))
@@ -153,8 +154,8 @@ class PackStore:
             self.wait()
         if emptied:
             self.medium.sync_packs()
-        known = set(packs)
-        for pack in [*emptied, *(p for p in self.medium.pack_names() if p not in known)]:
+        unreadable = on_medium - set(packs)  # damaged or foreign; never the new repacks
+        for pack in [*emptied, *unreadable]:
             self.medium.drop_pack(pack)
         self.reload()
 
