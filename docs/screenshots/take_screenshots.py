@@ -17,6 +17,7 @@ register of copy requests is shown in that second vault, so that its dates stay 
 """
 
 import datetime as dt
+import importlib
 import os
 import sys
 import tempfile
@@ -43,6 +44,7 @@ from cabinet.domain.identity import Identity
 from cabinet.domain.rights import CopyRequest
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
+from cabinet.services.results import Received
 from cabinet.ui.app import prepare_application
 from cabinet.ui.exports.copy_requests import CopyRequestsDialog
 from cabinet.ui.exports.seizure_dialog import SeizureDialog
@@ -258,6 +260,27 @@ def take(window: MainWindow, out: Path) -> int:
     when_dialog_shows(journal)
     shortcut(window, Qt.Key.Key_J)
     return patient_id
+
+
+def take_results(window: MainWindow, out: Path, patient_id: int) -> None:
+    """The « Résultats » tab: two years of monthly HPRIM reports filed, the glucose curve.
+
+    The files come from the tests' HPRIM writer; a second run finds them already received.
+    """
+    sys.path.append(str(Path(__file__).resolve().parents[2] / "tests"))
+    monthly_files = importlib.import_module("helpers.hprim_files").monthly_files
+
+    ctx = window.context()
+    who = ctx.patients.identity(patient_id)
+    for content in monthly_files(24, last_name=(who.used_name or who.birth_name).upper(),
+                                 first_name=who.first_names.split()[0], nir=who.nir,
+                                 birth_date=f"{who.birth_date:%d/%m/%Y}"):
+        if ctx.results.receive("labo.hpr", content) is Received.PENDING:
+            ctx.results.attach(ctx.results.pending()[-1].file.file_id, patient_id)
+    record = window.record
+    record.tabs.setCurrentWidget(record.results)
+    record.results.choose("Glycémie")
+    save_png(window, out / "results.png")
 
 
 def take_archive_export(window: MainWindow, out: Path, usb: Path) -> tuple[Path, str]:
@@ -500,6 +523,7 @@ def main() -> int:
         print(f"warning: running on {QGuiApplication.platformName()}, not X11", file=sys.stderr)
     window = open_window(folder)
     patient_id = take(window, out)
+    take_results(window, out, patient_id)
     # The first folder stands for the USB key the archive goes to (its path is shown).
     with tempfile.TemporaryDirectory(prefix="cle-usb-") as usb_key, \
             tempfile.TemporaryDirectory(prefix="cabinet-successeur-") as successor:

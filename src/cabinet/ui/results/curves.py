@@ -69,7 +69,8 @@ class CurvePlot(QWidget):
                 self.plot.addItem(pg.InfiniteLine(
                     bound, angle=0, pen=pg.mkPen("#2e7d32", style=Qt.PenStyle.DashLine),
                     label=f"{label} {bound:g}".replace(".", ","),
-                    labelOpts={"color": "#2e7d32", "position": 0.05}))
+                    labelOpts={"color": "#2e7d32", "position": 0.98,
+                               "anchors": [(1, 1), (1, 0)]}))
         self.export_button.setEnabled(bool(series))
 
     def export_png(self, path: Path) -> None:

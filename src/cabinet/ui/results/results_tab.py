@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from cabinet.ui.results.curves import CurvePlot
 
 ALL = "Toutes les analyses"
+COLUMN_WIDTHS = (90, 220, 80, 70, 120)  # the last column, the comment, takes the rest
 Point = tuple[dt.date, float]
 
 
@@ -54,8 +55,12 @@ class ResultsTab(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
         self._curve: CurvePlot | None = None
         self._right = QSplitter(Qt.Orientation.Vertical)
         self._right.addWidget(self.table)
@@ -63,6 +68,7 @@ class ResultsTab(QWidget):
         split.addWidget(self.choices)
         split.addWidget(self._right)
         split.setSizes([260, 700])
+        self._right.setSizes([260, 420])
         QVBoxLayout(self).addWidget(split)
 
     @property
@@ -73,6 +79,7 @@ class ResultsTab(QWidget):
 
             self._curve = CurvePlot()
             self._right.addWidget(self._curve)
+            self._right.setSizes([260, 420])
         return self._curve
 
     def load(self, patient_id: int, encounters: Sequence[Mapping[str, Any]]) -> None:
