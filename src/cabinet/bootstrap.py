@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.portability.export import ArchiveExporter
     from cabinet.services.portability.importer import ArchiveImporter
     from cabinet.services.ports import SnapshotInfo
+    from cabinet.services.printing import PrintService
     from cabinet.services.records import RecordService
     from cabinet.services.results import ResultService
     from cabinet.services.settings import SettingsService
@@ -86,6 +87,13 @@ class AppContext:
         from cabinet.services import exports
 
         return exports.ExportService(self._practice)
+
+    @functools.cached_property
+    def printing(self) -> "PrintService":
+        """The record's documents handed to the print system (built on first use)."""
+        from cabinet.services.printing import PrintService
+
+        return PrintService(self._practice)
 
     @functools.cached_property
     def copies(self) -> "CopyService":

@@ -4,11 +4,11 @@ Environment variables say what the dynamic linker was asked to load; the memory 
 it did load, including a preloaded library that erased its own LD_PRELOAD. Every file mapped
 executable must be part of the installation (the bundle covered by its signed manifest, or the
 verified environment in development), the interpreter itself, an allowed PKCS#11 module (and
-the libraries of its vendor's folder), or one of the system's C, graphics, D-Bus and PC/SC
-libraries below: a short list of names, only from the system's library folders. The list is
-what a run of Cabinet maps here (Debian 12, offscreen and under X11, PC/SC, OpenSC, SoftHSM2),
-plus the Mesa driver families a desktop with a graphics card adds. Standard library only: it
-runs in the guard, before anything else.
+the libraries of its vendor's folder), or one of the system's C, graphics, D-Bus, PC/SC and
+printing libraries below: a short list of names, only from the system's library folders. The
+list is what a run of Cabinet maps here (Debian 12, offscreen and under X11, PC/SC, OpenSC,
+SoftHSM2, CUPS), plus the Mesa driver families a desktop with a graphics card adds. Standard
+library only: it runs in the guard, before anything else.
 
 On Linux the map is `/proc/self/maps`; elsewhere there is none to read here (see
 installer/README.md for what Windows and macOS need).
@@ -40,7 +40,10 @@ SYSTEM_LIBRARIES = re.compile(
     r"LLVM[\w.-]*|elf|sensors|edit|xml2|icu\w+|vulkan|gallium[\w.-]*)|"
     r"\w+_dri|"
     # the PC/SC client library that talks to pcscd, OpenSC's PKCS#11 module's own library
-    r"libpcsclite|libopensc"
+    r"libpcsclite|libopensc|"
+    # the CUPS client library Qt's print dialog loads, and its GnuTLS, Kerberos and Avahi
+    r"lib(?:cups|gnutls|nettle|hogweed|gmp|p11-kit|tasn1|idn2|unistring|krb5|k5crypto|"
+    r"krb5support|gssapi_krb5|com_err|keyutils|avahi-(?:client|common))"
     r")(?:[-.][\w.+-]*)?\.so(?:\.[\d.]+)?$")
 
 

@@ -9,6 +9,7 @@ import pytest
 from asn1crypto import x509
 
 import cabinet
+from cabinet.demo.generator import demo_pdf
 from cabinet.documents.demo_certificate import demo_signer
 from cabinet.documents.signing import DocumentSigner
 from cabinet.domain.agenda import AgendaSetup, Request, Status
@@ -18,6 +19,7 @@ from cabinet.domain.fees import FeeInput
 from cabinet.domain.record import EntryKind
 from cabinet.domain.rights import CopyRequest, Seizure
 from cabinet.errors import AuditMissing
+from cabinet.exchange.printing import PrintRequest
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.auditing import (
     AUDITED_MARK,
@@ -32,6 +34,7 @@ from cabinet.services.portability.cessation import Closure
 from cabinet.services.ports import DraftKey, JournalFilter
 from helpers import archives
 from helpers.certificates import card_certificate, signer
+from helpers.cups_printer import cups_pdf_queue
 from helpers.hprim_files import HprimFile
 from helpers.vaults import identity
 
@@ -79,7 +82,7 @@ def audit_count(ctx):
     return ctx.vault.store.counts()["audit_events"]
 
 
-def test_each_audited_method_writes_its_event(ctx, tmp_path):
+def test_each_audited_method_writes_its_event(ctx, tmp_path, printer):
     patient = ctx.patients.create(identity())
     lineage = ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Tabac"})
     document = ctx.records.add_document(patient, {
@@ -120,6 +123,7 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path):
         "DraftService.discard": lambda: ctx.drafts.discard(DraftKey(patient, "encounter")),
     }
     exports = (export_calls(ctx, patient, tmp_path) | portability_calls(ctx, tmp_path)
+               | print_calls(ctx, patient, printer)
                | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient, tmp_path)
                | writing_calls(ctx, patient)
                | erasure_calls(ctx, patient, document) | results_calls(ctx, patient))
@@ -150,6 +154,8 @@ def export_calls(ctx, patient, tmp_path):
     request = CopyRequest("patient", "Émilie Lefèvre", ("id_presented",), dt.date(2026, 10, 1))
     return {
         "ExportService.prescription": lambda: ctx.exports.prescription(prescription, out()),
+        "ExportService.keep_prescription": lambda: ctx.exports.keep_prescription(
+            prescription, demo_signer(), CancelToken()),
         "ExportService.certificate": lambda: ctx.exports.certificate(patient, "Apte.", out()),
         "ExportService.letter": lambda: ctx.exports.letter(patient, "Dr Durand", "Avis ?",
                                                            out()),
@@ -164,6 +170,22 @@ def export_calls(ctx, patient, tmp_path):
         "CopyService.deliver": lambda: ctx.copies.deliver(
             ctx.copies.register(patient, request), out(), with_history=False),
     }
+
+
+@pytest.fixture
+def printer():
+    with cups_pdf_queue() as queue:
+        yield queue
+
+
+def print_calls(ctx, patient, printer):
+    """Printing a kept document: the real CUPS queue of the tests."""
+    kept = ctx.records.add_document(patient, {
+        "doc_type": "certificate", "title": "Certificat", "date": "2026-01-01",
+        "filename": "certificat.pdf", "media_type": "application/pdf"},
+        demo_pdf("Certificat"))
+    return {"PrintService.print_document": lambda: ctx.printing.print_document(
+        kept, PrintRequest(printer.queue))}
 
 
 def fee_calls(ctx, patient, tmp_path):

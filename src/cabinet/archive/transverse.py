@@ -24,8 +24,9 @@ AGENDA_ICS = "AGENDA.ICS"
 _PRIORITY = 13 * 8 + 6  # facility "log audit", severity "informational"
 _ENTERPRISE = 32473  # the private enterprise number RFC 5612 reserves for documentation
 _IMPUTABILITY = {"read": "acces", "search": "acces", "create": "modification",
-                 "correct": "modification", "export": "acces", "connect": "connexion",
-                 "connect_failed": "connexion", "lock": "connexion", "admin": "administration"}
+                 "correct": "modification", "export": "acces", "print": "acces",
+                 "connect": "connexion", "connect_failed": "connexion", "lock": "connexion",
+                 "admin": "administration"}
 
 
 def _param(value: object) -> str:

@@ -53,6 +53,7 @@ class Action(StrEnum):
     CREATE = "create"
     CORRECT = "correct"
     EXPORT = "export"
+    PRINT = "print"
     SEARCH = "search"
     ADMIN = "admin"
     ERASE = "erase"

@@ -63,6 +63,7 @@ HISTORY_CATEGORIES = {"medical": "médical", "surgical": "chirurgical", "family"
 DOCUMENT_TYPES = {
     "letter_received": "Courrier reçu",
     "letter_sent": "Courrier envoyé",
+    "prescription": "Ordonnance",
     "report": "Compte rendu",
     "result": "Résultat",
     "certificate": "Certificat",

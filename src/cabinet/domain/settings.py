@@ -36,6 +36,7 @@ class Kind(Enum):
     FOLDERS = "folders"  # several, separated by « ; »
     RPPS = "rpps"
     URL = "url"
+    TRAY = "tray"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +90,15 @@ def _rpps(value: str) -> str | None:
         "vérifiez-le sur votre carte CPS.")
 
 
+TRAY_NAME = re.compile(r"[A-Za-z0-9_.+-]{1,40}")
+"""A tray as printers' PPD files name it (`InputSlot`): Tray1, Manual, Upper…"""
+
+
+def _tray(value: str) -> str | None:
+    return None if TRAY_NAME.fullmatch(value) else (
+        "le nom du bac tel que l'imprimante le désigne (Tray1, Manual, Upper…), sans espace.")
+
+
 def _url(value: str) -> str | None:
     return None if re.fullmatch(r"https?://[^\s]+", value) else (
         "une adresse commençant par https://.")
@@ -96,7 +106,7 @@ def _url(value: str) -> str | None:
 
 TEXT_RULES: dict[Kind, Callable[[str], str | None]] = {
     Kind.TEXT: lambda _: None, Kind.FOLDER: _folder, Kind.FOLDERS: _folders,
-    Kind.RPPS: _rpps, Kind.URL: _url}
+    Kind.RPPS: _rpps, Kind.URL: _url, Kind.TRAY: _tray}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,9 +173,9 @@ class IntegerSetting(Setting[int]):
         return min(max(int(value), self.minimum), self.maximum)
 
 
-IDENTITY, SECURITY, EXPORTS, SIGNATURE, AGENDA, RETENTION = (
+IDENTITY, SECURITY, EXPORTS, SIGNATURE, AGENDA, RETENTION, PRINTING = (
     "Identité du médecin", "Sécurité", "Exports et sauvegardes", "Signature", "Agenda",
-    "Conservation des dossiers")
+    "Conservation des dossiers", "Impression")
 
 PHYSICIAN_NAME = TextSetting(
     key="physician_name", label="Nom du médecin", group=IDENTITY,
@@ -274,13 +284,17 @@ PROCESSORS = TextSetting(
     key="processors", label="Sous-traitants", group=DATA_PROTECTION,
     description="Prestataires qui peuvent accéder aux données (maintenance informatique, "
                 "hébergeur agréé HDS…), séparés par « ; ». Vide : aucun.")
+PRINT_TRAY = TextSetting(
+    key="print_tray", label="Bac d'impression", kind=Kind.TRAY, group=PRINTING,
+    description="Le bac où l'imprimante prend le papier des ordonnances et certificats, sous "
+                "le nom qu'elle lui donne (Tray1, Manual…) ; vide : son choix automatique.")
 
 SETTINGS: tuple[Setting[str] | Setting[int], ...] = (
     PHYSICIAN_NAME, SPECIALTY, RPPS, PHYSICIAN_SEX, ADDRESS, PHONE, INACTIVITY_MINUTES,
     EXPORT_FOLDER, BACKUP_FOLDER, RESULTS_FOLDER, TSA_URL, CARD_MODULE, TRUST_FOLDER,
     HOLIDAY_ZONE,
     RETENTION_ARCHIVE_YEARS, RETENTION_DESTROY_YEARS, RETENTION_MINOR_AGE,
-    RETENTION_DEATH_YEARS,
+    RETENTION_DEATH_YEARS, PRINT_TRAY,
     DPO_NAME, DPO_CONTACT, PROCESSORS)
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cabinet.documents import content, formulas
 from cabinet.documents.layout import Document
@@ -25,10 +25,13 @@ from cabinet.domain.record import (
 from cabinet.domain.rights import RightsError, Seizure
 from cabinet.errors import InvalidInput
 from cabinet.exchange import envelope, xdm
-from cabinet.exchange.staging import Stage, staged_folder, write_file
+from cabinet.exchange.staging import CancelToken, Stage, staged_folder, write_file
 from cabinet.services.auditing import audited, not_audited
 from cabinet.services.issuing import ExportResult, Output, PracticeService, inventory
 from cabinet.services.ports import StoredVersion
+
+if TYPE_CHECKING:
+    from cabinet.documents.signing import DocumentSigner
 
 SEIZURE_PARTS: tuple[tuple[str, str, frozenset[EntryKind]], ...] = (
     ("01-synthese", "Identité et synthèse", frozenset({
@@ -110,6 +113,31 @@ class ExportService(PracticeService):
     @audited
     def prescription(self, lineage: int, out: Output) -> ExportResult:
         """The signed ordonnance of a stored prescription, written to `destination`."""
+        entry, pdf = self._signed_prescription(lineage, out.signer)
+        written = write_file(out.destination,
+                             f"ordonnance-{self._issuer.stamp()}-{lineage}.pdf", pdf, out.cancel)
+        self._issuer.journal_export("prescription", entry.patient_id, "patient", [written],
+                                    target=f"entry:{lineage}")
+        return ExportResult(str(out.destination / written.name), (written,))
+
+    @audited
+    def keep_prescription(self, lineage: int, signer: "DocumentSigner",
+                          cancel: CancelToken) -> int:
+        """Sign the ordonnance of a stored prescription and keep it in the record, to print.
+
+        The signed PDF kept in the vault is the reference: what is printed is read from
+        there. Returns the kept document's lineage; nothing is kept once `cancel` is set.
+        """
+        entry, pdf = self._signed_prescription(lineage, signer)
+        cancel.check()
+        return self._records.add_document(entry.patient_id, {
+            "doc_type": "prescription", "title": f"{DOCUMENT_TYPES['prescription']} signée",
+            "origin": self._trail.actor.name, "date": entry.payload["date"],
+            "filename": f"ordonnance-{self._issuer.stamp()}-{lineage}.pdf",
+            "media_type": "application/pdf"}, pdf)
+
+    def _signed_prescription(self, lineage: int,
+                             signer: "DocumentSigner") -> tuple[StoredVersion, bytes]:
         entry = self._records.entry_history(lineage)[-1]
         if entry.kind != EntryKind.PRESCRIPTION.value:
             raise InvalidInput("Cette entrée n'est pas une ordonnance.")
@@ -120,12 +148,7 @@ class ExportService(PracticeService):
             self._issuer.letterhead(), self._issuer.identity(entry.patient_id), entry,
             weight=latest_vital(encounters, "weight", day),
             height=latest_vital(encounters, "height", day))
-        pdf = self._issuer.sign(document, out.signer)
-        written = write_file(out.destination,
-                             f"ordonnance-{self._issuer.stamp()}-{lineage}.pdf", pdf, out.cancel)
-        self._issuer.journal_export("prescription", entry.patient_id, "patient", [written],
-                                    target=f"entry:{lineage}")
-        return ExportResult(str(out.destination / written.name), (written,))
+        return entry, self._issuer.sign(document, signer)
 
     @not_audited("reads the physician's settings and the administrative identity of the "
                  "record already open, to offer the customary formula")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -50,10 +49,20 @@ def exports(tmp_path, unlocked):
 
 
 @pytest.fixture
-def opened_urls(monkeypatch):
-    urls = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(url) or True)
-    return urls
+def previewed(monkeypatch):
+    """The documents handed to the print preview (its own tests print them through CUPS)."""
+    lineages = []
+    monkeypatch.setattr(record_exports, "print_kept_document",
+                        lambda _parent, _ctx, lineage: lineages.append(lineage) or True)
+    return lineages
+
+
+def kept_prescriptions(window):
+    """The signed ordonnances the record keeps, each with its bytes."""
+    ctx = window.ctx
+    record = ctx.records.open_record(window.record.patient_id)
+    return [ctx.records.read_document(e.lineage) for e in record.of_kind(EntryKind.DOCUMENT)
+            if e.payload["doc_type"] == "prescription"]
 
 
 def open_emilie(window, qtbot):
@@ -76,46 +85,26 @@ def close_box(seen):
 
 # --- the prescription, printed signed ---------------------------------------------------
 
-def test_ctrl_shift_p_prints_the_selected_prescription_signed(unlocked, qtbot, exports,
-                                                               opened_urls):
+def test_ctrl_shift_p_keeps_the_signed_ordonnance_in_the_record_then_previews_it(
+        unlocked, qtbot, exports, previewed):
     open_emilie(unlocked, qtbot)
     qtbot.keyClick(unlocked, Qt.Key.Key_P,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    [url] = opened_urls
-    pdf = Path(url.toLocalFile())
-    assert pdf.parent == exports and pdf.name.startswith("ordonnance-")
-    assert "lefevre" not in pdf.name.lower()
-    report = verify_pdf(pdf.read_bytes())
+    [pdf] = kept_prescriptions(unlocked)
+    report = verify_pdf(pdf)
     assert report.intact and "DEMO" in report.summary
-    assert str(pdf) in unlocked.statusBar().currentMessage()
+    [lineage] = previewed
+    assert unlocked.ctx.records.read_document(lineage) == pdf
+    assert list(exports.iterdir()) == []  # the vault keeps it: nothing written for a viewer
     assert unlocked.record.tabs.currentWidget() is unlocked.record.prescriptions
 
 
-def test_without_an_export_folder_the_folder_is_asked(unlocked, qtbot, tmp_path, monkeypatch,
-                                                       opened_urls):
-    chosen = tmp_path / "cle-usb"
-    chosen.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_: str(chosen))
+def test_printing_needs_no_export_folder(unlocked, qtbot, monkeypatch, previewed):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        lambda *_: pytest.fail("no folder is asked to print"))
     open_emilie(unlocked, qtbot)
     unlocked.record.exports.print_prescription()
-    assert Path(opened_urls[0].toLocalFile()).parent == chosen
-
-
-def test_giving_up_the_folder_writes_nothing(unlocked, qtbot, monkeypatch, opened_urls):
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_: "")
-    open_emilie(unlocked, qtbot)
-    unlocked.record.exports.print_prescription()
-    assert opened_urls == []
-
-
-def test_without_a_pdf_viewer_the_path_is_given(unlocked, qtbot, exports, monkeypatch):
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
-    open_emilie(unlocked, qtbot)
-    seen = []
-    answer_dialogs(close_box(seen))
-    unlocked.record.exports.print_prescription()
-    [pdf] = list(exports.glob("ordonnance-*.pdf"))
-    assert "Aucune application" in seen[0] and str(pdf) in seen[0]
+    assert len(previewed) == 1
 
 
 # --- copy requests ---------------------------------------------------------------------------
@@ -381,59 +370,59 @@ def pin_answer(pin, seen):
 
 
 def test_printing_with_the_card_asks_its_pin_and_signs_with_it(card_window, physician_card,
-                                                                opened_urls):
-    window, exports = card_window
+                                                                previewed):
+    window, _exports = card_window
     asked = []
     answer_dialogs(pin_answer(physician_card.pin, asked))
     window.record.exports.print_prescription()
     assert asked == ["Code PIN de votre carte CPS pour signer :"]
-    [pdf] = list(exports.glob("ordonnance-*.pdf"))
-    assert Path(opened_urls[0].toLocalFile()) == pdf
-    report = verify_pdf(pdf.read_bytes())
+    [pdf] = kept_prescriptions(window)
+    assert len(previewed) == 1
+    report = verify_pdf(pdf)
     assert report.intact and report.signer == "Dr Jeanne Martin"
 
 
 def test_pulling_the_card_during_an_export_cancels_it_and_locks(
-        qtbot, card_window, physician_card, opened_urls, monkeypatch):
+        qtbot, card_window, physician_card, previewed, monkeypatch):
     window, exports = card_window
     exports_service = window.ctx.exports
-    signing = exports_service.prescription
+    signing = exports_service.keep_prescription
     messages = []
 
-    def pulled_while_signing(lineage, out):
+    def pulled_while_signing(lineage, signer, cancel):
         physician_card.remove()  # the card watch's signal reaches the job and the window
         deadline = time.monotonic() + 2
-        while not out.cancel.cancelled and time.monotonic() < deadline:
+        while not cancel.cancelled and time.monotonic() < deadline:
             time.sleep(0.01)
-        return signing(lineage, out)
+        return signing(lineage, signer, cancel)
 
-    monkeypatch.setattr(exports_service, "prescription", pulled_while_signing)
+    monkeypatch.setattr(exports_service, "keep_prescription", pulled_while_signing)
     monkeypatch.setattr(record_exports, "show_known_error",
                         lambda _parent, error: messages.append(error.message))
     answer_dialogs(pin_answer(physician_card.pin, []))
     window.record.exports.print_prescription()
     assert messages and messages[0].startswith("Export annulé")
-    assert list(exports.iterdir()) == [] and opened_urls == []
+    assert list(exports.iterdir()) == [] and previewed == []
     qtbot.waitUntil(lambda: window.ctx is None, timeout=1000)
     assert window.stack.currentWidget() is window.lock_screen
 
 
 def test_the_card_logs_in_and_signs_off_the_gui_thread(card_window, physician_card,
-                                                       opened_urls, monkeypatch):
-    window, exports = card_window
+                                                       previewed, monkeypatch):
+    window, _exports = card_window
     asked = []
     slowed(monkeypatch, token, "signer")  # C_Login and the signing session, made slow
     answer_dialogs(pin_answer(physician_card.pin, asked))
     with Heartbeat() as beat:
         window.record.exports.print_prescription()
     assert asked == ["Code PIN de votre carte CPS pour signer :"]
-    [pdf] = list(exports.glob("ordonnance-*.pdf"))
-    assert verify_pdf(pdf.read_bytes()).signer == "Dr Jeanne Martin"
+    [pdf] = kept_prescriptions(window)
+    assert verify_pdf(pdf).signer == "Dr Jeanne Martin"
     assert beat.ticks > 20 and beat.latest_ms < FROZEN_MS
 
 
 def test_pulling_the_card_while_its_pin_is_asked_stops_the_export_and_locks(
-        qtbot, card_window, physician_card, opened_urls, monkeypatch):
+        qtbot, card_window, physician_card, previewed, monkeypatch):
     window, exports = card_window
     messages = []
     monkeypatch.setattr(record_exports, "show_known_error",
@@ -441,30 +430,30 @@ def test_pulling_the_card_while_its_pin_is_asked_stops_the_export_and_locks(
     answer_dialogs(lambda _pin_dialog: physician_card.remove())  # left unanswered
     window.record.exports.print_prescription()
     assert messages and messages[0].startswith("Export annulé")
-    assert list(exports.iterdir()) == [] and opened_urls == []
+    assert list(exports.iterdir()) == [] and previewed == []
     qtbot.waitUntil(lambda: window.ctx is None, timeout=1000)
     assert window.stack.currentWidget() is window.lock_screen
     assert QApplication.activeModalWidget() is None
 
 
-def test_a_wrong_pin_signs_nothing(card_window, opened_urls, monkeypatch):
-    window, exports = card_window
+def test_a_wrong_pin_signs_nothing(card_window, previewed, monkeypatch):
+    window, _exports = card_window
     messages = []
     monkeypatch.setattr(record_exports, "show_known_error",
                         lambda _parent, error: messages.append(error.message))
     answer_dialogs(pin_answer("0000", []))
     window.record.exports.print_prescription()
     assert messages[0].startswith("Code PIN incorrect")
-    assert list(exports.iterdir()) == [] and opened_urls == []
+    assert kept_prescriptions(window) == [] and previewed == []
 
 
 # --- off the GUI thread -------------------------------------------------------------------
 
 def test_the_window_keeps_turning_while_a_signed_prescription_is_written(
-        unlocked, qtbot, exports, opened_urls, monkeypatch):
+        unlocked, qtbot, previewed, monkeypatch):
     open_emilie(unlocked, qtbot)
-    slowed(monkeypatch, unlocked.ctx.exports, "prescription")
+    slowed(monkeypatch, unlocked.ctx.exports, "keep_prescription")
     with Heartbeat() as beat:
         unlocked.record.exports.print_prescription()
-    assert len(opened_urls) == 1
+    assert len(previewed) == 1
     assert beat.ticks > 20 and beat.latest_ms < FROZEN_MS

@@ -4,29 +4,45 @@ A decrypted copy is never written to disk for an external viewer: PDFs are rende
 page with pdfium from bytes, images are decoded by Qt from bytes.
 """
 
-from PySide6.QtCore import Qt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSizeF, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 MAX_PAGES = 30
 
 
-def render_pdf(content: bytes, scale: float = 1.3) -> list[QImage]:
-    """Render the first pages of a PDF held in memory."""
+@dataclass(frozen=True)
+class Page:
+    """One rendered page and its true size in points (1/72 inch), as printing needs it."""
+
+    image: QImage
+    size_pt: QSizeF
+
+
+def render_pages(content: bytes, scale: float = 1.3) -> list[Page]:
+    """Render the first pages of a PDF held in memory (any thread)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(content)
-    images = []
+    pages = []
     try:
         for index in range(min(len(document), MAX_PAGES)):
-            bitmap = document[index].render(scale=scale, rev_byteorder=True)
+            page = document[index]
+            bitmap = page.render(scale=scale, rev_byteorder=True)
             image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
                            QImage.Format.Format_RGB888 if bitmap.n_channels == 3
                            else QImage.Format.Format_RGBA8888)
-            images.append(image.copy())
+            pages.append(Page(image.copy(), QSizeF(*page.get_size())))
     finally:
         document.close()
-    return images
+    return pages
+
+
+def render_pdf(content: bytes, scale: float = 1.3) -> list[QImage]:
+    """The first pages of a PDF held in memory, as images to show."""
+    return [page.image for page in render_pages(content, scale)]
 
 
 def page_images(content: bytes, media_type: str) -> list[QImage]:

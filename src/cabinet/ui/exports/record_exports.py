@@ -1,7 +1,8 @@
 """The record's signed documents and exports, one menu beside the tabs and in the menu bar.
 
-Print the selected prescription signed, write a certificate or a letter, keep the register
-of copy requests and give the copy, transmit to a colleague, answer a judicial seizure.
+Print the selected prescription signed (kept in the record, then previewed and printed),
+write a certificate or a letter, keep the register of copy requests and give the copy,
+transmit to a colleague, answer a judicial seizure.
 Each action concerns the open record only and says where its files went.
 """
 
@@ -21,8 +22,9 @@ from cabinet.ui.exports.export_dialogs import (
     LetterDialog,
     TransmitDialog,
 )
+from cabinet.ui.exports.record_printing import print_kept_document
 from cabinet.ui.exports.seizure_dialog import SeizureDialog
-from cabinet.ui.exports.signing import Exporter, open_for_printing, show_result
+from cabinet.ui.exports.signing import CANCELLED, Exporter, show_result
 
 PRINT_KEYS = "Ctrl+Shift+P"
 CERTIFICATE_KEYS, LETTER_KEYS = "Ctrl+Shift+C", "Ctrl+Shift+L"
@@ -86,21 +88,24 @@ class RecordExports:
             self.record.reload()
 
     def print_prescription(self) -> None:
-        """Sign the selected prescription, write it, open it for printing."""
+        """Sign the selected prescription, keep it in the record, preview and print it."""
         opened = self._open_record()
         lineage = self.record.selected_prescription()
         if opened is None or lineage is None:
             return
         ctx = opened[0]
         try:
-            result = self.exporter.run(
-                self.view, lambda out: ctx.exports.prescription(lineage, out),
-                "Ordonnance signée enregistrée")
+            kept = self.exporter.signing(
+                self.view, "Signature de l'ordonnance…", CANCELLED,
+                lambda signer, cancel, _progress: ctx.exports.keep_prescription(
+                    lineage, signer, cancel))
         except KnownError as error:
             show_known_error(self.view, error)
             return
-        if result is not None:
-            open_for_printing(self.view, result.path)
+        if kept is None or self.record.patient_id is None:  # no PIN given, or locked meanwhile
+            return
+        self.record.reload()
+        print_kept_document(self.view, ctx, kept)
 
     def _export(self, dialog_class: type[ExportDialog]) -> None:
         opened = self._open_record()

@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cabinet.bootstrap import AppContext, VaultDoor
@@ -120,10 +118,18 @@ class Exporter:
                work: Callable[[Output, Progress], T]) -> T | None:
         """Run `work(out, progress)` in one background job, signed; None if no PIN is given.
 
+        `out` holds the signer, `destination` and the job's cancel token (see `signing`).
+        """
+        return self.signing(parent, label, stopped, lambda signer, cancel, progress: work(
+            Output(signer, destination, cancel), progress))
+
+    def signing(self, parent: QWidget, label: str, stopped: str,
+                work: Callable[["DocumentSigner", CancelToken, Progress], T]) -> T | None:
+        """Run `work(signer, cancel, progress)` in one background job; None if no PIN is given.
+
         The card's whole signing session (its token, its PIN's flags, the login, every
-        signature) runs in the job; `out` holds its signer, `destination` and the job's
-        cancel token. The job stops when the signing card or the card that unlocked Cabinet
-        leaves its reader.
+        signature) runs in the job. The job stops when the signing card or the card that
+        unlocked Cabinet leaves its reader.
         """
         from cabinet.card.session import PinNotGiven
 
@@ -137,23 +143,16 @@ class Exporter:
         if watched:
             job.watch(self._cards, watched)
 
-        def signing(progress: Progress) -> T:
+        def with_signer(progress: Progress) -> T:
             with self.signer(reader, pins, ctx) as signer:
-                return work(Output(signer, destination, cancel), progress)
+                return work(signer, cancel, progress)
 
         try:
-            return job.run(signing)
+            return job.run(with_signer)
         except PinNotGiven:
             return None
         finally:
             pins.deleteLater()
-
-
-def open_for_printing(parent: QWidget, path: str) -> None:
-    """Hand a signed PDF to the desktop's viewer, which prints it; say so if none can."""
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-        QMessageBox.information(parent, "Impression", "Aucune application n'a pu ouvrir le "
-                                f"document pour l'imprimer. Il est enregistré ici :\n{path}")
 
 
 def show_result(parent: QWidget, result: ExportResult, what: str) -> None:

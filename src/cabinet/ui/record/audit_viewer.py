@@ -32,7 +32,8 @@ from cabinet.ui.common.errors import show_known_error
 
 ACTION_LABELS = {"connect": "Connexion", "connect_failed": "Échec de connexion",
                  "lock": "Verrouillage", "read": "Lecture", "create": "Création",
-                 "correct": "Correction", "export": "Export", "search": "Recherche",
+                 "correct": "Correction", "export": "Export", "print": "Impression",
+                 "search": "Recherche",
                  "erase": "Effacement", "admin": "Administration"}
 COLUMNS = ("Date", "Qui", "Mode", "Action", "Patient n°", "Objet", "Détail", "Poste")
 PAGE = 2000

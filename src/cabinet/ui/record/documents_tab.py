@@ -25,10 +25,13 @@ from cabinet.ui.common.document_viewer import DocumentViewer, page_images
 from cabinet.ui.common.errors import show_known_error
 from cabinet.ui.common.file_choice import file_to_open
 from cabinet.ui.common.worker import BackgroundJob, JobStopped
+from cabinet.ui.exports.record_printing import print_kept_document
 from cabinet.ui.record.entry_list import EntryList
 
 READING = "Ouverture du document…"
 READING_STOPPED = "Ouverture du document interrompue."
+NOT_PRINTABLE = ("Seuls les documents PDF s'impriment depuis Cabinet : ouvrez cette image "
+                 "dans un logiciel d'images pour l'imprimer.")
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg);;Tous les fichiers (*)"
 
 
@@ -83,6 +86,7 @@ class DocumentsTab(QWidget):
         self.setAcceptDrops(True)
         self.list = EntryList("Documents", list_share=0.64)  # the viewer shows the rest
         self.list.add_button("&Importer… (Ctrl+I)", self.choose_file)
+        self.list.add_button("Im&primer…", self.print_selected)
         self.list.finish_buttons()
         self.viewer = DocumentViewer()
         self.list.selection_changed.connect(self._show_selected)
@@ -111,6 +115,16 @@ class DocumentsTab(QWidget):
             self.viewer.clear()
             return
         self.viewer.show_pages(images)
+
+    def print_selected(self) -> None:
+        """Preview the selected PDF and print it as the vault keeps it (journaled)."""
+        entry = self.list.current()
+        if entry is None:
+            return
+        if entry.payload["media_type"] != "application/pdf":
+            show_known_error(self, KnownError(NOT_PRINTABLE))
+            return
+        print_kept_document(self, self._context(), entry.lineage)
 
     def showEvent(self, event: object) -> None:  # noqa: N802 - Qt API
         """Read the selected document only when the tab is looked at (journaled read)."""
