@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu
 
 from cabinet.bootstrap import VaultDoor
@@ -25,11 +25,13 @@ from cabinet.domain.agenda import WEEKDAYS, french_day
 from cabinet.domain.audit import AccessMode
 from cabinet.domain.fees import euros, shipped_table
 from cabinet.domain.identity import Identity, Sex
+from cabinet.domain.record import EntryKind
 from cabinet.domain.rpps import is_valid_rpps
 from cabinet.services.fees import ngap_data
 from cabinet.ui.agenda.agenda_window import AgendaWindow
 from cabinet.ui.main_window import MainWindow
 from helpers.clock import WorkingDayClock
+from helpers.cups_printer import cups_pdf_queue
 from helpers.keyboard_day import (
     PATIENTS,
     Keyboard,
@@ -50,7 +52,6 @@ class Day:
     folder: Path
     patient: Identity
     clock: WorkingDayClock  # the practice's: a working weekday from 8 h, whenever the suite runs
-    printed: list[Path] = field(default_factory=list)  # what went to the PDF viewer
     produced: dict[str, Path] = field(default_factory=dict)
     seen: dict[str, list[str]] = field(default_factory=dict)
 
@@ -84,9 +85,6 @@ def day(qapp, tmp_path_factory):
         clock = WorkingDayClock()
         window = MainWindow(VaultDoor(folder / "coffre", clock))
         day = Day(window, folder, chosen_patient(folder / "coffre"), clock)
-        # the desktop's PDF viewer prints what it is handed: here it only notes it
-        patch.setattr(QDesktopServices, "openUrl",
-                      lambda url: day.printed.append(Path(url.toLocalFile())) or True)
         window.show()
         window.activateWindow()
         yield day
@@ -366,23 +364,49 @@ def set_export_folder(day: Day, keys: Keyboard) -> None:
         keys.press("Ctrl+,")
 
 
-def test_ctrl_maj_p_prints_the_selected_prescription_signed(day, keys):
+@pytest.fixture(scope="module")
+def printer():
+    with cups_pdf_queue() as queue:
+        yield queue
+
+
+def test_ctrl_maj_p_prints_the_selected_prescription_signed(day, keys, printer):
+    """Ctrl+Maj+P signs the ordonnance and keeps it in the record, then shows the preview;
+    Alt+I opens the print dialog and Entrée prints on the practice's printer (CUPS)."""
     record_open(day, keys)
-    set_export_folder(day, keys)
+    set_export_folder(day, keys)  # for the stages after this one
     keys.press("Alt+O")  # the « Ordonnances » tab
     prescriptions = day.window.record.prescriptions
     shown = prescriptions.detail.toPlainText()
-    keys.press("Ctrl+Shift+P")
-    [pdf] = day.printed
+    before = printer.outputs()
+    seen = {}
+
+    def preview(dialog):
+        dialog.printer.setPrinterName(printer.queue)  # the practice's printer
+        dialog.show_where()
+        seen["where"] = dialog.where.text()
+        keys.press("Alt+I")
+
+    def print_dialog(_dialog):
+        keys.press("Return")
+
+    with keys.dialogs(preview, print_dialog):
+        keys.press("Ctrl+Shift+P")
+    paper = pdf_text(printer.printed_after(before))
+    assert "taille réelle" in seen["where"]
+    ctx = day.window.ctx
+    [kept] = [e for e in ctx.records.open_record(day.window.record.patient_id).of_kind(
+        EntryKind.DOCUMENT) if e.payload["doc_type"] == "prescription"]
+    pdf = day.folder / "ordonnance-gardee.pdf"  # the signed reference, as the vault keeps it
+    pdf.write_bytes(ctx.records.read_document(kept.lineage))
     day.produced["ordonnance"] = pdf
-    assert pdf.parent == day.folder / "exports"
-    assert day.patient.birth_name.lower() not in pdf.name.lower()
-    assert day.window.statusBar().currentMessage() == f"Ordonnance signée enregistrée : {pdf}"
     assert pdfsig_valid(pdf)
     text = pdf_text(pdf)
-    assert day.patient.birth_name.upper() in text and day.patient.first_names in text
+    for document in (text, paper):
+        assert day.patient.birth_name.upper() in document
+        assert day.patient.first_names in document
     drug = prescriptions.list.currentItem().text().split(" — ", 1)[1].split(", ")[0]
-    assert drug in shown and drug in text
+    assert drug in shown and drug in text and drug in paper
     assert drug == "amoxicilline 1 g" and "Qté : " in text  # in DCI, with its quantity
 
 
