@@ -57,10 +57,10 @@ class PracticeFacts:
     def recipients(self) -> list[str]:
         """Who may receive the data, the processors named in the settings included."""
         named = [p.strip() for p in self.processors.split(";") if p.strip()]
-        return ["les professionnels de santé qui vous prennent en charge, avec votre accord "
-                "ou sauf opposition de votre part (médecin remplaçant, spécialistes, "
+        return ["les professionnels de santé qui prennent en charge le patient, avec son "
+                "accord ou sauf opposition de sa part (médecin remplaçant, spécialistes, "
                 "laboratoires, établissements de santé)",
-                "votre caisse d'assurance maladie et votre complémentaire santé, pour le "
+                "la caisse d'assurance maladie et la complémentaire santé du patient, pour le "
                 "remboursement des soins (feuilles de soins électroniques)",
                 "les autorités lorsque la loi l'impose (déclarations obligatoires, "
                 "réquisition judiciaire)",
@@ -80,15 +80,27 @@ class PracticeFacts:
                 "rendez-vous : 5 ans"]
 
 
-RIGHTS = ["d'accès à vos données et d'en obtenir une copie (article L. 1111-7 du code de la "
+RIGHTS = ["d'accès à {vos} données et d'en obtenir une copie (article L. 1111-7 du code de la "
           "santé publique) ;",
           "de rectification des données inexactes ;",
           "d'effacement, dans les limites des obligations de conservation du dossier médical, "
-          "sur demande écrite et décision conjointe avec votre médecin ;",
-          "de limitation et de portabilité de vos données ;",
-          "d'opposition au partage de vos données avec d'autres professionnels et à leur "
+          "sur demande écrite et décision conjointe avec le médecin ;",
+          "de limitation et de portabilité de {vos} données ;",
+          "d'opposition au partage de {vos} données avec d'autres professionnels et à leur "
           "consultation par le médecin remplaçant ;",
-          "de définir des directives sur le sort de vos données après votre décès."]
+          "de définir des directives sur le sort de {vos} données après {votre} décès."]
+
+
+def rights(*, to_patient: bool) -> list[str]:
+    """The rights, said to the patient (« vos ») or of the people concerned (« leurs »)."""
+    words = {"vos": "vos", "votre": "votre"} if to_patient else {"vos": "leurs",
+                                                                 "votre": "leur"}
+    return [f"• {right.format(**words)}" for right in RIGHTS]
+
+
+def _bullets(lines: list[str]) -> list[str]:
+    """Items of a list as the notice shows them: a bullet, a capital."""
+    return [f"• {line[0].upper()}{line[1:]}" for line in lines]
 
 
 def waiting_room_notice(facts: PracticeFacts) -> list[Section]:
@@ -105,9 +117,9 @@ def waiting_room_notice(facts: PracticeFacts) -> list[Section]:
             "maladie ; gérer les rendez-vous.",
             "Base légale : la prise en charge médicale (article 9.2.h du RGPD) et les "
             "obligations légales du médecin (tenue du dossier, comptabilité)."]),
-        ("Qui les reçoit", facts.recipients()),
-        ("Combien de temps", facts.durations()),
-        ("Vos droits", ["Vous disposez des droits suivants :", *RIGHTS,
+        ("Qui les reçoit", _bullets(facts.recipients())),
+        ("Combien de temps", _bullets(facts.durations())),
+        ("Vos droits", ["Vous disposez des droits suivants :", *rights(to_patient=True),
                         f"Pour les exercer, adressez-vous à : {facts.contact()}. Une pièce "
                         "d'identité peut vous être demandée. Réponse sous un mois (8 jours "
                         "pour une copie du dossier de moins de 5 ans, 2 mois au-delà)."]),
@@ -171,6 +183,7 @@ def processing_register(facts: PracticeFacts, today: dt.date) -> list[Section]:
             "vérifiable ; sauvegardes chiffrées et vérifiées par restauration ; documents "
             "signés (PAdES) ; effacement sur demande avec destruction des pages du coffre.",
             f"Journal : {durations[2]}."]),
-        ("Droits des personnes", [*RIGHTS, f"Exercice des droits auprès de : "
+        ("Droits des personnes", ["Les personnes concernées disposent des droits :",
+                                  *rights(to_patient=False), "Exercice des droits auprès de : "
                                   f"{facts.contact()}."]),
     ]
