@@ -10,9 +10,12 @@ cd "$(dirname "$0")/.."
 # Linux wheel; swig comes from PyPI as its build requirement), so they come before it.
 # poppler-utils (pdfsig, pdffonts, pdftotext) and qpdf: the independent PDF verifiers; openssl
 # opens a CMS envelope as the colleague would. opensc, opensc-pkcs11: the second middleware.
+# cups, printer-driver-cups-pdf: the real print system of the printing tests, a virtual PDF
+# printer whose output poppler reads back (tests/helpers/cups_printer.py).
 DEBIAN_PACKAGES=(gnome-keyring dbus dbus-daemon
                  pcscd vsmartcard-vpcd softhsm2 libpcsclite-dev gcc libc6-dev pkg-config
-                 poppler-utils qpdf opensc opensc-pkcs11 openssl)
+                 poppler-utils qpdf opensc opensc-pkcs11 openssl
+                 cups printer-driver-cups-pdf)
 . installer/debian-packages.sh
 install_debian_packages "${DEBIAN_PACKAGES[@]}"
 command -v uv >/dev/null || python3 -m pip install --quiet uv
