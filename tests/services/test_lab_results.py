@@ -4,11 +4,16 @@ import datetime as dt
 
 import pytest
 
+from cabinet.bootstrap import build_context
+from cabinet.domain.audit import AccessMode
 from cabinet.domain.record import EntryKind
 from cabinet.exchange import reception
 from cabinet.services.ports import JournalFilter
 from cabinet.services.results import NotPending, Received, import_arrivals
+from cabinet.vault.session import Credential, unlock, unlock_with_card
+from helpers.certificates import signer
 from helpers.hprim_files import HprimFile, drop
+from helpers.practice import practice_with_substitute
 from helpers.vaults import identity, valid_nir
 
 NIR = valid_nir("2610375123456")
@@ -123,3 +128,25 @@ def test_a_file_stays_in_the_folder_when_its_transaction_fails(ctx, emilie, tmp_
 def test_a_file_still_being_written_is_left_for_later(tmp_path):
     (tmp_path / "a.hpr").write_bytes(HprimFile().encoded())
     assert reception.arrivals(tmp_path) == []
+
+
+def test_a_remplacants_pass_leaves_an_objecting_patients_result_to_the_titular(
+        vault_dir, clock, tmp_path):
+    practice = practice_with_substitute(vault_dir, clock)
+    substitute = build_context(unlock_with_card(
+        vault_dir, practice.substitute_certificate, signer(practice.substitute_key), clock,
+        "poste"), clock)
+    folder = tmp_path / "réception"
+    path = drop(folder, "a.hpr", HprimFile(last_name="SECRET", first_name="Anne").encoded())
+    drop(folder, "b.hpr", HprimFile(last_name="OUVERT", first_name="Paul").encoded())
+    summary = import_arrivals(substitute.results, reception.arrivals(folder))
+    assert (summary.filed, summary.pending) == (1, 1) and not path.exists()
+    [waiting] = substitute.results.pending()
+    assert waiting.file.reason.startswith("Le patient s'est opposé")
+    substitute.lock()
+    titular = build_context(unlock(vault_dir, Credential(AccessMode.RECOVERY,
+                                                         practice.recovery_key),
+                                   clock, "poste"), clock)
+    titular.results.attach(waiting.file.file_id, practice.objecting)
+    assert len(titular.results.values(practice.objecting)) == 3
+    titular.lock()

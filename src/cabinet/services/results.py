@@ -3,9 +3,10 @@
 Each file is received in one transaction: its bytes kept in the vault, its description, and,
 when exactly one record matches without doubt (`domain.lab_results.choose_record`), its
 document entry and structured values, with their journal events. Otherwise it waits in the
-« À classer » list until the physician attaches it to a record or rejects it. A refused file
-(`HprimError`) writes nothing at all. The reception folder loses a file only after the
-transaction that received it committed (`import_arrivals`).
+« À classer » list until the physician attaches it to a record or rejects it; so does the
+result of a patient who objected to the remplaçant, when the remplaçant's session collects.
+A refused file (`HprimError`) writes nothing at all. The reception folder loses a file only
+after the transaction that received it committed (`import_arrivals`).
 """
 
 import dataclasses
@@ -23,10 +24,12 @@ from cabinet.exchange.reception import Arrival
 from cabinet.services.auditing import AuditTrail, audited
 from cabinet.services.patients import UnknownPatient
 from cabinet.services.ports import RecordStore
-from cabinet.services.records import RecordService
+from cabinet.services.records import RecordService, ReplacementObjection
 from cabinet.services.results_ports import Decision, ReceivedFile, ResultStore
 
 _CANDIDATES = 200
+OBJECTED = ("Le patient s'est opposé à l'accès du médecin remplaçant à son dossier : au "
+            "médecin titulaire de le classer.")
 
 
 class Received(StrEnum):
@@ -118,14 +121,22 @@ class ResultService:
         self._store.put_blob(digest, content)
         received = ReceivedFile(0, digest, filename, "pdf" if report is None else "hprim",
                                 match.reason, self._trail.now())
-        received = dataclasses.replace(
-            received, file_id=self._results.add_file(received, self._trail.actor.name))
-        self._trail.record(Action.CREATE, target=f"result file:{received.file_id}",
-                           detail=f"fichier de résultats reçu : {match.reason}")
-        if match.patient_id is None:
-            return Received.PENDING
-        self._file(received, match.patient_id, content, report, how="automatique")
-        return Received.FILED
+        if match.patient_id is not None:
+            try:
+                with self._store.transaction():  # a savepoint: undone whole on an objection
+                    self._file(self._keep(received), match.patient_id, content, report,
+                               how="automatique")
+                return Received.FILED
+            except ReplacementObjection:
+                received = dataclasses.replace(received, reason=OBJECTED)
+        self._keep(received)
+        return Received.PENDING
+
+    def _keep(self, received: ReceivedFile) -> ReceivedFile:
+        file_id = self._results.add_file(received, self._trail.actor.name)
+        self._trail.record(Action.CREATE, target=f"result file:{file_id}",
+                           detail=f"fichier de résultats reçu : {received.reason}")
+        return dataclasses.replace(received, file_id=file_id)
 
     def _file(self, received: ReceivedFile, patient_id: int, content: bytes,
               report: HprimReport | None, *, how: str) -> None:
