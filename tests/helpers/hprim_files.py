@@ -22,6 +22,7 @@ class HprimFile:
     birth_date: str = "12/03/1961"
     nir: str = ""
     sampled_on: str = "02/11/2026"
+    prescriber: str = "Dr MARTIN Jean"
     text: str = "Compte rendu d'analyses de biologie médicale.\nPrélèvement à jeun."
     results: tuple[tuple[str, ...], ...] = RESULTS
     comments: tuple[str, ...] = ("Contrôle à prévoir dans 3 mois.",)
@@ -32,7 +33,7 @@ class HprimFile:
     def text_form(self) -> str:
         header = ["DOS4521", self.last_name, self.first_name, "12 rue des Lilas", "",
                   "75011 PARIS", self.birth_date, self.nir, "LAB-2026-0042",
-                  self.sampled_on, "Dr MARTIN Jean", "Dr CABINET"][:self.header_lines]
+                  self.sampled_on, self.prescriber, "Dr CABINET"][:self.header_lines]
         lab = [f"RES|{'|'.join(r)}|F|||||" if len(r) == 8 else f"RES|{'|'.join(r)}|"
                for r in self.results]
         lab += [f"RES|{c}||T|{c}|" for c in self.comments]

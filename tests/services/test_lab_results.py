@@ -150,3 +150,11 @@ def test_a_remplacants_pass_leaves_an_objecting_patients_result_to_the_titular(
     titular.results.attach(waiting.file.file_id, practice.objecting)
     assert len(titular.results.values(practice.objecting)) == 3
     titular.lock()
+
+
+def test_an_overlong_prescriber_line_is_cut_in_the_documents_origin(ctx, emilie):
+    long_line = "Dr MARTIN Jean, Laboratoire des Lilas, " * 20
+    assert ctx.results.receive("res.hpr", HprimFile(nir=NIR, prescriber=long_line)
+                               .encoded()) is Received.FILED
+    [document] = documents(ctx, emilie)
+    assert long_line.startswith(document.payload["origin"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from cabinet.domain.audit import Action
+from cabinet.domain.fields import MAX_SHORT_TEXT
 from cabinet.domain.hprim import HprimError, HprimHeader, HprimReport, parse
 from cabinet.domain.identity import identity_from_dict
 from cabinet.domain.lab_results import NO_IDENTITY, Candidate, DatedValue, Match, choose_record
@@ -145,7 +146,8 @@ class ResultService:
         title = ("Résultats de biologie" if report else "Compte rendu de laboratoire")
         document = self._records.add_document(patient_id, {
             "doc_type": "result", "title": f"{title} du {day:%d/%m/%Y}",
-            "origin": report.header.prescriber if report else "", "date": day.isoformat(),
+            "origin": report.header.prescriber[:MAX_SHORT_TEXT] if report else "",
+            "date": day.isoformat(),
             "filename": filename[-255:],
             "media_type": "text/plain" if report else "application/pdf"}, content)
         self._results.decide(Decision(file_id, patient_id, document, how, self._trail.now(),
