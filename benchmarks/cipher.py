@@ -23,10 +23,12 @@ from benchmarks.queries import FULL_TEXT_QUERIES, SearchQuery
 from benchmarks.timing import Stats, time_each
 from cabinet.bootstrap import AppContext
 from cabinet.domain.record import EntryKind
+from cabinet.services.archive_gate import ArchiveGate
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.patients import PatientService
 from cabinet.services.records import FULL_TEXT_LIMIT, RecordService, full_text_query
 from cabinet.vault.database import Connection
+from cabinet.vault.retention_store import SqlRetentionStore
 from cabinet.vault.store import SqlRecordStore
 
 MIRRORED_PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "temp_store", "cache_size",
@@ -106,7 +108,8 @@ def plain_side(ctx: AppContext, conn: Connection) -> Side:
     """Services over the plain copy, acting as the same person as the open vault."""
     store = SqlRecordStore(conn)
     trail = AuditTrail(store, ctx.vault.actor, ctx.clock)
-    return Side("plain", store, PatientService(store, trail), RecordService(store, trail))
+    gate = ArchiveGate(SqlRetentionStore(conn), trail)
+    return Side("plain", store, PatientService(store, trail), RecordService(store, trail, gate))
 
 
 def encrypted_side(ctx: AppContext) -> Side:

@@ -53,8 +53,10 @@ if TYPE_CHECKING:  # loaded at unlock: the lock screen paints without them (cold
     from cabinet.services.printing import PrintService
     from cabinet.services.records import RecordService
     from cabinet.services.results import ResultService
+    from cabinet.services.retention import PassReport, RetentionService
     from cabinet.services.settings import SettingsService
     from cabinet.services.templates import TemplateService
+    from cabinet.vault.database import Connection
     from cabinet.vault.portability_store import SqlPortabilityStore
     from cabinet.vault.session import ConfirmOutside, OpenVault
     from cabinet.vault.writing_store import SqlWritingStore
@@ -64,7 +66,8 @@ UNLOCK_MODULES = ("cabinet.vault.session", "cabinet.card.session", "cabinet.keys
                   "cabinet.services.auditing", "cabinet.services.drafts",
                   "cabinet.services.issuing", "cabinet.services.journal",
                   "cabinet.services.patients", "cabinet.services.records",
-                  "cabinet.services.settings")
+                  "cabinet.services.settings", "cabinet.services.archive_gate",
+                  "cabinet.vault.retention_store")
 
 
 @dataclass
@@ -203,6 +206,11 @@ class AppContext:
         from cabinet.services.portability.importer import ArchiveImporter
 
         return ArchiveImporter(self._practice, self.agenda, demo_vault=self.vault.header.demo)
+
+    @functools.cached_property
+    def retention(self) -> "RetentionService":
+        """Retention: the daily pass, legal holds, review and destruction (built on first use)."""
+        return retention_service(self.vault, self.clock, self.trail)
 
     def backups(self, destination: Path) -> "BackupService":
         """Backups of this vault onto the folder `destination` (an external drive, a share)."""
@@ -542,14 +550,55 @@ def platform_keyring() -> "KeyringBackend":
         return fail.Keyring()  # type: ignore[no-untyped-call]
 
 
+def retention_service(vault: "OpenVault", clock: Clock, trail: "AuditTrail",
+                      conn: "Connection | None" = None) -> "RetentionService":
+    """The retention service over the vault's connection, or over `conn` (the daily pass)."""
+    from cabinet.services.auditing import AuditTrail
+    from cabinet.services.erasure import ErasureService
+    from cabinet.services.issuing import Issuer
+    from cabinet.services.retention import RetentionService
+    from cabinet.services.settings import SettingsService
+    from cabinet.vault.erasure_store import SqlErasureStore
+    from cabinet.vault.retention_store import SqlRetentionStore
+    from cabinet.vault.store import SqlRecordStore
+
+    store = vault.store
+    if conn is not None:
+        store = SqlRecordStore(conn)
+        trail = AuditTrail(store, vault.actor, clock, vault.owner.identifier)
+    settings, conn = SettingsService(store, trail), conn or vault.conn
+    return RetentionService(store, SqlRetentionStore(conn), trail, settings,
+                            issuer=Issuer(store, trail, settings),
+                            erasure=ErasureService(store, SqlErasureStore(conn), trail))
+
+
+def daily_retention_pass(ctx: AppContext, stop: Callable[[], bool]) -> "PassReport | None":
+    """Today's retention pass if not run yet, on its own connection (off the GUI thread).
+
+    The window keeps the vault's connection meanwhile; `stop` (the lock) ends the pass
+    before it writes. None when today's pass already ran or it was stopped.
+    """
+    from cabinet.vault import database
+
+    vault = ctx.vault
+    conn = database.connect(vault.layout.database, bytes(vault.data_key))
+    try:
+        service = retention_service(vault, ctx.clock, ctx.trail, conn)
+        return service.run_pass(stop) if service.due() else None
+    finally:
+        conn.close()
+
+
 def build_context(vault: "OpenVault", clock: Clock | None = None) -> AppContext:
     """Wire the services over an unlocked vault."""
+    from cabinet.services.archive_gate import ArchiveGate
     from cabinet.services.auditing import AuditTrail
     from cabinet.services.drafts import DraftService
     from cabinet.services.journal import JournalService
     from cabinet.services.patients import PatientService
     from cabinet.services.records import RecordService
     from cabinet.services.settings import SettingsService
+    from cabinet.vault.retention_store import SqlRetentionStore
 
     clock = clock or SystemClock()
     store = vault.store
@@ -558,7 +607,7 @@ def build_context(vault: "OpenVault", clock: Clock | None = None) -> AppContext:
         vault=vault,
         clock=clock,
         patients=PatientService(store, trail),
-        records=RecordService(store, trail),
+        records=RecordService(store, trail, ArchiveGate(SqlRetentionStore(vault.conn), trail)),
         journal=JournalService(store, trail),
         drafts=DraftService(store, trail),
         settings=SettingsService(store, trail),

@@ -7,10 +7,7 @@ test kills it at a random moment, then reopens the vault in this process.
 """
 
 import hashlib
-import os
 import random
-import selectors
-import signal
 import stat
 import subprocess
 import sys
@@ -29,65 +26,25 @@ from cabinet.vault.header import read_header
 from cabinet.vault.layout import VaultLayout
 from cabinet.vault.session import Credential, unlock
 from helpers.clock import SteppingClock
+from helpers.killed_child import (
+    ROOT,
+    child_env,
+    complete_lines,
+    kill_child,
+    start_child,
+    wait_first_line,
+)
 from helpers.vaults import identity, new_context
 
-ROOT = Path(__file__).resolve().parents[2]
 DEMO = Credential(AccessMode.DEMO, DEMO_PASSWORD)
-FIRST_LINE_TIMEOUT = 30.0
 RECORD_ROUNDS = 8
 HEADER_ROUNDS = 30
 
 pytestmark = pytest.mark.slow
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    paths = [str(ROOT / "src"), str(ROOT / "tests")]
-    if env.get("PYTHONPATH"):
-        paths.append(env["PYTHONPATH"])
-    env["PYTHONPATH"] = os.pathsep.join(paths)
-    return env
-
-
 def _start(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "helpers.crash_writer", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
-                            cwd=ROOT)
-
-
-def _wait_first_line(process: subprocess.Popen[bytes]) -> bytes:
-    """Block until the writer printed its first line; fail if it dies or stays silent."""
-    assert process.stdout is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout=FIRST_LINE_TIMEOUT):
-            process.kill()
-            process.wait()
-            pytest.fail("the writer printed nothing in time")
-    line = process.stdout.readline()
-    if not line.endswith(b"\n"):
-        process.wait()
-        assert process.stderr is not None
-        pytest.fail("the writer stopped before its first write: "
-                    + process.stderr.read().decode(errors="replace")[-2000:])
-    return line
-
-
-def _kill(process: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
-    """SIGKILL the writer and collect what it had printed."""
-    still_running = process.poll() is None
-    process.send_signal(signal.SIGKILL)
-    out, err = process.communicate(timeout=30)
-    assert still_running, "the writer ended on its own: " + err.decode(errors="replace")[-2000:]
-    assert process.returncode == -signal.SIGKILL
-    return out, err
-
-
-def _complete_lines(output: bytes) -> list[str]:
-    """Lines fully printed before the kill (a cut last line is not a promise)."""
-    text = output.decode()
-    lines = text.split("\n")
-    return [line for line in lines[:-1] if line]
+    return start_child("helpers.crash_writer", *args)
 
 
 def _check_vault_opens_whole(folder: Path, clock: SteppingClock) -> None:
@@ -113,10 +70,10 @@ def test_killed_writer_leaves_every_committed_entry(tmp_path: Path) -> None:
     promised_identity_versions: set[int] = set()
     for round_number in range(1, RECORD_ROUNDS + 1):
         process = _start("records", str(folder), str(patient_id), str(rng.randrange(10**6)))
-        first = _wait_first_line(process)
+        first = wait_first_line(process)
         time.sleep(rng.uniform(0.2, 1.5))
-        out, _ = _kill(process)
-        lines = _complete_lines(first + out)
+        out, _ = kill_child(process)
+        lines = complete_lines(first + out)
         assert lines, f"round {round_number}: no committed write reported"
 
         new_entries: dict[int, str] = {}
@@ -167,7 +124,7 @@ def test_killed_writer_leaves_every_committed_entry(tmp_path: Path) -> None:
 
     # The command the physician would run: `cabinet vault check` on the crashed vault (without
     # the writer's PYTHONPATH, which the integrity guard refuses).
-    physician_env = {k: v for k, v in _env().items() if k != "PYTHONPATH"}
+    physician_env = {k: v for k, v in child_env().items() if k != "PYTHONPATH"}
     check = subprocess.run([sys.executable, "-m", "cabinet", "vault", "check",
                             "--vault", str(folder)], capture_output=True, env=physician_env,
                            cwd=ROOT, timeout=60, check=False)
@@ -209,9 +166,9 @@ def test_killed_header_rewrite_keeps_a_whole_header(tmp_path: Path) -> None:
     for round_number in range(1, HEADER_ROUNDS + 1):
         process = _start("header", str(layout.header), str(variants_dir / "a.json"),
                          str(variants_dir / "b.json"))
-        assert _wait_first_line(process) == b"ready\n"
+        assert wait_first_line(process) == b"ready\n"
         time.sleep(rng.uniform(0.01, 0.15))
-        _kill(process)
+        kill_child(process)
 
         data = layout.header.read_bytes()
         assert data in known, f"round {round_number}: the header is neither old nor new"

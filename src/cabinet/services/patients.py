@@ -102,18 +102,24 @@ class PatientService:
 
     @not_audited("returns administrative identity for the search field, never medical data; "
                  "opening the chosen record is journaled")
-    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[PatientRow]:
-        """Find patients by name prefixes, French birth date, or NIR digits."""
-        text = text.strip()
+    def search(self, text: str, limit: int = SEARCH_LIMIT, *,
+               include_archived: bool = False) -> list[PatientRow]:
+        """Find patients by name prefixes, French birth date, or NIR digits.
+
+        Records in the intermediate archive are found only when asked, and only by the
+        titular physician, never by a replacing one (RET-1).
+        """
+        text, wide = text.strip(), include_archived and not self._trail.is_replacement()
         if not text:
             return []
         birth_date = parse_french_date(text)
         if birth_date is not None:
-            return self._store.patients_by_birth_date(birth_date.isoformat(), limit)
+            return self._store.patients_by_birth_date(birth_date.isoformat(), limit,
+                                                      include_archived=wide)
         compact = re.sub(r"\s", "", text).upper()
         if _NIR_TYPED.match(text) and len(compact) >= 3:
-            return self._store.patients_by_nir_prefix(compact, limit)
+            return self._store.patients_by_nir_prefix(compact, limit, include_archived=wide)
         prefixes = sorted(name_tokens(text), key=len, reverse=True)[:4]
         if not prefixes:
             return []
-        return self._store.patients_by_tokens(prefixes, limit)
+        return self._store.patients_by_tokens(prefixes, limit, include_archived=wide)

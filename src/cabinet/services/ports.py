@@ -146,15 +146,18 @@ class RecordStore(Protocol):
         """Replace the derived search index of one patient."""
         ...
 
-    def patients_by_tokens(self, prefixes: list[str], limit: int) -> list[PatientRow]:
+    def patients_by_tokens(self, prefixes: list[str], limit: int, *,
+                           include_archived: bool = False) -> list[PatientRow]:
         """Patients having, for every prefix, a name token starting with it."""
         ...
 
-    def patients_by_birth_date(self, iso_date: str, limit: int) -> list[PatientRow]:
+    def patients_by_birth_date(self, iso_date: str, limit: int, *,
+                               include_archived: bool = False) -> list[PatientRow]:
         """Patients born on that day."""
         ...
 
-    def patients_by_nir_prefix(self, prefix: str, limit: int) -> list[PatientRow]:
+    def patients_by_nir_prefix(self, prefix: str, limit: int, *,
+                               include_archived: bool = False) -> list[PatientRow]:
         """Patients whose NIR starts with `prefix`."""
         ...
 

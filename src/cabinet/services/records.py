@@ -22,6 +22,7 @@ from cabinet.domain.record import (
 )
 from cabinet.domain.text import fold
 from cabinet.errors import InvalidInput, KnownError
+from cabinet.services.archive_gate import ArchiveGate
 from cabinet.services.auditing import AuditTrail, audited
 from cabinet.services.journal import BREAK_GLASS
 from cabinet.services.patients import UnknownPatient
@@ -95,11 +96,15 @@ def matches_words(words: list[str], text: str) -> bool:
 
 
 class RecordService:
-    """Read and write the medical content of records, always journaled."""
+    """Read and write the medical content of records, always journaled.
 
-    def __init__(self, store: RecordStore, trail: AuditTrail) -> None:
+    Writes pass the `gate`: an archived record takes only a new encounter, which reopens it.
+    """
+
+    def __init__(self, store: RecordStore, trail: AuditTrail, gate: ArchiveGate) -> None:
         self._store = store
         self._trail = trail
+        self._gate = gate
 
     def _require_patient(self, patient_id: int) -> None:
         if not self._store.patient_exists(patient_id):
@@ -169,6 +174,7 @@ class RecordService:
         if kind is EntryKind.DOCUMENT:
             raise InvalidInput("Un document s'ajoute avec son fichier.")
         self._require_patient(patient_id)
+        self._gate.before_write(patient_id, kind)
         lineage, digest = self._write(patient_id, kind, payload, lineage=None, version=1,
                                       reason="")
         said = kind.value + (OVERRIDDEN if kind is EntryKind.PRESCRIPTION and any(
@@ -184,6 +190,7 @@ class RecordService:
         if not reason.strip():
             raise InvalidInput("Indiquez le motif de la correction.")
         latest = self._versions(lineage)[-1]
+        self._gate.before_write(latest.patient_id, None)
         payload = dict(payload)
         if latest.kind == EntryKind.DOCUMENT.value:
             payload.update(sha256=latest.payload["sha256"], size=latest.payload["size"])
@@ -217,6 +224,7 @@ class RecordService:
     def add_document(self, patient_id: int, metadata: Mapping[str, Any], content: bytes) -> int:
         """Store a file inside the vault with its type and origin; return its lineage."""
         self._require_patient(patient_id)
+        self._gate.before_write(patient_id, None)
         if not content:
             raise InvalidInput("Le fichier est vide.")
         if len(content) > MAX_DOCUMENT_BYTES:

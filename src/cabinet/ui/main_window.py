@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these aft
     from cabinet.ui.record.record_view import RecordView
     from cabinet.ui.record.search_panel import SearchPanel
     from cabinet.ui.results.reception import ResultsReception
+    from cabinet.ui.retention.daily_pass import DailyPass
     from cabinet.ui.session.backups import Backups
     from cabinet.ui.session.session_lock import SessionLockWatch
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
     agenda: "AgendaMenu"
     backups: "Backups"
     reception: "ResultsReception"
+    retention: "DailyPass"
 
     def __init__(self, door: "VaultDoor", parent: QWidget | None = None, *,
                  workspace: bool = True) -> None:
@@ -110,10 +112,12 @@ class MainWindow(QMainWindow):
         from cabinet.ui.record.record_view import RecordView
         from cabinet.ui.record.search_panel import SearchPanel
         from cabinet.ui.results.reception import ResultsReception
+        from cabinet.ui.retention.daily_pass import DailyPass
         from cabinet.ui.session.backups import Backups
         from cabinet.ui.session.session_lock import SessionLockWatch
 
         self.backups = Backups(self.door.clock, self.statusBar(), parent=self)
+        self.retention = DailyPass(self.statusBar(), self)
         self.search = SearchPanel(self.context)
         self.cards = CardBridge(self)
         self.exporter = Exporter(self.door, self.cards, self.context, lambda: self.card_reader,
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
         add("&Fichier", "Carnet d'&adresses…", [], self.show_address_book)
         add("&Fichier", "Relever les résul&tats", [], self.reception.collect_now)
         add("&Fichier", "Résultats à &classer…", [], self.show_pending_results)
+        add("&Fichier", "Durées de c&onservation…", [], self.show_retention)
         add("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
         add("&Fichier", "Vérifier un document &signé…", [], lambda: verify_chosen_file(
             self, self.context().settings.value(TRUST_FOLDER)))
@@ -241,6 +246,7 @@ class MainWindow(QMainWindow):
 
             review_break_glass(self, self.ctx)
             self.backups.unlocked(self.ctx)
+            self.retention.unlocked(self.ctx)
             self.reception.unlocked()
             self.record.drugs.open()
         self.search.focus_search()
@@ -268,6 +274,7 @@ class MainWindow(QMainWindow):
             ctx, self.ctx = self.ctx, None
             self.card_reader = ""
             self.inactivity.stop()
+            self.retention.locking()
             self.reception.locked()
             self.search.clear()
             self.record.clear()
@@ -320,6 +327,12 @@ class MainWindow(QMainWindow):
         dialog.filed.connect(lambda patient_id: self.record.reload()
                              if patient_id == self.record.patient_id else None)
         dialog.exec()
+
+    def show_retention(self) -> None:
+        """The records at the end of their retention: review, legal holds, destruction."""
+        from cabinet.ui.retention.review_window import RetentionWindow
+
+        RetentionWindow(self.context, self.exporter, self).exec()
 
     def show_settings(self) -> None:
         """Practice settings; a new inactivity delay applies at once."""

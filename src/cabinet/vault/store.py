@@ -25,6 +25,8 @@ from cabinet.vault.database import Connection
 ENTRY_COLUMNS = ("id, lineage, version, patient_id, kind, effective_date, payload, "
                   "non_communicable, author, created_at, reason")
 _PATIENT_COLUMNS = "patient_id, display_name, birth_date, sex, nir"
+_NOT_ARCHIVED = ("AND NOT EXISTS (SELECT 1 FROM record_archive a "
+                 "WHERE a.patient_id = p.patient_id) ")
 
 
 def entry_from_row(row: tuple[Any, ...]) -> StoredVersion:
@@ -129,7 +131,8 @@ class SqlRecordStore:
             "birth_date, sex, nir) VALUES (?, ?, ?, ?, ?, ?)",
             (row.patient_id, row.display_name, sort_name, row.birth_date, row.sex, row.nir))
 
-    def patients_by_tokens(self, prefixes: list[str], limit: int) -> list[PatientRow]:
+    def patients_by_tokens(self, prefixes: list[str], limit: int, *,
+                           include_archived: bool = False) -> list[PatientRow]:
         """Patients whose names have a token starting with each prefix."""
         clauses = " ".join(
             "AND EXISTS (SELECT 1 FROM patient_name_token t WHERE t.patient_id = p.patient_id "
@@ -141,21 +144,26 @@ class SqlRecordStore:
             f"SELECT DISTINCT {', '.join('p.' + c for c in _PATIENT_COLUMNS.split(', '))}, "
             "p.sort_name FROM patient_name_token f JOIN patient_index p "
             "ON p.patient_id = f.patient_id WHERE f.token >= ? AND f.token < ? "
-            f"{clauses} ORDER BY p.sort_name LIMIT ?", (*params, limit))
+            f"{clauses} {'' if include_archived else _NOT_ARCHIVED}ORDER BY p.sort_name LIMIT ?",
+            (*params, limit))
         return [_patient(r[:5]) for r in rows]
 
-    def patients_by_birth_date(self, iso_date: str, limit: int) -> list[PatientRow]:
+    def patients_by_birth_date(self, iso_date: str, limit: int, *,
+                               include_archived: bool = False) -> list[PatientRow]:
         """Patients born that day, by name."""
         rows = self._conn.execute(
-            f"SELECT {_PATIENT_COLUMNS} FROM patient_index WHERE birth_date = ? "
-            "ORDER BY sort_name LIMIT ?", (iso_date, limit))
+            f"SELECT {_PATIENT_COLUMNS} FROM patient_index p WHERE birth_date = ? "
+            f"{'' if include_archived else _NOT_ARCHIVED}ORDER BY sort_name LIMIT ?",
+            (iso_date, limit))
         return [_patient(r) for r in rows]
 
-    def patients_by_nir_prefix(self, prefix: str, limit: int) -> list[PatientRow]:
+    def patients_by_nir_prefix(self, prefix: str, limit: int, *,
+                               include_archived: bool = False) -> list[PatientRow]:
         """Patients whose NIR starts with the digits typed."""
         rows = self._conn.execute(
-            f"SELECT {_PATIENT_COLUMNS} FROM patient_index WHERE nir >= ? AND nir < ? "
-            "ORDER BY nir LIMIT ?", (prefix, prefix + "\uffff", limit))
+            f"SELECT {_PATIENT_COLUMNS} FROM patient_index p WHERE nir >= ? AND nir < ? "
+            f"{'' if include_archived else _NOT_ARCHIVED}ORDER BY nir LIMIT ?",
+            (prefix, prefix + "\uffff", limit))
         return [_patient(r) for r in rows]
 
     def add_entry(self, entry: NewEntry) -> int:

@@ -25,7 +25,8 @@ TEXTS = (("birth_name", "Nom de &naissance"), ("used_name", "Nom &utilisé"),
          ("birth_place_code", "Code INSEE du lieu de naissance"), ("nir", "NIR"),
          ("ins_number", "Matricule INS"), ("address", "Adresse"), ("postal_code", "Code postal"),
          ("city", "Ville"), ("phone", "Téléphone"), ("email", "Courriel"),
-         ("insurer", "Caisse d'assurance maladie"))
+         ("insurer", "Caisse d'assurance maladie"),
+         ("death_date", "Date de décès (jj/mm/aaaa, vide si vivant)"))
 
 
 def _combo(items: tuple[tuple[str, str], ...] | list[tuple[str, str]], current: str) -> QComboBox:
@@ -69,6 +70,9 @@ class PatientDialog(ServiceDialog):
         birth = parse_french_date(text["birth_date"])
         if birth is None:
             raise InvalidInput("La date de naissance doit s'écrire jj/mm/aaaa (ex. 12/03/1961).")
+        death = parse_french_date(text["death_date"]) if text["death_date"] else None
+        if text["death_date"] and death is None:
+            raise InvalidInput("La date de décès doit s'écrire jj/mm/aaaa (ex. 02/11/2026).")
         return Identity(
             birth_name=text["birth_name"], first_names=text["first_names"],
             sex=Sex(self.sex.currentData()), birth_date=birth, used_name=text["used_name"],
@@ -77,7 +81,7 @@ class PatientDialog(ServiceDialog):
             identity_status=IdentityStatus(self.status.currentData()),
             address=text["address"], postal_code=text["postal_code"], city=text["city"],
             phones=(text["phone"],) if text["phone"] else (), email=text["email"],
-            insurer=text["insurer"])
+            insurer=text["insurer"], death_date=death)
 
 
 def _values_of(identity: Identity | None) -> dict[str, str]:
@@ -91,4 +95,5 @@ def _values_of(identity: Identity | None) -> dict[str, str]:
             "identity_status": identity.identity_status.value, "address": identity.address,
             "postal_code": identity.postal_code, "city": identity.city,
             "phone": identity.phones[0] if identity.phones else "", "email": identity.email,
-            "insurer": identity.insurer}
+            "insurer": identity.insurer,
+            "death_date": format_french_date(identity.death_date) if identity.death_date else ""}

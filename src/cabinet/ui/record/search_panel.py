@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -41,6 +42,11 @@ class SearchPanel(QWidget):
         self.field.textChanged.connect(self.search)
         self.field.returnPressed.connect(self._open_current)
         self.field.installEventFilter(self)
+        self.archived = QCheckBox("Inclure les dossiers arc&hivés")
+        self.archived.setToolTip("Les dossiers sans consultation depuis plusieurs années sont "
+                                 "en archive intermédiaire : lecture seule, hors de la "
+                                 "recherche habituelle.")
+        self.archived.toggled.connect(lambda _: self.search(self.field.text()))
         self.results = QTableWidget(0, 4)
         self.results.setHorizontalHeaderLabels(("Nom", "Naissance", "Âge", "NIR"))
         self.results.setAccessibleName("Résultats de la recherche")
@@ -66,6 +72,7 @@ class SearchPanel(QWidget):
         self.recent.setMaximumHeight(180)
         layout = QVBoxLayout(self)
         layout.addWidget(self.field)
+        layout.addWidget(self.archived)
         layout.addWidget(self.results)
         layout.addWidget(self.status)
         layout.addWidget(QLabel("Patients récents"))
@@ -78,7 +85,8 @@ class SearchPanel(QWidget):
 
     def search(self, text: str) -> None:
         """Run the search for what is typed."""
-        self._rows = self._context().patients.search(text) if text.strip() else []
+        self._rows = self._context().patients.search(
+            text, include_archived=self.archived.isChecked()) if text.strip() else []
         today = self._context().clock.now().date()
         self.results.setRowCount(len(self._rows))
         for index, row in enumerate(self._rows):
@@ -128,9 +136,12 @@ class SearchPanel(QWidget):
 
     def clear(self) -> None:
         """Forget results and recent patients (at lock)."""
-        self.field.blockSignals(True)
+        for widget in (self.field, self.archived):
+            widget.blockSignals(True)
         self.field.setText("")  # unlike clear(), forgets the undo history
-        self.field.blockSignals(False)
+        self.archived.setChecked(False)
+        for widget in (self.field, self.archived):
+            widget.blockSignals(False)
         self._rows = []
         self._recent = []
         self.results.setRowCount(0)

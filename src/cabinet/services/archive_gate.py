@@ -1,0 +1,37 @@
+"""The intermediate archive is read-only (RET-1): only a new encounter reopens a record.
+
+Checked inside the writing transaction of the record service, so the reopening and its
+journal event commit with the encounter that caused them.
+"""
+
+from cabinet.domain.audit import Action
+from cabinet.domain.record import EntryKind
+from cabinet.errors import InvalidInput
+from cabinet.services.auditing import AuditTrail
+from cabinet.services.retention_ports import RetentionStore
+
+RETENTION = "retention"
+ARCHIVED_READ_ONLY = ("Ce dossier est en archive intermédiaire (sans consultation depuis "
+                      "plusieurs années) : il est en lecture seule. Une nouvelle consultation "
+                      "le rouvre.")
+DESTROYED = "Le contenu médical de ce dossier a été détruit au terme de sa conservation."
+
+
+class ArchiveGate:
+    """Refuses writes to an archived or destroyed record; a new encounter reopens an archive."""
+
+    def __init__(self, retention: RetentionStore, trail: AuditTrail) -> None:
+        self._retention = retention
+        self._trail = trail
+
+    def before_write(self, patient_id: int, kind: EntryKind | None) -> None:
+        """Called inside the writing transaction; `kind` None for a correction or a file."""
+        if self._retention.destroyed(patient_id):
+            raise InvalidInput(DESTROYED)
+        if self._retention.archived_on(patient_id) is None:
+            return
+        if kind is not EntryKind.ENCOUNTER:
+            raise InvalidInput(ARCHIVED_READ_ONLY)
+        self._retention.reopen(patient_id)
+        self._trail.record(Action.ADMIN, patient_id=patient_id, target=RETENTION,
+                           detail="dossier rouvert par une nouvelle consultation")

@@ -1,0 +1,1 @@
+"""Retention in the window: the daily pass at unlock, the review and the destruction."""
