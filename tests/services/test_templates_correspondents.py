@@ -7,6 +7,7 @@ from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput
 from cabinet.services.ports import JournalFilter
 from cabinet.services.templates import shipped
+from helpers.certificates import card_certificate
 from helpers.vaults import identity
 
 HEADER = list(COLUMNS.values())
@@ -82,6 +83,20 @@ def test_correspondents_are_added_corrected_removed_and_journaled(ctx):
     assert ctx.correspondents.book() == []
     assert [e["detail"] for e in events(ctx, f"correspondent:{number}")] == [
         "correspondant supprimé", "correspondant corrigé", "correspondant ajouté"]
+
+
+def test_a_correspondents_encryption_certificate_is_kept_and_a_bad_one_refused(ctx):
+    _, certificate = card_certificate("Paul Durand", GOOD_RPPS)
+    number = ctx.correspondents.save(Correspondent("Dr Paul Durand", rpps=GOOD_RPPS,
+                                                   certificate=certificate))
+    assert ctx.correspondents.book()[0].certificate == certificate
+    with pytest.raises(InvalidInput, match="certificat"):
+        ctx.correspondents.save(Correspondent("Dr Paul Durand", rpps=GOOD_RPPS, id=number,
+                                              certificate=b"pas un certificat"))
+    assert ctx.correspondents.book()[0].certificate == certificate
+    assert ctx.correspondents.import_directory(directory(colleague())) == (0, 1)
+    [updated] = ctx.correspondents.book()  # the directory has no certificate: kept
+    assert (updated.name, updated.certificate) == ("Docteur Paul DURAND", certificate)
 
 
 def test_the_treating_physician_and_usual_correspondents_are_linked_to_the_record(ctx):

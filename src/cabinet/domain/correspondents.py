@@ -1,7 +1,8 @@
 """The address book of correspondents, and the directory extraction it can be filled from.
 
 A correspondent is a colleague or a service a letter goes to: name, specialty, RPPS, postal
-address, phone and secure-messaging (MSSanté) address. The public directory of health
+address, phone and secure-messaging (MSSanté) address, and the certificate a transmission to
+them is encrypted for. The public directory of health
 professionals (« Annuaire Santé », RPPS extraction) is read as a CSV whose columns are named
 in its header; every row is checked before anything is kept, and a file with a bad row is
 refused whole, each bad row named with its line number.
@@ -57,6 +58,7 @@ class Correspondent:
     phone: str = ""
     mssante: str = ""
     id: int = 0
+    certificate: bytes = b""  # their encryption certificate (PEM or DER), for a transmission
 
     def address_block(self) -> str:
         """The lines a letter's recipient block prints: name, specialty, address."""

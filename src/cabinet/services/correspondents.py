@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from cabinet.domain.audit import Action
 from cabinet.domain.correspondents import Correspondent, CorrespondentError, checked, read_directory
-from cabinet.errors import InvalidInput
+from cabinet.errors import InvalidInput, KnownError
+from cabinet.exchange import envelope
 from cabinet.services.auditing import audited, not_audited
 from cabinet.services.issuing import Practice, PracticeService
 from cabinet.services.patients import UnknownPatient
@@ -51,6 +52,11 @@ class CorrespondentService(PracticeService):
             raise InvalidInput(str(error)) from None
         if person.id:
             self._known(person.id)
+        if person.certificate:
+            try:
+                envelope.recipient_certificate(person.certificate)
+            except KnownError as error:
+                raise InvalidInput(f"Certificat du correspondant : {error.message}") from None
         holder = self._book.correspondent_by_rpps(person.rpps) if person.rpps else None
         if holder is not None and holder.id != person.id:
             raise InvalidInput(f"Ce numéro RPPS est déjà celui de {holder.name}.")
@@ -88,7 +94,8 @@ class CorrespondentService(PracticeService):
                 updated += 1
                 row = replace(row, address=row.address or known.address,  # noqa: PLW2901
                               phone=row.phone or known.phone,
-                              mssante=row.mssante or known.mssante, id=known.id)
+                              mssante=row.mssante or known.mssante, id=known.id,
+                              certificate=known.certificate)
             self._book.put_correspondent(row, now)
         self._trail.record(Action.ADMIN, target=BOOK, detail=(
             f"import de l'Annuaire Santé : {added} ajouté(s), {updated} mis à jour"))

@@ -9,12 +9,13 @@ from typing import Any
 from cabinet.domain.correspondents import Correspondent
 from cabinet.vault.database import Connection
 
-_PERSON = "SELECT id, name, specialty, rpps, address, phone, mssante FROM correspondent"
+_COLUMNS = "id, name, specialty, rpps, address, phone, mssante, certificate"
+_PERSON = f"SELECT {_COLUMNS} FROM correspondent"
 
 
 def _person(row: tuple[Any, ...]) -> Correspondent:
     return Correspondent(id=row[0], name=row[1], specialty=row[2], rpps=row[3], address=row[4],
-                         phone=row[5], mssante=row[6])
+                         phone=row[5], mssante=row[6], certificate=bytes(row[7]))
 
 
 class SqlWritingStore:
@@ -56,15 +57,16 @@ class SqlWritingStore:
     def put_correspondent(self, person: Correspondent, changed_at: str) -> int:
         """Add (`id` 0) or replace a correspondent; return its number."""
         values = (person.name, person.specialty, person.rpps, person.address, person.phone,
-                  person.mssante, changed_at)
+                  person.mssante, person.certificate, changed_at)
         if person.id:
             self._conn.execute(
                 "UPDATE correspondent SET name = ?, specialty = ?, rpps = ?, address = ?, "
-                "phone = ?, mssante = ?, changed_at = ? WHERE id = ?", (*values, person.id))
+                "phone = ?, mssante = ?, certificate = ?, changed_at = ? WHERE id = ?",
+                (*values, person.id))
             return person.id
         cursor = self._conn.execute(
             "INSERT INTO correspondent (name, specialty, rpps, address, phone, mssante, "
-            "changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+            "certificate, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
         return int(cursor.lastrowid or 0)
 
     def drop_correspondent(self, correspondent_id: int) -> None:
@@ -91,7 +93,7 @@ class SqlWritingStore:
     def linked(self, patient_id: int) -> list[tuple[Correspondent, str]]:
         """A patient's correspondents with their role, the médecin traitant first."""
         rows = self._conn.execute(
-            "SELECT c.id, c.name, c.specialty, c.rpps, c.address, c.phone, c.mssante, l.role "
+            f"SELECT {', '.join('c.' + c for c in _COLUMNS.split(', '))}, l.role "
             "FROM patient_correspondent l JOIN correspondent c ON c.id = l.correspondent_id "
             "WHERE l.patient_id = ? ORDER BY l.role = 'usual', c.name", (patient_id,))
-        return [(_person(r[:7]), r[7]) for r in rows]
+        return [(_person(r[:8]), r[8]) for r in rows]

@@ -1,7 +1,12 @@
 """The templates' editor and the address book, driven by keyboard in the real window."""
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs7
 from PySide6.QtCore import Qt
 
+from cabinet.domain.correspondents import Correspondent
+from cabinet.domain.record import EntryKind
+from helpers.certificates import card_certificate
 from helpers.dialog_keys import (
     ALT,
     ANIMATED_CLICK_MS,
@@ -72,3 +77,39 @@ def test_a_correspondent_is_added_and_named_the_patients_treating_physician(unlo
     assert seen["linked"] == ["Dr Anne Roux (médecin traitant)"]
     [(person, role)] = ctx.correspondents.of_patient(patient)
     assert (person.name, person.rpps, role) == ("Dr Anne Roux", "10101010105", "treating")
+
+
+def test_a_transmission_takes_its_recipient_and_certificate_from_the_book(unlocked, qtbot,
+                                                                         tmp_path):
+    ctx, seen = unlocked.ctx, {}
+    ctx.settings.change({"export_folder": str(tmp_path)})
+    key, certificate = card_certificate("Paul Durand", "10101010105")
+    ctx.correspondents.save(Correspondent("Dr Paul Durand", "Pneumologie",
+                                          certificate=certificate))
+    open_emilie(unlocked, qtbot)
+
+    def transmit(dialog):
+        alt(qtbot, dialog, Qt.Key.Key_R)  # « Choisir dans le carnet »
+        press(qtbot, dialog, Qt.Key.Key_Down)
+        seen["recipient"] = dialog.recipient.text()
+        seen["certificate"] = dialog.certificate_name.text()
+        dialog.parts[EntryKind.ENCOUNTER].setChecked(True)
+        dialog.consent.setPlainText("Demande orale de la patiente")
+        save_with_alt_s(qtbot, dialog)
+
+    answer_dialogs(at_keyboard(qtbot, transmit), lambda box: box.accept())
+    next(a for a in unlocked.record.exports.menu.actions()
+         if "Transmettre" in a.text()).trigger()
+    assert seen == {"recipient": "Dr Paul Durand",
+                    "certificate": "certificat de Dr Paul Durand : archive chiffrée pour le "
+                                   "destinataire"}
+    [sealed] = list(tmp_path.glob("transmission-*.zip.p7m"))
+    opened = pkcs7.pkcs7_decrypt_der(sealed.read_bytes(),
+                                     x509.load_der_x509_certificate(certificate), key, [])
+    assert opened.startswith(b"PK")
+
+
+def save_with_alt_s(qtbot, dialog):
+    """Alt+S (« Signer et enregistrer »)."""
+    press(qtbot, dialog, Qt.Key.Key_S, ALT)
+    qtbot.wait(ANIMATED_CLICK_MS)

@@ -329,6 +329,8 @@ class TransmitDialog(ExportDialog):
             self.form.addRow("Parties à transmettre" if len(self.parts) == 1 else "",
                              self.parts[kind])
         self.form.addRow("", QLabel("Les notes non communicables ne sont jamais transmises."))
+        self.book = RecipientPicker(ctx, patient_id)
+        self.book.currentIndexChanged.connect(self._recipient_chosen)
         self.recipient = QLineEdit()
         self.recipient.setAccessibleName("Destinataire")
         self.consent = text_box("Consentement ou demande du patient")
@@ -345,6 +347,7 @@ class TransmitDialog(ExportDialog):
         line.setContentsMargins(0, 0, 0, 0)
         for widget in (self.certificate_name, choose, forget):
             line.addWidget(widget)
+        self.form.addRow("Choisir dans le ca&rnet", self.book)
         self.form.addRow("&Destinataire", self.recipient)
         self.form.addRow("Consentement du &patient", self.consent)
         self.form.addRow("Certificat du destinataire", row)
@@ -369,8 +372,19 @@ class TransmitDialog(ExportDialog):
             self.error.setText(error.message)
             return
         self.error.clear()
+        self.take_certificate(blob, path.name)
+
+    def take_certificate(self, blob: bytes, name: str) -> None:
+        """Encrypt the archive for this certificate (`name` says where it came from)."""
         self.certificate = blob
-        self.certificate_name.setText(f"{path.name} : archive chiffrée pour le destinataire")
+        self.certificate_name.setText(f"{name} : archive chiffrée pour le destinataire")
+
+    def _recipient_chosen(self) -> None:
+        person = self.book.chosen()
+        if person is not None:
+            self.recipient.setText(person.name)
+            if person.certificate:
+                self.take_certificate(person.certificate, f"certificat de {person.name}")
 
     def forget_certificate(self) -> None:
         """Send without encryption (for a medium handed over in person)."""

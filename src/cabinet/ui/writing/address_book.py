@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
@@ -22,7 +23,7 @@ from cabinet.bootstrap import AppContext
 from cabinet.domain.correspondents import Correspondent
 from cabinet.errors import KnownError
 from cabinet.services.correspondents import ROLES
-from cabinet.ui.common.dialogs import ServiceDialog, text_box
+from cabinet.ui.common.dialogs import ServiceDialog, certificate_to_open, side_by_side, text_box
 from cabinet.ui.common.file_choice import file_to_open
 from cabinet.ui.common.worker import BackgroundJob
 from cabinet.ui.writing.template_editor import labelled
@@ -53,6 +54,11 @@ class AddressBookDialog(ServiceDialog):
         form.addRow("&Adresse", self.address)
         form.addRow("Té&léphone", self.edits["phone"])
         form.addRow("Messagerie &MSSanté", self.edits["mssante"])
+        self.certificate = b""
+        self.certificate_name = QLabel()
+        choose = QPushButton("Ch&oisir…")
+        choose.clicked.connect(self.choose_certificate)
+        form.addRow("Certificat de chiffrement", side_by_side(self.certificate_name, choose))
         row = QHBoxLayout()
         row.addLayout(labelled("&Carnet", self.list), 1)
         row.addLayout(form, 1)
@@ -99,7 +105,27 @@ class AddressBookDialog(ServiceDialog):
         for field, edit in self.edits.items():
             edit.setText(getattr(person, field))
         self.address.setPlainText(person.address)
+        self._show_certificate(person.certificate)
         self.error.clear()
+
+    def _show_certificate(self, blob: bytes) -> None:
+        self.certificate = blob
+        self.certificate_name.setText("présent : les transmissions lui seront chiffrées"
+                                      if blob else "aucun")
+
+    def choose_certificate(self) -> None:
+        """The correspondent's encryption certificate (PEM or DER), kept once saved."""
+        from cabinet.exchange.envelope import certificate_file
+
+        path = certificate_to_open(self, "Certificat du correspondant")
+        if path is None:
+            return
+        try:
+            blob, _ = certificate_file(path)
+        except KnownError as error:
+            self.error.setText(error.message)
+            return
+        self._show_certificate(blob)
 
     def new(self) -> None:
         """An empty form for a new correspondent."""
@@ -111,7 +137,7 @@ class AddressBookDialog(ServiceDialog):
         current = self.selected()
         person = Correspondent(**{f: e.text() for f, e in self.edits.items()},
                                address=self.address.toPlainText(),
-                               id=current.id if current else 0)
+                               id=current.id if current else 0, certificate=self.certificate)
         self._try(lambda: self.ctx.correspondents.save(person))
 
     def _try(self, change: Callable[[], int | None], chosen: int = 0) -> None:

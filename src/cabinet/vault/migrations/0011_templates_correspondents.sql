@@ -19,6 +19,7 @@ CREATE TABLE correspondent (
     address TEXT NOT NULL,
     phone TEXT NOT NULL,
     mssante TEXT NOT NULL,
+    certificate BLOB NOT NULL, -- for encrypting a transmission to them (PEM or DER), or empty
     changed_at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX correspondent_rpps ON correspondent (rpps) WHERE rpps != '';
