@@ -357,6 +357,22 @@ def take_seizure(window: MainWindow, out: Path) -> None:
     choose(window, "Documents signés", "Saisie judiciaire")
 
 
+def take_certificate(window: MainWindow, out: Path) -> None:
+    """The sport certificate filled from its template, previewed; nothing is signed."""
+    from cabinet.ui.exports.export_dialogs import CertificateDialog
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, CertificateDialog)
+        dialog.template.choose("sport")
+        QTest.keyClicks(dialog.statement, "football")
+        dialog.show_document()
+        save_png(dialog, out / "certificate-template.png")
+        dialog.reject()
+
+    when_dialog_shows(fill, CertificateDialog)
+    choose(window, "Documents signés", "Nouveau certificat")
+
+
 def take_ledger(window: MainWindow, out: Path) -> None:
     """The day's livre-journal des recettes, after the fees of a few of today's encounters."""
     from cabinet.domain.fees import FeeInput
@@ -531,6 +547,7 @@ def main() -> int:
         archive, passphrase = take_archive_export(window, out, usb)
         take_cessation(window, out)
         take_seizure(window, out)
+        take_certificate(window, out)
         take_ledger(window, out)
         take_agenda(window, out)
         assert window.ctx is not None
