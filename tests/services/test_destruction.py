@@ -4,6 +4,7 @@ content is kept with the journal's events; a held record or one not yet due is r
 import pytest
 
 from cabinet.documents.demo_certificate import demo_signer
+from cabinet.documents.destruction import TITLE
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken
 from cabinet.services.issuing import Output
@@ -35,6 +36,8 @@ def test_a_confirmed_batch_is_destroyed_with_its_signed_certificate(ctx, cases, 
     assert certificate.read_bytes() == done.certificate
     assert pdfsig_valid(certificate) and pdfa_identified(certificate)
     text = " ".join(pdf_text(certificate).split())
+    assert text.count(TITLE) == 1 and "<br/>" not in text  # one title, lines laid out
+    assert "légale (2 dossiers) :" in text
     assert f"Dossier n° {cases.old} : dernière consultation le 10/01/2001" in text
     assert "règle appliquée : 20 ans après la dernière consultation" in text
     assert f"Dossier n° {cases.deceased}" in text and "10 ans après le décès" in text

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from cabinet.documents.layout import HEADING, Document, Letterhead, text
+from cabinet.documents.layout import Document, Letterhead, text
 from cabinet.documents.typography import date_and_time, long_date
 from cabinet.domain.agreement import undersigned
 from cabinet.domain.identity import format_french_date
@@ -33,19 +33,17 @@ class DestroyedLine:
 def destruction_certificate(letterhead: Letterhead, lines: Sequence[DestroyedLine],
                             destroyed_at: dt.datetime) -> Document:
     """The certificate of one confirmed destruction, its records in number order."""
-    rows = "".join(
-        f"• Dossier n° {line.patient_id} : dernière consultation le "
-        f"{format_french_date(line.last_encounter)} ; règle appliquée : {line.rule} ; "
-        f"échéance le {format_french_date(line.due_on)}.<br/>"
-        for line in sorted(lines, key=lambda line: line.patient_id))
-    body = [text(TITLE, HEADING),
-            text(f"{undersigned(letterhead.sex, letterhead.physician, f'RPPS {letterhead.rpps}')}"
+    rows = [text(f"• Dossier n° {line.patient_id} : dernière consultation le "
+                 f"{format_french_date(line.last_encounter)} ; règle appliquée : {line.rule} ; "
+                 f"échéance le {format_french_date(line.due_on)}.")
+            for line in sorted(lines, key=lambda line: line.patient_id)]
+    body = [text(f"{undersigned(letterhead.sex, letterhead.physician, f'RPPS {letterhead.rpps}')}"
                  f" certifie avoir fait détruire le {date_and_time(destroyed_at)}, après revue "
                  "et confirmation expresse, le contenu médical des dossiers suivants, arrivés "
                  "au terme de leur durée de conservation (article R. 1112-7 du code de la "
                  f"santé publique) et sous aucune mesure de conservation légale ({len(lines)} "
-                 "dossier(s)) :"),
-            Spacer(1, 2 * mm), text(rows), Spacer(1, 2 * mm),
+                 f"dossier{'s' if len(lines) > 1 else ''}) :"),
+            Spacer(1, 2 * mm), *rows, Spacer(1, 2 * mm),
             text("Seuls subsistent dans le coffre le numéro de chaque dossier, ce certificat "
                  "et la trace de la destruction au journal des accès. Les sauvegardes "
                  "antérieures en gardent une copie chiffrée jusqu'à leur rotation."),
