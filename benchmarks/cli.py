@@ -3,7 +3,7 @@
     uv run python -m benchmarks --scale small|large|huge --json PATH
                                 [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
                                 [--drugs] [--fees] [--agenda] [--results]
-                                [--writing]
+                                [--writing] [--erasure]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -65,6 +65,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                              "5,000-value results table painted")
     parser.add_argument("--writing", action="store_true",
                         help="also measure templates: a certificate and a letter previewed")
+    parser.add_argument("--erasure", action="store_true",
+                        help="also measure erasure: entries on request, records destroyed, "
+                             "and one VACUUM for comparison (the vault loses them)")
     parser.add_argument("--agenda", action="store_true",
                         help="also measure the agenda: five years of appointments, the week "
                              "view painted, the iCalendar export")
@@ -129,6 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("Measuring the templates' preview")
         run = measured_in_vault(run, workload, "writing_detail",
                                 lambda ctx: writing.measure(ctx, workload.record_patient_id))
+    if args.erasure:
+        from benchmarks import erasure
+
+        say("Measuring erasure")
+        run = measured_in_vault(run, workload, "erasure_detail", erasure.measure)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))

@@ -40,6 +40,7 @@ class Run:
     agenda_detail: dict[str, Any] = field(default_factory=dict)
     writing_detail: dict[str, Any] = field(default_factory=dict)
     results_detail: dict[str, Any] = field(default_factory=dict)
+    erasure_detail: dict[str, Any] = field(default_factory=dict)
 
 
 def machine(sqlcipher_version: str, sqlite_version: str) -> dict[str, Any]:
@@ -77,6 +78,8 @@ def to_json(run: Run) -> dict[str, Any]:
         document["writing_detail"] = run.writing_detail
     if run.results_detail:
         document["results_detail"] = run.results_detail
+    if run.erasure_detail:
+        document["erasure_detail"] = run.erasure_detail
     return document
 
 

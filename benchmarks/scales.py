@@ -36,6 +36,8 @@ AGENDA_ICALENDAR_BUDGET_MS = 5_000.0  # issue 17: five years exported as iCalend
 PREVIEW_BUDGET_MS = 300.0  # issue 18: a certificate or a letter previewed from its template
 RESULTS_IMPORT_BUDGET_MS = 30_000.0  # issue 18: 1,000 HPRIM files imported
 RESULTS_TABLE_BUDGET_MS = 100.0  # issue 18: ten years of monthly results (~5,000) painted
+ERASURE_ENTRY_BUDGET_MS = 3000.0  # issue 20: one entry on request, log emptied
+ERASURE_RECORD_BUDGET_MS = 5000.0  # a whole record destroyed, same
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -83,6 +85,8 @@ class Scale:
             "writing_letter_preview": PREVIEW_BUDGET_MS,
             "results_import_1000": RESULTS_IMPORT_BUDGET_MS,
             "results_table_paint": RESULTS_TABLE_BUDGET_MS,
+            "erasure_entry": ERASURE_ENTRY_BUDGET_MS,
+            "erasure_record": ERASURE_RECORD_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:

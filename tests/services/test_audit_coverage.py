@@ -230,13 +230,15 @@ def writing_calls(ctx, patient):
 def erasure_calls(ctx, patient, document):
     """Erasure on request and a record's destruction: one event each, no content."""
     erased = ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Alcool"})
-    other = ctx.patients.create(identity("Roux"))
+    other, another = (ctx.patients.create(identity(name)) for name in ("Roux", "Blanc"))
     return {
         "ErasureService.request_documents": lambda: ctx.erasure.request_documents(patient),
         "ErasureService.erase_on_request": lambda: ctx.erasure.erase_on_request(
             erased, document, "EFFACER", "Demande écrite du patient"),
         "ErasureService.destroy_record": lambda: ctx.erasure.destroy_record(
             other, "20 ans après la dernière consultation", "Durée de conservation échue"),
+        "ErasureService.destroy_records": lambda: ctx.erasure.destroy_records(
+            [(another, "10 ans après le décès")], "Durée de conservation échue"),
     }
 
 

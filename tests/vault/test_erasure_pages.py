@@ -57,17 +57,22 @@ def test_an_erased_entry_is_in_no_page_of_the_vault_nor_of_its_log(ctx, record):
     assert vault_holds(database, key, KEPT.encode())
 
 
-def test_a_whole_record_destroyed_keeps_its_number_and_no_content(ctx, record):
+def test_records_destroyed_together_keep_their_numbers_and_no_content(ctx, record):
     patient, _, _ = record
     ctx.records.add_document(patient, REQUEST, f"%PDF-1.4 {CANARY}".encode())
+    second = ctx.patients.create(identity("Roux", "Jeanne"))
+    ctx.records.add_entry(second, EntryKind.HISTORY, {"category": "medical",
+                                                      "text": f"Diabète {CANARY}"})
     other = ctx.patients.create(identity("Durand", "Paul"))
     ctx.records.add_entry(other, EntryKind.HISTORY, {"category": "medical",
                                                      "text": f"Goutte {KEPT}"})
 
-    ctx.erasure.destroy_record(patient, "20 ans après la dernière consultation", "RET-2")
+    ctx.erasure.destroy_records([(patient, "20 ans après la dernière consultation"),
+                                 (second, "10 ans après le décès")], "Durée échue")
     assert ctx.erasure.scrub()
 
     assert ctx.records.open_record(patient).entries == []
+    assert ctx.records.open_record(second).entries == []
     assert ctx.patients.identity(patient).birth_name == "Lefèvre"
     assert ctx.vault.conn.execute("SELECT count(*) FROM blob").fetchone()[0] == 0
     assert evidence.entry_evidence(ctx.vault.conn).problems == []

@@ -7,6 +7,7 @@ long the backups still hold it.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cabinet.domain.audit import Action
@@ -106,18 +107,32 @@ class ErasureService:
         return erasure_id, dt.date.fromisoformat(versions[0].created_at[:10])
 
     @audited
-    def destroy_record(self, patient_id: int, rule: str, reason: str) -> int:
-        """Destroy a record's whole medical content under a retention rule (RET-2).
+    def destroy_records(self, records: Sequence[tuple[int, str]], reason: str) -> list[int]:
+        """Destroy the medical content of records, each under its retention rule (RET-2).
 
         Run it inside the caller's transaction (the destruction and its certificate commit
-        together), then call `scrub` once committed. Identity and patient number stay.
+        together), then call `scrub` once committed. Identity and patient number stay. The
+        full-text index is merged once for the batch (about a second at « large »).
         """
+        if not reason.strip():
+            raise InvalidInput("Indiquez le motif de la destruction.")
+        numbers = [self._destroy(patient_id, rule, reason.strip()[:500])
+                   for patient_id, rule in records]
+        self._erasures.merge_full_text()
+        return numbers
+
+    @audited
+    def destroy_record(self, patient_id: int, rule: str, reason: str) -> int:
+        """`destroy_records` of one record; the erasure's number."""
+        return self.destroy_records([(patient_id, rule)], reason)[0]
+
+    def _destroy(self, patient_id: int, rule: str, reason: str) -> int:
         if not self._store.patient_exists(patient_id):
             raise UnknownPatient
-        if not rule.strip() or not reason.strip():
-            raise InvalidInput("Indiquez la règle appliquée et le motif de la destruction.")
+        if not rule.strip():
+            raise InvalidInput("Indiquez la règle de conservation appliquée.")
         erasure_id = self._erasures.erase_record(ErasureOrder(
-            patient_id, None, None, rule.strip(), reason.strip()[:500], self._trail.now(),
+            patient_id, None, None, rule.strip(), reason, self._trail.now(),
             self._trail.actor.name))
         self._trail.record(Action.ERASE, patient_id=patient_id, target=f"erasure:{erasure_id}",
                            detail=f"contenu médical du dossier détruit ({rule.strip()})")

@@ -15,7 +15,11 @@ class ErasureStore(Protocol):
         ...
 
     def erase_record(self, order: ErasureOrder) -> int:
-        """Destroy a record's whole medical content; return the erasure's number."""
+        """Destroy a record's whole medical content (index not merged); the erasure's number."""
+        ...
+
+    def merge_full_text(self) -> None:
+        """Rewrite the full-text index so no old segment keeps a destroyed row's words."""
         ...
 
     def scrub(self) -> bool:

@@ -27,23 +27,35 @@ class NothingToErase(KnownError):
                          "effacé.")
 
 
-def erase_entry(conn: Connection, order: ErasureOrder) -> int:
-    """Destroy every version of the entry `order.lineage`; return the erasure's number."""
+def erase_entry(conn: Connection, order: ErasureOrder, *, merge_index: bool = True) -> int:
+    """Destroy every version of the entry `order.lineage`; return the erasure's number.
+
+    `merge_index=False` leaves the full-text merge to the caller (`merge_full_text`), once
+    for a batch: it rewrites the whole index, about a second at « large ».
+    """
     rows = conn.execute("SELECT id, kind FROM entry WHERE lineage = ? AND patient_id = ?",
                         (order.lineage, order.patient_id)).fetchall()
     if not rows or order.lineage is None:
         raise NothingToErase
-    return _erase(conn, order, rows[0][1], "lineage = ?", order.lineage)
+    return _erase(conn, order, rows[0][1], "lineage = ?", order.lineage,
+                  merge_index=merge_index)
 
 
-def erase_record(conn: Connection, order: ErasureOrder) -> int:
+def erase_record(conn: Connection, order: ErasureOrder, *, merge_index: bool = True) -> int:
     """Destroy the whole medical content of a record; the patient and identity stay."""
     if order.lineage is not None:
         raise ValueError("a whole record's erasure names no entry")
-    return _erase(conn, order, WHOLE_RECORD, "patient_id = ?", order.patient_id)
+    return _erase(conn, order, WHOLE_RECORD, "patient_id = ?", order.patient_id,
+                  merge_index=merge_index)
 
 
-def _erase(conn: Connection, order: ErasureOrder, kind: str, where: str, value: int) -> int:
+def merge_full_text(conn: Connection) -> None:
+    """Rewrite the full-text index whole, so no old segment keeps a deleted row's words."""
+    conn.execute("INSERT INTO entry_text (entry_text) VALUES ('optimize')")
+
+
+def _erase(conn: Connection, order: ErasureOrder, kind: str, where: str, value: int, *,
+           merge_index: bool) -> int:
     scope = f"SELECT id FROM entry WHERE {where}"
     versions, top_id = conn.execute(f"SELECT count(*), coalesce(max(id), 0) FROM entry "
                                     f"WHERE {where}", (value,)).fetchone()
@@ -66,7 +78,8 @@ def _erase(conn: Connection, order: ErasureOrder, kind: str, where: str, value: 
         if not _named(conn, sha256):
             conn.execute("DELETE FROM blob WHERE sha256 = ?", (sha256,))
     conn.execute("DELETE FROM erasure_grant WHERE erasure = ?", (erasure,))
-    conn.execute("INSERT INTO entry_text (entry_text) VALUES ('optimize')")
+    if merge_index:
+        merge_full_text(conn)
     return erasure
 
 
@@ -96,8 +109,12 @@ class SqlErasureStore:
         return erase_entry(self._conn, order)
 
     def erase_record(self, order: ErasureOrder) -> int:
-        """See `erase_record`."""
-        return erase_record(self._conn, order)
+        """See `erase_record`; the caller merges the full-text index once for its batch."""
+        return erase_record(self._conn, order, merge_index=False)
+
+    def merge_full_text(self) -> None:
+        """See `merge_full_text`."""
+        merge_full_text(self._conn)
 
     def scrub(self) -> bool:
         """See `scrub_wal`."""

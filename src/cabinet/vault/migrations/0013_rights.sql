@@ -40,6 +40,10 @@ WHEN NOT EXISTS (SELECT 1 FROM erasure_grant g WHERE g.patient_id = OLD.patient_
                  AND (g.lineage IS NULL OR g.lineage = OLD.lineage))
 BEGIN SELECT RAISE(ABORT, 'entries are corrected by new versions'); END;
 
+-- Which document entries name a stored file: without it each check scans every entry.
+CREATE INDEX entry_document_file ON entry (json_extract(payload, '$.sha256'))
+WHERE kind = 'document';
+
 CREATE TRIGGER blob_kept_delete BEFORE DELETE ON blob
 WHEN NOT EXISTS (SELECT 1 FROM erasure_grant)
      OR EXISTS (SELECT 1 FROM entry WHERE kind = 'document'
