@@ -62,6 +62,7 @@ def test_an_archived_record_is_searched_only_when_asked(ctx, cases):
 
 
 def test_a_hold_is_lifted_with_its_reason_and_the_record_is_proposed_again(ctx, cases):
+    ctx.retention.run_pass()
     with pytest.raises(InvalidInput, match="motif"):
         ctx.retention.lift_hold(cases.held, "")
     ctx.retention.lift_hold(cases.held, "Jugement définitif")

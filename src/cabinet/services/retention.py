@@ -148,9 +148,13 @@ class RetentionService:
 
     @audited
     def proposals(self) -> list[Judged]:
-        """The records whose destruction is proposed, and those held, by number."""
+        """The records whose destruction is proposed, and those held, by number.
+
+        Only archived records are judged: the pass archives every record that is no longer
+        active, so one proposed today is there once today's pass has run (at unlock).
+        """
         today, policy = self._today(), policy_of(self._settings)
-        found = [j for d in self._retention.record_dates()
+        found = [j for d in self._retention.record_dates(archived_only=True)
                  if (j := judged(d, policy, today)).verdict.stage in (Stage.DESTRUCTION,
                                                                       Stage.HELD)]
         self._trail.record(Action.READ, target="retention review",

@@ -44,8 +44,9 @@ class DestructionRow:
 class RetentionStore(Protocol):
     """Archive state, holds, passes and destructions, on the record store's connection."""
 
-    def record_dates(self, patient_ids: Iterable[int] | None = None) -> list[RecordDates]:
-        """The dates of every record not destroyed (or of the records named)."""
+    def record_dates(self, patient_ids: Iterable[int] | None = None, *,
+                     archived_only: bool = False) -> list[RecordDates]:
+        """The dates of every record not destroyed (or of the records named, or archived)."""
         ...
 
     def archive(self, patient_ids: Iterable[int], day: str) -> None:

@@ -31,9 +31,13 @@ class SqlRetentionStore:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def record_dates(self, patient_ids: Iterable[int] | None = None) -> list[RecordDates]:
-        """The dates of every record not destroyed (or of the records named)."""
-        if patient_ids is None:
+    def record_dates(self, patient_ids: Iterable[int] | None = None, *,
+                     archived_only: bool = False) -> list[RecordDates]:
+        """The dates of every record not destroyed (or of the records named, or archived)."""
+        if archived_only:
+            rows = self._conn.execute(_DATES + " AND p.id IN (SELECT patient_id FROM "
+                                      "record_archive) ORDER BY p.id").fetchall()
+        elif patient_ids is None:
             rows = self._conn.execute(_DATES + " ORDER BY p.id").fetchall()
         else:
             ids = sorted(set(patient_ids))
