@@ -163,6 +163,12 @@ class RecordView(QWidget):
         self.tabs.setTabToolTip(self.tabs.indexOf(self.private_notes),
                                 "Notes non communicables : jamais dans une copie du dossier")
         self.tabs.setTabToolTip(self.tabs.indexOf(self.access), "Historique des accès au dossier")
+        # seven tabs whole on a 1280-pixel screen at 125 % (tests/ui/test_layout.py)
+        self.tabs.setStyleSheet(
+            "QTabBar::tab { padding: 5px 7px; margin-right: 1px; border: 1px solid palette(mid);"
+            " border-bottom: none; border-top-left-radius: 3px; border-top-right-radius: 3px;"
+            " background: palette(button); }"
+            " QTabBar::tab:selected { background: palette(base); margin-bottom: -1px; }")
         self.tabs.currentChanged.connect(self._tab_changed)
         for erasable in (self.summary, self.encounters, self.prescriptions,
                          self.private_list, self.documents.list):
