@@ -3,7 +3,7 @@
     uv run python -m benchmarks --scale small|large|huge --json PATH
                                 [--baseline FILE] [--workdir DIR] [--gui] [--archive] [--backup]
                                 [--drugs] [--fees] [--agenda] [--results]
-                                [--writing] [--erasure]
+                                [--writing] [--erasure] [--retention]
 
 Always exits 0 once measuring is done: benchmarks inform, they do not gate.
 """
@@ -68,6 +68,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--erasure", action="store_true",
                         help="also measure erasure: entries on request, records destroyed, "
                              "and one VACUUM for comparison (the vault loses them)")
+    parser.add_argument("--retention", action="store_true",
+                        help="also measure the daily retention pass over the whole practice "
+                             "and the review's proposals (the vault's old records archived)")
     parser.add_argument("--agenda", action="store_true",
                         help="also measure the agenda: five years of appointments, the week "
                              "view painted, the iCalendar export")
@@ -137,6 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         say("Measuring erasure")
         run = measured_in_vault(run, workload, "erasure_detail", erasure.measure)
+    if args.retention:
+        from benchmarks import retention
+
+        say("Measuring the retention pass")
+        run = measured_in_vault(run, workload, "retention_detail", retention.measure)
     document = report.to_json(run)
     report.write(args.json, document)
     print(report.table(document))

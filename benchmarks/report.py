@@ -41,6 +41,7 @@ class Run:
     writing_detail: dict[str, Any] = field(default_factory=dict)
     results_detail: dict[str, Any] = field(default_factory=dict)
     erasure_detail: dict[str, Any] = field(default_factory=dict)
+    retention_detail: dict[str, Any] = field(default_factory=dict)
 
 
 def machine(sqlcipher_version: str, sqlite_version: str) -> dict[str, Any]:
@@ -80,6 +81,8 @@ def to_json(run: Run) -> dict[str, Any]:
         document["results_detail"] = run.results_detail
     if run.erasure_detail:
         document["erasure_detail"] = run.erasure_detail
+    if run.retention_detail:
+        document["retention_detail"] = run.retention_detail
     return document
 
 

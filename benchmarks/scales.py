@@ -38,6 +38,8 @@ RESULTS_IMPORT_BUDGET_MS = 30_000.0  # issue 18: 1,000 HPRIM files imported
 RESULTS_TABLE_BUDGET_MS = 100.0  # issue 18: ten years of monthly results (~5,000) painted
 ERASURE_ENTRY_BUDGET_MS = 3000.0  # issue 20: one entry on request, log emptied
 ERASURE_RECORD_BUDGET_MS = 5000.0  # a whole record destroyed, same
+RETENTION_PASS_BUDGET_MS = 5_000.0  # issue 20: the daily retention pass at « large »
+HUGE_RETENTION_PASS_BUDGET_MS = 20_000.0  # and at « huge »
 BUDGET_ON_MAX = frozenset({"event_loop_stall"})  # the longest stall is what a person feels
 RECORD_ENCOUNTERS = 500
 
@@ -87,6 +89,10 @@ class Scale:
             "results_table_paint": RESULTS_TABLE_BUDGET_MS,
             "erasure_entry": ERASURE_ENTRY_BUDGET_MS,
             "erasure_record": ERASURE_RECORD_BUDGET_MS,
+            "retention_pass": HUGE_RETENTION_PASS_BUDGET_MS if self.name == "huge"
+            else RETENTION_PASS_BUDGET_MS,
+            "retention_pass_first": HUGE_RETENTION_PASS_BUDGET_MS if self.name == "huge"
+            else RETENTION_PASS_BUDGET_MS,
         }
 
     def budget_for(self, operation: str) -> float | None:

@@ -238,8 +238,8 @@ class RetentionService:
                                r.rule_text, r.verdict.destroy_on) for r in records]
         pdf = self._issuer.sign(destruction_certificate(self._issuer.letterhead(), lines, now),
                                 signer)
-        for record in records:
-            self._erasure.destroy_record(record.patient_id, record.rule_text, DESTRUCTION_REASON)
+        self._erasure.destroy_records([(r.patient_id, r.rule_text) for r in records],
+                                      DESTRUCTION_REASON)
         listing = [{"patient": line.patient_id, "last_encounter": line.last_encounter.isoformat(),
                     "rule": line.rule, "due_on": line.due_on.isoformat()} for line in lines]
         row = DestructionRow(0, json.dumps(listing, ensure_ascii=False), pdf,
