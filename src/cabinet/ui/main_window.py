@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         add("&Fichier", "&Modèles de documents…", [], self.show_templates)
         add("&Fichier", "Carnet d'&adresses…", [], self.show_address_book)
         add("&Fichier", "Relever les résul&tats", [], self.reception.collect_now)
-        add("&Fichier", "Résultats à &classer…", [], self.show_pending_results)
+        add("&Fichier", "Résultats à c&lasser…", [], self.show_pending_results)
         add("&Fichier", "Durées de c&onservation…", [], self.show_retention)
         add("&Fichier", "&Cartes enregistrées…", [], self.show_cards)
         add("&Fichier", "Vérifier un document &signé…", [], lambda: verify_chosen_file(
