@@ -62,3 +62,11 @@ def test_files_dropped_in_the_reception_folder_are_filed_at_unlock(window, vault
     assert "1 refusé(s)" in window.statusBar().currentMessage()
     assert (folder / "refusés" / "abime.hpr").exists()
     assert len(documents(window.ctx, vault["emilie"])) == 1
+
+
+def test_the_results_menu_items_have_letters_of_their_own(window):
+    texts = [a.text() for a in window.menus.by_title["&Fichier"].actions() if a.text()]
+    letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+    for text in ("Relever les résul&tats", "Résultats à c&lasser…"):
+        assert text in texts
+        assert letters.count(text[text.index("&") + 1]) == 1, text
