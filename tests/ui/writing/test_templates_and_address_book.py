@@ -3,6 +3,7 @@
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cabinet.domain.correspondents import Correspondent
 from cabinet.domain.record import EntryKind
@@ -53,6 +54,35 @@ def test_a_field_is_inserted_from_the_list_saved_then_the_original_restored(unlo
     assert seen["refused"].startswith("Champ inconnu dans le modèle : {{patient.poids}}")
     assert "Age" not in seen["restored"] and "{{patient.ne_le}}" in seen["restored"]
     assert not any(t.edited for t in ctx.templates.templates())
+
+
+def test_unsaved_changes_to_a_template_are_let_go_only_once_confirmed(unlocked, qtbot):
+    seen = {}
+
+    def answer(button):
+        def press_it(box):
+            box.button(button).click()
+        return press_it
+
+    def back_to(dialog):  # a desktop's window manager does it once the question is closed
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+
+    def edit(dialog):
+        dialog.text.setFocus()
+        type_here(qtbot, dialog, "Brouillon ")
+        alt(qtbot, dialog, Qt.Key.Key_M)  # the list of templates
+        press(qtbot, dialog, Qt.Key.Key_Down)  # another template: asked first, « Non »
+        back_to(dialog)
+        seen["kept"] = (dialog.list.currentRow(), dialog.text.toPlainText()[:10])
+        press(qtbot, dialog, Qt.Key.Key_Escape)  # close: asked, « Oui »
+        seen["closed"] = not dialog.isVisible()
+
+    answer_dialogs(at_keyboard(qtbot, edit), answer(QMessageBox.StandardButton.No),
+                   answer(QMessageBox.StandardButton.Yes))
+    unlocked.show_templates()
+    assert seen == {"kept": (0, "Brouillon "), "closed": True}
+    assert not any(t.edited for t in unlocked.ctx.templates.templates())
 
 
 def test_a_correspondent_is_added_and_named_the_patients_treating_physician(unlocked, qtbot):

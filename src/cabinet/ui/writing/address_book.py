@@ -7,6 +7,7 @@ file is explained line by line and the book stays as it was.
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -38,6 +39,7 @@ class AddressBookDialog(ServiceDialog):
     def __init__(self, ctx: AppContext, patient_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Carnet d'adresses", parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # no closed dialog stays around
         self.ctx, self.patient_id = ctx, patient_id
         self.people: list[Correspondent] = []
         self.list = QListWidget()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,7 @@ class TemplatesDialog(ServiceDialog):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("Modèles de documents", parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # no closed dialog stays around
         self.ctx = ctx
         self.shown: Template | None = None
         self.list = QListWidget()
@@ -65,7 +67,7 @@ class TemplatesDialog(ServiceDialog):
             "&Rétablir le modèle d'origine", QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_button.clicked.connect(self.restore)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Fermer")
-        self.list.currentRowChanged.connect(self._show)
+        self.list.currentRowChanged.connect(self._switch)
         self._fill_list(0)
         self.resize(1100, 600)
 
@@ -76,9 +78,31 @@ class TemplatesDialog(ServiceDialog):
         for template in self.templates:
             edited = " (modifié)" if template.edited else ""
             self.list.addItem(f"{KIND_WORDS[template.kind]} — {template.title}{edited}")
-        self.list.blockSignals(False)
         self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
         self._show(row)
+
+    def _switch(self, row: int) -> None:
+        """Show another template, once what was typed in this one is saved or let go."""
+        if self._leave():
+            self._show(row)
+            return
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(self.templates.index(self.shown) if self.shown else -1)
+        self.list.blockSignals(False)
+
+    def _leave(self) -> bool:
+        """True when nothing typed would be lost, or the physician lets it go."""
+        if self.shown is None or self.text.toPlainText() == self.shown.text:
+            return True
+        answer = QMessageBox.question(self, "Modèle modifié",
+                                      "Abandonner les modifications de ce modèle ?")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reject(self) -> None:
+        """Close (Échap, « Fermer »), once unsaved changes are let go."""
+        if self._leave():
+            super().reject()
 
     def _show(self, row: int) -> None:
         self.shown = self.templates[row] if 0 <= row < len(self.templates) else None
