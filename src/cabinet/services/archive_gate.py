@@ -24,6 +24,10 @@ class ArchiveGate:
         self._retention = retention
         self._trail = trail
 
+    def archived_on(self, patient_id: int) -> str | None:
+        """The day the record went to the intermediate archive, None while it is active."""
+        return self._retention.archived_on(patient_id)
+
     def before_write(self, patient_id: int, kind: EntryKind | None) -> None:
         """Called inside the writing transaction; `kind` None for a correction or a file."""
         if self._retention.destroyed(patient_id):

@@ -58,6 +58,7 @@ class PatientRecord:
 
     patient_id: int
     entries: list[StoredVersion]
+    archived_on: str | None = None  # in the intermediate archive since that day (read-only)
 
     def of_kind(self, kind: EntryKind) -> list[StoredVersion]:
         """Current entries of one kind."""
@@ -208,7 +209,7 @@ class RecordService:
             raise UnknownPatient
         entries = self._store.current_entries(patient_id)
         self._check_objection(patient_id, entries)
-        record = PatientRecord(patient_id, entries)
+        record = PatientRecord(patient_id, entries, self._gate.archived_on(patient_id))
         self._trail.record(Action.READ, patient_id=patient_id, target="record")
         return record
 

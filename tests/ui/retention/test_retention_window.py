@@ -111,3 +111,11 @@ def test_an_archived_record_is_found_only_with_the_box_ticked(window, qtbot):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
     assert win.search.archived.isChecked()
     assert win.search.results.rowCount() == 1
+
+
+def test_an_archived_deceased_patient_s_record_says_so_in_its_header(window, qtbot):
+    win, cases, _ = window
+    win.record.open_patient(cases.deceased)
+    header = win.record.header.text()
+    assert "décédée le 01/04/2016" in header
+    assert "Dossier en archive intermédiaire depuis le 02/11/2026</b> : lecture seule" in header

@@ -29,7 +29,13 @@ from cabinet.domain.identity import Identity, age_on
 from cabinet.domain.record import EntryKind
 from cabinet.domain.text import fold
 from cabinet.domain.treatments import CurrentTreatment, current_treatments, renewal_lines
-from cabinet.domain.wording import age_text, french_datetime, mode_label, target_text
+from cabinet.domain.wording import (
+    age_text,
+    french_date,
+    french_datetime,
+    mode_label,
+    target_text,
+)
 from cabinet.errors import KnownError
 from cabinet.services.ports import DraftKey, StoredVersion
 from cabinet.services.records import PatientRecord, ReplacementObjection
@@ -84,6 +90,9 @@ def treatment_names(treatments: Sequence[Mapping[str, Any]],
     return names
 
 
+DECEASED = {"F": "décédée", "M": "décédé"}
+
+
 class RecordHeader(QLabel):
     """Name, age, sex, allergies in a colour that cannot be missed, current treatments."""
 
@@ -115,6 +124,11 @@ class RecordHeader(QLabel):
             f"— {life_stage(sex, birth, today)}, {age_text(birth.isoformat(), today)} "
             f"({born_on(sex, birth)})"
             + (f" — NIR {escape(identity.nir)}" if identity.nir else "")
+            + (f" — {DECEASED.get(sex, 'décès')} le {identity.death_date:%d/%m/%Y}"
+               if identity.death_date else "")
+            + (f"<br><b>Dossier en archive intermédiaire depuis le "
+               f"{french_date(record.archived_on)}</b> : lecture seule, une nouvelle "
+               "consultation le rouvre." if record.archived_on else "")
             + f"<br>{allergy}"
             + (f"<br>Traitements en cours : {escape(treatments)}" if treatments else ""))
 
