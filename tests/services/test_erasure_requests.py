@@ -3,9 +3,13 @@ request, a reason and the typed confirmation; nothing changed then."""
 
 import pytest
 
+from cabinet.bootstrap import build_context
 from cabinet.domain.audit import Action
 from cabinet.domain.record import EntryKind
-from cabinet.errors import InvalidInput
+from cabinet.errors import InvalidInput, KnownError
+from cabinet.vault.session import unlock_with_card
+from helpers.certificates import signer
+from helpers.practice import practice_with_substitute
 from helpers.vaults import identity
 
 REQUEST = {"doc_type": "scan", "title": "Demande d'effacement", "date": "2026-11-01",
@@ -51,7 +55,7 @@ def test_the_journal_names_who_when_and_which_request_never_the_content(ctx, rec
     patient, lineage = record
     request = ctx.records.add_document(patient, REQUEST, b"%PDF-1.4 demande")
     assert ctx.erasure.request_documents(patient) == [
-        (request, "Demande d'effacement (2026-11-01)")]
+        (request, "Demande d'effacement (01/11/2026)")]
     done = ctx.erasure.erase_on_request(lineage, request, "EFFACER", "Demande du patient")
     event = ctx.vault.store.audit_rows(patient, 1)[0]
     assert event["action"] == Action.ERASE.value
@@ -63,3 +67,15 @@ def test_the_journal_names_who_when_and_which_request_never_the_content(ctx, rec
     assert (mention.lineage, mention.request, mention.erased_by) == (
         lineage, request, "Dr Jeanne Martin")
     assert "sort de la rotation le" in done.backup_notice
+
+
+def test_a_remplacant_never_erases(vault_dir, clock):
+    built = practice_with_substitute(vault_dir, clock)
+    ctx = build_context(unlock_with_card(vault_dir, built.substitute_certificate,
+                                         signer(built.substitute_key), clock, "poste"), clock)
+    lineage = ctx.records.open_record(built.other).entries[0].lineage
+    request = ctx.records.add_document(built.other, REQUEST, b"%PDF-1.4 demande")
+    with pytest.raises(KnownError, match="Seul le médecin titulaire"):
+        ctx.erasure.erase_on_request(lineage, request, "EFFACER", "Demande du patient")
+    assert len(ctx.records.entry_history(lineage)) == 1
+    ctx.lock()

@@ -18,7 +18,7 @@ from cabinet.domain.erasure import (
     backup_notice,
 )
 from cabinet.domain.record import EntryKind
-from cabinet.domain.wording import KIND_LABELS
+from cabinet.domain.wording import KIND_LABELS, french_date
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.auditing import AuditTrail, audited, audited_in_step, not_audited
 from cabinet.services.backup import Rotation
@@ -59,7 +59,7 @@ class ErasureService:
         """The record's documents a written request can be: (lineage, French line)."""
         if not self._store.patient_exists(patient_id):
             raise UnknownPatient
-        documents = [(e.lineage, f"{e.payload['title']} ({e.payload['date']})")
+        documents = [(e.lineage, f"{e.payload['title']} ({french_date(e.payload['date'])})")
                      for e in self._store.current_entries(patient_id)
                      if e.kind == EntryKind.DOCUMENT.value]
         self._trail.record(Action.READ, patient_id=patient_id, target="record",
