@@ -3,7 +3,7 @@
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from cabinet.domain.correspondents import Correspondent
 from cabinet.domain.record import EntryKind
@@ -143,3 +143,31 @@ def save_with_alt_s(qtbot, dialog):
     """Alt+S (« Signer et enregistrer »)."""
     press(qtbot, dialog, Qt.Key.Key_S, ALT)
     qtbot.wait(ANIMATED_CLICK_MS)
+
+
+def test_the_directory_is_imported_from_the_book_or_refused_line_by_line(unlocked, qtbot,
+                                                                        tmp_path, monkeypatch):
+    header = "Identifiant PP|Nom d'exercice|Prénom d'exercice|Libellé savoir-faire"
+    good, bad = tmp_path / "annuaire.csv", tmp_path / "annuaire-faux.csv"
+    good.write_text(f"{header}\n10101010105|DURAND|Paul|Pneumologie\n", encoding="utf-8")
+    bad.write_text(f"{header}\n10101010105|DURAND|Paul|Pneumologie\n123|ROUX|Anne|\n",
+                   encoding="utf-8")
+    chosen, seen = [bad, good], []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *_args, **_kw: (str(chosen.pop(0)), ""))
+
+    def import_twice(dialog):
+        for _ in range(2):
+            alt(qtbot, dialog, Qt.Key.Key_U)  # « Importer l'Annuaire Santé… »
+            qtbot.waitUntil(lambda: dialog.error.text() != (seen[-1] if seen else ""),
+                            timeout=5000)
+            seen.append(dialog.error.text())
+            seen.append([dialog.list.item(i).text() for i in range(dialog.list.count())])
+
+    answer_dialogs(at_keyboard(qtbot, import_twice))
+    unlocked.show_address_book()
+    assert seen[0].startswith("Import refusé, rien n'a été enregistré :\nligne 3 : Le numéro "
+                              "RPPS doit compter 11 chiffres")
+    assert seen[1] == []
+    assert seen[2] == "Annuaire Santé importé : 1 correspondant(s) ajouté(s), 0 mis à jour."
+    assert seen[3] == ["Paul DURAND — Pneumologie"]
