@@ -1,4 +1,6 @@
-"""The development card for the scripted session: pcscd + vpcd + SoftHSM2, as the tests run it.
+"""The development card and printer for the scripted session, as the tests run them.
+
+The card: pcscd + vpcd + SoftHSM2; the printer: CUPS with a cups-pdf queue.
 
 The stack is the tests' own (`tests/helpers`: pcsc_stack, softhsm_token, card_fixtures),
 imported rather than copied: a private pcscd with virtual readers, a private SoftHSM2 holding
@@ -45,6 +47,17 @@ def development_card() -> Iterator[Any]:
     finally:
         hsm.close()
         stack.stop()
+
+
+@contextlib.contextmanager
+def print_queue() -> Iterator[Any]:
+    """The tests' CUPS queue on cups-pdf (`.queue`, `.outputs()`, `.printed_after()`).
+
+    Needs cups and printer-driver-cups-pdf, and root to add the queue (`bash
+    tests/run_all.sh` installs them).
+    """
+    with tests_helper("cups_printer").cups_pdf_queue() as queue:
+        yield queue
 
 
 def enrol(card: Any, vault_folder: Path, export_folder: Path) -> None:

@@ -13,8 +13,11 @@
   events from timers so modal dialogs run in their own event loops, while a 5 ms timer
   records how late each of its ticks comes; every tick is attributed to the scripted step
   running then. Its budget applies to the longest stall, not to the p95, and to each step's.
-  The session unlocks with the development card (`card_stack`) and prints a signed
-  prescription through a stand-in for the desktop's PDF viewer.
+  The session unlocks with the development card (`card_stack`), answers a judicial seizure
+  of the 500-encounter record as the window does (menu, rule, names, signed export), and
+  prints a signed prescription to the tests' CUPS queue (cups-pdf) through the print
+  preview. `gui_detail.event_loop_stall` gives the longest stall of the card unlock and of
+  the seizure apart.
 - `prescription_dialog_open`: within that session, Ctrl+P until the prescription dialog's
   first paint pass is over (the drug base open, its search ready), repeated after one
   untimed opening.
@@ -31,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from benchmarks import card_stack
 from benchmarks.scales import COLD_START_OVER_BARE, STALL_BUDGET_MS
@@ -42,6 +45,8 @@ from benchmarks.timing import Stats
 from benchmarks.workload import open_context
 from cabinet.bootstrap import VaultDoor
 from cabinet.ui.common.dialogs import DRAFT_DELAY_MS
+from cabinet.ui.common.printing import PrintPreview
+from cabinet.ui.exports.seizure_dialog import SeizureDialog
 from cabinet.ui.main_window import MainWindow
 from cabinet.ui.record.encounter_dialog import EncounterDialog
 from cabinet.ui.record.prescription_dialog import PrescriptionDialog
@@ -58,6 +63,11 @@ SESSION_TIMEOUT_MS = 180_000
 PRESCRIPTION_OPENINGS = 20  # timed, after one untimed
 NONE_BALLAST: list[None] = []  # see `none_refs_dropped_per_call`
 IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+(\d+) \| ( *)(\S+)$")
+SEIZURE_TEXT = {
+    "magistrate": "Mme Claire Juge, juge d'instruction",
+    "decision": "Ordonnance de saisie n° 26/123 du 3 décembre 2026",
+    "representative": "Dr Paul Ordre, conseil départemental de l'Ordre",
+}
 ENCOUNTER_TEXT = {
     "reason": "Suivi HTA",
     "examination": "TA 135/85 aux deux bras, auscultation cardio-pulmonaire normale.",
@@ -229,6 +239,18 @@ class DialogOpening(QObject):
 Step = tuple[str, Callable[[], None], int]  # label, action, pause before the next step (ms)
 
 
+class Until:
+    """A step that waits, the event loop turning, until `done()` holds (work off the GUI
+    thread, whose end no fixed pause can foresee); then the next step is scheduled."""
+
+    def __init__(self, done: Callable[[], bool], timeout_ms: int = SESSION_TIMEOUT_MS) -> None:
+        self.done = done
+        self.timeout_ms = timeout_ms
+
+    def __call__(self) -> None:
+        """Nothing to do at the step's start: `Session` polls `done`."""
+
+
 class Session:
     """Runs steps one after the other from timers; any failure locks and ends the session."""
 
@@ -255,6 +277,11 @@ class Session:
             self._loop.quit()
             return
         label, action, pause = self.steps[index]
+        if isinstance(action, Until):
+            self.probe.enter(label)
+            self._wait(action, time.monotonic() + action.timeout_ms / 1000,
+                       lambda: QTimer.singleShot(pause, lambda: self._play(index + 1)))
+            return
         # Scheduled first: the action may open a modal dialog and block in its event loop.
         QTimer.singleShot(pause, lambda: self._play(index + 1))
         self.probe.enter(label)
@@ -262,6 +289,16 @@ class Session:
             action()
         except Exception as error:  # noqa: BLE001 - reported by run() with the step's name
             self._fail(error)
+
+    def _wait(self, until: Until, deadline: float, then: Callable[[], None]) -> None:
+        if self.error is not None:
+            return
+        if until.done():
+            then()
+        elif time.monotonic() > deadline:
+            self._fail(TimeoutError(self.probe.step))
+        else:
+            QTimer.singleShot(20, lambda: self._wait(until, deadline, then))
 
     def _fail(self, error: BaseException) -> None:
         if self.error is None and self._loop.isRunning():
@@ -318,21 +355,51 @@ def _click_save() -> None:
                      Qt.MouseButton.LeftButton)
 
 
-class Printer(QObject):
-    """Stands in for the desktop's PDF viewer: notes each file handed over for printing."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.printed: list[str] = []
-
-    @Slot(QUrl)
-    def hand_over(self, url: QUrl) -> None:
-        """Note the file (`QDesktopServices.openUrl` calls this for file URLs)."""
-        self.printed.append(url.toLocalFile())
+def _modal_of(kind: type[QWidget]) -> Callable[[], bool]:
+    return lambda: isinstance(QApplication.activeModalWidget(), kind)
 
 
-def _script(window: MainWindow, heavy: tuple[int, str, str],
-            written: tuple[int, str, str], pin: str, opening: DialogOpening) -> list[Step]:
+def _seizure_steps(record: Any) -> list[Step]:
+    """The seizure as the window answers it: menu, rule confirmed, names typed, signed export."""
+    def open_dialog() -> None:
+        next(a for a in record.exports.menu.actions()
+             if "Saisie judiciaire" in a.text().replace("&", "")).trigger()
+
+    def seizure() -> SeizureDialog:
+        dialog = _modal()
+        assert isinstance(dialog, SeizureDialog)
+        return dialog
+
+    def field(name: str) -> Callable[[], QWidget]:
+        return lambda: getattr(seizure(), name)
+
+    steps: list[Step] = [
+        ("seizure: « Saisie judiciaire… » from the record's menu", open_dialog, STEP_PAUSE_MS),
+        ("seizure: Space confirms the rule",
+         lambda: QTest.keyClick(seizure().confirmed, Qt.Key.Key_Space), STEP_PAUSE_MS),
+        ("seizure: Continuer", lambda: QTest.mouseClick(seizure().next, Qt.MouseButton.LeftButton),
+         STEP_PAUSE_MS)]
+    for name, text in SEIZURE_TEXT.items():
+        steps += _typing(f"seizure: typing ({name})", field(name), text, chunk=6)
+    steps += [
+        ("seizure: Signer et exporter (500 encounters signed, off the GUI thread)",
+         lambda: QTest.mouseClick(seizure().sign, Qt.MouseButton.LeftButton), 0),
+        ("seizure: the export runs until « Export terminé »", Until(_modal_of(QMessageBox)),
+         STEP_PAUSE_MS),
+        ("seizure: OK closes « Export terminé »", lambda: _modal().accept(), STEP_PAUSE_MS)]
+    return steps
+
+
+def print_on(queue: str) -> None:
+    """In the preview, the queue chosen as the print dialog would, then printed."""
+    preview = _modal()
+    assert isinstance(preview, PrintPreview)
+    preview.printer.setPrinterName(queue)
+    preview.print_now()
+
+
+def _script(window: MainWindow, heavy: tuple[int, str, str], written: tuple[int, str, str],
+            pin: str, opening: DialogOpening, queue: str) -> list[Step]:
     record, search = window.record, window.search
 
     def key(widget: QWidget, code: Qt.Key) -> Callable[[], None]:
@@ -404,6 +471,7 @@ def _script(window: MainWindow, heavy: tuple[int, str, str],
         ("search: Enter opens the 500-encounter record", lambda: open_patient(heavy[0]),
          STEP_PAUSE_MS),
         *tabs("500-encounter record"),
+        *_seizure_steps(record),
         ("search: clear the field", clear_search, STEP_PAUSE_MS),
         *_typing("search: typing a name", lambda: search.field, written[1]),
         ("search: Enter opens a record with documents", lambda: open_patient(written[0]),
@@ -423,8 +491,12 @@ def _script(window: MainWindow, heavy: tuple[int, str, str],
         ("renew prescription: Save (the record reloads)", _click_save, STEP_PAUSE_MS),
         ("print signed prescription: choose the first", choose_first_prescription,
          STEP_PAUSE_MS),
-        ("print signed prescription: Ctrl+Shift+P (signed, written, handed to the viewer)",
-         shortcut(Qt.Key.Key_P, shift=True), STEP_PAUSE_MS),
+        ("print signed prescription: Ctrl+Shift+P (signed, kept in the record, rendered)",
+         shortcut(Qt.Key.Key_P, shift=True), 0),
+        ("print signed prescription: until the preview is shown", Until(_modal_of(PrintPreview)),
+         STEP_PAUSE_MS),
+        ("print signed prescription: to the CUPS queue (the signed PDF handed to lp)",
+         lambda: print_on(queue), STEP_PAUSE_MS),
     ]
     for _ in range(PRESCRIPTION_OPENINGS + 1):
         steps += [("new prescription: Ctrl+P opens the dialog (timed)",
@@ -456,19 +528,19 @@ def _session(vault_folder: Path, record_patient_id: int, run: GuiRun) -> None:
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     exports = vault_folder.parent / "exports"
     exports.mkdir(exist_ok=True)
-    probe, printer = StallProbe(), Printer()
+    probe = StallProbe()
     opening = DialogOpening(app, PrescriptionDialog)
-    QDesktopServices.setUrlHandler(  # the stubs say bytes; PySide6 takes only str
-        "file", printer, "hand_over")  # type: ignore[arg-type]
-    try:
-        with card_stack.development_card() as card:
-            card_stack.enrol(card, vault_folder, exports)
-            door = VaultDoor(vault_folder, card_module=Path(card.module_path))
-            dropped = _play(app, door, probe, _script_for(heavy, written, card.pin, opening))
-    finally:
-        QDesktopServices.unsetUrlHandler("file")
-    if not printer.printed:
-        raise RuntimeError("no signed prescription was handed over for printing")
+    seizures_before = set(exports.iterdir())
+    with card_stack.development_card() as card, card_stack.print_queue() as queue:
+        card_stack.enrol(card, vault_folder, exports)
+        door = VaultDoor(vault_folder, card_module=Path(card.module_path))
+        printed_before, queue_name = queue.outputs(), queue.queue
+        dropped = _play(app, door, probe,
+                        _script_for(heavy, written, card.pin, opening, queue_name))
+        printed = queue.printed_after(printed_before).stat().st_size
+    seized = set(exports.iterdir()) - seizures_before
+    if len(seized) != 1:
+        raise RuntimeError(f"the seizure wrote {len(seized)} folders, not one")
     if len(opening.samples_ms) != PRESCRIPTION_OPENINGS + 1:
         raise RuntimeError(f"{len(opening.samples_ms)} prescription dialogs opened, not "
                            f"{PRESCRIPTION_OPENINGS + 1}")
@@ -488,14 +560,23 @@ def _session(vault_folder: Path, record_patient_id: int, run: GuiRun) -> None:
             probe.longest_by_step.items(), key=lambda item: -item[1])},
         "records": {"browsed_500_encounters": heavy[0], "written": written[0]},
         "unlocked_with": "development card (SoftHSM2 through pcscd and vpcd)",
-        "printed": len(printer.printed),
+        "unlock_card_longest_ms": _longest(probe, "unlock with the development card"),
+        "seizure_500_encounters_longest_ms": _longest(probe, "seizure:"),
+        "printed_to": f"CUPS queue {queue_name} (cups-pdf): {printed} bytes",
         "none_refs_dropped_per_qt_call": dropped,
     }
 
 
-def _script_for(heavy: tuple[int, str, str], written: tuple[int, str, str],
-                pin: str, opening: DialogOpening) -> Callable[[MainWindow], list[Step]]:
-    return lambda window: _script(window, heavy, written, pin, opening)
+def _longest(probe: StallProbe, prefix: str) -> float:
+    """The longest stall of the steps whose label starts with `prefix` (alone or together)."""
+    return round(max((ms for step, ms in probe.longest_by_step.items()
+                      if any(part.startswith(prefix) for part in step.split(" + "))),
+                     default=0.0), 1)
+
+
+def _script_for(heavy: tuple[int, str, str], written: tuple[int, str, str], pin: str,
+                opening: DialogOpening, queue: str) -> Callable[[MainWindow], list[Step]]:
+    return lambda window: _script(window, heavy, written, pin, opening, queue)
 
 
 def _play(app: QApplication, door: VaultDoor, probe: StallProbe,

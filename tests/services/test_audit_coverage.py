@@ -156,6 +156,8 @@ def export_calls(ctx, patient, tmp_path):
         "ExportService.prescription": lambda: ctx.exports.prescription(prescription, out()),
         "ExportService.keep_prescription": lambda: ctx.exports.keep_prescription(
             prescription, demo_signer(), CancelToken()),
+        "ExportService.keep_summary": lambda: ctx.exports.keep_summary(
+            patient, demo_signer(), CancelToken()),
         "ExportService.certificate": lambda: ctx.exports.certificate(patient, "Apte.", out()),
         "ExportService.letter": lambda: ctx.exports.letter(patient, "Dr Durand", "Avis ?",
                                                            out()),

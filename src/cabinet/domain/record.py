@@ -64,6 +64,7 @@ DOCUMENT_TYPES = {
     "letter_received": "Courrier reçu",
     "letter_sent": "Courrier envoyé",
     "prescription": "Ordonnance",
+    "summary": "Synthèse du dossier",
     "report": "Compte rendu",
     "result": "Résultat",
     "certificate": "Certificat",

@@ -130,10 +130,31 @@ class ExportService(PracticeService):
         """
         entry, pdf = self._signed_prescription(lineage, signer)
         cancel.check()
-        return self._records.add_document(entry.patient_id, {
-            "doc_type": "prescription", "title": f"{DOCUMENT_TYPES['prescription']} signée",
-            "origin": self._trail.actor.name, "date": entry.payload["date"],
-            "filename": f"ordonnance-{self._issuer.stamp()}-{lineage}.pdf",
+        return self._keep(entry.patient_id, "prescription", entry.payload["date"],
+                          f"ordonnance-{self._issuer.stamp()}-{lineage}.pdf", pdf)
+
+    @audited
+    def keep_summary(self, patient_id: int, signer: "DocumentSigner",
+                     cancel: CancelToken) -> int:
+        """Sign the record's summary and keep it in the record, to print; its lineage.
+
+        The summary is the seizure's first part: identity, allergies, history, risk factors,
+        treatments, advance directives and consents, never the private notes.
+        """
+        entries = self._records.open_record(patient_id).entries
+        pdf = self._issuer.sign(content.record(
+            self._issuer.letterhead(), self._issuer.identity(patient_id), entries, {},
+            sections=SEIZURE_PARTS[0][2], title=DOCUMENT_TYPES["summary"]), signer)
+        cancel.check()
+        return self._keep(patient_id, "summary", self._issuer.today().isoformat(),
+                          f"synthese-{self._issuer.stamp()}.pdf", pdf)
+
+    def _keep(self, patient_id: int, doc_type: str, day: str, filename: str,
+              pdf: bytes) -> int:
+        """A signed PDF of this practice kept in the record as a document; its lineage."""
+        return self._records.add_document(patient_id, {
+            "doc_type": doc_type, "title": f"{DOCUMENT_TYPES[doc_type]} (signé)",
+            "origin": self._trail.actor.name, "date": day, "filename": filename,
             "media_type": "application/pdf"}, pdf)
 
     def _signed_prescription(self, lineage: int,

@@ -93,6 +93,26 @@ def test_ctrl_shift_p_prints_the_ordonnance_kept_in_the_record(unlocked, qtbot, 
     assert re.fullmatch(rf"travail {printer.queue}-\d+, 1 exemplaire\(s\)", detail)
 
 
+def test_the_record_summary_prints_signed_from_the_menu(unlocked, qtbot, printer):
+    """« Imprimer la synthèse du dossier signée… »: identity, allergies and treatments, never
+    the private notes; signed, kept in the record, printed."""
+    open_emilie(unlocked, qtbot)
+    before = printer.outputs()
+    answer_dialogs(print_on(printer.queue, []))
+    next(a for a in unlocked.record.exports.menu.actions()
+         if "synthèse du dossier" in a.text().replace("&", "")).trigger()
+    paper = " ".join(pdf_text(printer.printed_after(before)).split())
+    assert "Synthèse du dossier" in paper and "LEFÈVRE Émilie" in paper
+    assert "Pénicilline" in paper and "Ramipril 5 mg" in paper
+    assert "Crépitants" not in paper  # the encounters are not part of the summary
+    record = unlocked.ctx.records.open_record(unlocked.record.patient_id)
+    [summary] = [e for e in record.of_kind(EntryKind.DOCUMENT)
+                 if e.payload["doc_type"] == "summary"]
+    assert verify_pdf(unlocked.ctx.records.read_document(summary.lineage)).intact
+    [event] = print_events(unlocked)
+    assert event["target"] == f"entry:{summary.lineage}"
+
+
 def test_a_document_of_the_record_prints_through_the_print_dialog_in_the_chosen_tray(
         unlocked, qtbot, printer):
     """The preview's « Imprimer… » opens Qt's print dialog (print to file not offered); once

@@ -1,19 +1,20 @@
 """The record's signed documents and exports, one menu beside the tabs and in the menu bar.
 
-Print the selected prescription signed (kept in the record, then previewed and printed),
-write a certificate or a letter, keep the register of copy requests and give the copy,
-transmit to a colleague, answer a judicial seizure.
+Print the selected prescription or the record's summary signed (kept in the record, then
+previewed and printed), write a certificate or a letter, keep the register of copy requests
+and give the copy, transmit to a colleague, answer a judicial seizure.
 Each action concerns the open record only and says where its files went.
 """
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from cabinet.bootstrap import AppContext
 from cabinet.errors import KnownError
+from cabinet.exchange.staging import CancelToken
 from cabinet.ui.common.errors import show_known_error
 from cabinet.ui.exports.copy_requests import CopyRequestsDialog
 from cabinet.ui.exports.export_dialogs import (
@@ -26,7 +27,12 @@ from cabinet.ui.exports.record_printing import print_kept_document
 from cabinet.ui.exports.seizure_dialog import SeizureDialog
 from cabinet.ui.exports.signing import CANCELLED, Exporter, show_result
 
+if TYPE_CHECKING:
+    from cabinet.documents.signing import DocumentSigner
+
 PRINT_KEYS = "Ctrl+Shift+P"
+Keep = Callable[[AppContext, "DocumentSigner", CancelToken], int]
+"""Sign a document and keep it in the record (off the GUI thread); the kept lineage."""
 CERTIFICATE_KEYS, LETTER_KEYS = "Ctrl+Shift+C", "Ctrl+Shift+L"
 
 
@@ -58,6 +64,7 @@ class RecordExports:
         self.exporter = exporter
         self.menu = QMenu("Documents si&gnés", view)
         self._add("&Imprimer l'ordonnance signée…", self.print_prescription, PRINT_KEYS)
+        self._add("Imprimer la s&ynthèse du dossier signée…", self.print_summary)
         self.menu.addSeparator()
         self._add("Nouveau &certificat…", lambda: self._export(CertificateDialog),
                   CERTIFICATE_KEYS)
@@ -89,16 +96,27 @@ class RecordExports:
 
     def print_prescription(self) -> None:
         """Sign the selected prescription, keep it in the record, preview and print it."""
-        opened = self._open_record()
         lineage = self.record.selected_prescription()
-        if opened is None or lineage is None:
+        if lineage is not None:
+            self._sign_keep_print("Signature de l'ordonnance…", lambda ctx, signer, cancel: (
+                ctx.exports.keep_prescription(lineage, signer, cancel)))
+
+    def print_summary(self) -> None:
+        """Sign the record's summary, keep it in the record, preview and print it."""
+        patient = self.record.patient_id
+        if patient is not None:
+            self._sign_keep_print("Signature de la synthèse…", lambda ctx, signer, cancel: (
+                ctx.exports.keep_summary(patient, signer, cancel)))
+
+    def _sign_keep_print(self, label: str, keep: Keep) -> None:
+        opened = self._open_record()
+        if opened is None:
             return
         ctx = opened[0]
         try:
-            kept = self.exporter.signing(
-                self.view, "Signature de l'ordonnance…", CANCELLED,
-                lambda signer, cancel, _progress: ctx.exports.keep_prescription(
-                    lineage, signer, cancel))
+            kept = self.exporter.signing(self.view, label, CANCELLED,
+                                         lambda signer, cancel, _progress: keep(ctx, signer,
+                                                                                cancel))
         except KnownError as error:
             show_known_error(self.view, error)
             return

@@ -86,7 +86,7 @@ class DocumentsTab(QWidget):
         self.setAcceptDrops(True)
         self.list = EntryList("Documents", list_share=0.64)  # the viewer shows the rest
         self.list.add_button("&Importer… (Ctrl+I)", self.choose_file)
-        self.list.add_button("Im&primer…", self.print_selected)
+        self.list.add_button("Imprimer…", self.print_selected)
         self.list.finish_buttons()
         self.viewer = DocumentViewer()
         self.list.selection_changed.connect(self._show_selected)
