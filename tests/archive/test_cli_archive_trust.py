@@ -97,3 +97,29 @@ def test_a_demo_archive_never_enters_a_real_vault(genuine, tmp_path):
 
 def genuine_id(path: Path) -> str:
     return manifest.from_xml(members(path)[manifest.MANIFEST_XML]).export_id
+
+
+def test_a_forgery_reusing_the_export_id_never_blocks_the_genuine_archive(genuine, tmp_path):
+    """« Already imported » is the signed manifest and its signer, not the export number."""
+    predecessor, attacker = forged_signer(), forged_signer()  # same name, two certificates
+    genuine_one = forge(genuine, tmp_path / "genuine.cabarch", predecessor)
+    forgery = forge(genuine, tmp_path / "forged.cabarch", attacker)
+    assert genuine_id(genuine_one) == genuine_id(forgery)
+    vault = tmp_path / "successeur"
+    key = real_vault(vault)
+
+    def imported(path: Path, signer_der: bytes, duplicates: int = 0) -> tuple[int, str, str]:
+        fingerprint = hashlib.sha256(signer_der).hexdigest()
+        result = cabinet("archive", "import", path, "--vault", vault, "--empreinte", fingerprint,
+                         stdin=f"{key}\n{PASSPHRASE}\n" + "D\n" * duplicates + "OUI\n")
+        return result.returncode, result.stdout, result.stderr
+
+    code, out, err = imported(forgery, attacker.certificate_der)
+    assert code == 0, err
+    code, out, err = imported(genuine_one, predecessor.certificate_der, duplicates=2)
+    assert code == 0, err
+    assert "Importé" in out
+    assert "même numéro d'export" in out
+    code, out, err = imported(genuine_one, predecessor.certificate_der, duplicates=2)
+    assert code != 0
+    assert "déjà été importée" in err

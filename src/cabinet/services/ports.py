@@ -293,8 +293,8 @@ class PortabilityStore(Protocol):
         """Keep an imported archive's manifest and signature; return its reference."""
         ...
 
-    def archive_imported(self, export_id: str) -> bool:
-        """Tell whether this export was already imported."""
+    def archives_numbered(self, export_id: str) -> list[ImportedArchive]:
+        """The archives imported under this export number, oldest first."""
         ...
 
     def imported_archives(self) -> list[ImportedArchive]:

@@ -60,17 +60,19 @@ class SqlPortabilityStore:
              archive.imported_at, archive.imported_by))
         return int(cursor.lastrowid or 0)
 
-    def archive_imported(self, export_id: str) -> bool:
-        """Tell whether an archive with this export id was already imported."""
-        return self._conn.execute("SELECT 1 FROM imported_archive WHERE export_id = ?",
-                                  (export_id,)).fetchone() is not None
+    def archives_numbered(self, export_id: str) -> list[ImportedArchive]:
+        """The archives imported under this export number (a forgery may reuse one)."""
+        return self._archives("WHERE export_id = ?", (export_id,))
 
     def imported_archives(self) -> list[ImportedArchive]:
         """Every imported archive, oldest first."""
+        return self._archives("", ())
+
+    def _archives(self, where: str, parameters: tuple[str, ...]) -> list[ImportedArchive]:
         rows = self._conn.execute(
             "SELECT id, export_id, manifest, signature, exporter, exporter_rpps, "
-            "certificate_sha256, extract_time, imported_at, imported_by FROM imported_archive "
-            "ORDER BY id")
+            f"certificate_sha256, extract_time, imported_at, imported_by FROM imported_archive "
+            f"{where} ORDER BY id", parameters)
         return [ImportedArchive(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[0])
                 for r in rows]
 

@@ -298,7 +298,7 @@ def test_a_tampered_archive_is_refused_in_french_and_nothing_is_written(
     seen = import_with(successor, target, passphrase, monkeypatch)
     assert seen["page"] == 0 and seen["error"].startswith(expected)
     assert patient_ids(successor.ctx) == []
-    assert not successor.ctx.portability.archive_imported(export_id)
+    assert not successor.ctx.portability.archives_numbered(export_id)
     assert successor.ctx.vault.store.audit_events_written() == journal_before
 
 

@@ -132,8 +132,12 @@ class ArchiveImporter(PracticeService):
             raise ImportRefused("Cette archive est signée par le certificat de démonstration "
                                 "(sans valeur) : elle ne peut pas entrer dans le coffre du "
                                 "cabinet. Import refusé.")
-        if self._portability.archive_imported(checked.manifest.export_id):
-            raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
+        for earlier in self._same_number(checked):
+            checked.unusual.append(
+                f"une autre archive portant le même numéro d'export, signée par {earlier.exporter} "
+                f"(empreinte {earlier.certificate_sha256[:16]}…), a été importée le "
+                f"{french_datetime(earlier.imported_at)} : vérifiez auprès du médecin sortant "
+                "laquelle est la sienne")
         duplicates = [d for archive, identity in incoming
                       if (d := self._duplicate(archive, identity)) is not None]
         if checked.journal is not None and not checked.journal.intact:
@@ -166,6 +170,18 @@ class ArchiveImporter(PracticeService):
                                 "donnée, ou l'archive n'est pas la sienne. Import refusé.")
         prepared.typed_fingerprint = fingerprint
 
+    def _same_number(self, checked: CheckedView) -> list[ImportedArchive]:
+        """Other archives imported under this export number; refuse this very one twice.
+
+        Already imported means the same signed manifest from the same certificate: a forgery
+        reusing a genuine export number must never block the genuine archive (CONT-3).
+        """
+        earlier = self._portability.archives_numbered(checked.manifest.export_id)
+        if any(bytes(a.manifest) == checked.manifest_xml
+               and a.certificate_sha256 == checked.signer.certificate_sha256 for a in earlier):
+            raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
+        return earlier
+
     def _duplicate(self, archive: str, identity: dict[str, Any]) -> Duplicate | None:
         nir, birth_date = identity.get("nir", ""), identity["birth_date"]
         same_nir, same_name = [], []
@@ -191,8 +207,7 @@ class ArchiveImporter(PracticeService):
         checked = prepared.checked
         if prepared.needs_fingerprint and not prepared.typed_fingerprint:
             raise ImportRefused(UNVOUCHED)
-        if self._portability.archive_imported(checked.manifest.export_id):
-            raise ImportRefused("Cette archive a déjà été importée dans ce coffre.")
+        self._same_number(checked)
         archive_ref = self._portability.add_archive(ImportedArchive(
             checked.manifest.export_id, checked.manifest_xml, checked.signature,
             checked.signer.name, checked.signer.rpps, checked.signer.certificate_sha256,
