@@ -242,9 +242,10 @@ class AppContext:
     @functools.cached_property
     def _practice(self) -> "Practice":
         from cabinet.services.issuing import Practice
+        from cabinet.vault.retention_store import SqlRetentionStore
 
         return Practice(self.vault.store, self.portability, self.trail, self._issuer,
-                        self.records, self.journal)
+                        self.records, self.journal, SqlRetentionStore(self.vault.conn))
 
     def lock(self) -> None:
         """Lock: journal it, close the vault, drop the services."""

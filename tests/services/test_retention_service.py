@@ -88,3 +88,18 @@ def test_a_pass_with_nothing_to_do_journals_nothing_and_runs_once_a_day(ctx):
     assert ctx.retention.run_pass() is not None
     assert ctx.vault.store.counts()["audit_events"] == before
     assert not ctx.retention.due()
+
+
+def test_a_judicial_seizure_places_a_legal_hold_on_the_seized_record(ctx, cases, tmp_path):
+    from cabinet.documents.demo_certificate import demo_signer
+    from cabinet.domain.rights import Seizure
+    from cabinet.exchange.staging import CancelToken
+    from cabinet.services.issuing import Output
+
+    ctx.exports.seize(cases.old, Seizure("Mme Juge", "RG 26/00123", "Dr Ordre"),
+                      Output(demo_signer(), tmp_path, CancelToken()))
+    assert [(h.placed, h.reason) for h in ctx.retention.holds(cases.old)] == [
+        (True, "Saisie judiciaire (décision RG 26/00123)")]
+    ctx.retention.run_pass()
+    held = {j.patient_id: j.verdict.stage for j in ctx.retention.proposals()}
+    assert held[cases.old] is Stage.HELD

@@ -1,14 +1,15 @@
 """The intermediate archive is read-only (RET-1): only a new encounter reopens a record.
 
 Checked inside the writing transaction of the record service, so the reopening and its
-journal event commit with the encounter that caused them.
+journal event commit with the encounter that caused them. Legal holds are written here too:
+the retention window places and lifts them, a judicial seizure places one.
 """
 
 from cabinet.domain.audit import Action
 from cabinet.domain.record import EntryKind
 from cabinet.errors import InvalidInput
 from cabinet.services.auditing import AuditTrail
-from cabinet.services.retention_ports import RetentionStore
+from cabinet.services.retention_ports import Hold, RetentionStore
 
 RETENTION = "retention"
 ARCHIVED_READ_ONLY = ("Ce dossier est en archive intermédiaire (sans consultation depuis "
@@ -39,3 +40,13 @@ class ArchiveGate:
         self._retention.reopen(patient_id)
         self._trail.record(Action.ADMIN, patient_id=patient_id, target=RETENTION,
                            detail="dossier rouvert par une nouvelle consultation")
+
+
+def record_hold(retention: RetentionStore, trail: AuditTrail, patient_id: int, *,
+                placed: bool, reason: str, since: str) -> None:
+    """Append a hold placed or lifted, and its journal event, in the caller's transaction."""
+    retention.add_hold(Hold(patient_id, placed, reason.strip()[:500], since, trail.now(),
+                            trail.actor.name))
+    said = "conservation légale posée" if placed else "conservation légale levée"
+    trail.record(Action.ADMIN, patient_id=patient_id, target=RETENTION,
+                 detail=f"{said} : {reason.strip()[:200]}")

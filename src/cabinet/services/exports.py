@@ -26,6 +26,7 @@ from cabinet.domain.rights import RightsError, Seizure
 from cabinet.errors import InvalidInput
 from cabinet.exchange import envelope, xdm
 from cabinet.exchange.staging import CancelToken, Stage, staged_folder, write_file
+from cabinet.services.archive_gate import record_hold
 from cabinet.services.auditing import audited, not_audited
 from cabinet.services.issuing import ExportResult, Output, PracticeService, inventory
 from cabinet.services.ports import StoredVersion
@@ -299,7 +300,11 @@ class ExportService(PracticeService):
 
     @audited
     def seize(self, patient_id: int, seizure: Seizure, out: Output) -> ExportResult:
-        """Export one record for a judicial seizure: signed parts, report, inventory."""
+        """Export one record for a judicial seizure: signed parts, report, inventory.
+
+        The seized record is put under legal hold (RET-1): never proposed for destruction
+        until the physician lifts the hold, with its reason.
+        """
         try:
             seizure = seizure.validated()
         except RightsError as error:
@@ -326,6 +331,9 @@ class ExportService(PracticeService):
             files = tuple(stage.files)
             self._issuer.journal_export("seizure", patient_id, seizure.magistrate, files,
                                         target=f"seizure:{seizure.decision_reference}")
+            record_hold(self._retention, self._trail, patient_id, placed=True,
+                        reason=f"Saisie judiciaire (décision {seizure.decision_reference})",
+                        since=self._issuer.today().isoformat())
         return ExportResult(str(out.destination / name), files)
 
     def _add_originals(self, stage: Stage, documents: Sequence[StoredVersion],

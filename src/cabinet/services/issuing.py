@@ -29,6 +29,7 @@ from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import CancelToken, WrittenFile
 from cabinet.services.auditing import AuditTrail
 from cabinet.services.ports import PortabilityStore, RecordStore
+from cabinet.services.retention_ports import RetentionStore
 from cabinet.services.settings import SettingsService
 
 if TYPE_CHECKING:
@@ -128,6 +129,7 @@ class Practice:
     issuer: Issuer
     records: "RecordService"
     journal: "JournalService"
+    retention: RetentionStore
 
 
 class PracticeService:
@@ -140,3 +142,4 @@ class PracticeService:
         self._issuer = practice.issuer
         self._records = practice.records
         self._journal = practice.journal
+        self._retention = practice.retention

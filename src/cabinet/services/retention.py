@@ -28,7 +28,7 @@ from cabinet.domain.settings import (
 )
 from cabinet.errors import InvalidInput
 from cabinet.exchange.staging import WrittenFile, write_file
-from cabinet.services.archive_gate import RETENTION
+from cabinet.services.archive_gate import RETENTION, record_hold
 from cabinet.services.auditing import AuditTrail, audited, audited_in_step, not_audited
 from cabinet.services.issuing import Issuer, Output
 from cabinet.services.ports import RecordStore
@@ -179,12 +179,8 @@ class RetentionService:
             raise InvalidInput("Ce patient n'existe pas dans le coffre.")
         if len(reason.strip()) < 3:
             raise InvalidInput("Indiquez le motif (litige, saisie, levée de la mesure…).")
-        day = (since or self._today()).isoformat()
-        self._retention.add_hold(Hold(patient_id, placed, reason.strip()[:500], day,
-                                      self._trail.now(), self._trail.actor.name))
-        said = "conservation légale posée" if placed else "conservation légale levée"
-        self._trail.record(Action.ADMIN, patient_id=patient_id, target=RETENTION,
-                           detail=f"{said} : {reason.strip()[:200]}")
+        record_hold(self._retention, self._trail, patient_id, placed=placed, reason=reason,
+                    since=(since or self._today()).isoformat())
 
     @not_audited("the hold history holds reasons and dates, no medical content")
     def holds(self, patient_id: int) -> list[Hold]:
