@@ -103,3 +103,11 @@ def test_a_judicial_seizure_places_a_legal_hold_on_the_seized_record(ctx, cases,
     ctx.retention.run_pass()
     held = {j.patient_id: j.verdict.stage for j in ctx.retention.proposals()}
     assert held[cases.old] is Stage.HELD
+
+
+def test_a_pass_stopped_by_the_lock_writes_nothing(ctx, cases):
+    before = ctx.vault.store.counts()["audit_events"]
+    assert ctx.retention.run_pass(lambda: True) is None
+    assert not archived(ctx, cases.old)
+    assert ctx.vault.store.counts()["audit_events"] == before
+    assert ctx.retention.due()  # it runs again at the next unlock
