@@ -364,6 +364,7 @@ def results_calls(ctx, patient):
         "ResultService.receive": lambda: ctx.results.receive(
             "a.hpr", HprimFile(last_name="Petit").encoded()),
         "ResultService.pending": ctx.results.pending,
+        "ResultService.pending_content": lambda: ctx.results.pending_content(1),
         "ResultService.attach": lambda: ctx.results.attach(1, patient),
         "ResultService.reject": lambda: ctx.results.reject(2, "Patient d'un autre cabinet"),
         "ResultService.values": lambda: ctx.results.values(patient),

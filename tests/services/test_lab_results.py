@@ -158,3 +158,12 @@ def test_an_overlong_prescriber_line_is_cut_in_the_documents_origin(ctx, emilie)
                                .encoded()) is Received.FILED
     [document] = documents(ctx, emilie)
     assert long_line.startswith(document.payload["origin"])
+
+
+def test_a_pending_files_content_is_read_for_the_physician_and_journaled(ctx, emilie):
+    ctx.results.receive("cr.pdf", b"%PDF-1.7 a laboratory's report")
+    [pending] = ctx.results.pending()
+    assert ctx.results.pending_content(pending.file.file_id) == b"%PDF-1.7 a laboratory's report"
+    [event] = ctx.vault.store.audit_rows(None, 1, JournalFilter())
+    assert (event["target"], event["detail"]) == (f"result file:{pending.file.file_id}",
+                                                  "document content")

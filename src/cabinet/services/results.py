@@ -178,6 +178,14 @@ class ResultService:
         return listed
 
     @audited
+    def pending_content(self, file_id: int) -> bytes:
+        """A pending file's bytes, for the physician to read before choosing its record."""
+        received = self._pending(file_id)
+        self._trail.record(Action.READ, target=f"result file:{file_id}",
+                           detail="document content")
+        return self._store.get_blob(received.sha256)
+
+    @audited
     def attach(self, file_id: int, patient_id: int) -> None:
         """The physician files a pending file in the record chosen."""
         received = self._pending(file_id)

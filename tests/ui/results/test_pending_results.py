@@ -2,6 +2,7 @@
 
 from PySide6.QtWidgets import QInputDialog
 
+from cabinet.demo.generator import demo_pdf
 from cabinet.domain.record import EntryKind
 from cabinet.ui.results.pending_window import PendingDialog
 from helpers.hprim_files import HprimFile, drop
@@ -70,3 +71,12 @@ def test_the_results_menu_items_have_letters_of_their_own(window):
     for text in ("Relever les résul&tats", "Résultats à c&lasser…"):
         assert text in texts
         assert letters.count(text[text.index("&") + 1]) == 1, text
+
+
+def test_a_pending_pdf_report_is_shown_to_choose_its_record(unlocked, qtbot):
+    unlocked.ctx.results.receive("compte-rendu.pdf", demo_pdf("Compte rendu de biologie"))
+    dialog = PendingDialog(unlocked.context, unlocked)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.viewer.pages) == 1)
+    assert dialog.viewer.isVisible() and not dialog.report.isVisible()

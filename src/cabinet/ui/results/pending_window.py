@@ -30,8 +30,12 @@ from cabinet.bootstrap import AppContext
 from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.results import PendingFile
 from cabinet.ui.common.dialogs import close_buttons
+from cabinet.ui.common.document_viewer import DocumentViewer, page_images
 from cabinet.ui.common.errors import show_known_error
+from cabinet.ui.common.worker import BackgroundJob, JobStopped
 
+READING = "Ouverture du compte rendu…"
+READING_STOPPED = "Ouverture du compte rendu interrompue."
 COLUMNS = ("Reçu le", "Fichier", "Patient indiqué", "Né(e) le", "Motif")
 
 
@@ -65,6 +69,8 @@ class PendingDialog(QDialog):
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setAccessibleName("Compte rendu du laboratoire")
+        self.viewer = DocumentViewer()  # a PDF report's pages, rendered in memory
+        self.viewer.hide()
         self.search = QLineEdit()
         self.search.setAccessibleName("Rechercher le dossier")
         self.search.setPlaceholderText("Nom, date de naissance (JJ/MM/AAAA) ou NIR")
@@ -83,6 +89,7 @@ class PendingDialog(QDialog):
         chooser.addWidget(self.reject_button)
         lower = QHBoxLayout()
         lower.addWidget(self.report, 3)
+        lower.addWidget(self.viewer, 3)
         lower.addLayout(chooser, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.files, 2)
@@ -114,10 +121,22 @@ class PendingDialog(QDialog):
         if pending is None:
             return
         header = pending.header
-        self.report.setPlainText(pending.text if header else
-                                 "Compte rendu PDF : il s'ouvrira depuis le dossier, "
-                                 "une fois classé.")
+        self.report.setVisible(header is not None)
+        self.viewer.setVisible(header is None)
+        self.report.setPlainText(pending.text)
         self.search.setText(f"{header.last_name} {header.first_name}" if header else "")
+        if header is None:
+            self._show_pdf(pending.file.file_id)
+
+    def _show_pdf(self, file_id: int) -> None:
+        results = self._context().results
+        try:  # the read and the pages' rendering, off the GUI thread
+            images = BackgroundJob(self, READING, READING_STOPPED).run(
+                lambda _progress: page_images(results.pending_content(file_id),
+                                              "application/pdf"))
+        except JobStopped:
+            images = []
+        self.viewer.show_pages(images)
 
     def _search(self, text: str) -> None:
         self.patients.clear()
