@@ -119,3 +119,14 @@ def test_the_date_of_death_is_an_identity_field_kept_in_storage() -> None:
 def test_an_impossible_date_of_death_is_refused(death, message) -> None:
     with pytest.raises(IdentityError, match=message):
         validate_identity(identity(death_date=death), dt.date(2026, 6, 1))
+
+
+@pytest.mark.parametrize(("target", "said"), [
+    ("retention", "Conservation du dossier"),
+    ("retention review", "Revue des durées de conservation"),
+    ("destruction:3", "Destruction n° 3"),
+])
+def test_the_journal_words_retention_events_in_french(target, said) -> None:
+    from cabinet.domain.wording import target_text
+
+    assert target_text(target) == said

@@ -126,7 +126,9 @@ def test_each_audited_method_writes_its_event(ctx, tmp_path, printer):
                | print_calls(ctx, patient, printer)
                | fee_calls(ctx, patient, tmp_path) | agenda_calls(ctx, patient, tmp_path)
                | writing_calls(ctx, patient)
-               | erasure_calls(ctx, patient, document) | results_calls(ctx, patient))
+               | erasure_calls(ctx, patient, document)
+               | compliance_calls(ctx, patient, tmp_path) | results_calls(ctx, patient)
+               | retention_calls(ctx, tmp_path))
     audited_methods = {f"{cls.__name__}.{name}" for cls in service_classes()
                        for name, mark in service_marks(cls).items() if mark == "audited"}
     assert set(calls) | set(exports) == audited_methods, "add a call for every audited method"
@@ -269,6 +271,22 @@ def compliance_calls(ctx, patient, tmp_path):
         "InformationService.record_information": lambda: ctx.information.record_information(
             patient, dt.date(2026, 11, 2), "waiting_room"),
         "InformationService.rights": lambda: ctx.information.rights(patient),
+    }
+
+
+def retention_calls(ctx, tmp_path):
+    """The pass, the review, a hold placed and lifted, a destruction and its certificate."""
+    old = ctx.patients.create(identity("Ancien", birth_date=dt.date(1950, 1, 1)))
+    ctx.records.add_entry(old, EntryKind.ENCOUNTER, {"date": "2001-01-10", "reason": "Suivi"})
+    out = Output(demo_signer(), tmp_path, CancelToken())
+    return {
+        "RetentionService.run_pass": ctx.retention.run_pass,
+        "RetentionService.proposals": ctx.retention.proposals,
+        "RetentionService.place_hold": lambda: ctx.retention.place_hold(old, "Litige"),
+        "RetentionService.lift_hold": lambda: ctx.retention.lift_hold(old, "Jugement rendu"),
+        "RetentionService.destroy": lambda: ctx.retention.destroy([old], demo_signer()),
+        "RetentionService.export_certificate": lambda: ctx.retention.export_certificate(
+            ctx.retention.destructions()[0].destruction_id, out),
     }
 
 

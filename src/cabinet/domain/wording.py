@@ -129,15 +129,18 @@ TARGET_LABELS = {
     "ledger": "Livre des recettes", "deposit slip": "Bordereau de remise de chèques",
     "tiers payant expected": "Tiers payant attendu",
     "portability signer": "Signataire de l'archive importée",
-    "correspondents": "Carnet d'adresses des correspondants",
+    "retention": "Conservation du dossier",
+    "retention review": "Revue des durées de conservation",
     "results": "Résultats de biologie", "results to file": "Résultats à classer",
+    "correspondents": "Carnet d'adresses des correspondants",
     "information": "Information du patient sur ses données",
     "rights": "Droits du patient (information, consentements, effacements)",
     "breach register": "Registre des violations de données",
 }
 NUMBERED_TARGETS = {"appointment:": "Rendez-vous", "fees:entry:": "Honoraires de l'entrée",
                     "fee:": "Honoraires", "correspondent:": "Correspondant",
-                    "erasure:": "Effacement", "result file:": "Fichier de résultats reçu"}
+                    "erasure:": "Effacement", "result file:": "Fichier de résultats reçu",
+                    "destruction:": "Destruction"}
 DATED_TARGETS = {"agenda:day ": "Agenda du", "agenda:week ": "Agenda de la semaine du",
                  "waiting room ": "Salle d'attente du"}
 KIND_LABELS = {kind.value: label for kind, label in (
