@@ -119,3 +119,18 @@ def test_an_archived_deceased_patient_s_record_says_so_in_its_header(window, qtb
     header = win.record.header.text()
     assert "décédée le 01/04/2016" in header
     assert "Dossier en archive intermédiaire depuis le 02/11/2026</b> : lecture seule" in header
+
+
+def test_a_session_left_open_past_midnight_runs_the_next_day_s_pass(window, qtbot, clock):
+    import datetime as dt
+
+    win, _, _ = window
+    passes = "SELECT count(*) FROM retention_pass"
+    assert win.ctx.vault.conn.execute(passes).fetchone()[0] == 1
+    win.retention.timer.timeout.emit()  # the hourly look, the same day: nothing runs
+    qtbot.waitUntil(lambda: not win.retention.job.busy)
+    assert win.ctx.vault.conn.execute(passes).fetchone()[0] == 1
+    clock.advance(dt.timedelta(days=1))
+    win.retention.timer.timeout.emit()
+    qtbot.waitUntil(lambda: not win.retention.job.busy)
+    assert win.ctx.vault.conn.execute(passes).fetchone()[0] == 2
