@@ -7,7 +7,6 @@ after the start must be refused before a data key is unwrapped.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -16,35 +15,15 @@ from pathlib import Path
 import pytest
 
 from cabinet import loaded
+from helpers import preload
 
 SCRIPT = Path(sysconfig.get_paths()["scripts"]) / "cabinet"
-PRELOAD_SOURCE = r"""
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-/* Erases LD_PRELOAD only inside Python, so that it passes any shell on the way unchanged. */
-__attribute__((constructor)) static void hide(void) {
-    char program[4096] = {0};
-    if (readlink("/proc/self/exe", program, sizeof program - 1) < 0
-            || !strstr(program, "python")) return;
-    FILE *marker = fopen(MARKER, "w");
-    if (marker) { fputs("chargée", marker); fclose(marker); }
-    unsetenv("LD_PRELOAD");
-}
-"""
+
 
 @pytest.fixture
 def hiding_library(tmp_path):
-    """A shared library that notes it ran, then erases LD_PRELOAD; and its marker."""
-    if shutil.which("gcc") is None:
-        pytest.fail("gcc is missing (bash tests/run_all.sh installs it)", pytrace=False)
-    source, library = tmp_path / "cache.c", tmp_path / "libcache-polices.so"
-    marker = tmp_path / "marqueur"
-    source.write_text(PRELOAD_SOURCE)
-    subprocess.run(["gcc", "-shared", "-fPIC", f'-DMARKER="{marker}"', "-o", str(library),
-                    str(source)], check=True, capture_output=True, timeout=60)
-    return library, marker
+    """A shared library that notes it ran in Python, then erases LD_PRELOAD; and its marker."""
+    return preload.hiding_library(tmp_path, "python")
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ from installer_support import BUNDLE_NUMBERS, INSTALLER, load_manifest_tool
 from cabinet import installation
 from cabinet.bootstrap import build_context
 from cabinet.vault.session import create_vault
+from helpers import preload
 from helpers.clock import SteppingClock
 from helpers.records import marked_practice
 from helpers.vaults import OWNER
@@ -307,6 +308,22 @@ def test_the_interpreter_runs_without_site(bundle, tmp_path):
 def test_a_forbidden_variable_is_refused_in_the_bundle(bundle, tmp_path, variable):
     assert_refused(demo(bundle, tmp_path, **{variable: str(tmp_path / "greffons")}),
                    f"la variable d'environnement {variable} est définie", tmp_path)
+
+
+def test_a_preloaded_library_never_reaches_the_image_that_runs_python(bundle, tmp_path):
+    """A library preloaded into the bundle is refused by name; hiding itself takes it out.
+
+    The bootloader starts, sets its library path, and executes itself again before Python
+    starts. A library that erases its LD_PRELOAD ran once, in that first image only: the image
+    that runs Python and unwraps keys never maps it. One that keeps it is refused by name.
+    """
+    library, marker = preload.hiding_library(tmp_path, str(bundle))
+    assert demo(bundle, tmp_path, LD_PRELOAD=str(library)).returncode == 0
+    assert marker.read_text().splitlines() == ["chargée"]  # before the restart, never after
+    shutil.rmtree(tmp_path / "coffre")
+    staying, _ = preload.hiding_library(tmp_path / "maison", "ne-se-cache-pas")
+    assert_refused(demo(bundle, tmp_path, LD_PRELOAD=str(staying)),
+                   f"la bibliothèque {staying} est chargée", tmp_path)
 
 
 def test_a_reportlab_file_in_the_home_folder_is_refused_and_never_runs(bundle, tmp_path):
