@@ -187,6 +187,11 @@ class RetentionService:
         """A record's legal-hold history, oldest first."""
         return self._retention.holds(patient_id)
 
+    @not_audited("the holds in force: record numbers, reasons and dates, no medical content")
+    def current_holds(self) -> list[Hold]:
+        """The records under legal hold now, with the reason and date of their hold."""
+        return self._retention.current_holds()
+
     def _confirmable(self, patient_ids: Iterable[int]) -> list[Judged]:
         """The records named, each still proposed today, or a French refusal naming it."""
         ids = sorted(set(patient_ids))

@@ -69,6 +69,10 @@ class RetentionStore(Protocol):
         """A record's hold history, oldest first."""
         ...
 
+    def current_holds(self) -> list[Hold]:
+        """The holds in force, one per record, by record."""
+        ...
+
     def last_pass_day(self) -> str:
         """The last day the pass ran ('' if never)."""
         ...

@@ -78,6 +78,14 @@ class SqlRetentionStore:
             " WHERE patient_id = ? ORDER BY id", (patient_id,))
         return [Hold(r[0], bool(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
+    def current_holds(self) -> list[Hold]:
+        """The holds in force, one per record (its latest row placed it), by record."""
+        rows = self._conn.execute(
+            "SELECT patient_id, placed, reason, since, recorded_at, recorded_by FROM legal_hold"
+            " h WHERE placed = 1 AND id = (SELECT max(id) FROM legal_hold l "
+            "WHERE l.patient_id = h.patient_id) ORDER BY patient_id")
+        return [Hold(r[0], bool(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+
     def last_pass_day(self) -> str:
         """The last day the pass ran ('' if never)."""
         return str(self._conn.execute(

@@ -134,3 +134,30 @@ def test_a_session_left_open_past_midnight_runs_the_next_day_s_pass(window, qtbo
     win.retention.timer.timeout.emit()
     qtbot.waitUntil(lambda: not win.retention.job.busy)
     assert win.ctx.vault.conn.execute(passes).fetchone()[0] == 2
+
+
+def test_a_legal_hold_is_placed_by_keyboard_and_the_record_is_no_longer_offered(window, qtbot):
+    win, cases, _ = window
+    seen = {}
+
+    def review(dialog):
+        seen["before"] = dialog.holds.text()
+        dialog.hold_number.setValue(cases.old)
+        dialog.hold_reason.setText("Plainte déposée")
+        press(qtbot, dialog, Qt.Key.Key_P, ALT)  # « Poser la conservation légale »
+        qtbot.waitUntil(lambda: dialog.outcome.text() != "")
+        seen["outcome"] = dialog.outcome.text()
+        seen["after"] = dialog.holds.text()
+        seen["state"] = dialog.table.item(0, 4).text()
+        seen["checkable"] = bool(dialog.table.item(0, 0).flags() & Qt.ItemFlag.ItemIsUserCheckable)
+
+    def error(box):
+        seen["error"] = box.text()
+        box.accept()
+
+    answer_dialogs(at_keyboard(qtbot, review), error)
+    menu_action(win, "Durées de conservation").trigger()
+    assert "error" not in seen, seen
+    assert seen["before"].startswith(f"Sous conservation légale : n° {cases.held} (Litige en cours")
+    assert f"n° {cases.old} (Plainte déposée, depuis le 02/11/2026)" in seen["after"]
+    assert seen["state"].startswith("Conservation légale") and not seen["checkable"]

@@ -87,6 +87,9 @@ class RetentionWindow(QDialog):
         layout.addWidget(QLabel("Conservation légale d'un dossier (jamais proposé à la "
                                 "destruction tant qu'elle dure) :"))
         layout.addLayout(self._hold_row())
+        self.holds = QLabel()
+        self.holds.setWordWrap(True)
+        layout.addWidget(self.holds)
         layout.addWidget(self.outcome)
         layout.addWidget(close_buttons(self))
         self.resize(900, 520)
@@ -138,6 +141,10 @@ class RetentionWindow(QDialog):
             self.table.setCurrentCell(0, 0)
         self.destroy_button.setEnabled(any(j.verdict.stage is Stage.DESTRUCTION
                                            for j in self._shown))
+        holds = self._context().retention.current_holds()
+        self.holds.setText("Sous conservation légale : " + ("; ".join(
+            f"n° {h.patient_id} ({h.reason}, depuis le {french_date(h.since)})"
+            for h in holds) or "aucun dossier") + ".")
 
     def ticked(self) -> list[int]:
         """The numbers of the ticked records."""
