@@ -132,3 +132,44 @@ def test_an_erased_entry_number_is_never_given_again(ctx, record):
     last = ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Tabac"})
     ctx.erasure.erase_on_request(last, request, "EFFACER", "Demande du patient")
     assert ctx.records.add_entry(patient, EntryKind.RISK_FACTOR, {"text": "Tabac"}) > last
+
+
+
+def _filed_result(ctx, last_name: str, first_name: str, canary: str) -> tuple[int, int]:
+    """A laboratory's file with `canary` in a comment, filed in a new record of that name;
+    (patient, the result document's lineage)."""
+    from cabinet.services.results import Received
+    from helpers.hprim_files import HprimFile
+
+    patient = ctx.patients.create(identity(last_name, first_name))
+    content = HprimFile(last_name=last_name.upper(), first_name=first_name,
+                        comments=(f"Contrôle {canary}",)).encoded()
+    assert ctx.results.receive(f"{canary}.hpr", content) is Received.FILED
+    [document] = ctx.records.open_record(patient).of_kind(EntryKind.DOCUMENT)
+    assert ctx.results.values(patient)
+    return patient, document.lineage
+
+
+def test_destroying_a_record_or_erasing_its_result_takes_the_lab_values_too(ctx):
+    """A result's values and its file's name are the record's medical content (RET-2,
+    RIGHTS-3): destroyed with the record, or erased with the result document."""
+    destroyed, _ = _filed_result(ctx, "Vasseur", "Lina", CANARY)
+    erased, document = _filed_result(ctx, "Perrin", "Zoé", "Tatouvaste")
+    request = ctx.records.add_document(erased, REQUEST, b"%PDF-1.4 demande")
+    kept, _ = _filed_result(ctx, "Aubert", "Marc", KEPT)
+    for table, refused in (("lab_value", "kept as received"), ("result_decision", "is kept")):
+        with pytest.raises(IntegrityError, match=refused):
+            ctx.vault.conn.execute(f"DELETE FROM {table}")
+
+    ctx.erasure.destroy_records([(destroyed, "20 ans après la dernière consultation")],
+                                "Durée échue")
+    ctx.erasure.erase_on_request(document, request, "EFFACER", "Demande de la patiente")
+    assert ctx.erasure.scrub()
+
+    assert ctx.results.values(destroyed) == [] and ctx.results.values(erased) == []
+    assert ctx.results.values(kept)
+    assert evidence.entry_evidence(ctx.vault.conn).problems == []
+    database, key = _closed(ctx)
+    for canary in (CANARY, "Tatouvaste"):
+        assert vault_holds(database, key, canary.encode()) == []
+    assert vault_holds(database, key, KEPT.encode())

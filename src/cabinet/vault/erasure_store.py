@@ -2,7 +2,8 @@
 
 `erase_entry` and `erase_record` run inside the caller's transaction: they write the
 erasure row, open a grant the triggers check, delete the versions, their full-text rows,
-drafts and the stored files no entry names any more, then close the grant. The connection
+drafts, the laboratory files filed with them and their values, and the stored files no entry
+names any more, then close the grant. The connection
 runs with `secure_delete` on (see `database.connect`), so freed cells and pages are zeroed;
 the full-text index is merged into new segments so no old segment keeps the words. Once the
 transaction is committed, `scrub_wal` empties the write-ahead log, which held the pages as
@@ -73,6 +74,7 @@ def _erase(conn: Connection, order: ErasureOrder, kind: str, where: str, value: 
     drafts = [order.patient_id] + ([] if order.lineage is None else [order.lineage])
     conn.execute("DELETE FROM draft WHERE patient_id = ?"
                  + ("" if order.lineage is None else " AND lineage = ?"), drafts)
+    _erase_results(conn, order)
     conn.execute(f"DELETE FROM entry WHERE {where}", (value,))
     for sha256 in files:
         if not _named(conn, sha256):
@@ -81,6 +83,17 @@ def _erase(conn: Connection, order: ErasureOrder, kind: str, where: str, value: 
     if merge_index:
         merge_full_text(conn)
     return erasure
+
+
+def _erase_results(conn: Connection, order: ErasureOrder) -> None:
+    """The laboratory files filed with the erased document (or in the record), and values."""
+    files = [row[0] for row in conn.execute(
+        "SELECT file_id FROM result_decision WHERE patient_id = ?"
+        + ("" if order.lineage is None else " AND document = ?"),
+        [order.patient_id] + ([] if order.lineage is None else [order.lineage]))]
+    for table, column in (("lab_value", "file_id"), ("result_decision", "file_id"),
+                          ("result_file", "id")):
+        conn.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(f,) for f in files])
 
 
 def _named(conn: Connection, sha256: str) -> bool:
