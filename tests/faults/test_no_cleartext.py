@@ -34,8 +34,8 @@ from helpers.vaults import new_context, valid_nir
 
 # Identity fields deliberately left without a marker: codes too short or too regular to be
 # told apart from random bytes, and enumerations.
-UNMARKED_IDENTITY_FIELDS = {"sex", "birth_date", "birth_place_code", "postal_code", "ins_oid",
-                            "identity_status"}
+UNMARKED_IDENTITY_FIELDS = {"sex", "birth_date", "death_date", "birth_place_code", "postal_code",
+                            "ins_oid", "identity_status"}
 # Payload values that are codes, dates, numbers or fingerprints, not text typed by the
 # physician.
 CODE_KEYS = {"category", "topic", "choice", "date", "since", "stopped", "status", "doc_type",
