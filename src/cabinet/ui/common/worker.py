@@ -16,18 +16,13 @@ was stopped (work that could not be interrupted, such as an unlock) is handed to
 and never used.
 
 The worker never touches a widget nor emits a Qt signal: the GUI thread looks at its progress
-and its end; the dialog never shows patient data. While a job runs, Python's full garbage
-collections wait (`young_collections_only`): one walks every object of the process with the
-GIL held, whichever thread triggers it, and a seizure's layout triggered several of half a
-second each.
+and its end; the dialog never shows patient data.
 """
 
-import contextlib
-import gc
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal
@@ -47,24 +42,6 @@ LOOK_EVERY_MS = 15
 emits a Qt signal (emitting from a Python thread while the GUI's event loop ran crashed)."""
 Progress = Callable[[int, int], None]
 STOPPING = "Arrêt en cours… (rien ne sera conservé)"
-FULL_COLLECTIONS_WAIT = 1_000_000_000
-"""The oldest generation's threshold while a job runs: in effect, never reached."""
-
-
-@contextlib.contextmanager
-def young_collections_only() -> Iterator[None]:
-    """Only the young generations are collected inside the block (a job's run).
-
-    Measured on a seizure of a 500-encounter record: the window's longest stall went from
-    642 ms to under 40 ms, and a full collection after it found 33 unreachable objects (the
-    job's cycles die young), costing what it costs without the job.
-    """
-    young, middle, oldest = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTIONS_WAIT)
-    try:
-        yield
-    finally:
-        gc.set_threshold(young, middle, oldest)
 
 
 class JobStopped(KnownError):
@@ -224,15 +201,14 @@ class BackgroundJob(QObject):
         watch = QTimer()
         watch.setInterval(LOOK_EVERY_MS)
         watch.timeout.connect(look)
-        with young_collections_only():
-            thread.start()
-            watch.start()
-            try:
-                loop.exec()
-            finally:
-                watch.stop()
-                _RUNNING.discard(self)
-            self._thread.join()
+        thread.start()
+        watch.start()
+        try:
+            loop.exec()
+        finally:
+            watch.stop()
+            _RUNNING.discard(self)
+        self._thread.join()
         self.dialog = None
         dialog.hide()
         dialog.deleteLater()
