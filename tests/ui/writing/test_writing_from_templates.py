@@ -55,6 +55,15 @@ def accept(box):
     box.accept()
 
 
+def signed_text(qtbot, unlocked, exports, key, pattern, write):
+    """Open the writing window by Ctrl+Shift+key, let `write` fill it; the signed PDF's text."""
+    answer_dialogs(at_keyboard(qtbot, write), accept)
+    shortcut(qtbot, unlocked, key, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: any(exports.glob(pattern)), timeout=10000)
+    [written] = list(exports.glob(pattern))
+    return flat(written)
+
+
 def test_a_sport_certificate_from_its_template_by_keyboard(unlocked, exports, qtbot):
     seen = {}
 
@@ -65,12 +74,9 @@ def test_a_sport_certificate_from_its_template_by_keyboard(unlocked, exports, qt
         qtbot.keyClicks(dialog.statement, "football")
         preview_then_sign(qtbot, dialog, seen)
 
-    answer_dialogs(at_keyboard(qtbot, write), accept)
-    shortcut(qtbot, unlocked, Qt.Key.Key_C, CTRL_SHIFT)  # « Nouveau certificat… »
-    qtbot.waitUntil(lambda: any(exports.glob("certificat-*.pdf")), timeout=10000)
+    text = signed_text(qtbot, unlocked, exports, Qt.Key.Key_C,  # « Nouveau certificat… »
+                       "certificat-*.pdf", write)
     assert seen["selected"] == "[…]" and seen["focus"]
-    [written] = list(exports.glob("certificat-*.pdf"))
-    text = flat(written)
     assert ("Dr Jeanne Martin certifie avoir examiné ce jour Madame LEFÈVRE Émilie, née le "
             "12/03/1961, et n'avoir constaté") in text
     assert "pratique du sport suivant : football, en loisir et en compétition." in text
@@ -111,12 +117,9 @@ def test_a_referral_letter_goes_to_the_treating_physician_from_the_book(unlocked
         qtbot.keyClicks(dialog.message, "un avis cardiologique")
         preview_then_sign(qtbot, dialog, seen)
 
-    answer_dialogs(at_keyboard(qtbot, write), accept)
-    shortcut(qtbot, unlocked, Qt.Key.Key_L, CTRL_SHIFT)  # « Nouveau courrier… »
-    qtbot.waitUntil(lambda: any(exports.glob("courrier-*.pdf")), timeout=10000)
+    text = signed_text(qtbot, unlocked, exports, Qt.Key.Key_L,  # « Nouveau courrier… »
+                       "courrier-*.pdf", write)
     assert seen["recipient"] == "Dr Paul Durand" and seen["focus"]
-    [written] = list(exports.glob("courrier-*.pdf"))
-    text = flat(written)
     assert "À l'attention de Dr Paul Durand Cardiologie 12 rue de la Paix 75002 Paris" in text
     assert "Je vous adresse Madame LEFÈVRE Émilie, 65 ans, pour un avis cardiologique." in text
     assert "Allergies : Allergie : Pénicilline (Urticaire)." in text
