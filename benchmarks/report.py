@@ -18,6 +18,9 @@ from benchmarks.timing import Stats
 REGRESSION_THRESHOLD = 0.25
 NOISE_FLOOR_MS = 0.5  # a slower p95 by less than this is flagged as probable noise
 SECTIONS = ("results", "gui")  # blocks of operations; "gui" only in runs with --gui
+DETAILS = ("archive_detail", "backup_detail", "drugs_detail", "fees_detail",  # when measured
+           "agenda_detail", "writing_detail", "results_detail", "erasure_detail",
+           "retention_detail")
 
 
 @dataclass(frozen=True)
@@ -65,24 +68,7 @@ def to_json(run: Run) -> dict[str, Any]:
     if run.gui:
         document["gui"] = _operations(run.scale, run.gui)
         document["gui_detail"] = run.gui_detail
-    if run.archive_detail:
-        document["archive_detail"] = run.archive_detail
-    if run.backup_detail:
-        document["backup_detail"] = run.backup_detail
-    if run.drugs_detail:
-        document["drugs_detail"] = run.drugs_detail
-    if run.fees_detail:
-        document["fees_detail"] = run.fees_detail
-    if run.agenda_detail:
-        document["agenda_detail"] = run.agenda_detail
-    if run.writing_detail:
-        document["writing_detail"] = run.writing_detail
-    if run.results_detail:
-        document["results_detail"] = run.results_detail
-    if run.erasure_detail:
-        document["erasure_detail"] = run.erasure_detail
-    if run.retention_detail:
-        document["retention_detail"] = run.retention_detail
+    document.update((name, getattr(run, name)) for name in DETAILS if getattr(run, name))
     return document
 
 
