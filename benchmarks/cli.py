@@ -28,6 +28,25 @@ from cabinet.bootstrap import AppContext
 PACKAGE_DIR = Path(__file__).resolve().parent
 PLAIN_COPY_NAME = "plain.db"
 BACKUP_ROUNDS = 3  # full backups and plain copies, alternated
+OPTIONS = {  # each option measures one part more, only when asked
+    "gui": "also measure the GUI: cold start, unlock, event-loop stalls",
+    "archive": "also export and import the whole practice as a portability archive (minutes at "
+               "large)",
+    "backup": "also measure backups: first full one beside a plain fsync'd copy, a day's "
+              "increment, verification, restore",
+    "drugs": "also measure the drug base: importing the whole BDPM release (time, peak memory) "
+             "and searching it as typed",
+    "fees": "also measure fees: five years of acts, the year's ledger totals and CSV",
+    "results": "also measure lab results: importing 1,000 HPRIM files, the 5,000-value results "
+               "table painted",
+    "writing": "also measure templates: a certificate and a letter previewed",
+    "erasure": "also measure erasure: entries on request, records destroyed, and one VACUUM for "
+               "comparison (the vault loses them)",
+    "retention": "also measure the daily retention pass over the whole practice and the review's "
+                 "proposals (the vault's old records archived)",
+    "agenda": "also measure the agenda: five years of appointments, the week view painted, the "
+              "iCalendar export",
+}
 
 
 def say(message: str) -> None:
@@ -46,34 +65,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path,
                         help="where the vault is built and kept (default: "
                              "<temp>/cabinet-bench-<scale>)")
-    parser.add_argument("--gui", action="store_true",
-                        help="also measure the GUI: cold start, unlock, event-loop stalls")
-    parser.add_argument("--archive", action="store_true",
-                        help="also export and import the whole practice as a portability "
-                             "archive (minutes at large)")
-    parser.add_argument("--backup", action="store_true",
-                        help="also measure backups: first full one beside a plain fsync'd "
-                             "copy, a day's increment, verification, restore")
-    parser.add_argument("--drugs", action="store_true",
-                        help="also measure the drug base: importing the whole BDPM release "
-                             "(time, peak memory) and searching it as typed")
-    parser.add_argument("--fees", action="store_true",
-                        help="also measure fees: five years of acts, the year's ledger totals "
-                             "and CSV")
-    parser.add_argument("--results", action="store_true",
-                        help="also measure lab results: importing 1,000 HPRIM files, the "
-                             "5,000-value results table painted")
-    parser.add_argument("--writing", action="store_true",
-                        help="also measure templates: a certificate and a letter previewed")
-    parser.add_argument("--erasure", action="store_true",
-                        help="also measure erasure: entries on request, records destroyed, "
-                             "and one VACUUM for comparison (the vault loses them)")
-    parser.add_argument("--retention", action="store_true",
-                        help="also measure the daily retention pass over the whole practice "
-                             "and the review's proposals (the vault's old records archived)")
-    parser.add_argument("--agenda", action="store_true",
-                        help="also measure the agenda: five years of appointments, the week "
-                             "view painted, the iCalendar export")
+    for option, says in OPTIONS.items():
+        parser.add_argument(f"--{option}", action="store_true", help=says)
     return parser.parse_args(argv)
 
 
