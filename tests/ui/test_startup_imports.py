@@ -24,11 +24,21 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([sys.argv[0]])
 seen = {}
 
+def wait_for(module):
+    import time
+    deadline = time.monotonic() + 20
+    while module not in sys.modules and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    return module in sys.modules and "pyqtgraph" in sys.modules
+
+
 def settled():
     from cabinet.ui.main_window import MainWindow
     window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
     window.unlock("demo", "demo")
     seen["unlocked"] = window.ctx is not None
+    seen["curves_before_use"] = wait_for("cabinet.ui.results.curves")
     window.close()
     print(json.dumps(seen), flush=True)
     app.quit()
@@ -67,3 +77,4 @@ def test_the_lock_screen_paints_with_qt_alone_and_the_window_then_unlocks(vault,
     assert {m for m in third_party if not m.startswith("_")} <= BEFORE_PAINT_ALLOWED
     assert sorted(m for m in painted if m.startswith(AFTER_PAINT_ONLY)) == []
     assert seen["unlocked"]
+    assert seen["curves_before_use"]  # loaded on a thread, never by the results tab's first use

@@ -43,6 +43,9 @@ if TYPE_CHECKING:  # the lock screen paints first; the workspace loads these aft
     from cabinet.ui.session.session_lock import SessionLockWatch
 
 TITLE = "Cabinet"
+# Loaded on a thread once the lock screen is up: the results tab's curves (pyqtgraph and numpy,
+# about 0.7 s) would otherwise hold the window the first time the tab is opened.
+PRELOADED = ("cabinet.ui.results.curves",)
 NOTICEABLE_MODES = {AccessMode.DEGRADED, AccessMode.RECOVERY, AccessMode.DEMO,
                     AccessMode.BREAK_GLASS}
 class MainWindow(QMainWindow):
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
             return
         from cabinet.bootstrap import load_unlock_code
         from cabinet.ui.common.card_bridge import CardBridge
+        from cabinet.ui.common.worker import load_in_background
         from cabinet.ui.exports.signing import Exporter
         from cabinet.ui.record.record_view import RecordView
         from cabinet.ui.record.search_panel import SearchPanel
@@ -140,6 +144,7 @@ class MainWindow(QMainWindow):
         self.session_lock.session_locked.connect(self.lock)
         self.cards.start()
         load_unlock_code()
+        load_in_background(*PRELOADED)
 
     def context(self) -> "AppContext":
         """The services; only reachable while unlocked."""

@@ -19,6 +19,7 @@ The worker never touches a widget nor emits a Qt signal: the GUI thread looks at
 and its end; the dialog never shows patient data.
 """
 
+import importlib
 import logging
 import threading
 from collections import deque
@@ -309,3 +310,18 @@ class QuietJob(QObject):
                                        "dans le journal technique).")
                 continue
             self._ended.emit(done, result)
+
+
+def load_in_background(*modules: str) -> None:
+    """Import `modules` on a thread, so that their first use on the GUI thread is immediate.
+
+    For libraries that take most of a second to import (the plotting library, with numpy):
+    imported on the GUI thread they would hold the window that long. An import holds the GIL
+    only in short spells; the GUI thread waits on the module's import lock only if it needs
+    the module before the thread is done.
+    """
+    def load() -> None:
+        for name in modules:
+            importlib.import_module(name)
+
+    threading.Thread(target=load, name="cabinet-import", daemon=True).start()
