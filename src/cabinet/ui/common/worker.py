@@ -315,10 +315,10 @@ class QuietJob(QObject):
 def load_in_background(*modules: str) -> None:
     """Import `modules` on a thread, so that their first use on the GUI thread is immediate.
 
-    For libraries that take most of a second to import (the plotting library, with numpy):
-    imported on the GUI thread they would hold the window that long. An import holds the GIL
-    only in short spells; the GUI thread waits on the module's import lock only if it needs
-    the module before the thread is done.
+    For libraries that take a good part of a second to import (numpy): imported on the GUI
+    thread they would hold the window that long. An import holds the GIL only in short spells;
+    the GUI thread waits on the module's import lock only if it needs the module before the
+    thread is done. Never a module that loads a Qt library: those load on the GUI thread.
     """
     def load() -> None:
         for name in modules:
