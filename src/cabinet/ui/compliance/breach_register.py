@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 from cabinet.domain.breach import FIELDS, YES_NO
 from cabinet.services.compliance import ComplianceService
 from cabinet.ui.common.dialogs import ServiceDialog, side_by_side
-from cabinet.ui.common.tables import read_only_table
 from cabinet.ui.compliance.files import write_to_folder
 
 DATES = ("occurred_on", "discovered_on", "cnil_notified_on")
@@ -96,7 +96,11 @@ class BreachRegisterDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Registre des violations de données")
         self._compliance = compliance
-        self.table = read_only_table(COLUMNS, "Violations inscrites")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Violations inscrites")
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = [self._button("&Inscrire une violation…", self.add),
                    self._button("&Corriger…", self.correct),
                    self._button("&Notification à la CNIL…", self.notify),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,7 +34,6 @@ from cabinet.domain.rights import HEIR_PURPOSES, IDENTITY_CHECKS, REQUESTERS, Co
 from cabinet.domain.wording import french_datetime
 from cabinet.errors import KnownError
 from cabinet.ui.common.dialogs import close_buttons, patient_banner, result_label
-from cabinet.ui.common.tables import read_only_table
 from cabinet.ui.exports.signing import Exporter
 
 if TYPE_CHECKING:
@@ -73,7 +73,13 @@ class CopyRequestsDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # no closed form stays around
         self.ctx, self.patient_id, self.exporter = ctx, patient_id, exporter
         self.today = ctx.clock.now().astimezone().date()
-        self.table = read_only_table(COLUMNS, "Demandes de copie de ce dossier")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Demandes de copie de ce dossier")
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.with_history = QCheckBox("Joindre l'&historique des accès au dossier")
         deliver = QPushButton("&Remettre la copie…")

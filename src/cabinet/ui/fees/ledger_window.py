@@ -28,9 +28,8 @@ from cabinet.errors import InvalidInput, KnownError
 from cabinet.services.ports import FeeRow, ReceiptRow
 from cabinet.ui.common.dialogs import close_buttons, result_label
 from cabinet.ui.common.errors import show_known_error
-from cabinet.ui.common.tables import read_only_table
 from cabinet.ui.exports.signing import Exporter, show_result
-from cabinet.ui.fees.tables import date_edit, day_of, fill_table
+from cabinet.ui.fees.tables import date_edit, day_of, fill_table, read_only_table
 
 LINE_COLUMNS = ("N°", "Payeur", "Mode", "N° de chèque", "Montant", "Annule la ligne")
 EXPECTED_TAB = 2

@@ -12,8 +12,7 @@ from cabinet.domain.fees import FeeError, euros, parse_amount
 from cabinet.errors import InvalidInput
 from cabinet.services.fees import FeeService
 from cabinet.ui.common.dialogs import ServiceDialog
-from cabinet.ui.common.tables import read_only_table
-from cabinet.ui.fees.tables import date_edit, day_of, fill_table
+from cabinet.ui.fees.tables import date_edit, day_of, fill_table, read_only_table
 
 COLUMNS = ("Code", "Libellé", "Montant", "À partir du", "Zone")
 

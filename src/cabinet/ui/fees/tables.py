@@ -1,10 +1,23 @@
-"""The pieces the ledger and the act table share: rows of amounts, dates."""
+"""The pieces the ledger and the act table share: read-only tables, dates."""
 
 import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QTableWidget, QTableWidgetItem
+
+
+def read_only_table(columns: Sequence[str], name: str) -> QTableWidget:
+    """A table of whole rows to select, never to edit in place."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move in it
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()  # the lines carry their own numbers
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,7 +40,6 @@ from cabinet.errors import InvalidInput, KnownError
 from cabinet.exchange.staging import CancelToken
 from cabinet.ui.common.dialogs import close_buttons, result_label, side_by_side
 from cabinet.ui.common.file_choice import folder_to_use
-from cabinet.ui.common.tables import read_only_table
 from cabinet.ui.common.worker import BackgroundJob
 from cabinet.ui.exports.signing import Exporter
 from cabinet.ui.portability.archive_export import ArchiveExportDialog, date_edit, day_of
@@ -121,9 +121,14 @@ class CessationDialog(QDialog):
         layout = QVBoxLayout(box)
         self.counts = QLabel()
         self.counts.setObjectName("cessationCounts")
-        self.table = read_only_table(COLUMNS, "Choix des patients")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._row_chosen)
         grid = QGridLayout()
         self.patient = _line("Numéro du patient", "n°")

@@ -9,16 +9,17 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from cabinet.domain.drugs import DrugHit
-from cabinet.ui.common.tables import read_only_table
 
 COLUMNS = ("Spécialité", "DCI et dosage", "Voie", "Remb.", "Groupe générique", "Alertes")
 ALERT_COLOUR = "#b00020"
@@ -40,8 +41,14 @@ class DrugSearch(QWidget):
         self.field.setClearButtonEnabled(True)
         self.field.textChanged.connect(self.search)
         self.field.installEventFilter(self)
-        self.results = read_only_table(COLUMNS, "Médicaments trouvés")
+        self.results = QTableWidget(0, len(COLUMNS))
         self.field.returnPressed.connect(lambda: self._choose(self.results.currentRow()))
+        self.results.setHorizontalHeaderLabels(COLUMNS)
+        self.results.setAccessibleName("Médicaments trouvés")
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -5,12 +5,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -19,7 +21,6 @@ from PySide6.QtWidgets import (
 from cabinet.bootstrap import AppContext
 from cabinet.domain.wording import age_text, french_date
 from cabinet.services.ports import PatientRow
-from cabinet.ui.common.tables import read_only_table
 
 MAX_RECENT = 10
 
@@ -46,8 +47,13 @@ class SearchPanel(QWidget):
                                  "en archive intermédiaire : lecture seule, hors de la "
                                  "recherche habituelle.")
         self.archived.toggled.connect(lambda _: self.search(self.field.text()))
-        self.results = read_only_table(("Nom", "Naissance", "Âge", "NIR"),
-                                       "Résultats de la recherche")
+        self.results = QTableWidget(0, 4)
+        self.results.setHorizontalHeaderLabels(("Nom", "Naissance", "Âge", "NIR"))
+        self.results.setAccessibleName("Résultats de la recherche")
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
         self.results.setWordWrap(True)  # a long name takes two lines rather than being cut
         self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setMinimumWidth(420)

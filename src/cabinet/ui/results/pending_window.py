@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QInputDialog,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,7 +32,6 @@ from cabinet.services.results import PendingFile
 from cabinet.ui.common.dialogs import close_buttons
 from cabinet.ui.common.document_viewer import DocumentViewer, page_images
 from cabinet.ui.common.errors import show_known_error
-from cabinet.ui.common.tables import read_only_table
 from cabinet.ui.common.worker import BackgroundJob, JobStopped
 
 READING = "Ouverture du compte rendu…"
@@ -57,7 +58,13 @@ class PendingDialog(QDialog):
         self.resize(1000, 640)
         self._context = context
         self._pending: list[PendingFile] = []
-        self.files = read_only_table(COLUMNS, "Fichiers à classer")
+        self.files = QTableWidget(0, len(COLUMNS))
+        self.files.setHorizontalHeaderLabels(COLUMNS)
+        self.files.setAccessibleName("Fichiers à classer")
+        self.files.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.files.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.files.horizontalHeader().setStretchLastSection(True)
         self.files.itemSelectionChanged.connect(self._file_chosen)
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)

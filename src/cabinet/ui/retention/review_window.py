@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,7 +34,6 @@ from cabinet.exchange.staging import WrittenFile
 from cabinet.services.issuing import Output
 from cabinet.services.retention import Judged, policy_of
 from cabinet.ui.common.dialogs import close_buttons, result_label
-from cabinet.ui.common.tables import read_only_table
 from cabinet.ui.common.worker import Progress
 from cabinet.ui.exports.signing import Exporter
 
@@ -61,7 +61,13 @@ class RetentionWindow(QDialog):
             "après un décès ; jamais sous conservation légale. Les durées se règlent dans "
             "les paramètres du cabinet. Aucune donnée médicale n'est affichée ici.")
         rules.setWordWrap(True)
-        self.table = read_only_table(COLUMNS, "Dossiers arrivés au terme de leur conservation")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Dossiers arrivés au terme de leur conservation")
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
