@@ -106,7 +106,9 @@ class Keyboard:
     def window_manager_activates(self) -> None:
         """Give the keyboard back to the top window once a dialog is closed, as a desktop's
         window manager does (the offscreen platform does not)."""
-        window = QApplication.activeModalWidget() or next(
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # closed dialogs go
+        modal = QApplication.activeModalWidget()
+        window = modal if modal is not None and modal.isVisible() else next(
             w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow)
             and w.isVisible())
         window.activateWindow()
